@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Voting.Infrastructure.Chain;
+
+/// <summary>The Ethereum-compatible chain that anchors Merkle checkpoints. Section <c>Voting:Chain</c>.</summary>
+public sealed class ChainOptions
+{
+    public const string Section = "Voting:Chain";
+
+    /// <summary>JSON-RPC endpoint.</summary>
+    [Required, Url]
+    public string RpcUrl { get; set; } = "";
+
+    /// <summary>Expected chain id; a node answering another id is refused (wrong network).</summary>
+    [Range(1, long.MaxValue)]
+    public long ChainId { get; set; }
+
+    /// <summary>Hex private key of the anchoring account. Comes from a secret store, never from a file in production.</summary>
+    [Required, RegularExpression("^(0x)?[0-9a-fA-F]{64}$")]
+    public string AnchorPrivateKey { get; set; } = "";
+
+    /// <summary>Address of the deployed anchor contract; empty means the audit service deploys one on first start.</summary>
+    [RegularExpression("^$|^0x[0-9a-fA-F]{40}$")]
+    public string AnchorContractAddress { get; set; } = "";
+
+    /// <summary>How long one RPC call may take before the node counts as hung.</summary>
+    [Range(1, 600)]
+    public int RpcTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>How often a transaction receipt is polled, in milliseconds.</summary>
+    [Range(1, 60_000)]
+    public int ReceiptPollMilliseconds { get; set; } = 10;
+}

@@ -1,0 +1,41 @@
+using System.Numerics;
+using Nethereum.Hex.HexTypes;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Web3;
+
+namespace Voting.Infrastructure.Chain;
+
+/// <summary>The compiled <c>CheckpointAnchor.sol</c> (ABI and bytecode embedded in this assembly) and its deployment.</summary>
+public static class CheckpointAnchorContract
+{
+    private static readonly Lazy<string> AbiText = new(() => ReadResource("CheckpointAnchor.abi"));
+    private static readonly Lazy<string> BytecodeText = new(() => ReadResource("CheckpointAnchor.bin"));
+
+    public static string Abi => AbiText.Value;
+
+    public static string Bytecode => BytecodeText.Value;
+
+    /// <summary>Deploys a new anchor contract owned by the signing account; returns its address.</summary>
+    /// <exception cref="InvalidOperationException">The deployment transaction was mined but failed.</exception>
+    public static async Task<TransactionReceipt> DeployAsync(IWeb3 web3, CancellationToken cancellationToken)
+    {
+        var from = web3.TransactionManager.Account?.Address
+            ?? throw new InvalidOperationException("Deploying needs a signing client (ChainClientFactory.CreateSigning).");
+        var receipt = await web3.Eth.DeployContract.SendRequestAndWaitForReceiptAsync(
+            Abi, Bytecode, from, new HexBigInteger(1_000_000), (HexBigInteger?)null, cancellationToken);
+        if (receipt.Status?.Value != BigInteger.One || string.IsNullOrEmpty(receipt.ContractAddress))
+        {
+            throw new InvalidOperationException($"Anchor contract deployment failed in transaction {receipt.TransactionHash}.");
+        }
+
+        return receipt;
+    }
+
+    private static string ReadResource(string name)
+    {
+        using var stream = typeof(CheckpointAnchorContract).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"Embedded resource {name} is missing from the build.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Trim();
+    }
+}

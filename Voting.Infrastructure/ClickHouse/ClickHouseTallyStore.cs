@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text.Json;
+using ClickHouse.Driver;
+
+namespace Voting.Infrastructure.ClickHouse;
+
+/// <summary>
+/// The one client to ClickHouse. Reads go through <c>FORMAT JSONEachRow</c> because the driver's
+/// binary reader needs a newer server than 18.16; values are inlined as escaped literals because
+/// 18.16 does not take query parameters. Both work on modern servers too.
+/// </summary>
+public sealed class ClickHouseTallyStore(ClickHouseOptions options) : IDisposable
+{
+    private readonly ClickHouseClient client = new(options.ConnectionString);
+
+    public ClickHouseOptions Options { get; } = options;
+
+    /// <summary>Runs a statement that returns no rows (DDL, INSERT … SELECT).</summary>
+    public Task ExecuteAsync(string sql, CancellationToken cancellationToken) =>
+        client.ExecuteNonQueryAsync(sql, null, null, cancellationToken);
+
+    /// <summary>Inserts rows in RowBinary; <paramref name="columnTypes"/> names every column's ClickHouse type.</summary>
+    public Task<long> InsertAsync(
+        string table,
+        IReadOnlyList<string> columns,
+        IReadOnlyDictionary<string, string> columnTypes,
+        IEnumerable<object[]> rows,
+        CancellationToken cancellationToken) =>
+        client.InsertBinaryAsync(
+            $"{Options.Database}.{table}",
+            columns,
+            rows,
+            new InsertOptions { ColumnTypes = columnTypes, Compressor = null, UseSchemaCache = false },
+            cancellationToken);
+
+    /// <summary>Runs a query and returns each row as a JSON object.</summary>
+    public async Task<IReadOnlyList<JsonElement>> QueryAsync(string sql, CancellationToken cancellationToken)
+    {
+        using var result = await client.ExecuteRawResultAsync(sql + " FORMAT JSONEachRow", null, cancellationToken);
+        var text = await result.ReadAsStringAsync();
+        var rows = new List<JsonElement>();
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            using var document = JsonDocument.Parse(line);
+            rows.Add(document.RootElement.Clone());
+        }
+
+        return rows;
+    }
+
+    /// <summary>The server's version string.</summary>
+    public async Task<string> VersionAsync(CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync("SELECT version() AS v", cancellationToken);
+        return rows[0].GetProperty("v").GetString() ?? "";
+    }
+
+    /// <summary>A string literal safe to inline in ClickHouse SQL.</summary>
+    public static string Literal(string value) =>
+        "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
+
+    /// <summary>A number literal, culture-invariant.</summary>
+    public static string Literal(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public void Dispose() => client.Dispose();
+}

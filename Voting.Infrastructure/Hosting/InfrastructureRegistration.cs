@@ -1,0 +1,94 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Voting.Infrastructure.Chain;
+using Voting.Infrastructure.ClickHouse;
+using Voting.Infrastructure.Kafka;
+using Voting.Infrastructure.MySql;
+using Voting.Infrastructure.Redis;
+
+namespace Voting.Infrastructure.Hosting;
+
+/// <summary>
+/// One call per server a service talks to: binds and validates its options at start, registers
+/// its client, its readiness check, and its schema step. Every service that uses a store brings its
+/// schema up to date at start (idempotent, locked), so services can start in any order.
+/// </summary>
+public static class InfrastructureRegistration
+{
+    public static IServiceCollection AddVotingKafka(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<KafkaOptions>(KafkaOptions.Section);
+        services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka", tags: [HealthTags.Ready]);
+        services.TryAddSingleton<KafkaHealthCheck>();
+        services.TryAddSingleton<KafkaTopicProvisioner>();
+        services.AddSchemaStep<KafkaTopicsStep>();
+
+        return services;
+    }
+
+    public static IServiceCollection AddVotingMySql(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<MySqlShardOptions>(MySqlShardOptions.Section);
+        services.TryAddSingleton<MySqlShardConnections>();
+        services.AddHealthChecks().AddCheck<MySqlHealthCheck>("mysql", tags: [HealthTags.Ready]);
+        services.TryAddSingleton<MySqlSchemaMigrator>();
+        services.AddSchemaStep<MySqlSchemaStep>();
+
+        return services;
+    }
+
+    public static IServiceCollection AddVotingRedis(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<RedisOptions>(RedisOptions.Section);
+        services.TryAddSingleton<IConnectionMultiplexer>(sp =>
+        {
+            var options = ConfigurationOptions.Parse(sp.GetRequiredService<RedisOptions>().Configuration);
+            options.AbortOnConnectFail = false;
+            return ConnectionMultiplexer.Connect(options);
+        });
+        services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Ready]);
+        return services;
+    }
+
+    public static IServiceCollection AddVotingClickHouse(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<ClickHouseOptions>(ClickHouseOptions.Section);
+        services.TryAddSingleton<ClickHouseTallyStore>();
+        services.AddHealthChecks().AddCheck<ClickHouseHealthCheck>("clickhouse", tags: [HealthTags.Ready]);
+        services.TryAddSingleton<ClickHouseSchemaMigrator>();
+        services.AddSchemaStep<ClickHouseSchemaStep>();
+
+        return services;
+    }
+
+    public static IServiceCollection AddVotingChain(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<ChainOptions>(ChainOptions.Section);
+        services.TryAddSingleton<ChainClientFactory>();
+        services.AddHealthChecks().AddCheck<ChainHealthCheck>("chain", tags: [HealthTags.Ready]);
+        return services;
+    }
+
+    /// <summary>Binds <typeparamref name="T"/> from <paramref name="section"/>, validates it at start, and registers its value.</summary>
+    public static IServiceCollection AddValidatedOptions<T>(this IServiceCollection services, string section)
+        where T : class
+    {
+        services.AddOptions<T>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<T>>().Value);
+        return services;
+    }
+
+    private static void AddSchemaStep<TStep>(this IServiceCollection services)
+        where TStep : class, ISchemaStep
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISchemaStep, TStep>());
+        services.TryAddSingleton<SchemaState>();
+        if (services.All(d => d.ImplementationType != typeof(SchemaMigrationService)))
+        {
+            services.AddHostedService<SchemaMigrationService>();
+            services.AddHealthChecks().AddCheck<SchemaHealthCheck>("schema", tags: [HealthTags.Ready]);
+        }
+    }
+}

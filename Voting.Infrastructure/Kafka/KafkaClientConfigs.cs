@@ -1,0 +1,71 @@
+using Confluent.Kafka;
+
+namespace Voting.Infrastructure.Kafka;
+
+/// <summary>Builds Confluent.Kafka configurations from <see cref="KafkaOptions"/>, in one place.</summary>
+public static class KafkaClientConfigs
+{
+    /// <summary>A producer that answers only once every in-sync replica has the message.</summary>
+    public static ProducerConfig Producer(KafkaOptions options)
+    {
+        var config = new ProducerConfig
+        {
+            BootstrapServers = options.BootstrapServers,
+            Acks = Acks.All,
+            LingerMs = 2,
+            MessageTimeoutMs = options.RequestTimeoutMs,
+            RequestTimeoutMs = options.RequestTimeoutMs,
+            SocketTimeoutMs = options.RequestTimeoutMs,
+            BrokerAddressFamily = BrokerAddressFamily.V4,
+            // Idempotent producers need Kafka >= 0.11; duplicates from retries are absorbed downstream
+            // by the database's unique keys in any case.
+            EnableIdempotence = options.LegacyBroker09 ? false : true,
+        };
+        ApplyLegacy(config, options);
+        return config;
+    }
+
+    /// <summary>A consumer that commits offsets only when told to.</summary>
+    public static ConsumerConfig Consumer(KafkaOptions options, string groupId)
+    {
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = options.BootstrapServers,
+            GroupId = groupId,
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            SessionTimeoutMs = options.LegacyBroker09 ? Math.Min(options.SessionTimeoutMs, 30_000) : options.SessionTimeoutMs,
+            SocketTimeoutMs = options.RequestTimeoutMs,
+            BrokerAddressFamily = BrokerAddressFamily.V4,
+        };
+        ApplyLegacy(config, options);
+        return config;
+    }
+
+    /// <summary>An admin client for metadata, offsets and (on modern brokers) topic creation.</summary>
+    public static AdminClientConfig Admin(KafkaOptions options)
+    {
+        var config = new AdminClientConfig
+        {
+            BootstrapServers = options.BootstrapServers,
+            SocketTimeoutMs = options.RequestTimeoutMs,
+            BrokerAddressFamily = BrokerAddressFamily.V4,
+        };
+        ApplyLegacy(config, options);
+        return config;
+    }
+
+    private static void ApplyLegacy(ClientConfig config, KafkaOptions options)
+    {
+        if (!options.LegacyBroker09)
+        {
+            return;
+        }
+
+#pragma warning disable CS0618 // Deprecated on purpose: the only way librdkafka still talks to a 0.9 broker.
+        config.ApiVersionRequest = false;
+        config.BrokerVersionFallback = "0.9.0";
+#pragma warning restore CS0618
+    }
+}

@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Voting.Infrastructure.Kafka;
+
+/// <summary>Kafka cluster and topics. Section <c>Voting:Kafka</c>.</summary>
+public sealed class KafkaOptions
+{
+    public const string Section = "Voting:Kafka";
+
+    /// <summary>Comma-separated host:port list.</summary>
+    [Required]
+    public string BootstrapServers { get; set; } = "";
+
+    /// <summary>Accepted votes, keyed by voter pseudonym.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9._-]{1,200}$")]
+    public string VotesTopic { get; set; } = "votes";
+
+    /// <summary>Messages the processor can never process, with their original position and error.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9._-]{1,200}$")]
+    public string DeadLetterTopic { get; set; } = "votes.dlq";
+
+    /// <summary>Partitions of each topic when the project creates it.</summary>
+    [Range(1, 10_000)]
+    public int Partitions { get; set; } = 8;
+
+    /// <summary>Replication factor of each topic when the project creates it.</summary>
+    [Range(1, 7)]
+    public short ReplicationFactor { get; set; } = 3;
+
+    /// <summary>Consumer group of the processors.</summary>
+    [Required]
+    public string ProcessorGroup { get; set; } = "voting-processor";
+
+    /// <summary>
+    /// Speak to an Apache Kafka 0.9 broker (the local stack): no ApiVersion request, a 0.9.0 fallback,
+    /// a session timeout within 0.9's limit, and topics created by the stack script since 0.9 has no
+    /// CreateTopics API. Leave false for any modern cluster.
+    /// </summary>
+    public bool LegacyBroker09 { get; set; }
+
+    [Range(1_000, 300_000)]
+    public int SessionTimeoutMs { get; set; } = 45_000;
+
+    [Range(100, 120_000)]
+    public int RequestTimeoutMs { get; set; } = 10_000;
+}

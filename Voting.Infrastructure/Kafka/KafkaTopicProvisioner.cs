@@ -1,0 +1,68 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Microsoft.Extensions.Logging;
+
+namespace Voting.Infrastructure.Kafka;
+
+/// <summary>
+/// Makes sure the votes and dead-letter topics exist with the configured partition count.
+/// Modern brokers: created through the admin API. Kafka 0.9 (local stack) has no CreateTopics API,
+/// so the stack script creates them and this only verifies, failing with a clear message.
+/// </summary>
+public sealed class KafkaTopicProvisioner(KafkaOptions options, ILogger<KafkaTopicProvisioner> logger)
+{
+    public async Task EnsureTopicsAsync(CancellationToken cancellationToken)
+    {
+        using var admin = new AdminClientBuilder(KafkaClientConfigs.Admin(options)).Build();
+        string[] wanted = [options.VotesTopic, options.DeadLetterTopic];
+        var missing = wanted.Where(topic => PartitionCount(admin, topic) is null).ToArray();
+
+        if (missing.Length > 0 && !options.LegacyBroker09)
+        {
+            logger.LogInformation("Creating Kafka topics {Topics} with {Partitions} partitions", missing, options.Partitions);
+            try
+            {
+                await admin.CreateTopicsAsync(
+                    missing.Select(topic => new TopicSpecification
+                    {
+                        Name = topic,
+                        NumPartitions = options.Partitions,
+                        ReplicationFactor = options.ReplicationFactor,
+                    }),
+                    new CreateTopicsOptions { RequestTimeout = TimeSpan.FromMilliseconds(options.RequestTimeoutMs) });
+            }
+            catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
+            {
+                // Another instance created them first.
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        foreach (var topic in wanted)
+        {
+            var partitions = PartitionCount(admin, topic)
+                ?? throw new InvalidOperationException(
+                    $"Kafka topic '{topic}' does not exist on {options.BootstrapServers}. " +
+                    (options.LegacyBroker09
+                        ? "Kafka 0.9 cannot create topics over the wire: run 'deploy/local/stack.sh up', which creates them."
+                        : "Creating it failed; check the broker's logs and the client's ACLs."));
+            if (partitions != options.Partitions)
+            {
+                logger.LogWarning(
+                    "Kafka topic {Topic} has {Actual} partitions, configuration says {Configured}; using what the broker has",
+                    topic, partitions, options.Partitions);
+            }
+        }
+    }
+
+    /// <summary>Partitions of <paramref name="topic"/>, or null when the broker doesn't know it.</summary>
+    private int? PartitionCount(IAdminClient admin, string topic)
+    {
+        var metadata = admin.GetMetadata(topic, TimeSpan.FromMilliseconds(options.RequestTimeoutMs));
+        var found = metadata.Topics.FirstOrDefault(t => t.Topic == topic);
+        return found is null || found.Error.Code != ErrorCode.NoError || found.Partitions.Count == 0
+            ? null
+            : found.Partitions.Count;
+    }
+}

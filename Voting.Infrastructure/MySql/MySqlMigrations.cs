@@ -1,0 +1,54 @@
+using Voting.Core.Sharding;
+
+namespace Voting.Infrastructure.MySql;
+
+/// <summary>
+/// The shard schema, as an ordered list of migrations. Ballot secrecy is structural:
+/// <list type="bullet">
+/// <item><c>participation_NN</c> holds who voted (pseudonym) and never what; its unique key is
+/// one-person-one-vote.</item>
+/// <item><c>ballots_NN</c> holds what was voted and never who: no pseudonym, no auto-increment id,
+/// no fine timestamp. Keys are random, so neither physical order nor ids line up with participation.</item>
+/// </list>
+/// The two kinds of table are routed by different ids (pseudonym vs. ballot id), so a voter's
+/// participation row and their ballot land in unrelated tables.
+/// </summary>
+public static class MySqlMigrations
+{
+    public static IReadOnlyList<MySqlMigration> All { get; } =
+    [
+        new(1, "participation and ballot tables, 64 of each", CreateShardTables),
+    ];
+
+    private static IEnumerable<string> CreateShardTables()
+    {
+        for (var table = 0; table < ShardLayout.TablesPerDatabase; table++)
+        {
+            yield return $"""
+                CREATE TABLE IF NOT EXISTS `{ShardLayout.ParticipationTable(table)}` (
+                  election_id   VARCHAR(64) NOT NULL,
+                  pseudonym     BINARY(32)  NOT NULL COMMENT 'HMAC-SHA256(election secret, election id, voter id)',
+                  state         CHAR(2)     NOT NULL,
+                  recorded_hour DATETIME    NOT NULL COMMENT 'UTC, truncated to the hour on purpose',
+                  PRIMARY KEY (election_id, pseudonym)
+                ) ENGINE=InnoDB DEFAULT CHARSET=ascii COLLATE=ascii_bin
+                  COMMENT='Who has voted. Never holds a choice.'
+                """;
+            yield return $"""
+                CREATE TABLE IF NOT EXISTS `{ShardLayout.BallotTable(table)}` (
+                  election_id   VARCHAR(64)  NOT NULL,
+                  ballot_id     BINARY(16)   NOT NULL COMMENT 'random, chosen at ingest',
+                  state         CHAR(2)      NOT NULL,
+                  candidate     VARCHAR(64)  NOT NULL,
+                  ballot_hash   BINARY(32)   NOT NULL COMMENT 'SHA-256 of the canonical ballot = the receipt',
+                  recorded_hour DATETIME     NOT NULL COMMENT 'UTC, truncated to the hour on purpose',
+                  leaf_index    BIGINT UNSIGNED NULL COMMENT 'position in the election Merkle log',
+                  PRIMARY KEY (election_id, ballot_id),
+                  UNIQUE KEY ux_ballot_hash (ballot_hash),
+                  KEY ix_state_candidate (election_id, state, candidate)
+                ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+                  COMMENT='What was voted. Never holds a voter key.'
+                """;
+        }
+    }
+}

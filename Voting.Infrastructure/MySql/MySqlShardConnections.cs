@@ -1,0 +1,52 @@
+using MySqlConnector;
+using Voting.Core.Sharding;
+
+namespace Voting.Infrastructure.MySql;
+
+/// <summary>Opens connections to shard databases; one pooled connection string per shard.</summary>
+public sealed class MySqlShardConnections
+{
+    private readonly string[] shardConnectionStrings;
+    private readonly string[] serverConnectionStrings;
+
+    public MySqlShardConnections(MySqlShardOptions options)
+    {
+        Options = options;
+        shardConnectionStrings = new string[ShardLayout.DatabaseCount];
+        serverConnectionStrings = new string[ShardLayout.DatabaseCount];
+        for (var shard = 0; shard < ShardLayout.DatabaseCount; shard++)
+        {
+            var server = options.ShardConnectionStrings.GetValueOrDefault(shard, options.ConnectionString);
+            var builder = new MySqlConnectionStringBuilder(server)
+            {
+                Database = "",
+                MaximumPoolSize = (uint)options.MaxPoolSizePerShard,
+                AllowUserVariables = true,
+            };
+            serverConnectionStrings[shard] = builder.ConnectionString;
+            builder.Database = DatabaseName(shard);
+            shardConnectionStrings[shard] = builder.ConnectionString;
+        }
+    }
+
+    public MySqlShardOptions Options { get; }
+
+    /// <summary>Name of shard database <paramref name="shard"/>.</summary>
+    public string DatabaseName(int shard) => ShardLayout.DatabaseName(Options.DatabasePrefix, shard);
+
+    /// <summary>An open connection to shard database <paramref name="shard"/>.</summary>
+    public async Task<MySqlConnection> OpenShardAsync(int shard, CancellationToken cancellationToken)
+    {
+        var connection = new MySqlConnection(shardConnectionStrings[shard]);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>An open connection to the server of shard <paramref name="shard"/>, no database selected (for DDL).</summary>
+    public async Task<MySqlConnection> OpenServerAsync(int shard, CancellationToken cancellationToken)
+    {
+        var connection = new MySqlConnection(serverConnectionStrings[shard]);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+}

@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Voting.Infrastructure.MySql;
+
+/// <summary>The 16 shard databases. Section <c>Voting:MySql</c>.</summary>
+public sealed class MySqlShardOptions
+{
+    public const string Section = "Voting:MySql";
+
+    /// <summary>Server, user and password of every shard, without a database name.</summary>
+    [Required]
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>
+    /// Per-shard servers where shards live on different machines: shard index (0–15) → connection
+    /// string. A shard not listed uses <see cref="ConnectionString"/>.
+    /// </summary>
+    public Dictionary<int, string> ShardConnectionStrings { get; set; } = [];
+
+    /// <summary>Shard databases are named prefix + 00…15. Tests use their own prefix to stay isolated.</summary>
+    [Required, RegularExpression("^[a-z][a-z0-9_]{0,40}$")]
+    public string DatabasePrefix { get; set; } = "voting_s";
+
+    [Range(1, 1_000)]
+    public int MaxPoolSizePerShard { get; set; } = 32;
+}
