@@ -122,7 +122,9 @@ public sealed class MySqlSchemaMigrator(MySqlShardConnections connections, ILogg
         command.Parameters.AddWithValue("@name", name);
         command.Parameters.AddWithValue("@timeout", LockTimeoutSeconds);
         command.CommandTimeout = LockTimeoutSeconds + 10;
-        return await command.ExecuteScalarAsync(cancellationToken) is long and 1;
+        // GET_LOCK answers 1 (taken), 0 (timed out) or NULL (error); its integer type differs by server.
+        return await command.ExecuteScalarAsync(cancellationToken) is { } result and not DBNull
+               && Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture) == 1;
     }
 
     private static async Task ExecuteAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)

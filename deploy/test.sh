@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test against the real servers: brings the local stack up if needed (installing what
+# is missing), builds the solution, runs all test projects, prints one summary line.
+#   bash deploy/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Kafka]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+if ! command -v dotnet >/dev/null; then
+  echo "test: the .NET 10 SDK is required (dotnet not on PATH)" >&2
+  exit 2
+fi
+
+bash deploy/local/stack.sh up
+# shellcheck source=local/service-env.sh
+source deploy/local/service-env.sh
+
+results="$root/TestResults"
+rm -rf "$results"
+echo "test: building Voting.sln"
+dotnet build Voting.sln -nologo -v quiet -clp:ErrorsOnly
+
+echo "test: running tests"
+status=0
+dotnet test Voting.sln --no-build -nologo -v quiet \
+  --results-directory "$results" --logger "trx" --logger "console;verbosity=normal" "$@" || status=$?
+
+# One closing line over every test project (dotnet test prints one per project).
+read -r passed failed skipped < <(
+  cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*' | awk '
+    { for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/"/, "", kv[2]); c[kv[1]] += kv[2] } }
+    END { printf "%d %d %d\n", c["passed"], c["failed"] + c["error"] + c["timeout"] + c["aborted"], c["notExecuted"] }')
+echo "$passed passed, $failed failed, $skipped skipped"
+if (( passed == 0 )); then
+  echo "test: no test ran" >&2
+  exit 1
+fi
+if (( status != 0 || failed > 0 || skipped > 0 )); then
+  exit 1
+fi

@@ -1,0 +1,64 @@
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Text;
+using Nethereum.Hex.HexTypes;
+using Voting.Infrastructure.Chain;
+using Voting.TestSupport;
+
+namespace Voting.Infrastructure.Tests;
+
+public sealed class ChainTests
+{
+    private readonly ChainClientFactory chain = new(LocalStack.Chain());
+
+    [Fact]
+    public async Task Node_reports_the_configured_chain_id()
+    {
+        var id = await chain.CreateReadOnly().Eth.ChainId.SendRequestAsync();
+        Assert.Equal(new BigInteger(LocalStack.Chain().ChainId), id.Value);
+    }
+
+    [Fact]
+    public async Task Anchor_contract_deploys_and_keeps_an_append_only_log_of_checkpoints()
+    {
+        var web3 = chain.CreateSigning();
+        var receipt = await CheckpointAnchorContract.DeployAsync(web3, CancellationToken.None);
+        var code = await web3.Eth.GetCode.SendRequestAsync(receipt.ContractAddress);
+        Assert.True(code.Length > 2, "no code at the deployed address");
+
+        var contract = web3.Eth.GetContract(CheckpointAnchorContract.Abi, receipt.ContractAddress);
+        var election = SHA256.HashData(Encoding.UTF8.GetBytes(LocalStack.UniqueName("election")));
+        var root = SHA256.HashData("root"u8);
+        var from = web3.TransactionManager.Account.Address;
+        var gas = new HexBigInteger(200_000);
+
+        var anchored = await contract.GetFunction("anchor").SendTransactionAndWaitForReceiptAsync(
+            from, gas, null, null, election, 10UL, root, 1_700_000_000UL);
+        Assert.Equal(BigInteger.One, anchored.Status.Value);
+        Assert.Equal(BigInteger.One, await contract.GetFunction("count").CallAsync<BigInteger>(election));
+
+        var stored = await contract.GetFunction("checkpointAt").CallDeserializingToObjectAsync<CheckpointDto>(election, BigInteger.Zero);
+        Assert.Equal(10UL, stored.TreeSize);
+        Assert.Equal(root, stored.Root);
+
+        // Sizes only grow: the same tree size is refused. With an explicit gas limit the
+        // transaction is mined and reverts (status 0) instead of throwing, so status is what counts.
+        var refused = await contract.GetFunction("anchor").SendTransactionAndWaitForReceiptAsync(
+            from, gas, null, null, election, 10UL, SHA256.HashData("other root"u8), 1_700_000_001UL);
+        Assert.Equal(BigInteger.Zero, refused.Status.Value);
+        Assert.Equal(BigInteger.One, await contract.GetFunction("count").CallAsync<BigInteger>(election));
+    }
+
+    [Nethereum.ABI.FunctionEncoding.Attributes.FunctionOutput]
+    public sealed class CheckpointDto : Nethereum.ABI.FunctionEncoding.Attributes.IFunctionOutputDTO
+    {
+        [Nethereum.ABI.FunctionEncoding.Attributes.Parameter("uint64", "treeSize", 1)]
+        public ulong TreeSize { get; set; }
+
+        [Nethereum.ABI.FunctionEncoding.Attributes.Parameter("bytes32", "root", 2)]
+        public byte[] Root { get; set; } = [];
+
+        [Nethereum.ABI.FunctionEncoding.Attributes.Parameter("uint64", "timestamp", 3)]
+        public ulong Timestamp { get; set; }
+    }
+}

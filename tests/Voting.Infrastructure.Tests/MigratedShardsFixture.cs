@@ -1,0 +1,34 @@
+using MySqlConnector;
+using Voting.Core.Sharding;
+using Voting.Infrastructure.MySql;
+using Voting.TestSupport;
+
+namespace Voting.Infrastructure.Tests;
+
+/// <summary>
+/// One set of 16 shard databases under a prefix of its own, migrated by three migrators racing
+/// each other (as several service instances starting together would), dropped at the end.
+/// </summary>
+public sealed class MigratedShardsFixture : IAsyncLifetime
+{
+    public MySqlShardConnections Connections { get; } = new(LocalStack.MySql(LocalStack.UniqueName("it") + "_s"));
+
+    /// <summary>Steps applied by each of the racing migrators.</summary>
+    public IReadOnlyList<int> AppliedByRacingMigrators { get; private set; } = [];
+
+    public MySqlSchemaMigrator NewMigrator() => new(Connections, TestLoggers.For<MySqlSchemaMigrator>());
+
+    public async Task InitializeAsync() =>
+        AppliedByRacingMigrators = await Task.WhenAll(
+            Enumerable.Range(0, 3).Select(_ => NewMigrator().MigrateAsync(MySqlMigrations.All, CancellationToken.None)));
+
+    public async Task DisposeAsync()
+    {
+        await using var connection = await Connections.OpenServerAsync(0, CancellationToken.None);
+        for (var shard = 0; shard < ShardLayout.DatabaseCount; shard++)
+        {
+            await using var drop = new MySqlCommand($"DROP DATABASE IF EXISTS `{Connections.DatabaseName(shard)}`", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+}
