@@ -21,10 +21,10 @@ public static class VotingConfiguration
             insertAt = sources.Count;
         }
 
+        // Absolute paths: the sources then carry their own file provider instead of the host's content root.
         var files = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("voting.json", optional: false, reloadOnChange: false)
-            .AddJsonFile($"voting.{environmentName}.json", optional: true, reloadOnChange: false)
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "voting.json"), optional: false, reloadOnChange: false)
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, $"voting.{environmentName}.json"), optional: true, reloadOnChange: false)
             .Sources;
         configuration.Sources.Clear();
         foreach (var source in sources.Take(insertAt).Concat(files).Concat(sources.Skip(insertAt)))
@@ -36,9 +36,8 @@ public static class VotingConfiguration
     /// <summary>Configuration for tools and tests that have no host: the same files, then environment variables.</summary>
     public static IConfigurationRoot Build(string environmentName) =>
         new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("voting.json", optional: false)
-            .AddJsonFile($"voting.{environmentName}.json", optional: true)
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "voting.json"), optional: false)
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, $"voting.{environmentName}.json"), optional: true)
             .AddEnvironmentVariables()
             .Build();
 }

@@ -42,6 +42,10 @@ public static class LocalStack
     /// <summary>A short name unique to this test run, safe in topic, database and key names.</summary>
     public static string UniqueName(string prefix) => $"{prefix}_{Guid.NewGuid().ToString("N")[..10]}";
 
+    /// <summary>Any options class bound from the shared configuration.</summary>
+    public static T Bind<T>(string section)
+        where T : new() => Bind<T>(section, _ => { });
+
     private static T Bind<T>(string section, Action<T> adjust)
         where T : new()
     {

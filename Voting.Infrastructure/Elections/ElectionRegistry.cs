@@ -1,0 +1,67 @@
+using Voting.Core.Elections;
+using Voting.Core.Geography;
+using Voting.Core.Identity;
+
+namespace Voting.Infrastructure.Elections;
+
+/// <summary>The configured elections, validated once at start, looked up per request without allocation.</summary>
+public sealed class ElectionRegistry
+{
+    private readonly Dictionary<string, (ElectionDefinition Definition, byte[] Secret)> elections = new(StringComparer.Ordinal);
+
+    public ElectionRegistry(IEnumerable<ElectionOptions> configured)
+    {
+        foreach (var options in configured)
+        {
+            if (options.ClosesAt <= options.OpensAt)
+            {
+                throw new InvalidOperationException($"Election {options.Id}: ClosesAt must be after OpensAt.");
+            }
+
+            var unknown = options.StateCandidates.Keys.Concat(options.RegisteredVoters.Keys).Where(s => !UsStates.TryGet(s, out _)).ToArray();
+            if (unknown.Length > 0)
+            {
+                throw new InvalidOperationException($"Election {options.Id}: unknown state code(s) {string.Join(", ", unknown)}.");
+            }
+
+            byte[] secret;
+            try
+            {
+                secret = Convert.FromBase64String(options.PseudonymSecret);
+            }
+            catch (FormatException)
+            {
+                throw new InvalidOperationException($"Election {options.Id}: PseudonymSecret is not base64.");
+            }
+
+            if (secret.Length < VoterPseudonym.MinimumSecretBytes)
+            {
+                throw new InvalidOperationException($"Election {options.Id}: PseudonymSecret must be at least {VoterPseudonym.MinimumSecretBytes} bytes.");
+            }
+
+            var definition = new ElectionDefinition
+            {
+                Id = options.Id,
+                Name = options.Name,
+                OpensAt = options.OpensAt,
+                ClosesAt = options.ClosesAt,
+                Candidates = [.. options.Candidates],
+                StateCandidates = options.StateCandidates.ToDictionary(
+                    p => p.Key.ToUpperInvariant(), p => (IReadOnlyList<string>)[.. p.Value], StringComparer.OrdinalIgnoreCase),
+            };
+            if (!elections.TryAdd(options.Id, (definition, secret)))
+            {
+                throw new InvalidOperationException($"Election {options.Id} is configured twice.");
+            }
+        }
+    }
+
+    public IEnumerable<ElectionDefinition> All => elections.Values.Select(e => e.Definition);
+
+    public ElectionDefinition? Find(string? electionId) =>
+        electionId is not null && elections.TryGetValue(electionId, out var e) ? e.Definition : null;
+
+    /// <summary>The pseudonym of <paramref name="voterId"/> in a configured election.</summary>
+    public byte[] Pseudonym(string electionId, string voterId) =>
+        VoterPseudonym.Compute(elections[electionId].Secret, electionId, voterId);
+}

@@ -1,0 +1,136 @@
+using System.Buffers;
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Voting.Core.Elections;
+using Voting.Infrastructure.Elections;
+using Voting.Infrastructure.Identity;
+using Voting.Ingest.Casting;
+
+namespace Voting.Ingest.Apis;
+
+/// <summary><c>POST /api/v1/vote</c>: the public write path.</summary>
+public static class VoteApi
+{
+    public const string RateLimitPolicy = "vote";
+
+    public static IEndpointRouteBuilder MapVoteApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/api/v1/vote", CastAsync)
+            .RequireAuthorization()
+            .WithName("CastVote")
+            .WithSummary("Cast the authenticated voter's ballot")
+            .WithDescription("Answers 202 with a receipt once the vote is durable in the vote log. Election and state come from the voter's token.")
+            .Accepts<CastVoteRequest>("application/json")
+            .Produces<VoteReceipt>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return routes;
+    }
+
+    private static async Task<Results<Accepted<VoteReceipt>, ProblemHttpResult>> CastAsync(
+        HttpRequest request,
+        ClaimsPrincipal user,
+        ElectionRegistry elections,
+        VoteCaster caster,
+        IngestMetrics metrics,
+        Microsoft.Extensions.Options.IOptions<IngestOptions> options,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var voterId = user.FindFirstValue(VoterClaims.VoterId);
+        var state = user.FindFirstValue(VoterClaims.State);
+        var electionId = user.FindFirstValue(VoterClaims.Election);
+        if (string.IsNullOrEmpty(voterId) || string.IsNullOrEmpty(state) || string.IsNullOrEmpty(electionId))
+        {
+            metrics.Refuse("unauthenticated");
+            return VoteProblems.Unauthenticated("The token lacks the voter, state or election claim.");
+        }
+
+        var limit = options.Value.MaxBodyBytes;
+        var (body, problem) = await ReadBodyAsync(request, limit, cancellationToken);
+        if (problem is not null)
+        {
+            metrics.Refuse(problem.StatusCode == StatusCodes.Status413PayloadTooLarge ? "too_large" : "malformed");
+            return problem;
+        }
+
+        var candidate = body!.Candidate;
+        if (string.IsNullOrWhiteSpace(candidate))
+        {
+            metrics.Refuse("malformed");
+            return VoteProblems.Malformed("'candidate' is required and must be a non-empty string.");
+        }
+
+        var stateCode = state.ToUpperInvariant();
+        var rejection = BallotRules.Check(elections.Find(electionId), stateCode, candidate, clock.GetUtcNow());
+        if (rejection is { } reason)
+        {
+            metrics.Refuse(reason.ToString());
+            return VoteProblems.Rejected(reason, electionId, stateCode, candidate);
+        }
+
+        return await caster.CastAsync(electionId, voterId, stateCode, candidate, cancellationToken) switch
+        {
+            CastOutcome.Accepted accepted => TypedResults.Accepted(
+                (string?)null, new VoteReceipt(accepted.Receipt, electionId, "accepted", accepted.AcceptedAt)),
+            CastOutcome.AlreadyVoted => VoteProblems.AlreadyVoted(),
+            CastOutcome.InProgress => VoteProblems.VoteInProgress(),
+            CastOutcome.Unavailable unavailable => VoteProblems.Unavailable(unavailable.Reason),
+            var other => throw new InvalidOperationException($"Unhandled outcome {other}"),
+        };
+    }
+
+    /// <summary>Reads at most <paramref name="limit"/> bytes and parses them; never buffers more than that.</summary>
+    private static async Task<(CastVoteRequest? Body, ProblemHttpResult? Problem)> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            return (null, VoteProblems.TooLarge(limit));
+        }
+
+        if (request.ContentType is null || !request.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, VoteProblems.Malformed("Content-Type must be application/json."));
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(limit + 1);
+        try
+        {
+            var length = 0;
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer.AsMemory(length, limit + 1 - length), cancellationToken)) > 0)
+            {
+                length += read;
+                if (length > limit)
+                {
+                    return (null, VoteProblems.TooLarge(limit));
+                }
+            }
+
+            if (length == 0)
+            {
+                return (null, VoteProblems.Malformed("The request body is empty."));
+            }
+
+            try
+            {
+                var body = JsonSerializer.Deserialize(buffer.AsSpan(0, length), IngestJsonContext.Default.CastVoteRequest);
+                return body is null ? (null, VoteProblems.Malformed("The body must be a JSON object.")) : (body, null);
+            }
+            catch (JsonException e)
+            {
+                return (null, VoteProblems.Malformed(e.Path is null ? e.Message : $"Invalid JSON at {e.Path}: {e.Message}"));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+namespace Voting.Ingest.Casting;
+
+/// <summary>What happened to one cast attempt.</summary>
+public abstract record CastOutcome
+{
+    private CastOutcome()
+    {
+    }
+
+    /// <summary>Durable in Kafka; the voter gets the receipt.</summary>
+    public sealed record Accepted(string Receipt, DateTimeOffset AcceptedAt) : CastOutcome;
+
+    /// <summary>The voter's earlier ballot stands.</summary>
+    public sealed record AlreadyVoted : CastOutcome;
+
+    /// <summary>Another request of the same voter holds the lock.</summary>
+    public sealed record InProgress : CastOutcome;
+
+    /// <summary>A dependency failed before the vote was durable; nothing was recorded.</summary>
+    public sealed record Unavailable(string Reason) : CastOutcome;
+}

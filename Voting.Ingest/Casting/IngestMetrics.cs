@@ -1,0 +1,24 @@
+using System.Diagnostics.Metrics;
+using Voting.ServiceDefaults;
+
+namespace Voting.Ingest.Casting;
+
+/// <summary>Counters operators watch on the write path. Never tagged with anything about the voter or the choice.</summary>
+public sealed class IngestMetrics
+{
+    public IngestMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(ServiceDefaultsExtensions.MeterName);
+        Accepted = meter.CreateCounter<long>("voting.ingest.accepted", description: "Votes acknowledged by Kafka and answered 202");
+        Refused = meter.CreateCounter<long>("voting.ingest.refused", description: "Cast attempts refused, by reason");
+        BloomFalsePositives = meter.CreateCounter<long>("voting.ingest.bloom_false_positives", description: "Filter said maybe, exact check said no");
+    }
+
+    public Counter<long> Accepted { get; }
+
+    public Counter<long> Refused { get; }
+
+    public Counter<long> BloomFalsePositives { get; }
+
+    public void Refuse(string reason) => Refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+}

@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Voting.Ingest;
+
+/// <summary>Ingest behaviour. Section <c>Voting:Ingest</c>.</summary>
+public sealed class IngestOptions
+{
+    public const string Section = "Voting:Ingest";
+
+    /// <summary>Largest request body accepted; a ballot is a few dozen bytes.</summary>
+    [Range(64, 1_048_576)]
+    public int MaxBodyBytes { get; set; } = 1024;
+
+    /// <summary>How long one voter's lock lives if its holder dies mid-request.</summary>
+    [Range(100, 60_000)]
+    public int VoterLockMilliseconds { get; set; } = 10_000;
+
+    /// <summary>How long an "accepted" marker bridges the gap until the processor has stored the vote.</summary>
+    [Range(1, 7 * 24 * 60)]
+    public int AcceptedMarkerMinutes { get; set; } = 24 * 60;
+
+    /// <summary>How long to wait for Kafka's acknowledgement before answering 503.</summary>
+    [Range(100, 120_000)]
+    public int KafkaAckTimeoutMilliseconds { get; set; } = 5_000;
+
+    /// <summary>Token-bucket refill per client address, per second.</summary>
+    [Range(1, 10_000_000)]
+    public int PerClientPermitsPerSecond { get; set; } = 100;
+
+    /// <summary>Token-bucket size per client address.</summary>
+    [Range(1, 10_000_000)]
+    public int PerClientBurst { get; set; } = 200;
+
+    /// <summary>Attempts one voter may make per minute (a real voter needs one).</summary>
+    [Range(1, 100_000)]
+    public int PerVoterPermitsPerMinute { get; set; } = 10;
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Voting.Infrastructure.Elections;
+using Voting.Infrastructure.Hosting;
+using Voting.Infrastructure.Kafka;
+using Voting.Infrastructure.MySql;
+using Voting.Infrastructure.Redis;
+using Voting.Ingest.Casting;
+
+namespace Voting.Ingest;
+
+/// <summary>What the write path needs, wired once.</summary>
+public static class IngestServices
+{
+    public static IServiceCollection AddIngest(this IServiceCollection services)
+    {
+        services.AddVotingKafka().AddVotingRedis().AddVotingMySql();
+        services.AddValidatedOptions<IngestOptions>(IngestOptions.Section);
+        services.AddValidatedOptions<BloomFilterOptions>(BloomFilterOptions.Section);
+        services.AddOptions<List<ElectionOptions>>().BindConfiguration(ElectionOptions.Section);
+        services.AddSingleton(sp => new ElectionRegistry(sp.GetRequiredService<IOptions<List<ElectionOptions>>>().Value));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<VoterLocks>();
+        services.AddSingleton<AcceptedVoteMarkers>();
+        services.AddSingleton<ParticipationLookup>();
+        services.AddSingleton(sp => VoterBloomFilterFactory.CreateDeferred(
+            sp.GetRequiredService<IConnectionMultiplexer>(),
+            sp.GetRequiredService<RedisOptions>(),
+            sp.GetRequiredService<BloomFilterOptions>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger(nameof(VoterBloomFilterFactory))));
+        services.AddSingleton(sp => new VoteProducer(
+            sp.GetRequiredService<KafkaOptions>(), sp.GetRequiredService<IOptions<IngestOptions>>().Value.KafkaAckTimeoutMilliseconds));
+        services.AddSingleton<IngestMetrics>();
+        services.AddSingleton<VoteCaster>();
+        return services;
+    }
+}

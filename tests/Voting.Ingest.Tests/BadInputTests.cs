@@ -1,0 +1,94 @@
+using System.Net;
+using Voting.Infrastructure.Identity;
+using Voting.TestSupport;
+
+namespace Voting.Ingest.Tests;
+
+/// <summary>Every bad input gets its documented status and problem type, and nothing reaches Kafka.</summary>
+public sealed class BadInputTests(IngestFactory factory) : IClassFixture<IngestFactory>
+{
+    public static TheoryData<string, string, string, HttpStatusCode, string> Bodies => new()
+    {
+        { "malformed JSON", "{\"candidate\":", "application/json", HttpStatusCode.BadRequest, "malformed-ballot" },
+        { "truncated JSON", "{\"candidate\":\"har", "application/json", HttpStatusCode.BadRequest, "malformed-ballot" },
+        { "wrong type", "{\"candidate\":5}", "application/json", HttpStatusCode.BadRequest, "malformed-ballot" },
+        { "unknown field", "{\"candidate\":\"harper\",\"voterId\":\"x\"}", "application/json", HttpStatusCode.BadRequest, "malformed-ballot" },
+        { "missing candidate", "{}", "application/json", HttpStatusCode.BadRequest, "malformed-ballot" },
+        { "empty candidate", "{\"candidate\":\"  \"}", "application/json", HttpStatusCode.BadRequest, "malformed-ballot" },
+        { "array", "[]", "application/json", HttpStatusCode.BadRequest, "malformed-ballot" },
+        { "null", "null", "application/json", HttpStatusCode.BadRequest, "malformed-ballot" },
+        { "empty body", "", "application/json", HttpStatusCode.BadRequest, "malformed-ballot" },
+        { "not JSON", "candidate=harper", "application/x-www-form-urlencoded", HttpStatusCode.UnsupportedMediaType, "unsupported-media-type" },
+        { "huge body", "{\"candidate\":\"" + new string('x', 5000) + "\"}", "application/json", HttpStatusCode.RequestEntityTooLarge, "ballot-too-large" },
+        { "unknown candidate", "{\"candidate\":\"nobody\"}", "application/json", HttpStatusCode.UnprocessableEntity, "unknown-candidate" },
+        { "candidate in other case", "{\"candidate\":\"Harper\"}", "application/json", HttpStatusCode.UnprocessableEntity, "unknown-candidate" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Bodies))]
+    public async Task Bad_bodies_are_refused_and_nothing_is_produced(string because, string body, string contentType, HttpStatusCode status, string type)
+    {
+        using var response = await VoteApiTests.PostAsync(factory.CreateClient(), factory.TokenFor(Voter()), body, contentType);
+        await VoteApiTests.AssertProblemAsync(response, status, type);
+        Assert.True(NothingProduced(), because);
+    }
+
+    [Fact]
+    public async Task A_body_larger_than_the_cap_is_refused_even_without_a_content_length()
+    {
+        using var client = factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/vote")
+        {
+            Content = new StreamContent(new MemoryStream(new byte[10_000])),
+        };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.TransferEncodingChunked = true;
+        request.Headers.Authorization = new("Bearer", factory.TokenFor(Voter()));
+        using var response = await client.SendAsync(request);
+        await VoteApiTests.AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "ballot-too-large");
+        Assert.True(NothingProduced());
+    }
+
+    public static TheoryData<string> BadTokens => new() { "none", "garbage", "expired", "not yet valid", "forged", "other audience" };
+
+    [Theory]
+    [MemberData(nameof(BadTokens))]
+    public async Task Missing_expired_or_forged_tokens_get_401(string kind)
+    {
+        var options = LocalStack.Bind<VoterTokenOptions>(VoterTokenOptions.Section);
+        var token = kind switch
+        {
+            "none" => null,
+            "garbage" => "abc.def.ghi",
+            "expired" => factory.Tokens.Issue(Voter(), "PA", factory.ElectionId, TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow.AddMinutes(-10)),
+            "not yet valid" => factory.Tokens.Issue(Voter(), "PA", factory.ElectionId, TimeSpan.FromMinutes(10), DateTimeOffset.UtcNow.AddMinutes(5)),
+            "forged" => new VoterTokenIssuer(new VoterTokenOptions { SigningKeys = [Convert.ToBase64String(new byte[32])] }, TimeProvider.System)
+                .Issue(Voter(), "PA", factory.ElectionId),
+            "other audience" => new VoterTokenIssuer(new VoterTokenOptions { SigningKeys = options.SigningKeys, Audience = "results" }, TimeProvider.System)
+                .Issue(Voter(), "PA", factory.ElectionId),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+
+        using var response = await VoteApiTests.PostAsync(factory.CreateClient(), token, """{"candidate":"harper"}""");
+        await VoteApiTests.AssertProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+        Assert.True(NothingProduced(), kind);
+    }
+
+    [Theory]
+    [InlineData("PR", null, "unknown-state")]
+    [InlineData("ZZ", null, "unknown-state")]
+    [InlineData("PA", "-closed", "election-closed")]
+    [InlineData("PA", "-no-such-election", "unknown-election")]
+    public async Task Tokens_for_unknown_states_or_elections_or_a_closed_election_get_422(string state, string? electionSuffix, string type)
+    {
+        var token = factory.Tokens.Issue(Voter(), state, factory.ElectionId + electionSuffix);
+        using var response = await VoteApiTests.PostAsync(factory.CreateClient(), token, """{"candidate":"harper"}""");
+        await VoteApiTests.AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity, type);
+        Assert.True(NothingProduced());
+    }
+
+    private static string Voter() => "voter-" + Guid.NewGuid().ToString("N");
+
+    private bool NothingProduced() => TopicReader.ReadAll(factory.Kafka, factory.VotesTopic).Count == 0;
+}

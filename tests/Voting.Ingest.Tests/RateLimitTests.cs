@@ -1,0 +1,53 @@
+using System.Net;
+
+namespace Voting.Ingest.Tests;
+
+public sealed class RateLimitTests
+{
+    [Fact]
+    public async Task One_voter_hammering_gets_429_with_Retry_After_while_others_still_vote()
+    {
+        using var factory = new IngestFactory();
+        factory.Settings["Voting:Ingest:PerVoterPermitsPerMinute"] = "3";
+        using var client = factory.CreateClient();
+        var token = factory.TokenFor("hammer");
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var attempt = await VoteApiTests.PostAsync(client, token, """{"candidate":"nobody"}""");
+            statuses.Add(attempt.StatusCode);
+            if (attempt.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                await VoteApiTests.AssertProblemAsync(attempt, HttpStatusCode.TooManyRequests, "rate-limited");
+                Assert.True(int.Parse(attempt.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
+            }
+        }
+
+        Assert.Equal([HttpStatusCode.UnprocessableEntity, HttpStatusCode.UnprocessableEntity, HttpStatusCode.UnprocessableEntity, HttpStatusCode.TooManyRequests], statuses);
+        using var other = await VoteApiTests.PostAsync(client, factory.TokenFor("someone-else"), """{"candidate":"harper"}""");
+        Assert.Equal(HttpStatusCode.Accepted, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task One_client_address_flooding_gets_429_with_Retry_After()
+    {
+        using var factory = new IngestFactory();
+        factory.Settings["Voting:Ingest:PerClientBurst"] = "5";
+        factory.Settings["Voting:Ingest:PerClientPermitsPerSecond"] = "1";
+        using var client = factory.CreateClient();
+
+        var limited = 0;
+        for (var i = 0; i < 8; i++)
+        {
+            using var attempt = await VoteApiTests.PostAsync(client, factory.TokenFor("flood-" + i), """{"candidate":"nobody"}""");
+            if (attempt.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                limited++;
+                Assert.True(attempt.Headers.Contains("Retry-After"));
+            }
+        }
+
+        Assert.InRange(limited, 2, 3);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Net;
+using StackExchange.Redis;
+using Voting.TestSupport;
+
+namespace Voting.Ingest.Tests;
+
+/// <summary>
+/// When Kafka or Redis can't be reached the answer is 503, never 202, and nothing is left behind.
+/// The dependency is made unreachable by pointing this instance at a closed port, so the shared
+/// servers keep serving the other tests (issue 9's fault suite restarts the real servers).
+/// </summary>
+public sealed class UnavailableDependencyTests
+{
+    [Fact]
+    public async Task Kafka_unreachable_gives_503_and_leaves_no_lock_marker_or_filter_bit()
+    {
+        using var factory = new IngestFactory();
+        factory.Settings["Voting:Kafka:BootstrapServers"] = "127.0.0.1:1";
+        factory.Settings["Voting:Ingest:KafkaAckTimeoutMilliseconds"] = "1500";
+
+        using var response = await VoteApiTests.PostAsync(factory.CreateClient(), factory.TokenFor("voter-k"), """{"candidate":"harper"}""");
+
+        await VoteApiTests.AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, "vote-not-recorded");
+        using var redis = await ConnectionMultiplexer.ConnectAsync(LocalStack.Redis().Configuration);
+        Assert.Empty(redis.GetServers().Single().Keys(pattern: factory.KeyPrefix + "*"));
+
+        // The same voter can vote once Kafka is back: nothing of the failed attempt blocks them.
+        using var recovered = new IngestFactory();
+        foreach (var (key, value) in factory.Settings.Where(s => s.Key.StartsWith("Voting:Elections", StringComparison.Ordinal)
+                                                                 || s.Key == "Voting:Redis:KeyPrefix"))
+        {
+            recovered.Settings[key] = value;
+        }
+
+        using var retry = await VoteApiTests.PostAsync(recovered.CreateClient(), recovered.Tokens.Issue("voter-k", "PA", factory.ElectionId), """{"candidate":"harper"}""");
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+    }
+
+    [Fact]
+    public async Task Redis_unreachable_gives_503_and_nothing_is_produced()
+    {
+        using var factory = new IngestFactory();
+        factory.Settings["Voting:Redis:Configuration"] = "127.0.0.1:1,abortConnect=false,connectTimeout=300,syncTimeout=500,asyncTimeout=500";
+
+        using var response = await VoteApiTests.PostAsync(factory.CreateClient(), factory.TokenFor("voter-r"), """{"candidate":"harper"}""");
+
+        await VoteApiTests.AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, "vote-not-recorded");
+        Assert.Empty(TopicReader.ReadAll(factory.Kafka, factory.VotesTopic));
+    }
+}
