@@ -6,7 +6,7 @@ namespace Voting.Infrastructure.Kafka;
 /// <summary>Ready when a broker answers a metadata request for the votes topic.</summary>
 public sealed class KafkaHealthCheck(KafkaOptions options) : IHealthCheck, IDisposable
 {
-    private readonly IAdminClient admin = new AdminClientBuilder(KafkaClientConfigs.Admin(options)).Build();
+    private readonly IAdminClient admin = new AdminClientBuilder(KafkaClientConfigs.Admin(options)).SetLogHandler(KafkaClientLog.Write).Build();
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.Run(() =>

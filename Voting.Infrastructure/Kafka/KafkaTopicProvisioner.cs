@@ -13,7 +13,7 @@ public sealed class KafkaTopicProvisioner(KafkaOptions options, ILogger<KafkaTop
 {
     public async Task EnsureTopicsAsync(CancellationToken cancellationToken)
     {
-        using var admin = new AdminClientBuilder(KafkaClientConfigs.Admin(options)).Build();
+        using var admin = new AdminClientBuilder(KafkaClientConfigs.Admin(options)).SetLogHandler(KafkaClientLog.Write).Build();
         string[] wanted = [options.VotesTopic, options.DeadLetterTopic];
         var missing = wanted.Where(topic => PartitionCount(admin, topic) is null).ToArray();
 

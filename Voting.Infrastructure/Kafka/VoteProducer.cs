@@ -15,7 +15,7 @@ public sealed class VoteProducer : IDisposable
         var config = KafkaClientConfigs.Producer(options);
         config.MessageTimeoutMs = messageTimeoutMs;
         config.RequestTimeoutMs = Math.Min(messageTimeoutMs, options.RequestTimeoutMs);
-        producer = new ProducerBuilder<byte[], byte[]>(config).Build();
+        producer = new ProducerBuilder<byte[], byte[]>(config).SetLogHandler(KafkaClientLog.Write).Build();
         topic = options.VotesTopic;
     }
 

@@ -2,30 +2,45 @@ namespace Voting.Infrastructure.Redis;
 
 /// <summary>
 /// Picks the backend on first use rather than at start, so a service can start (and answer 503)
-/// while Redis is still down, and retries the probe until it succeeds.
+/// while Redis is still down. The probe is asynchronous and shared by concurrent callers; a failed
+/// probe is forgotten so the next call tries again.
 /// </summary>
-internal sealed class ProbingVoterBloomFilter(Func<IVoterBloomFilter> create) : IVoterBloomFilter
+internal sealed class ProbingVoterBloomFilter(Func<Task<IVoterBloomFilter>> create) : IVoterBloomFilter
 {
     private readonly Lock gate = new();
-    private IVoterBloomFilter? resolved;
+    private Task<IVoterBloomFilter>? probe;
 
-    public string Backend => resolved?.Backend ?? "undetermined";
+    public string Backend => probe is { IsCompletedSuccessfully: true } done ? done.Result.Backend : "undetermined";
 
-    public Task<bool> MightContainAsync(string electionId, byte[] pseudonym) => Resolve().MightContainAsync(electionId, pseudonym);
+    public async Task<bool> MightContainAsync(string electionId, byte[] pseudonym) =>
+        await (await ResolveAsync()).MightContainAsync(electionId, pseudonym);
 
-    public Task<bool> AddAsync(string electionId, byte[] pseudonym) => Resolve().AddAsync(electionId, pseudonym);
+    public async Task<bool> AddAsync(string electionId, byte[] pseudonym) =>
+        await (await ResolveAsync()).AddAsync(electionId, pseudonym);
 
-    private IVoterBloomFilter Resolve()
+    private async Task<IVoterBloomFilter> ResolveAsync()
     {
-        if (resolved is { } filter)
-        {
-            return filter;
-        }
-
+        Task<IVoterBloomFilter> current;
         lock (gate)
         {
-            // A RedisException here propagates to the caller (503) and the next call probes again.
-            return resolved ??= create();
+            current = probe ??= create();
+        }
+
+        try
+        {
+            return await current;
+        }
+        catch
+        {
+            lock (gate)
+            {
+                if (ReferenceEquals(probe, current))
+                {
+                    probe = null;
+                }
+            }
+
+            throw;
         }
     }
 }

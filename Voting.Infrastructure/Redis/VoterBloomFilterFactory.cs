@@ -10,18 +10,23 @@ public static class VoterBloomFilterFactory
     /// <summary>A filter whose backend is chosen on first use (so Redis may still be down at start).</summary>
     public static IVoterBloomFilter CreateDeferred(
         IConnectionMultiplexer redis, RedisOptions redisOptions, BloomFilterOptions options, ILogger logger) =>
-        new ProbingVoterBloomFilter(() => Create(redis, redisOptions, options, logger));
+        new ProbingVoterBloomFilter(async () => Create(redis, redisOptions, options, logger,
+            options.Backend == "auto" ? await ServerHasBloomModuleAsync(redis) : null));
 
     /// <summary>Probes the server now (where <see cref="BloomFilterOptions.Backend"/> is <c>auto</c>) and builds the filter.</summary>
     public static IVoterBloomFilter Create(
-        IConnectionMultiplexer redis, RedisOptions redisOptions, BloomFilterOptions options, ILogger logger)
+        IConnectionMultiplexer redis, RedisOptions redisOptions, BloomFilterOptions options, ILogger logger) =>
+        Create(redis, redisOptions, options, logger, options.Backend == "auto" ? ServerHasBloomModule(redis) : null);
+
+    private static IVoterBloomFilter Create(
+        IConnectionMultiplexer redis, RedisOptions redisOptions, BloomFilterOptions options, ILogger logger, bool? probedModule)
     {
         var shape = BloomFilterShape.For(options.ExpectedVoters, options.FalsePositiveRate, options.Shards);
         var useModule = options.Backend switch
         {
             "module" => true,
             "bitmap" => false,
-            _ => ServerHasBloomModule(redis),
+            _ => probedModule ?? false,
         };
         IVoterBloomFilter filter = useModule
             ? new RedisBloomModuleFilter(redis, redisOptions, shape, options)
@@ -33,9 +38,12 @@ public static class VoterBloomFilterFactory
     }
 
     /// <summary>True when the server knows <c>BF.ADD</c> (COMMAND INFO answers nil for unknown commands).</summary>
-    public static bool ServerHasBloomModule(IConnectionMultiplexer redis)
-    {
-        var info = (RedisResult[])redis.GetDatabase().Execute("COMMAND", "INFO", "BF.ADD")!;
-        return info.Length > 0 && !info[0].IsNull;
-    }
+    public static bool ServerHasBloomModule(IConnectionMultiplexer redis) =>
+        KnowsCommand((RedisResult[])redis.GetDatabase().Execute("COMMAND", "INFO", "BF.ADD")!);
+
+    /// <inheritdoc cref="ServerHasBloomModule"/>
+    public static async Task<bool> ServerHasBloomModuleAsync(IConnectionMultiplexer redis) =>
+        KnowsCommand((RedisResult[])(await redis.GetDatabase().ExecuteAsync("COMMAND", "INFO", "BF.ADD"))!);
+
+    private static bool KnowsCommand(RedisResult[] info) => info.Length > 0 && !info[0].IsNull;
 }

@@ -40,7 +40,7 @@ public sealed partial class VoteCaster(
         {
             lockToken = await locks.TryAcquireAsync(electionId, pseudonym, TimeSpan.FromMilliseconds(settings.VoterLockMilliseconds));
         }
-        catch (RedisException e)
+        catch (Exception e) when (IsRedisFailure(e))
         {
             return Unavailable("redis", e);
         }
@@ -61,7 +61,7 @@ public sealed partial class VoteCaster(
             {
                 await locks.ReleaseAsync(electionId, pseudonym, lockToken);
             }
-            catch (RedisException e)
+            catch (Exception e) when (IsRedisFailure(e))
             {
                 LogLockNotReleased(logger, e.Message);
             }
@@ -84,7 +84,7 @@ public sealed partial class VoteCaster(
                 metrics.BloomFalsePositives.Add(1);
             }
         }
-        catch (RedisException e)
+        catch (Exception e) when (IsRedisFailure(e))
         {
             return Unavailable("redis", e);
         }
@@ -114,7 +114,7 @@ public sealed partial class VoteCaster(
                 bloom.AddAsync(electionId, pseudonym),
                 markers.SetAsync(electionId, pseudonym, TimeSpan.FromMinutes(settings.AcceptedMarkerMinutes)));
         }
-        catch (RedisException e)
+        catch (Exception e) when (IsRedisFailure(e))
         {
             LogDuplicateDefenceDegraded(logger, e.Message);
         }
@@ -122,6 +122,9 @@ public sealed partial class VoteCaster(
         metrics.Accepted.Add(1);
         return new CastOutcome.Accepted(BallotHash.ToReceipt(hash), acceptedAt);
     }
+
+    // RedisTimeoutException derives from TimeoutException, not RedisException.
+    private static bool IsRedisFailure(Exception e) => e is RedisException or RedisTimeoutException;
 
     private CastOutcome Unavailable(string dependency, Exception e)
     {

@@ -1,0 +1,22 @@
+using Confluent.Kafka;
+
+namespace Voting.Infrastructure.Kafka;
+
+/// <summary>
+/// librdkafka's log, minus its deprecation warning for the Kafka 0.9 settings we set on purpose in
+/// the local profile (it repeats for every client and would bury real warnings).
+/// </summary>
+public static class KafkaClientLog
+{
+    public static void Write(IClient client, LogMessage message)
+    {
+        if (message.Facility == "CONFWARN"
+            && (message.Message.Contains("api.version.request", StringComparison.Ordinal)
+                || message.Message.Contains("broker.version.fallback", StringComparison.Ordinal)))
+        {
+            return;
+        }
+
+        Console.Error.WriteLine($"kafka {message.Level} {message.Facility} [{client.Name}]: {message.Message}");
+    }
+}

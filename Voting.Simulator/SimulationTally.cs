@@ -1,0 +1,38 @@
+using System.Net;
+
+namespace Voting.Simulator;
+
+/// <summary>Thread-safe counts of what the simulated voters got back.</summary>
+public sealed class SimulationTally
+{
+    private long accepted;
+    private long duplicates;
+    private long refused;
+    private long throttled;
+    private long failed;
+
+    public long Accepted => Interlocked.Read(ref accepted);
+
+    public long Duplicates => Interlocked.Read(ref duplicates);
+
+    public long Refused => Interlocked.Read(ref refused);
+
+    public long Throttled => Interlocked.Read(ref throttled);
+
+    /// <summary>5xx answers and transport errors: the ones that should not happen.</summary>
+    public long Failed => Interlocked.Read(ref failed);
+
+    public long Total => Accepted + Duplicates + Refused + Throttled + Failed;
+
+    public void Record(HttpStatusCode? status)
+    {
+        switch ((int?)status)
+        {
+            case 202: Interlocked.Increment(ref accepted); break;
+            case 409: Interlocked.Increment(ref duplicates); break;
+            case 429: Interlocked.Increment(ref throttled); break;
+            case >= 400 and < 500: Interlocked.Increment(ref refused); break;
+            default: Interlocked.Increment(ref failed); break;
+        }
+    }
+}

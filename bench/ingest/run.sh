@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Ingest benchmark, side by side in one run on this box:
+#   1. the ceiling: bare Kestrel answering the same POST with a fixed 202 (bench/Voting.Bench.BareKestrel);
+#   2. Voting.Ingest at full load (wrk, closed loop, every request a distinct voter);
+#   3. Voting.Ingest at 70% of its measured maximum (open loop, fixed rate) for p50/p99.
+# Server pinned to CPU 0, load generator to CPU 1 (the stack's servers float). Bounded in time.
+# Writes bench/results/ingest.md. Env: BENCH_SECONDS (10), BENCH_CONNECTIONS (64).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+seconds=${BENCH_SECONDS:-10}
+connections=${BENCH_CONNECTIONS:-64}
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+bash deploy/local/stack.sh up >/dev/null
+source deploy/local/service-env.sh
+echo "bench: building (Release)"
+dotnet build bench/Bench.slnf -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+bin() { echo "$root/$1/bin/Release/net10.0/$(basename "$1").dll"; }
+
+echo "bench: minting tokens for distinct voters"
+for set in bare warm ingest open; do
+  dotnet "$(bin Voting.Simulator)" tokens --count 300000 --out "$work/$set.tokens" >/dev/null
+done
+
+wait_ready() { for _ in $(seq 1 300); do curl -sf -o /dev/null "$1/health/ready" && return 0; sleep 0.2; done; echo "bench: $1 not ready" >&2; exit 1; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+wrk_run() { # url tokens seconds -> JSON line
+  taskset -c 1 wrk -t1 -c"$connections" -d"${3}s" --latency -s bench/ingest/vote.lua "$1" -- "$2" 1 | sed -n 's/^JSON //p'
+}
+field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
+
+echo "bench: bare Kestrel ceiling (${seconds}s, $connections connections)"
+taskset -c 0 dotnet "$(bin bench/Voting.Bench.BareKestrel)" --urls http://127.0.0.1:5190 >/dev/null 2>&1 &
+pids+=($!); bare_pid=$!
+wait_ready http://127.0.0.1:5190
+wrk_run http://127.0.0.1:5190 "$work/bare.tokens" 3 >/dev/null
+t0=$(cpu_ticks "$bare_pid")
+bare=$(wrk_run http://127.0.0.1:5190 "$work/bare.tokens" "$seconds")
+bare_cpu=$(( ($(cpu_ticks "$bare_pid") - t0) * 100 / seconds / $(getconf CLK_TCK) ))
+kill "$bare_pid"
+
+echo "bench: Voting.Ingest at full load"
+(cd Voting.Ingest && exec taskset -c 0 dotnet "$(bin Voting.Ingest)" --urls http://127.0.0.1:5191 \
+  --Logging:LogLevel:Default=Warning) >"$work/ingest.log" 2>&1 &
+pids+=($!); ingest_pid=$!
+wait_ready http://127.0.0.1:5191
+wrk_run http://127.0.0.1:5191 "$work/warm.tokens" 3 >/dev/null
+t0=$(cpu_ticks "$ingest_pid")
+full=$(wrk_run http://127.0.0.1:5191 "$work/ingest.tokens" "$seconds")
+ingest_cpu=$(( ($(cpu_ticks "$ingest_pid") - t0) * 100 / seconds / $(getconf CLK_TCK) ))
+
+rate() { python3 -c "import json,sys; j=json.loads(sys.argv[1]); print(round((j['requests']-j['non2xx']-j['errors'])/j['seconds']))" "$1"; }
+bare_rate=$(rate "$bare"); ingest_rate=$(rate "$full")
+target=$(( ingest_rate * 70 / 100 ))
+echo "bench: Voting.Ingest open loop at 70% of its maximum ($target votes/s)"
+open=$(taskset -c 1 dotnet "$(bin bench/Voting.Bench.LoadGen)" http://127.0.0.1:5191/api/v1/vote "$work/open.tokens" "$target" "$seconds" | sed -n 's/^JSON //p')
+
+ratio=$(python3 -c "print(f'{$ingest_rate / $bare_rate * 100:.0f}%')")
+out=bench/results/ingest.md
+mkdir -p bench/results
+cat >"$out" <<MD
+# Ingest benchmark — $(date -u +%Y-%m-%dT%H:%M:%SZ)
+
+Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); server on CPU 0, load generator on CPU 1;
+Kafka, Redis and MariaDB share the same two cores. ${seconds} s per measurement, ${connections} connections, every request a distinct voter.
+
+| measurement | rate | p50 | p99 | server CPU | notes |
+|---|---:|---:|---:|---:|---|
+| bare Kestrel POST → 202 (ceiling) | $bare_rate req/s | $(field "$bare" p50_ms) ms | $(field "$bare" p99_ms) ms | ${bare_cpu}% | wrk closed loop |
+| Voting.Ingest, full load | $ingest_rate votes/s accepted | $(field "$full" p50_ms) ms | $(field "$full" p99_ms) ms | ${ingest_cpu}% | non-2xx: $(field "$full" non2xx), errors: $(field "$full" errors) |
+| Voting.Ingest at 70% of max ($target/s, open loop) | $(python3 -c "import json; j=json.loads('$open'); print(round(j['accepted']/j['seconds']))") votes/s accepted | $(field "$open" p50_ms) ms | $(field "$open" p99_ms) ms | | failed: $(field "$open" failed) |
+
+**Ingest / bare ceiling: $ratio** (target ≥ 50%); p99 at 70% load: $(field "$open" p99_ms) ms (target < 50 ms).
+MD
+cat "$out"

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Brings up the whole system on this machine and feeds it a simulated election:
+#   1. the local stack (ZooKeeper + Kafka, MariaDB, Redis, ClickHouse, Anvil), installing what is missing;
+#   2. the five services, built in Release, each waited for until /health/ready answers;
+#   3. a bounded simulated election through the public API, with progress on the terminal.
+# The services keep running afterwards; 'bash deploy/up.sh down' stops them and the stack.
+#   bash deploy/up.sh [simulate options, e.g. --voters 50000 --rate 500]   |   bash deploy/up.sh down | status
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+stack_dir=${VOTING_STACK_DIR:-$root/.stack}
+run_dir=$stack_dir/services
+# name:port:readiness path, in start order (the processor creates the topics and schema first).
+services=(Processor:5102:/health/ready Ingest:5101:/health/ready Results:5103:/health/ready Audit:5104:/health/ready Console.Blazor:5100:/health/ready)
+
+alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+stop_services() {
+  for entry in "${services[@]}"; do
+    local name=${entry%%:*} pidfile=$run_dir/${entry%%:*}.pid
+    if alive "$pidfile"; then
+      kill "$(cat "$pidfile")" 2>/dev/null || true
+      for _ in $(seq 1 50); do alive "$pidfile" || break; sleep 0.2; done
+      alive "$pidfile" && kill -9 "$(cat "$pidfile")" 2>/dev/null || true
+      echo "stopped Voting.$name"
+    fi
+    rm -f "$pidfile"
+  done
+}
+
+case "${1:-}" in
+  down) stop_services; bash deploy/local/stack.sh down; exit 0 ;;
+  status)
+    bash deploy/local/stack.sh status || true
+    for entry in "${services[@]}"; do
+      IFS=: read -r name port path <<<"$entry"
+      if curl -sf -o /dev/null "http://127.0.0.1:$port$path"; then echo "ready   Voting.$name  http://127.0.0.1:$port"; else echo "down    Voting.$name  http://127.0.0.1:$port"; fi
+    done
+    exit 0 ;;
+esac
+
+started=$(date +%s)
+bash deploy/local/stack.sh up
+# shellcheck source=local/service-env.sh
+source deploy/local/service-env.sh
+
+echo "up: building the services (Release)"
+dotnet build deploy/Services.slnf -c Release -nologo -v quiet -clp:ErrorsOnly
+
+mkdir -p "$run_dir"
+for entry in "${services[@]}"; do
+  IFS=: read -r name port path <<<"$entry"
+  pidfile=$run_dir/$name.pid
+  if alive "$pidfile"; then
+    echo "up: Voting.$name already running (pid $(cat "$pidfile"))"
+    continue
+  fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "up: port $port is taken by another process; cannot start Voting.$name" >&2
+    exit 1
+  fi
+  (cd "$root/Voting.$name" && exec dotnet "bin/Release/net10.0/Voting.$name.dll" --urls "http://127.0.0.1:$port") \
+    >"$run_dir/$name.log" 2>&1 &
+  echo $! >"$pidfile"
+done
+
+for entry in "${services[@]}"; do
+  IFS=: read -r name port path <<<"$entry"
+  t0=$(date +%s.%N)
+  until curl -sf -o /dev/null "http://127.0.0.1:$port$path"; do
+    if ! alive "$run_dir/$name.pid"; then
+      echo "up: Voting.$name exited; last lines of $run_dir/$name.log:" >&2
+      tail -n 20 "$run_dir/$name.log" >&2
+      exit 1
+    fi
+    if (( $(date +%s) - ${t0%.*} > 120 )); then
+      echo "up: Voting.$name not ready after 120 s: $(curl -s "http://127.0.0.1:$port$path")" >&2
+      exit 1
+    fi
+    sleep 0.3
+  done
+  printf 'ready   Voting.%-15s http://127.0.0.1:%s  (%.1f s)\n' "$name" "$port" "$(awk -v a="$(date +%s.%N)" -v b="$t0" 'BEGIN { print a - b }')"
+done
+
+cat <<TXT
+
+up: everything is running ($(( $(date +%s) - started )) s). Open:
+  operations console   http://127.0.0.1:5100
+  vote API (OpenAPI)   http://127.0.0.1:5101/openapi/v1.json
+  service health       http://127.0.0.1:510{1,2,3,4}/health/ready    metrics: /metrics
+Logs: $run_dir/*.log    Stop everything: bash deploy/up.sh down
+
+up: starting the simulated election (Ctrl-C stops it; the system keeps running)
+TXT
+dotnet "Voting.Simulator/bin/Release/net10.0/Voting.Simulator.dll" simulate "$@"
