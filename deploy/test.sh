@@ -23,7 +23,7 @@ dotnet build Voting.sln -nologo -v quiet -clp:ErrorsOnly
 
 echo "test: running tests"
 status=0
-dotnet test Voting.sln --no-build -nologo -v quiet \
+dotnet test Voting.sln --no-build -nologo -v quiet --blame-crash --blame-hang-timeout 15m \
   --results-directory "$results" --logger "trx" --logger "console;verbosity=normal" "$@" || status=$?
 
 # One closing line over every test project (dotnet test prints one per project).
@@ -37,5 +37,6 @@ if (( passed == 0 )); then
   exit 1
 fi
 if (( status != 0 || failed > 0 || skipped > 0 )); then
+  (( status != 0 && failed == 0 )) && echo "test: FAILED: dotnet test exited $status (a test host crashed or hung; see 'aborted' above and $results)" >&2
   exit 1
 fi

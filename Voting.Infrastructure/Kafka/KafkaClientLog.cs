@@ -17,6 +17,8 @@ public static class KafkaClientLog
             return;
         }
 
-        Console.Error.WriteLine($"kafka {message.Level} {message.Facility} [{client.Name}]: {message.Message}");
+        // message.Name, never client.Name: this runs on librdkafka's threads, also while the client
+        // is being destroyed, when calling back into its handle would touch freed memory.
+        Console.Error.WriteLine($"kafka {message.Level} {message.Facility} [{message.Name}]: {message.Message}");
     }
 }

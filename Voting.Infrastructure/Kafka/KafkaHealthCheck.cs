@@ -6,11 +6,32 @@ namespace Voting.Infrastructure.Kafka;
 /// <summary>Ready when a broker answers a metadata request for the votes topic.</summary>
 public sealed class KafkaHealthCheck(KafkaOptions options) : IHealthCheck, IDisposable
 {
+    // The admin client is native: a check in flight and disposal at shutdown must not overlap.
+    private readonly Lock gate = new();
     private readonly IAdminClient admin = new AdminClientBuilder(KafkaClientConfigs.Admin(options)).SetLogHandler(KafkaClientLog.Write).Build();
+    private bool disposed;
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.Run(() =>
+        Task.Run(Check, cancellationToken);
+
+    public void Dispose()
+    {
+        lock (gate)
         {
+            disposed = true;
+            admin.Dispose();
+        }
+    }
+
+    private HealthCheckResult Check()
+    {
+        lock (gate)
+        {
+            if (disposed)
+            {
+                return HealthCheckResult.Unhealthy("shutting down");
+            }
+
             try
             {
                 var metadata = admin.GetMetadata(options.VotesTopic, TimeSpan.FromSeconds(3));
@@ -23,7 +44,6 @@ public sealed class KafkaHealthCheck(KafkaOptions options) : IHealthCheck, IDisp
             {
                 return HealthCheckResult.Unhealthy($"Kafka at {options.BootstrapServers} unreachable: {e.Error.Reason}");
             }
-        }, cancellationToken);
-
-    public void Dispose() => admin.Dispose();
+        }
+    }
 }

@@ -9,7 +9,10 @@ public sealed class ServiceHostTests : IClassFixture<WebApplicationFactory<Progr
     private readonly WebApplicationFactory<Program> factory;
 
     public ServiceHostTests(WebApplicationFactory<Program> factory) =>
-        this.factory = factory.WithWebHostBuilder(host => host.UseEnvironment(LocalStack.Environment));
+        this.factory = factory.WithWebHostBuilder(host => host
+            .UseEnvironment(LocalStack.Environment)
+            .UseSetting("Logging:LogLevel:Default", "Warning")
+            .UseSetting("Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks", "None"));
 
     [Fact]
     public async Task Reports_ready_once_every_dependency_answers_and_the_schema_is_in_place()

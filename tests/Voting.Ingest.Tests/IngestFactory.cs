@@ -24,6 +24,8 @@ public class IngestFactory : WebApplicationFactory<Program>
             ["Voting:Kafka:DeadLetterTopic"] = VotesTopic + ".dlq",
             ["Voting:Redis:KeyPrefix"] = KeyPrefix,
             ["Voting:Ingest:PerVoterPermitsPerMinute"] = "1000",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None",
             ["Voting:Elections:10:Id"] = ElectionId,
             ["Voting:Elections:10:OpensAt"] = DateTimeOffset.UtcNow.AddDays(-1).ToString("O"),
             ["Voting:Elections:10:ClosesAt"] = DateTimeOffset.UtcNow.AddDays(1).ToString("O"),
