@@ -31,7 +31,7 @@ public sealed class IngestOptions
     [Range(1, 10_000_000)]
     public int PerClientBurst { get; set; } = 200;
 
-    /// <summary>Attempts one voter may make per minute (a real voter needs one).</summary>
-    [Range(1, 100_000)]
+    /// <summary>Attempts one voter may make per minute (a real voter needs one); 0 turns the limit off.</summary>
+    [Range(0, 100_000)]
     public int PerVoterPermitsPerMinute { get; set; } = 10;
 }

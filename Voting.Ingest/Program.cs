@@ -1,5 +1,6 @@
 using Voting.Ingest;
 using Voting.Ingest.Apis;
+using Voting.Ingest.Casting;
 using Voting.Ingest.Security;
 using Voting.ServiceDefaults;
 
@@ -12,6 +13,9 @@ builder.Services.AddOpenApi();
 builder.Services.Configure<ProblemDetailsOptions>(options => options.CustomizeProblemDetails = VoteProblems.Customize);
 
 var app = builder.Build();
+// Build the write path's singletons (Redis multiplexer, Kafka producer, filter) before the first
+// request: built lazily, hundreds of requests arriving at once would queue behind their construction.
+app.Services.GetRequiredService<VoteCaster>();
 app.MapDefaultEndpoints();
 app.UseAuthentication();
 app.UseRateLimiter();

@@ -54,13 +54,13 @@ public static class IngestRateLimits
     private static PartitionedRateLimiter<HttpContext> PerVoter() =>
         PartitionedRateLimiter.Create<HttpContext, string>(context =>
         {
-            var voter = IsVote(context) ? context.User.FindFirst(VoterClaims.VoterId)?.Value : null;
+            var options = context.RequestServices.GetRequiredService<IOptions<IngestOptions>>().Value;
+            var voter = IsVote(context) && options.PerVoterPermitsPerMinute > 0 ? context.User.FindFirst(VoterClaims.VoterId)?.Value : null;
             if (voter is null)
             {
                 return RateLimitPartition.GetNoLimiter("");
             }
 
-            var options = context.RequestServices.GetRequiredService<IOptions<IngestOptions>>().Value;
             return RateLimitPartition.GetFixedWindowLimiter(voter, _ => new FixedWindowRateLimiterOptions
             {
                 PermitLimit = options.PerVoterPermitsPerMinute,

@@ -46,7 +46,7 @@ kill "$bare_pid"
 
 echo "bench: Voting.Ingest at full load"
 (cd Voting.Ingest && exec taskset -c 0 dotnet "$(bin Voting.Ingest)" --urls http://127.0.0.1:5191 \
-  --Logging:LogLevel:Default=Warning) >"$work/ingest.log" 2>&1 &
+  --Logging:LogLevel:Default=Warning ${BENCH_INGEST_ARGS:-}) >"$work/ingest.log" 2>&1 &
 pids+=($!); ingest_pid=$!
 wait_ready http://127.0.0.1:5191
 wrk_run http://127.0.0.1:5191 "$work/warm.tokens" 3 >/dev/null

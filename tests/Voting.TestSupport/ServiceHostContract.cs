@@ -1,0 +1,44 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Voting.TestSupport;
+
+/// <summary>
+/// What every service host promises, checked against the real local stack: it becomes ready once
+/// each dependency answers and its schema is in place, and it answers liveness and metrics.
+/// </summary>
+public abstract class ServiceHostContract<TProgram>
+    where TProgram : class
+{
+    private readonly WebApplicationFactory<TProgram> factory;
+
+    protected ServiceHostContract(WebApplicationFactory<TProgram> factory) =>
+        this.factory = factory.WithWebHostBuilder(host => host
+            .UseEnvironment(LocalStack.Environment)
+            .UseSetting("Logging:LogLevel:Default", "Warning")
+            .UseSetting("Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks", "None"));
+
+    /// <summary>The readiness checks this service must report, in ordinal order.</summary>
+    protected abstract string[] ExpectedChecks { get; }
+
+    [Fact]
+    public async Task Reports_ready_once_every_dependency_answers_and_the_schema_is_in_place()
+    {
+        using var client = factory.CreateClient();
+        var report = await ServiceReadiness.WaitUntilReadyAsync(client, TimeSpan.FromSeconds(90));
+        Assert.Equal("Healthy", report.Status);
+        Assert.Equal(ExpectedChecks, report.Checks.Keys.Order(StringComparer.Ordinal));
+        Assert.All(report.Checks.Values, check => Assert.Equal("Healthy", check.Status));
+    }
+
+    [Fact]
+    public async Task Liveness_and_metrics_answer()
+    {
+        using var client = factory.CreateClient();
+        using var live = await client.GetAsync(new Uri("/health/live", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Contains("# TYPE", metrics, StringComparison.Ordinal);
+    }
+}
