@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 using Voting.Infrastructure.Elections;
 using Voting.Infrastructure.Hosting;
 using Voting.Infrastructure.Kafka;
@@ -20,14 +19,8 @@ public static class IngestServices
         services.AddOptions<List<ElectionOptions>>().BindConfiguration(ElectionOptions.Section);
         services.AddSingleton(sp => new ElectionRegistry(sp.GetRequiredService<IOptions<List<ElectionOptions>>>().Value));
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<VoterLocks>();
-        services.AddSingleton<AcceptedVoteMarkers>();
+        services.AddSingleton<VoterGate>();
         services.AddSingleton<ParticipationLookup>();
-        services.AddSingleton(sp => VoterBloomFilterFactory.CreateDeferred(
-            sp.GetRequiredService<IConnectionMultiplexer>(),
-            sp.GetRequiredService<RedisOptions>(),
-            sp.GetRequiredService<BloomFilterOptions>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger(nameof(VoterBloomFilterFactory))));
         services.AddSingleton(sp => new VoteProducer(
             sp.GetRequiredService<KafkaOptions>(), sp.GetRequiredService<IOptions<IngestOptions>>().Value.KafkaAckTimeoutMilliseconds));
         services.AddSingleton<IngestMetrics>();

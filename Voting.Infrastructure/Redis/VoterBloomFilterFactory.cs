@@ -7,12 +7,6 @@ namespace Voting.Infrastructure.Redis;
 /// <summary>Chooses the Bloom backend: RedisBloom when the server has <c>BF.ADD</c>, else bitmaps.</summary>
 public static class VoterBloomFilterFactory
 {
-    /// <summary>A filter whose backend is chosen on first use (so Redis may still be down at start).</summary>
-    public static IVoterBloomFilter CreateDeferred(
-        IConnectionMultiplexer redis, RedisOptions redisOptions, BloomFilterOptions options, ILogger logger) =>
-        new ProbingVoterBloomFilter(async () => Create(redis, redisOptions, options, logger,
-            options.Backend == "auto" ? await ServerHasBloomModuleAsync(redis) : null));
-
     /// <summary>Probes the server now (where <see cref="BloomFilterOptions.Backend"/> is <c>auto</c>) and builds the filter.</summary>
     public static IVoterBloomFilter Create(
         IConnectionMultiplexer redis, RedisOptions redisOptions, BloomFilterOptions options, ILogger logger) =>

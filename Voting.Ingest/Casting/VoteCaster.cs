@@ -11,18 +11,16 @@ namespace Voting.Ingest.Casting;
 
 /// <summary>
 /// One lock, two checks, three updates:
-/// lock the voter's pseudonym; check the Bloom filter and, only if it says "maybe", the exact
-/// records (the accepted-marker for votes still in Kafka, the participation table for stored ones);
+/// lock the voter's pseudonym and check the Bloom filter and the accepted-marker (one Redis
+/// script); only if the filter says "maybe" and no marker exists, check the participation table;
 /// produce to Kafka and wait for the acknowledgement; then add to the filter, set the marker and
-/// release the lock. Nothing is written anywhere before Kafka has the vote, so a failure before
-/// that leaves no trace; after it the vote is durable and counted exactly once by the database's
-/// unique key whatever else fails.
+/// release the lock (one Redis script). Nothing is recorded anywhere before Kafka has the vote,
+/// so a failure before that leaves no trace but the lock, which is released (or expires); after
+/// it the vote is durable and counted exactly once by the database's unique key whatever else fails.
 /// </summary>
 public sealed partial class VoteCaster(
     ElectionRegistry elections,
-    VoterLocks locks,
-    IVoterBloomFilter bloom,
-    AcceptedVoteMarkers markers,
+    VoterGate gate,
     ParticipationLookup participation,
     VoteProducer producer,
     IOptions<IngestOptions> options,
@@ -35,47 +33,33 @@ public sealed partial class VoteCaster(
     public async Task<CastOutcome> CastAsync(string electionId, string voterId, string state, string candidate, CancellationToken cancellationToken)
     {
         var pseudonym = elections.Pseudonym(electionId, voterId);
-        string? lockToken;
+        VoterAdmission admission;
+        string token;
         try
         {
-            lockToken = await locks.TryAcquireAsync(electionId, pseudonym, TimeSpan.FromMilliseconds(settings.VoterLockMilliseconds));
+            (admission, token) = await gate.EnterAsync(electionId, pseudonym, TimeSpan.FromMilliseconds(settings.VoterLockMilliseconds));
         }
         catch (Exception e) when (IsRedisFailure(e))
         {
             return Unavailable("redis", e);
         }
 
-        if (lockToken is null)
+        switch (admission)
         {
-            metrics.Refuse("in_progress");
-            return new CastOutcome.InProgress();
+            case VoterAdmission.InProgress:
+                metrics.Refuse("in_progress");
+                return new CastOutcome.InProgress();
+            case VoterAdmission.AlreadyVoted:
+                metrics.Refuse("already_voted");
+                return new CastOutcome.AlreadyVoted();
         }
 
+        var committed = false;
         try
         {
-            return await CastLockedAsync(electionId, pseudonym, state, candidate, cancellationToken);
-        }
-        finally
-        {
-            try
+            if (admission == VoterAdmission.MaybeVoted)
             {
-                await locks.ReleaseAsync(electionId, pseudonym, lockToken);
-            }
-            catch (Exception e) when (IsRedisFailure(e))
-            {
-                LogLockNotReleased(logger, e.Message);
-            }
-        }
-    }
-
-    private async Task<CastOutcome> CastLockedAsync(string electionId, byte[] pseudonym, string state, string candidate, CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (await bloom.MightContainAsync(electionId, pseudonym))
-            {
-                if (await markers.ExistsAsync(electionId, pseudonym)
-                    || await participation.HasVotedAsync(electionId, state, pseudonym, cancellationToken))
+                if (await participation.HasVotedAsync(electionId, state, pseudonym, cancellationToken))
                 {
                     metrics.Refuse("already_voted");
                     return new CastOutcome.AlreadyVoted();
@@ -83,44 +67,56 @@ public sealed partial class VoteCaster(
 
                 metrics.BloomFalsePositives.Add(1);
             }
-        }
-        catch (Exception e) when (IsRedisFailure(e))
-        {
-            return Unavailable("redis", e);
-        }
-        catch (MySqlException e)
-        {
-            return Unavailable("mysql", e);
-        }
 
-        var ballot = Ballot.New(electionId, state, candidate);
-        var hash = BallotHash.Compute(ballot);
-        var acceptedAt = clock.GetUtcNow();
-        var message = new VoteMessage(VoteMessage.CurrentVersion, electionId, pseudonym, state, candidate, ballot.BallotId, hash, acceptedAt.ToUnixTimeMilliseconds());
-        try
-        {
-            await producer.ProduceAsync(message, cancellationToken);
+            var ballot = Ballot.New(electionId, state, candidate);
+            var hash = BallotHash.Compute(ballot);
+            var acceptedAt = clock.GetUtcNow();
+            await producer.ProduceAsync(
+                new VoteMessage(VoteMessage.CurrentVersion, electionId, pseudonym, state, candidate, ballot.BallotId, hash, acceptedAt.ToUnixTimeMilliseconds()),
+                cancellationToken);
+
+            // Durable from here on. The updates only make later duplicate checks fast; if they fail,
+            // the database's unique key still keeps the voter to one counted ballot.
+            try
+            {
+                await gate.CommitAsync(electionId, pseudonym, token, TimeSpan.FromMinutes(settings.AcceptedMarkerMinutes));
+                committed = true;
+            }
+            catch (Exception e) when (IsRedisFailure(e))
+            {
+                LogDuplicateDefenceDegraded(logger, e.Message);
+            }
+
+            metrics.Accepted.Add(1);
+            return new CastOutcome.Accepted(BallotHash.ToReceipt(hash), acceptedAt);
         }
         catch (VoteNotDurableException e)
         {
             return Unavailable("kafka", e);
         }
+        catch (MySqlException e)
+        {
+            return Unavailable("mysql", e);
+        }
+        finally
+        {
+            if (!committed)
+            {
+                await LeaveAsync(electionId, pseudonym, token);
+            }
+        }
+    }
 
-        // Durable from here on. These updates only make later duplicate checks fast; if they fail,
-        // the database's unique key still keeps the voter to one counted ballot.
+    private async Task LeaveAsync(string electionId, byte[] pseudonym, string token)
+    {
         try
         {
-            await Task.WhenAll(
-                bloom.AddAsync(electionId, pseudonym),
-                markers.SetAsync(electionId, pseudonym, TimeSpan.FromMinutes(settings.AcceptedMarkerMinutes)));
+            await gate.LeaveAsync(electionId, pseudonym, token);
         }
         catch (Exception e) when (IsRedisFailure(e))
         {
-            LogDuplicateDefenceDegraded(logger, e.Message);
+            LogLockNotReleased(logger, e.Message);
         }
-
-        metrics.Accepted.Add(1);
-        return new CastOutcome.Accepted(BallotHash.ToReceipt(hash), acceptedAt);
     }
 
     // RedisTimeoutException derives from TimeoutException, not RedisException.

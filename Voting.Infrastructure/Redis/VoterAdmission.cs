@@ -1,0 +1,17 @@
+namespace Voting.Infrastructure.Redis;
+
+/// <summary>What the Redis gate says about a voter who wants to cast a ballot.</summary>
+public enum VoterAdmission
+{
+    /// <summary>Certainly has not voted: the filter says no. The voter's lock is held.</summary>
+    New,
+
+    /// <summary>The filter says maybe and no accepted-marker exists: confirm against the database. The lock is held.</summary>
+    MaybeVoted,
+
+    /// <summary>An accepted-marker exists: the voter's ballot is already in the log. No lock is held.</summary>
+    AlreadyVoted,
+
+    /// <summary>Another request of this voter holds the lock. No lock is held.</summary>
+    InProgress,
+}
