@@ -1,9 +1,21 @@
+using Voting.Infrastructure.ClickHouse;
 using Voting.Infrastructure.Hosting;
+using Voting.Infrastructure.Kafka;
+using Voting.Infrastructure.MySql;
+using Voting.Processor;
+using Voting.Processor.Consuming;
 using Voting.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("Voting.Processor");
 builder.Services.AddVotingKafka().AddVotingMySql().AddVotingClickHouse();
+builder.Services.AddValidatedOptions<ProcessorOptions>(ProcessorOptions.Section);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<BallotStore>();
+builder.Services.AddSingleton<TallyWriter>();
+builder.Services.AddSingleton<DeadLetterProducer>();
+builder.Services.AddSingleton<ProcessorMetrics>();
+builder.Services.AddHostedService<VoteBatchConsumer>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

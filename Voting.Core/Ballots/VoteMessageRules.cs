@@ -1,0 +1,61 @@
+using Voting.Core.Geography;
+using Voting.Core.Identity;
+
+namespace Voting.Core.Ballots;
+
+/// <summary>What the processor accepts from the log: anything else is a dead letter, never a guess.</summary>
+public static class VoteMessageRules
+{
+    /// <summary>Null when <paramref name="vote"/> can be stored; otherwise why not.</summary>
+    public static string? Check(VoteMessage? vote)
+    {
+        if (vote is null)
+        {
+            return "empty message";
+        }
+
+        if (vote.Version != VoteMessage.CurrentVersion)
+        {
+            return $"unknown message version {vote.Version}";
+        }
+
+        if (string.IsNullOrEmpty(vote.ElectionId) || vote.ElectionId.Length > 64)
+        {
+            return "election id missing or longer than 64";
+        }
+
+        if (vote.Pseudonym is not { Length: VoterPseudonym.SizeInBytes })
+        {
+            return "pseudonym is not 32 bytes";
+        }
+
+        if (!UsStates.TryGet(vote.State, out _) || vote.State != vote.State.ToUpperInvariant())
+        {
+            return $"unknown state '{vote.State}'";
+        }
+
+        if (string.IsNullOrEmpty(vote.Candidate) || vote.Candidate.Length > 64)
+        {
+            return "candidate missing or longer than 64";
+        }
+
+        if (vote.BallotId is not { Length: Ballot.BallotIdSize })
+        {
+            return "ballot id is not 16 bytes";
+        }
+
+        if (vote.BallotHash is not { Length: BallotHash.Size } || !vote.BallotHash.AsSpan().SequenceEqual(BallotHash.Compute(vote.ToBallot())))
+        {
+            return "ballot hash does not match the ballot";
+        }
+
+        return null;
+    }
+
+    /// <summary>The coarse time stored with rows: the UTC hour, so rows can't be lined up by time.</summary>
+    public static DateTime RecordedHour(long unixMilliseconds)
+    {
+        var instant = DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds).UtcDateTime;
+        return new DateTime(instant.Year, instant.Month, instant.Day, instant.Hour, 0, 0, DateTimeKind.Utc);
+    }
+}

@@ -1,0 +1,31 @@
+using System.Diagnostics.Metrics;
+using Voting.ServiceDefaults;
+
+namespace Voting.Processor.Consuming;
+
+/// <summary>What operators watch on the processor. Counts only; nothing about voters or choices.</summary>
+public sealed class ProcessorMetrics
+{
+    public ProcessorMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(ServiceDefaultsExtensions.MeterName);
+        Stored = meter.CreateCounter<long>("voting.processor.ballots_stored", description: "Ballots newly stored");
+        Replays = meter.CreateCounter<long>("voting.processor.replays", description: "Redelivered messages that changed nothing");
+        Duplicates = meter.CreateCounter<long>("voting.processor.duplicate_attempts", description: "Second ballots of voters who had voted: not stored");
+        DeadLetters = meter.CreateCounter<long>("voting.processor.dead_letters", description: "Messages sent to the dead-letter topic");
+        BatchSeconds = meter.CreateHistogram<double>("voting.processor.batch_duration", unit: "s", description: "Write time of one batch");
+        Retries = meter.CreateCounter<long>("voting.processor.retries", description: "Batch writes retried after a transient failure");
+    }
+
+    public Counter<long> Stored { get; }
+
+    public Counter<long> Replays { get; }
+
+    public Counter<long> Duplicates { get; }
+
+    public Counter<long> DeadLetters { get; }
+
+    public Histogram<double> BatchSeconds { get; }
+
+    public Counter<long> Retries { get; }
+}

@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Confluent.Kafka;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+using Voting.Core.Ballots;
+using Voting.Infrastructure.ClickHouse;
+using Voting.Infrastructure.Hosting;
+using Voting.Infrastructure.Kafka;
+using Voting.Infrastructure.MySql;
+
+namespace Voting.Processor.Consuming;
+
+/// <summary>
+/// Consumes the votes topic in batches: dead-letters what can never be stored, writes the rest to
+/// the shards (idempotent), adds the new ballots to the tallies, and only then commits the offsets.
+/// While a store is down the batch is retried with backoff and nothing more is consumed, so memory
+/// stays bounded and nothing is lost; a crash anywhere replays from the last commit.
+/// </summary>
+public sealed partial class VoteBatchConsumer(
+    KafkaOptions kafka,
+    IOptions<ProcessorOptions> options,
+    BallotStore ballots,
+    TallyWriter tallies,
+    DeadLetterProducer deadLetters,
+    SchemaState schema,
+    ProcessorMetrics metrics,
+    TimeProvider clock,
+    ILogger<VoteBatchConsumer> logger) : BackgroundService
+{
+    private readonly ProcessorOptions settings = options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The schema must exist before the first write.
+        while (schema.Pending().Count > 0)
+        {
+            await Task.Delay(200, stoppingToken);
+        }
+
+        // Consume on a dedicated thread: Confluent's Consume blocks.
+        await Task.Factory.StartNew(() => RunAsync(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(kafka, kafka.ProcessorGroup))
+            .SetLogHandler(KafkaClientLog.Write)
+            .SetPartitionsAssignedHandler((_, partitions) => LogAssigned(logger, string.Join(",", partitions.Select(p => p.Partition.Value))))
+            .Build();
+        consumer.Subscribe(kafka.VotesTopic);
+        var retry = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(100),
+                MaxDelay = TimeSpan.FromMilliseconds(settings.MaxRetryDelayMilliseconds),
+                OnRetry = args =>
+                {
+                    metrics.Retries.Add(1);
+                    LogRetry(logger, args.AttemptNumber + 1, args.Outcome.Exception?.Message ?? "");
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var batch = ConsumeBatch(consumer, stoppingToken);
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
+
+                await retry.ExecuteAsync(async ct => await ProcessAsync(batch, ct), stoppingToken);
+                var offsets = batch
+                    .GroupBy(m => m.TopicPartition)
+                    .Select(g => new TopicPartitionOffset(g.Key, g.Max(m => m.Offset.Value) + 1))
+                    .ToList();
+                consumer.Commit(offsets);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping: uncommitted work is replayed by whoever gets the partitions next
+        }
+        finally
+        {
+            consumer.Close();
+        }
+    }
+
+    private List<ConsumeResult<byte[], byte[]>> ConsumeBatch(IConsumer<byte[], byte[]> consumer, CancellationToken stoppingToken)
+    {
+        var batch = new List<ConsumeResult<byte[], byte[]>>(settings.BatchSize);
+        var deadline = Stopwatch.StartNew();
+        var wait = TimeSpan.FromMilliseconds(settings.MaxBatchWaitMilliseconds);
+        while (batch.Count < settings.BatchSize && !stoppingToken.IsCancellationRequested)
+        {
+            var left = wait - deadline.Elapsed;
+            if (left <= TimeSpan.Zero && batch.Count > 0)
+            {
+                break;
+            }
+
+            var result = consumer.Consume(left > TimeSpan.Zero ? left : wait);
+            if (result is null)
+            {
+                if (batch.Count > 0)
+                {
+                    break;
+                }
+
+                deadline.Restart();
+                continue;
+            }
+
+            batch.Add(result);
+        }
+
+        return batch;
+    }
+
+    private async Task ProcessAsync(List<ConsumeResult<byte[], byte[]>> batch, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var votes = new List<VoteMessage>(batch.Count);
+        foreach (var message in batch)
+        {
+            VoteMessage? vote = null;
+            string? error;
+            try
+            {
+                vote = JsonSerializer.Deserialize(message.Message.Value, VotingJsonContext.Default.VoteMessage);
+                error = VoteMessageRules.Check(vote);
+            }
+            catch (JsonException e)
+            {
+                error = "undecodable: " + e.Message;
+            }
+
+            if (error is null)
+            {
+                votes.Add(vote!);
+                continue;
+            }
+
+            await deadLetters.SendAsync(
+                new DeadLetter(message.Topic, message.Partition.Value, message.Offset.Value, error, message.Message.Key, message.Message.Value ?? [], clock.GetUtcNow()),
+                cancellationToken);
+            metrics.DeadLetters.Add(1);
+            LogDeadLetter(logger, message.Partition.Value, message.Offset.Value, error);
+        }
+
+        var outcome = await ballots.WriteBatchAsync(votes, cancellationToken);
+        await tallies.AddAsync(outcome.Stored, cancellationToken);
+        metrics.Stored.Add(outcome.Stored.Count);
+        metrics.Replays.Add(outcome.Replays);
+        metrics.Duplicates.Add(outcome.DuplicateAttempts);
+        metrics.BatchSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Assigned partitions {Partitions}")]
+    private static partial void LogAssigned(ILogger logger, string partitions);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Batch write failed (attempt {Attempt}); retrying, consumption paused: {Error}")]
+    private static partial void LogRetry(ILogger logger, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dead letter: partition {Partition} offset {Offset}: {Error}")]
+    private static partial void LogDeadLetter(ILogger logger, int partition, long offset, string error);
+}

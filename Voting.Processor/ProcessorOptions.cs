@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Voting.Processor;
+
+/// <summary>Batching of the vote consumer. Section <c>Voting:Processor</c>.</summary>
+public sealed class ProcessorOptions
+{
+    public const string Section = "Voting:Processor";
+
+    /// <summary>Most messages written in one batch (one transaction per shard database).</summary>
+    [Range(1, 10_000)]
+    public int BatchSize { get; set; } = 1000;
+
+    /// <summary>Longest wait for a batch to fill before writing what is there.</summary>
+    [Range(1, 60_000)]
+    public int MaxBatchWaitMilliseconds { get; set; } = 200;
+
+    /// <summary>Longest pause between retries while MySQL or ClickHouse is down.</summary>
+    [Range(100, 600_000)]
+    public int MaxRetryDelayMilliseconds { get; set; } = 5_000;
+}

@@ -1,0 +1,71 @@
+using System.Text;
+using System.Text.Json;
+using Voting.Core.Ballots;
+using Voting.Infrastructure.Kafka;
+using Voting.TestSupport;
+
+namespace Voting.Processor.Tests;
+
+public sealed class BatchProcessingTests(ProcessorFactory factory) : IClassFixture<ProcessorFactory>
+{
+    private static readonly string[] Candidates = ["harper", "morgan", "reyes"];
+
+    [Fact]
+    public async Task N_votes_in_give_exactly_N_ballots_and_N_participation_rows_and_tallies_equal_MySQL()
+    {
+        using var client = await factory.StartAsync();
+        var election = LocalStack.UniqueName("e");
+        await factory.ProduceAsync(ProcessorFactory.Votes(election, 600, Candidates));
+
+        await ProcessorFactory.EventuallyAsync(async () => await factory.CountRowsAsync(election) == (600, 600), "600 ballots stored");
+        await ProcessorFactory.EventuallyAsync(async () => (await factory.ClickHouseCountsAsync(election)).Values.Sum() == 600, "600 votes tallied");
+        Assert.Equal(
+            (await factory.MySqlCountsAsync(election)).OrderBy(p => p.Key, StringComparer.Ordinal),
+            (await factory.ClickHouseCountsAsync(election)).OrderBy(p => p.Key, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Replayed_messages_and_second_ballots_of_the_same_voters_change_nothing()
+    {
+        using var client = await factory.StartAsync();
+        var election = LocalStack.UniqueName("e");
+        var votes = ProcessorFactory.Votes(election, 200, Candidates);
+        await factory.ProduceAsync(votes);
+        await ProcessorFactory.EventuallyAsync(async () => await factory.CountRowsAsync(election) == (200, 200), "200 ballots stored");
+        var tallied = await factory.ClickHouseCountsAsync(election);
+
+        // The same messages again (producer retry, crash before commit), then different ballots from the same voters.
+        await factory.ProduceAsync(votes);
+        await factory.ProduceAsync(ProcessorFactory.Votes(election, 50, ["morgan"]));
+        var marker = LocalStack.UniqueName("marker");
+        await factory.ProduceAsync(ProcessorFactory.Votes(marker, 1, Candidates));
+        await ProcessorFactory.EventuallyAsync(async () => await factory.CountRowsAsync(marker) == (1, 1), "the marker vote behind them stored");
+
+        Assert.Equal((200L, 200L), await factory.CountRowsAsync(election));
+        Assert.Equal(tallied.OrderBy(p => p.Key, StringComparer.Ordinal), (await factory.ClickHouseCountsAsync(election)).OrderBy(p => p.Key, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Poison_messages_go_to_the_dead_letter_topic_with_their_position_and_the_rest_is_stored()
+    {
+        using var client = await factory.StartAsync();
+        var election = LocalStack.UniqueName("e");
+        var good = ProcessorFactory.Votes(election, 20, Candidates);
+        var tampered = ProcessorFactory.Votes(election, 1, Candidates, firstVoter: 1000)[0] with { Candidate = "someone-else" };
+
+        await factory.ProduceAsync(good.Take(10));
+        await factory.ProduceRawAsync("k1"u8.ToArray(), "{not json"u8.ToArray());
+        await factory.ProduceRawAsync("k2"u8.ToArray(), JsonSerializer.SerializeToUtf8Bytes(tampered, VotingJsonContext.Default.VoteMessage));
+        await factory.ProduceAsync(good.Skip(10));
+
+        await ProcessorFactory.EventuallyAsync(async () => await factory.CountRowsAsync(election) == (20, 20), "the 20 good ballots stored");
+        var letters = TopicReader.ReadAll(factory.Kafka, factory.Kafka.DeadLetterTopic)
+            .Select(m => JsonSerializer.Deserialize(m.Message.Value, DeadLetterJsonContext.Default.DeadLetter)!)
+            .ToList();
+        Assert.Equal(2, letters.Count);
+        Assert.Contains(letters, l => l.Error.StartsWith("undecodable", StringComparison.Ordinal) && Encoding.UTF8.GetString(l.Value) == "{not json");
+        Assert.Contains(letters, l => l.Error == "ballot hash does not match the ballot");
+        Assert.All(letters, l => Assert.Equal(factory.Kafka.VotesTopic, l.OriginalTopic));
+        Assert.All(letters, l => Assert.True(l.OriginalOffset >= 0));
+    }
+}

@@ -1,0 +1,153 @@
+using System.Text;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using MySqlConnector;
+using Voting.Core.Ballots;
+using Voting.Core.Identity;
+using Voting.Core.Sharding;
+using Voting.Infrastructure.ClickHouse;
+using Voting.Infrastructure.Kafka;
+using Voting.Infrastructure.MySql;
+using Voting.TestSupport;
+
+namespace Voting.Processor.Tests;
+
+/// <summary>The real processor on the real stack with its own topic, consumer group, shard databases and tally database.</summary>
+public sealed class ProcessorFactory : WebApplicationFactory<Program>
+{
+    private readonly string topic = LocalStack.UniqueName("it_votes");
+
+    public MySqlShardConnections Shards { get; } = new(LocalStack.MySql(LocalStack.UniqueName("itp") + "_s"));
+
+    public ClickHouseTallyStore Tallies { get; } = new(LocalStack.ClickHouse(LocalStack.UniqueName("itp")));
+
+    public KafkaOptions Kafka => LocalStack.Kafka(topic);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(LocalStack.Environment);
+        builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Voting:Kafka:VotesTopic"] = topic,
+            ["Voting:Kafka:DeadLetterTopic"] = topic + ".dlq",
+            ["Voting:Kafka:ProcessorGroup"] = topic + "-group",
+            ["Voting:MySql:DatabasePrefix"] = Shards.Options.DatabasePrefix,
+            ["Voting:ClickHouse:Database"] = Tallies.Options.Database,
+            ["Voting:Processor:MaxBatchWaitMilliseconds"] = "50",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None",
+        }));
+    }
+
+    /// <summary>Starts the host and waits until it is ready (schema in place, servers answering).</summary>
+    public async Task<HttpClient> StartAsync()
+    {
+        var client = CreateClient();
+        await ServiceReadiness.WaitUntilReadyAsync(client, TimeSpan.FromSeconds(120));
+        return client;
+    }
+
+    /// <summary>Votes as ingest would produce them, for <paramref name="voters"/> distinct voters of <paramref name="electionId"/>.</summary>
+    public static List<VoteMessage> Votes(string electionId, int voters, string[] candidates, int firstVoter = 0)
+    {
+        string[] states = ["CA", "TX", "WY", "PA", "OH", "DC"];
+        return [.. Enumerable.Range(firstVoter, voters).Select(i =>
+        {
+            var ballot = Ballot.New(electionId, states[i % states.Length], candidates[i % candidates.Length]);
+            return new VoteMessage(1, electionId, VoterPseudonym.Compute(new byte[32], electionId, "voter-" + i), ballot.State,
+                ballot.Candidate, ballot.BallotId, BallotHash.Compute(ballot), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        })];
+    }
+
+    public async Task ProduceAsync(IEnumerable<VoteMessage> votes)
+    {
+        using var producer = new VoteProducer(Kafka, 30_000);
+        await Task.WhenAll(votes.Select(v => producer.ProduceAsync(v, CancellationToken.None)));
+    }
+
+    public async Task ProduceRawAsync(byte[] key, byte[] value)
+    {
+        using var producer = new Confluent.Kafka.ProducerBuilder<byte[], byte[]>(KafkaClientConfigs.Producer(Kafka)).Build();
+        await producer.ProduceAsync(Kafka.VotesTopic, new Confluent.Kafka.Message<byte[], byte[]> { Key = key, Value = value });
+    }
+
+    /// <summary>(participation rows, ballot rows) of an election across all 16 × 64 tables.</summary>
+    public async Task<(long Participation, long Ballots)> CountRowsAsync(string electionId)
+    {
+        long participation = 0, ballots = 0;
+        for (var shard = 0; shard < ShardLayout.DatabaseCount; shard++)
+        {
+            await using var connection = await Shards.OpenShardAsync(shard, CancellationToken.None);
+            participation += await SumAsync(connection, Enumerable.Range(0, 64).Select(ShardLayout.ParticipationTable), electionId);
+            ballots += await SumAsync(connection, Enumerable.Range(0, 64).Select(ShardLayout.BallotTable), electionId);
+        }
+
+        return (participation, ballots);
+    }
+
+    /// <summary>Ballots per "STATE/candidate" as MySQL stores them.</summary>
+    public async Task<Dictionary<string, long>> MySqlCountsAsync(string electionId)
+    {
+        var counts = new Dictionary<string, long>();
+        for (var shard = 0; shard < ShardLayout.DatabaseCount; shard++)
+        {
+            await using var connection = await Shards.OpenShardAsync(shard, CancellationToken.None);
+            var union = string.Join(" UNION ALL ", Enumerable.Range(0, 64).Select(t =>
+                $"SELECT state, candidate FROM `{ShardLayout.BallotTable(t)}` WHERE election_id = @e"));
+            await using var command = new MySqlCommand($"SELECT state, candidate, COUNT(*) FROM ({union}) b GROUP BY state, candidate", connection);
+            command.Parameters.AddWithValue("@e", electionId);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                counts[$"{reader.GetString(0)}/{reader.GetString(1)}"] = reader.GetInt64(2);
+            }
+        }
+
+        return counts;
+    }
+
+    /// <summary>Ballots per "STATE/candidate" as ClickHouse tallies them.</summary>
+    public async Task<Dictionary<string, long>> ClickHouseCountsAsync(string electionId)
+    {
+        var rows = await Tallies.QueryAsync(
+            $"SELECT state, candidate, sum(votes) AS n FROM {Tallies.Options.Database}.tallies WHERE election_id = {ClickHouseTallyStore.Literal(electionId)} GROUP BY state, candidate",
+            CancellationToken.None);
+        return rows.ToDictionary(r => $"{r.GetProperty("state").GetString()}/{r.GetProperty("candidate").GetString()}", r => long.Parse(r.GetProperty("n").ToString(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 90)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"not within {seconds} s: {what}");
+            await Task.Delay(250);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await using (var connection = await Shards.OpenServerAsync(0, CancellationToken.None))
+        {
+            for (var shard = 0; shard < ShardLayout.DatabaseCount; shard++)
+            {
+                await using var drop = new MySqlCommand($"DROP DATABASE IF EXISTS `{Shards.DatabaseName(shard)}`", connection);
+                await drop.ExecuteNonQueryAsync();
+            }
+        }
+
+        await Tallies.ExecuteAsync($"DROP DATABASE IF EXISTS {Tallies.Options.Database}", CancellationToken.None);
+        Tallies.Dispose();
+    }
+
+    private static async Task<long> SumAsync(MySqlConnection connection, IEnumerable<string> tables, string electionId)
+    {
+        var sql = new StringBuilder("SELECT ");
+        sql.AppendJoin(" + ", tables.Select(t => $"(SELECT COUNT(*) FROM `{t}` WHERE election_id = @e)"));
+        await using var command = new MySqlCommand(sql.ToString(), connection);
+        command.Parameters.AddWithValue("@e", electionId);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
