@@ -1,7 +1,7 @@
-using Voting.Infrastructure.ClickHouse;
 using Voting.Infrastructure.Hosting;
 using Voting.Infrastructure.Kafka;
 using Voting.Infrastructure.MySql;
+using Voting.Infrastructure.Storage;
 using Voting.Processor;
 using Voting.Processor.Consuming;
 using Voting.ServiceDefaults;
@@ -12,7 +12,7 @@ builder.Services.AddVotingKafka().AddVotingMySql().AddVotingClickHouse();
 builder.Services.AddValidatedOptions<ProcessorOptions>(ProcessorOptions.Section);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<BallotStore>();
-builder.Services.AddSingleton<TallyWriter>();
+builder.Services.AddSingleton<TallyOutbox>();
 builder.Services.AddSingleton<DeadLetterProducer>();
 builder.Services.AddSingleton<ProcessorMetrics>();
 builder.Services.AddHostedService<VoteBatchConsumer>();

@@ -8,6 +8,18 @@ public sealed class ClickHouseSchemaMigrator(ClickHouseTallyStore store, ILogger
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         var database = store.Options.Database;
+        var existing = await store.QueryAsync(
+            $"SELECT name, engine FROM system.tables WHERE database = {ClickHouseTallyStore.Literal(database)}", cancellationToken);
+        foreach (var table in existing)
+        {
+            var name = table.GetProperty("name").GetString()!;
+            if (ClickHouseSchema.Superseded.TryGetValue(name, out var oldEngine) && table.GetProperty("engine").GetString() == oldEngine)
+            {
+                logger.LogWarning("Dropping {Database}.{Table} ({Engine}) of an earlier schema version; tallies are rebuilt from MySQL", database, name, oldEngine);
+                await store.ExecuteAsync($"DROP TABLE {database}.{name}", cancellationToken);
+            }
+        }
+
         foreach (var statement in ClickHouseSchema.Statements(database))
         {
             await store.ExecuteAsync(statement, cancellationToken);

@@ -20,7 +20,8 @@ public sealed class BallotStore(MySqlShardConnections connections)
             .GroupBy(v => ShardRouter.DatabaseFor(v.State))
             .Select(group => WriteShardAsync(group.Key, [.. group], cancellationToken)));
         return new BatchOutcome(
-            [.. perShard.SelectMany(o => o.Stored)], perShard.Sum(o => o.Replays), perShard.Sum(o => o.DuplicateAttempts));
+            [.. perShard.SelectMany(o => o.Stored)], perShard.Sum(o => o.Replays), perShard.Sum(o => o.DuplicateAttempts),
+            [.. perShard.SelectMany(o => o.Shards)]);
     }
 
     private async Task<BatchOutcome> WriteShardAsync(int database, List<VoteMessage> votes, CancellationToken cancellationToken)
@@ -68,8 +69,44 @@ public sealed class BallotStore(MySqlShardConnections connections)
                 cancellationToken);
         }
 
+        await WriteOutboxAsync(connection, transaction, stored, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new BatchOutcome(stored, replays, duplicates);
+        return new BatchOutcome(stored, replays, duplicates, [database]);
+    }
+
+    /// <summary>The counts of the ballots stored by this transaction, for <see cref="Storage.TallyOutbox"/> to ship.</summary>
+    private static async Task WriteOutboxAsync(
+        MySqlConnection connection, MySqlTransaction transaction, List<VoteMessage> stored, CancellationToken cancellationToken)
+    {
+        if (stored.Count == 0)
+        {
+            return;
+        }
+
+        var batchId = Guid.NewGuid().ToByteArray();
+        var rows = stored
+            .GroupBy(v => (v.ElectionId, v.State, v.Candidate))
+            .Select(g => new object?[] { batchId, g.Key.ElectionId, g.Key.State, g.Key.Candidate, null, g.Count() })
+            .Concat(stored
+                .GroupBy(v => (v.ElectionId, v.State, Minute: v.AcceptedAtUnixMs / 60_000))
+                .Select(g => new object?[] { batchId, g.Key.ElectionId, g.Key.State, "", DateTimeOffset.FromUnixTimeMilliseconds(g.Key.Minute * 60_000).UtcDateTime, g.Count() }))
+            .ToList();
+        await using var command = new MySqlCommand { Connection = connection, Transaction = transaction };
+        var sql = new StringBuilder("INSERT INTO tally_outbox (batch_id, election_id, state, candidate, minute, votes) VALUES ");
+        for (var i = 0; i < rows.Count; i++)
+        {
+            sql.Append(i == 0 ? "(" : ",(");
+            for (var c = 0; c < rows[i].Length; c++)
+            {
+                sql.Append(c == 0 ? "" : ",").Append($"@o{i}_{c}");
+                command.Parameters.AddWithValue($"@o{i}_{c}", rows[i][c] ?? DBNull.Value);
+            }
+
+            sql.Append(')');
+        }
+
+        command.CommandText = sql.ToString();
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static string ParticipantKey(VoteMessage vote) => vote.ElectionId + "/" + Convert.ToHexString(vote.Pseudonym);

@@ -6,4 +6,5 @@ namespace Voting.Infrastructure.MySql;
 /// <param name="Stored">Ballots newly stored (each voter's first).</param>
 /// <param name="Replays">Messages already stored earlier (redelivery after a crash or rebalance): no change.</param>
 /// <param name="DuplicateAttempts">Different ballots from voters who had already voted: not stored.</param>
-public sealed record BatchOutcome(IReadOnlyList<VoteMessage> Stored, int Replays, int DuplicateAttempts);
+/// <param name="Shards">Shard databases written to (whose tally outbox has new rows).</param>
+public sealed record BatchOutcome(IReadOnlyList<VoteMessage> Stored, int Replays, int DuplicateAttempts, IReadOnlyList<int> Shards);

@@ -18,7 +18,29 @@ public static class MySqlMigrations
     public static IReadOnlyList<MySqlMigration> All { get; } =
     [
         new(1, "participation and ballot tables, 64 of each", CreateShardTables),
+        new(2, "tally outbox: counts committed with the ballots, shipped to ClickHouse afterwards", CreateTallyOutbox),
     ];
+
+    /// <summary>
+    /// Counts of each batch's newly stored ballots, written in the batch's transaction, so ClickHouse
+    /// gets every count exactly once even if the processor dies between the two stores. Rows carry
+    /// counts only and are deleted once ClickHouse has them.
+    /// </summary>
+    private static IEnumerable<string> CreateTallyOutbox()
+    {
+        yield return """
+            CREATE TABLE IF NOT EXISTS tally_outbox (
+              batch_id    BINARY(16)  NOT NULL,
+              election_id VARCHAR(64) NOT NULL,
+              state       CHAR(2)     NOT NULL,
+              candidate   VARCHAR(64) NOT NULL COMMENT 'empty on per-minute rows',
+              minute      DATETIME    NULL     COMMENT 'set on per-minute rows only',
+              votes       INT UNSIGNED NOT NULL,
+              KEY ix_batch (batch_id)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+              COMMENT='Counts waiting to be shipped to ClickHouse. Never holds a voter key.'
+            """;
+    }
 
     private static IEnumerable<string> CreateShardTables()
     {

@@ -5,16 +5,17 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
 using Voting.Core.Ballots;
-using Voting.Infrastructure.ClickHouse;
 using Voting.Infrastructure.Hosting;
 using Voting.Infrastructure.Kafka;
 using Voting.Infrastructure.MySql;
+using Voting.Infrastructure.Storage;
 
 namespace Voting.Processor.Consuming;
 
 /// <summary>
 /// Consumes the votes topic in batches: dead-letters what can never be stored, writes the rest to
-/// the shards (idempotent), adds the new ballots to the tallies, and only then commits the offsets.
+/// the shards (idempotent, with the batch's counts in each shard's tally outbox), ships the counts
+/// to ClickHouse, and only then commits the offsets.
 /// While a store is down the batch is retried with backoff and nothing more is consumed, so memory
 /// stays bounded and nothing is lost; a crash anywhere replays from the last commit.
 /// </summary>
@@ -22,7 +23,7 @@ public sealed partial class VoteBatchConsumer(
     KafkaOptions kafka,
     IOptions<ProcessorOptions> options,
     BallotStore ballots,
-    TallyWriter tallies,
+    TallyOutbox tallies,
     DeadLetterProducer deadLetters,
     SchemaState schema,
     ProcessorMetrics metrics,
@@ -38,6 +39,9 @@ public sealed partial class VoteBatchConsumer(
         {
             await Task.Delay(200, stoppingToken);
         }
+
+        // Counts a crashed predecessor committed to MySQL but never shipped.
+        await tallies.ShipAllAsync(stoppingToken);
 
         // Consume on a dedicated thread: Confluent's Consume blocks.
         await Task.Factory.StartNew(() => RunAsync(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
@@ -159,7 +163,7 @@ public sealed partial class VoteBatchConsumer(
         }
 
         var outcome = await ballots.WriteBatchAsync(votes, cancellationToken);
-        await tallies.AddAsync(outcome.Stored, cancellationToken);
+        await tallies.ShipAsync(outcome.Shards, cancellationToken);
         metrics.Stored.Add(outcome.Stored.Count);
         metrics.Replays.Add(outcome.Replays);
         metrics.Duplicates.Add(outcome.DuplicateAttempts);

@@ -7,7 +7,7 @@ public sealed class ClickHouseTests : IAsyncLifetime
 {
     private static readonly IReadOnlyDictionary<string, string> TallyColumnTypes = new Dictionary<string, string>
     {
-        ["election_id"] = "String", ["state"] = "String", ["candidate"] = "String", ["votes"] = "UInt64",
+        ["election_id"] = "String", ["state"] = "String", ["candidate"] = "String", ["batch_id"] = "String", ["votes"] = "UInt64",
     };
 
     private readonly ClickHouseTallyStore store = new(LocalStack.ClickHouse(LocalStack.UniqueName("it")));
@@ -22,16 +22,17 @@ public sealed class ClickHouseTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Tally_deltas_inserted_in_binary_sum_per_candidate_when_read()
+    public async Task Batches_shipped_twice_count_once_and_counts_sum_per_candidate()
     {
-        string[] columns = ["election_id", "state", "candidate", "votes"];
+        string[] columns = ["election_id", "state", "candidate", "batch_id", "votes"];
+        object[][] batchA = [["e1", "PA", "alice", "A", 3UL], ["e1", "PA", "bob", "A", 2UL], ["e1", "OH", "alice", "A", 1UL]];
+        await store.InsertAsync("tallies", columns, TallyColumnTypes, batchA, CancellationToken.None);
+        await store.InsertAsync("tallies", columns, TallyColumnTypes, batchA, CancellationToken.None); // a crash before the outbox was cleared
         await store.InsertAsync("tallies", columns, TallyColumnTypes,
-            [["e1", "PA", "alice", 3UL], ["e1", "PA", "bob", 2UL], ["e1", "OH", "alice", 1UL]], CancellationToken.None);
-        await store.InsertAsync("tallies", columns, TallyColumnTypes,
-            [["e1", "PA", "alice", 4UL], ["e2", "PA", "alice", 100UL]], CancellationToken.None);
+            [["e1", "PA", "alice", "B", 4UL], ["e2", "PA", "alice", "B", 100UL]], CancellationToken.None);
 
         var rows = await store.QueryAsync(
-            $"SELECT candidate, sum(votes) AS votes FROM {store.Options.Database}.tallies WHERE election_id = {ClickHouseTallyStore.Literal("e1")} GROUP BY candidate ORDER BY candidate",
+            $"SELECT candidate, sum(votes) AS votes FROM {store.Options.Database}.tallies FINAL WHERE election_id = {ClickHouseTallyStore.Literal("e1")} GROUP BY candidate ORDER BY candidate",
             CancellationToken.None);
 
         Assert.Equal(["alice:8", "bob:2"], rows.Select(r => $"{r.GetProperty("candidate").GetString()}:{r.GetProperty("votes")}"));

@@ -111,7 +111,7 @@ public sealed class ProcessorFactory : WebApplicationFactory<Program>
     public async Task<Dictionary<string, long>> ClickHouseCountsAsync(string electionId)
     {
         var rows = await Tallies.QueryAsync(
-            $"SELECT state, candidate, sum(votes) AS n FROM {Tallies.Options.Database}.tallies WHERE election_id = {ClickHouseTallyStore.Literal(electionId)} GROUP BY state, candidate",
+            $"SELECT state, candidate, sum(votes) AS n FROM {Tallies.Options.Database}.tallies FINAL WHERE election_id = {ClickHouseTallyStore.Literal(electionId)} GROUP BY state, candidate",
             CancellationToken.None);
         return rows.ToDictionary(r => $"{r.GetProperty("state").GetString()}/{r.GetProperty("candidate").GetString()}", r => long.Parse(r.GetProperty("n").ToString(), System.Globalization.CultureInfo.InvariantCulture));
     }
