@@ -13,10 +13,17 @@ builder.Services.AddValidatedOptions<ProcessorOptions>(ProcessorOptions.Section)
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<BallotStore>();
 builder.Services.AddSingleton<TallyOutbox>();
+builder.Services.AddSingleton<TallyReconciliation>();
 builder.Services.AddSingleton<DeadLetterProducer>();
 builder.Services.AddSingleton<ProcessorMetrics>();
 builder.Services.AddHostedService<VoteBatchConsumer>();
 
 var app = builder.Build();
+if (args is ["reconcile", ..])
+{
+    return await ReconcileCommand.RunAsync(app.Services, args, Console.Out);
+}
+
 app.MapDefaultEndpoints();
 app.Run();
+return 0;

@@ -7,20 +7,16 @@ namespace Voting.Infrastructure.Redis;
 /// <summary>Chooses the Bloom backend: RedisBloom when the server has <c>BF.ADD</c>, else bitmaps.</summary>
 public static class VoterBloomFilterFactory
 {
-    /// <summary>Probes the server now (where <see cref="BloomFilterOptions.Backend"/> is <c>auto</c>) and builds the filter.</summary>
-    public static IVoterBloomFilter Create(
-        IConnectionMultiplexer redis, RedisOptions redisOptions, BloomFilterOptions options, ILogger logger) =>
-        Create(redis, redisOptions, options, logger, options.Backend == "auto" ? ServerHasBloomModule(redis) : null);
-
-    private static IVoterBloomFilter Create(
-        IConnectionMultiplexer redis, RedisOptions redisOptions, BloomFilterOptions options, ILogger logger, bool? probedModule)
+    /// <summary>Probes the server (where <see cref="BloomFilterOptions.Backend"/> is <c>auto</c>) and builds the filter.</summary>
+    public static async Task<IVoterBloomFilter> CreateAsync(
+        IConnectionMultiplexer redis, RedisOptions redisOptions, BloomFilterOptions options, ILogger logger)
     {
         var shape = BloomFilterShape.For(options.ExpectedVoters, options.FalsePositiveRate, options.Shards);
         var useModule = options.Backend switch
         {
             "module" => true,
             "bitmap" => false,
-            _ => probedModule ?? false,
+            _ => await ServerHasBloomModuleAsync(redis),
         };
         IVoterBloomFilter filter = useModule
             ? new RedisBloomModuleFilter(redis, redisOptions, shape, options)
@@ -32,12 +28,9 @@ public static class VoterBloomFilterFactory
     }
 
     /// <summary>True when the server knows <c>BF.ADD</c> (COMMAND INFO answers nil for unknown commands).</summary>
-    public static bool ServerHasBloomModule(IConnectionMultiplexer redis) =>
-        KnowsCommand((RedisResult[])redis.GetDatabase().Execute("COMMAND", "INFO", "BF.ADD")!);
-
-    /// <inheritdoc cref="ServerHasBloomModule"/>
-    public static async Task<bool> ServerHasBloomModuleAsync(IConnectionMultiplexer redis) =>
-        KnowsCommand((RedisResult[])(await redis.GetDatabase().ExecuteAsync("COMMAND", "INFO", "BF.ADD"))!);
-
-    private static bool KnowsCommand(RedisResult[] info) => info.Length > 0 && !info[0].IsNull;
+    public static async Task<bool> ServerHasBloomModuleAsync(IConnectionMultiplexer redis)
+    {
+        var info = (RedisResult[])(await redis.GetDatabase().ExecuteAsync("COMMAND", "INFO", "BF.ADD"))!;
+        return info.Length > 0 && !info[0].IsNull;
+    }
 }

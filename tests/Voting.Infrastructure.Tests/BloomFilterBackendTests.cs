@@ -15,27 +15,22 @@ public sealed class BloomFilterBackendTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        var keys = redis.GetServers().Single().Keys(pattern: redisOptions.KeyPrefix + "*").ToArray();
-        if (keys.Length > 0)
-        {
-            await redis.GetDatabase().KeyDeleteAsync(keys);
-        }
-
+        await RedisKeys.DeleteAsync(redis, redisOptions.KeyPrefix);
         await redis.DisposeAsync();
     }
 
     [Fact]
-    public void Debian_Redis_has_no_RedisBloom_so_auto_picks_the_bitmap_backend()
+    public async Task Debian_Redis_has_no_RedisBloom_so_auto_picks_the_bitmap_backend()
     {
-        Assert.False(VoterBloomFilterFactory.ServerHasBloomModule(redis));
-        var filter = VoterBloomFilterFactory.Create(redis, redisOptions, new BloomFilterOptions { ExpectedVoters = 1000 }, NullLogger.Instance);
+        Assert.False(await VoterBloomFilterFactory.ServerHasBloomModuleAsync(redis));
+        var filter = await VoterBloomFilterFactory.CreateAsync(redis, redisOptions, new BloomFilterOptions { ExpectedVoters = 1000 }, NullLogger.Instance);
         Assert.Equal("bitmap", filter.Backend);
     }
 
     [Fact]
     public async Task The_module_backend_speaks_BF_commands_which_this_server_refuses()
     {
-        var filter = VoterBloomFilterFactory.Create(redis, redisOptions, new BloomFilterOptions { ExpectedVoters = 1000, Backend = "module" }, NullLogger.Instance);
+        var filter = await VoterBloomFilterFactory.CreateAsync(redis, redisOptions, new BloomFilterOptions { ExpectedVoters = 1000, Backend = "module" }, NullLogger.Instance);
         Assert.Equal("module", filter.Backend);
         var error = await Assert.ThrowsAsync<RedisServerException>(() => filter.MightContainAsync("e", new byte[32]));
         Assert.Contains("unknown command", error.Message, StringComparison.OrdinalIgnoreCase);
@@ -46,7 +41,7 @@ public sealed class BloomFilterBackendTests : IAsyncLifetime
     {
         const int voters = 5_000;
         var options = new BloomFilterOptions { ExpectedVoters = voters, FalsePositiveRate = 0.01, Shards = 8, Backend = "bitmap" };
-        var filter = VoterBloomFilterFactory.Create(redis, redisOptions, options, NullLogger.Instance);
+        var filter = await VoterBloomFilterFactory.CreateAsync(redis, redisOptions, options, NullLogger.Instance);
         var added = Enumerable.Range(0, voters).Select(_ => RandomNumberGenerator.GetBytes(32)).ToArray();
 
         var wasPresent = await Task.WhenAll(added.Select(p => filter.AddAsync("e", p)));

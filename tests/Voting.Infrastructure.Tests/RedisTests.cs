@@ -12,13 +12,7 @@ public sealed class RedisTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        var server = redis.GetServers().Single();
-        var keys = server.Keys(pattern: prefix + "*").ToArray();
-        if (keys.Length > 0)
-        {
-            await redis.GetDatabase().KeyDeleteAsync(keys);
-        }
-
+        await RedisKeys.DeleteAsync(redis, prefix);
         await redis.DisposeAsync();
     }
 

@@ -21,12 +21,7 @@ public sealed class VoterGateTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        var keys = redis.GetServers().Single().Keys(pattern: redisOptions.KeyPrefix + "*").ToArray();
-        if (keys.Length > 0)
-        {
-            await redis.GetDatabase().KeyDeleteAsync(keys);
-        }
-
+        await RedisKeys.DeleteAsync(redis, redisOptions.KeyPrefix);
         await redis.DisposeAsync();
     }
 
@@ -66,7 +61,7 @@ public sealed class VoterGateTests : IAsyncLifetime
     {
         var voter = RandomNumberGenerator.GetBytes(32);
         // The stand-alone bitmap filter writes the same bits the gate reads (e.g. a rebuilt filter).
-        var filter = VoterBloomFilterFactory.Create(redis, redisOptions, filterOptions, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var filter = await VoterBloomFilterFactory.CreateAsync(redis, redisOptions, filterOptions, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         await filter.AddAsync("e", voter);
         Assert.Equal(VoterAdmission.MaybeVoted, (await gate.EnterAsync("e", voter, LockTtl)).Admission);
 

@@ -22,6 +22,7 @@ public sealed class BatchProcessingTests(ProcessorFactory factory) : IClassFixtu
         Assert.Equal(
             (await factory.MySqlCountsAsync(election)).OrderBy(p => p.Key, StringComparer.Ordinal),
             (await factory.ClickHouseCountsAsync(election)).OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Empty(await factory.Reconciliation.CompareAsync(election, CancellationToken.None));
     }
 
     [Fact]

@@ -9,6 +9,7 @@ using Voting.Core.Sharding;
 using Voting.Infrastructure.ClickHouse;
 using Voting.Infrastructure.Kafka;
 using Voting.Infrastructure.MySql;
+using Voting.Infrastructure.Storage;
 using Voting.TestSupport;
 
 namespace Voting.Processor.Tests;
@@ -16,11 +17,30 @@ namespace Voting.Processor.Tests;
 /// <summary>The real processor on the real stack with its own topic, consumer group, shard databases and tally database.</summary>
 public sealed class ProcessorFactory : WebApplicationFactory<Program>
 {
-    private readonly string topic = LocalStack.UniqueName("it_votes");
+    private readonly string topic;
+    private readonly bool ownsStores;
 
-    public MySqlShardConnections Shards { get; } = new(LocalStack.MySql(LocalStack.UniqueName("itp") + "_s"));
+    public ProcessorFactory()
+    {
+        topic = LocalStack.UniqueName("it_votes");
+        Shards = new(LocalStack.MySql(LocalStack.UniqueName("itp") + "_s"));
+        Tallies = new(LocalStack.ClickHouse(LocalStack.UniqueName("itp")));
+        ownsStores = true;
+    }
 
-    public ClickHouseTallyStore Tallies { get; } = new(LocalStack.ClickHouse(LocalStack.UniqueName("itp")));
+    private ProcessorFactory(ProcessorFactory sameGroupAs)
+    {
+        topic = sameGroupAs.topic;
+        Shards = sameGroupAs.Shards;
+        Tallies = new(sameGroupAs.Tallies.Options);
+    }
+
+    public MySqlShardConnections Shards { get; }
+
+    public ClickHouseTallyStore Tallies { get; }
+
+    /// <summary>A second processor instance in the same consumer group, on the same topic and stores.</summary>
+    public static ProcessorFactory JoiningGroupOf(ProcessorFactory first) => new(first);
 
     public KafkaOptions Kafka => LocalStack.Kafka(topic);
 
@@ -86,35 +106,13 @@ public sealed class ProcessorFactory : WebApplicationFactory<Program>
         return (participation, ballots);
     }
 
+    public TallyReconciliation Reconciliation => new(Shards, Tallies);
+
     /// <summary>Ballots per "STATE/candidate" as MySQL stores them.</summary>
-    public async Task<Dictionary<string, long>> MySqlCountsAsync(string electionId)
-    {
-        var counts = new Dictionary<string, long>();
-        for (var shard = 0; shard < ShardLayout.DatabaseCount; shard++)
-        {
-            await using var connection = await Shards.OpenShardAsync(shard, CancellationToken.None);
-            var union = string.Join(" UNION ALL ", Enumerable.Range(0, 64).Select(t =>
-                $"SELECT state, candidate FROM `{ShardLayout.BallotTable(t)}` WHERE election_id = @e"));
-            await using var command = new MySqlCommand($"SELECT state, candidate, COUNT(*) FROM ({union}) b GROUP BY state, candidate", connection);
-            command.Parameters.AddWithValue("@e", electionId);
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                counts[$"{reader.GetString(0)}/{reader.GetString(1)}"] = reader.GetInt64(2);
-            }
-        }
+    public Task<Dictionary<string, long>> MySqlCountsAsync(string electionId) => Reconciliation.MySqlCountsAsync(electionId, CancellationToken.None);
 
-        return counts;
-    }
-
-    /// <summary>Ballots per "STATE/candidate" as ClickHouse tallies them.</summary>
-    public async Task<Dictionary<string, long>> ClickHouseCountsAsync(string electionId)
-    {
-        var rows = await Tallies.QueryAsync(
-            $"SELECT state, candidate, sum(votes) AS n FROM {Tallies.Options.Database}.tallies FINAL WHERE election_id = {ClickHouseTallyStore.Literal(electionId)} GROUP BY state, candidate",
-            CancellationToken.None);
-        return rows.ToDictionary(r => $"{r.GetProperty("state").GetString()}/{r.GetProperty("candidate").GetString()}", r => long.Parse(r.GetProperty("n").ToString(), System.Globalization.CultureInfo.InvariantCulture));
-    }
+    /// <summary>Votes per "STATE/candidate" in ClickHouse alone (each batch once).</summary>
+    public Task<Dictionary<string, long>> ClickHouseCountsAsync(string electionId) => Reconciliation.ClickHouseCountsAsync(electionId, CancellationToken.None);
 
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 90)
     {
@@ -129,6 +127,12 @@ public sealed class ProcessorFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (!ownsStores)
+        {
+            Tallies.Dispose();
+            return;
+        }
+
         await using (var connection = await Shards.OpenServerAsync(0, CancellationToken.None))
         {
             for (var shard = 0; shard < ShardLayout.DatabaseCount; shard++)

@@ -1,0 +1,34 @@
+using Voting.Infrastructure.Storage;
+
+namespace Voting.Processor;
+
+/// <summary>
+/// <c>Voting.Processor reconcile ELECTION_ID</c>: compares ClickHouse tallies with the ballots in
+/// MySQL; prints one line per difference and a verdict; exit 0 when exact, 1 when not, 2 on bad use.
+/// </summary>
+public static class ReconcileCommand
+{
+    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output)
+    {
+        if (args.Length != 2)
+        {
+            await Console.Error.WriteLineAsync("usage: Voting.Processor reconcile ELECTION_ID");
+            return 2;
+        }
+
+        var election = args[1];
+        var reconciliation = services.GetRequiredService<TallyReconciliation>();
+        var truth = await reconciliation.MySqlCountsAsync(election, CancellationToken.None);
+        var mismatches = await reconciliation.CompareAsync(election, CancellationToken.None);
+        foreach (var m in mismatches)
+        {
+            await output.WriteLineAsync($"MISMATCH {m.State} {m.Candidate}: MySQL {m.MySql}, tallies {m.Tallied}");
+        }
+
+        var ballots = truth.Values.Sum();
+        await output.WriteLineAsync(mismatches.Count == 0
+            ? $"OK: tallies of {election} equal MySQL ({ballots} ballots, {truth.Count} state/candidate pairs)"
+            : $"FAILED: {mismatches.Count} state/candidate pairs of {election} differ ({ballots} ballots in MySQL)");
+        return mismatches.Count == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,51 @@
+using Voting.TestSupport;
+
+namespace Voting.Processor.Tests;
+
+public sealed class ScalingAndReconciliationTests
+{
+    private static readonly string[] Candidates = ["harper", "morgan", "reyes"];
+
+    [Fact]
+    public async Task Two_processors_in_one_group_store_and_tally_every_vote_exactly_once()
+    {
+        await using var first = new ProcessorFactory();
+        using var firstClient = await first.StartAsync();
+        await using var second = ProcessorFactory.JoiningGroupOf(first);
+        using var secondClient = await second.StartAsync();
+
+        var election = LocalStack.UniqueName("e");
+        var votes = ProcessorFactory.Votes(election, 1500, Candidates);
+        await first.ProduceAsync(votes);
+        await first.ProduceAsync(votes.Take(300)); // redelivered while both run
+
+        await ProcessorFactory.EventuallyAsync(async () => await first.CountRowsAsync(election) == (1500, 1500), "1500 ballots stored");
+        await ProcessorFactory.EventuallyAsync(async () => (await first.ClickHouseCountsAsync(election)).Values.Sum() == 1500, "1500 votes tallied");
+        Assert.Empty(await first.Reconciliation.CompareAsync(election, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Reconcile_command_says_OK_when_exact_and_names_the_pair_that_differs_after_tampering()
+    {
+        await using var factory = new ProcessorFactory();
+        using var client = await factory.StartAsync();
+        var election = LocalStack.UniqueName("e");
+        await factory.ProduceAsync(ProcessorFactory.Votes(election, 120, Candidates));
+        await ProcessorFactory.EventuallyAsync(async () => (await factory.ClickHouseCountsAsync(election)).Values.Sum() == 120, "120 votes tallied");
+
+        var output = new StringWriter();
+        Assert.Equal(0, await ReconcileCommand.RunAsync(factory.Services, ["reconcile", election], output));
+        Assert.StartsWith($"OK: tallies of {election} equal MySQL (120 ballots", output.ToString(), StringComparison.Ordinal);
+
+        // Someone writes 5 extra votes for reyes in Texas straight into ClickHouse.
+        await factory.Tallies.InsertAsync("tallies", ["election_id", "state", "candidate", "batch_id", "votes"],
+            new Dictionary<string, string> { ["election_id"] = "String", ["state"] = "String", ["candidate"] = "String", ["batch_id"] = "String", ["votes"] = "UInt64" },
+            [[election, "TX", "reyes", "forged", 5UL]], CancellationToken.None);
+        output = new StringWriter();
+        Assert.Equal(1, await ReconcileCommand.RunAsync(factory.Services, ["reconcile", election], output));
+        var expectedTexas = (await factory.MySqlCountsAsync(election)).GetValueOrDefault("TX/reyes");
+        Assert.Contains($"MISMATCH TX reyes: MySQL {expectedTexas}, tallies {expectedTexas + 5}", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("FAILED: 1 state/candidate pairs", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(2, await ReconcileCommand.RunAsync(factory.Services, ["reconcile"], TextWriter.Null));
+    }
+}
