@@ -1,0 +1,41 @@
+using Voting.TestSupport;
+
+namespace Voting.Processor.Tests;
+
+public sealed class CrashRecoveryTests
+{
+    [Fact]
+    public async Task A_processor_killed_with_SIGKILL_mid_stream_and_restarted_leaves_exact_totals()
+    {
+        await using var stores = new ProcessorFactory(); // topic, group and stores of this test; its own host is not started
+        var environment = new Dictionary<string, string>
+        {
+            ["Voting__Kafka__VotesTopic"] = stores.Kafka.VotesTopic,
+            ["Voting__Kafka__DeadLetterTopic"] = stores.Kafka.DeadLetterTopic,
+            ["Voting__Kafka__ProcessorGroup"] = stores.Kafka.VotesTopic + "-group",
+            ["Voting__MySql__DatabasePrefix"] = stores.Shards.Options.DatabasePrefix,
+            ["Voting__ClickHouse__Database"] = stores.Tallies.Options.Database,
+            ["Voting__Processor__BatchSize"] = "100",
+        };
+        var election = LocalStack.UniqueName("e");
+        const int total = 6000;
+        await stores.ProduceAsync(ProcessorFactory.Votes(election, total, ["harper", "morgan", "reyes"]));
+
+        var crashed = 0L;
+        await using (var first = ChildService.Start("Voting.Processor", environment))
+        {
+            await first.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
+            await ProcessorFactory.EventuallyAsync(async () => (await stores.CountRowsAsync(election)).Ballots >= 300, "processing under way");
+            await first.KillAsync();
+            crashed = (await stores.CountRowsAsync(election)).Ballots;
+        }
+
+        Assert.InRange(crashed, 300, total - 1); // killed mid-stream, not after
+
+        await using var second = ChildService.Start("Voting.Processor", environment);
+        await second.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
+        await ProcessorFactory.EventuallyAsync(async () => await stores.CountRowsAsync(election) == (total, total), $"all {total} ballots stored once");
+        await ProcessorFactory.EventuallyAsync(async () => (await stores.ClickHouseCountsAsync(election)).Values.Sum() == total, $"all {total} votes tallied once");
+        Assert.Empty(await stores.Reconciliation.CompareAsync(election, CancellationToken.None));
+    }
+}
