@@ -1,0 +1,45 @@
+using Voting.TestSupport;
+
+namespace Voting.Processor.Tests;
+
+[Trait("Category", StackControl.FaultCategory)]
+public sealed class DatabaseOutageTests
+{
+    [Fact]
+    public async Task MariaDB_stopped_and_restarted_mid_stream_loses_nothing_and_doubles_nothing()
+    {
+        await using var stores = new ProcessorFactory();
+        var environment = new Dictionary<string, string>
+        {
+            ["Voting__Kafka__VotesTopic"] = stores.Kafka.VotesTopic,
+            ["Voting__Kafka__DeadLetterTopic"] = stores.Kafka.DeadLetterTopic,
+            ["Voting__Kafka__ProcessorGroup"] = stores.Kafka.VotesTopic + "-group",
+            ["Voting__MySql__DatabasePrefix"] = stores.Shards.Options.DatabasePrefix,
+            ["Voting__ClickHouse__Database"] = stores.Tallies.Options.Database,
+            ["Voting__Processor__BatchSize"] = "100",
+            ["Voting__Processor__MaxRetryDelayMilliseconds"] = "1000",
+        };
+        var election = LocalStack.UniqueName("e");
+        var votes = ProcessorFactory.Votes(election, 6000, ["harper", "morgan", "reyes"]);
+        await stores.ProduceAsync(votes.Take(5000));
+
+        await using var processor = ChildService.Start("Voting.Processor", environment);
+        await processor.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
+        await ProcessorFactory.EventuallyAsync(async () => (await stores.CountRowsAsync(election)).Ballots >= 500, "processing under way");
+
+        await StackControl.StopAsync("mariadb");
+        try
+        {
+            await stores.ProduceAsync(votes.Skip(5000)); // votes keep arriving during the outage
+            await Task.Delay(TimeSpan.FromSeconds(3));
+        }
+        finally
+        {
+            await StackControl.StartAsync("mariadb");
+        }
+
+        await ProcessorFactory.EventuallyAsync(async () => await stores.CountRowsAsync(election) == (6000, 6000), "all 6000 ballots stored once", seconds: 180);
+        await ProcessorFactory.EventuallyAsync(async () => (await stores.ClickHouseCountsAsync(election)).Values.Sum() == 6000, "all 6000 votes tallied once");
+        Assert.Empty(await stores.Reconciliation.CompareAsync(election, CancellationToken.None));
+    }
+}
