@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Voting.ServiceDefaults;
 
@@ -15,6 +16,26 @@ public sealed class ProcessorMetrics
         DeadLetters = meter.CreateCounter<long>("voting.processor.dead_letters", description: "Messages sent to the dead-letter topic");
         BatchSeconds = meter.CreateHistogram<double>("voting.processor.batch_duration", unit: "s", description: "Write time of one batch");
         Retries = meter.CreateCounter<long>("voting.processor.retries", description: "Batch writes retried after a transient failure");
+        meter.CreateObservableGauge(
+            "voting.processor.lag",
+            () => lag.Select(p => new Measurement<long>(p.Value, new KeyValuePair<string, object?>("partition", p.Key))),
+            unit: "{message}",
+            description: "Messages behind the partition's end, per assigned partition (as of the last batch)");
+    }
+
+    private readonly ConcurrentDictionary<int, long> lag = new();
+
+    /// <summary>Records how far behind the end of <paramref name="partition"/> this consumer is.</summary>
+    public void SetLag(int partition, long messages) => lag[partition] = Math.Max(0, messages);
+
+    /// <summary>Forgets partitions this instance no longer owns.</summary>
+    public void KeepOnly(IEnumerable<int> partitions)
+    {
+        var owned = partitions.ToHashSet();
+        foreach (var partition in lag.Keys.Where(p => !owned.Contains(p)))
+        {
+            lag.TryRemove(partition, out _);
+        }
     }
 
     public Counter<long> Stored { get; }

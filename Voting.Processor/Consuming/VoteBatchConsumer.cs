@@ -88,6 +88,7 @@ public sealed partial class VoteBatchConsumer(
                     .Select(g => new TopicPartitionOffset(g.Key, g.Max(m => m.Offset.Value) + 1))
                     .ToList();
                 consumer.Commit(offsets);
+                RecordLag(consumer);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -97,6 +98,22 @@ public sealed partial class VoteBatchConsumer(
         finally
         {
             consumer.Close();
+        }
+    }
+
+    /// <summary>Lag from the watermarks the consumer already has cached: no extra broker round trip.</summary>
+    private void RecordLag(IConsumer<byte[], byte[]> consumer)
+    {
+        var assigned = consumer.Assignment;
+        metrics.KeepOnly(assigned.Select(p => p.Partition.Value));
+        foreach (var partition in assigned)
+        {
+            var high = consumer.GetWatermarkOffsets(partition).High;
+            var position = consumer.Position(partition);
+            if (high != Offset.Unset && position != Offset.Unset)
+            {
+                metrics.SetLag(partition.Partition.Value, high.Value - position.Value);
+            }
         }
     }
 

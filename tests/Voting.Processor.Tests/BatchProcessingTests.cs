@@ -23,6 +23,10 @@ public sealed class BatchProcessingTests(ProcessorFactory factory) : IClassFixtu
             (await factory.MySqlCountsAsync(election)).OrderBy(p => p.Key, StringComparer.Ordinal),
             (await factory.ClickHouseCountsAsync(election)).OrderBy(p => p.Key, StringComparer.Ordinal));
         Assert.Empty(await factory.Reconciliation.CompareAsync(election, CancellationToken.None));
+
+        var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Matches(@"voting_processor_ballots_stored_total(\{[^}]*\})? \d+", metrics);
+        Assert.Matches(@"voting_processor_lag(_messages)?\{[^}]*partition=""\d+""[^}]*\} \d+", metrics);
     }
 
     [Fact]
