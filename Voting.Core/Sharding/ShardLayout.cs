@@ -19,6 +19,12 @@ public static class ShardLayout
         return prefix + database.ToString("00", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// The database of the elections' Merkle logs (leaves in order, tree heads, checkpoints), kept on
+    /// shard 0's server: <c>voting_slog</c> after the prefix <c>voting_s</c>.
+    /// </summary>
+    public static string LogDatabaseName(string prefix) => prefix + "log";
+
     /// <summary>One-person-one-vote table: voter pseudonyms, never a choice.</summary>
     public static string ParticipationTable(int table) => "participation_" + TableSuffix(table);
 

@@ -8,7 +8,11 @@ internal sealed class MySqlSchemaStep(MySqlSchemaMigrator migrator) : ISchemaSte
 {
     public string Name => "MySQL shards";
 
-    public Task ApplyAsync(CancellationToken cancellationToken) => migrator.MigrateAsync(MySqlMigrations.All, cancellationToken);
+    public async Task ApplyAsync(CancellationToken cancellationToken)
+    {
+        await migrator.MigrateAsync(MySqlMigrations.All, cancellationToken);
+        await migrator.MigrateLogAsync(MerkleLogMigrations.All, cancellationToken);
+    }
 }
 
 internal sealed class ClickHouseSchemaStep(ClickHouseSchemaMigrator migrator) : ISchemaStep

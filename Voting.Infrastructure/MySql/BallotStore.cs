@@ -1,4 +1,3 @@
-using System.Text;
 using MySqlConnector;
 using Voting.Core.Ballots;
 using Voting.Core.Sharding;
@@ -29,9 +28,7 @@ public sealed class BallotStore(MySqlShardConnections connections)
         await using var connection = await connections.OpenShardAsync(database, cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
 
-        var voted = await ExistingParticipantsAsync(connection, transaction, votes, cancellationToken);
-        var storedHashes = await ExistingBallotHashesAsync(connection, transaction, votes, cancellationToken);
-
+        var (voted, storedHashes) = await ExistingAsync(connection, transaction, votes, cancellationToken);
         var stored = new List<VoteMessage>();
         var replays = 0;
         var duplicates = 0;
@@ -53,138 +50,157 @@ public sealed class BallotStore(MySqlShardConnections connections)
             }
         }
 
-        foreach (var table in stored.GroupBy(v => ShardRouter.TableFor(v.Pseudonym)))
+        if (stored.Count > 0)
         {
-            await InsertAsync(connection, transaction,
-                $"INSERT INTO `{ShardLayout.ParticipationTable(table.Key)}` (election_id, pseudonym, state, recorded_hour) VALUES ",
-                [.. table], v => [v.ElectionId, v.Pseudonym, v.State, VoteMessageRules.RecordedHour(v.AcceptedAtUnixMs)], cancellationToken);
+            var statement = new ShardStatement();
+            AppendParticipation(statement, stored);
+            AppendBallots(statement, stored);
+            AppendTallyOutbox(statement, stored);
+            AppendLogOutbox(statement, stored);
+            await using var command = statement.ToCommand(connection, transaction);
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        foreach (var table in stored.GroupBy(v => ShardRouter.TableFor(v.BallotId)))
-        {
-            await InsertAsync(connection, transaction,
-                $"INSERT INTO `{ShardLayout.BallotTable(table.Key)}` (election_id, ballot_id, state, candidate, ballot_hash, recorded_hour) VALUES ",
-                [.. table.OrderBy(v => Convert.ToHexString(v.BallotId), StringComparer.Ordinal)],
-                v => [v.ElectionId, v.BallotId, v.State, v.Candidate, v.BallotHash, VoteMessageRules.RecordedHour(v.AcceptedAtUnixMs)],
-                cancellationToken);
-        }
-
-        await WriteOutboxAsync(connection, transaction, stored, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new BatchOutcome(stored, replays, duplicates, [database]);
+        return new BatchOutcome(stored, replays, duplicates, stored.Count > 0 ? [database] : []);
+    }
+
+    private static void AppendParticipation(ShardStatement statement, List<VoteMessage> stored)
+    {
+        // Rows in pseudonym order, ballots in ballot-id order, log entries in hash order: no order
+        // (statement, binlog, log) follows arrival or lines a voter up with a ballot.
+        foreach (var table in stored.GroupBy(v => ShardRouter.TableFor(v.Pseudonym)).OrderBy(t => t.Key))
+        {
+            statement.Append($"INSERT INTO `{ShardLayout.ParticipationTable(table.Key)}` (election_id, pseudonym, state, recorded_hour) VALUES ");
+            var first = true;
+            foreach (var v in table.OrderBy(v => v.Pseudonym, ByteOrder.Instance))
+            {
+                statement.Append(first ? "(" : ",(").Text(v.ElectionId).Append(",").Bytes(v.Pseudonym).Append(",").Text(v.State)
+                    .Append(",").Time(VoteMessageRules.RecordedHour(v.AcceptedAtUnixMs)).Append(")");
+                first = false;
+            }
+
+            statement.Append(";\n");
+        }
+    }
+
+    private static void AppendBallots(ShardStatement statement, List<VoteMessage> stored)
+    {
+        foreach (var table in stored.GroupBy(v => ShardRouter.TableFor(v.BallotId)).OrderBy(t => t.Key))
+        {
+            statement.Append($"INSERT INTO `{ShardLayout.BallotTable(table.Key)}` (election_id, ballot_id, state, candidate, ballot_hash, recorded_hour) VALUES ");
+            var first = true;
+            foreach (var v in table.OrderBy(v => v.BallotId, ByteOrder.Instance))
+            {
+                statement.Append(first ? "(" : ",(").Text(v.ElectionId).Append(",").Bytes(v.BallotId).Append(",").Text(v.State)
+                    .Append(",").Text(v.Candidate).Append(",").Bytes(v.BallotHash).Append(",").Time(VoteMessageRules.RecordedHour(v.AcceptedAtUnixMs)).Append(")");
+                first = false;
+            }
+
+            statement.Append(";\n");
+        }
     }
 
     /// <summary>The counts of the ballots stored by this transaction, for <see cref="Storage.TallyOutbox"/> to ship.</summary>
-    private static async Task WriteOutboxAsync(
-        MySqlConnection connection, MySqlTransaction transaction, List<VoteMessage> stored, CancellationToken cancellationToken)
+    private static void AppendTallyOutbox(ShardStatement statement, List<VoteMessage> stored)
     {
-        if (stored.Count == 0)
-        {
-            return;
-        }
-
         var batchId = Guid.NewGuid().ToByteArray();
-        var rows = stored
-            .GroupBy(v => (v.ElectionId, v.State, v.Candidate))
-            .Select(g => new object?[] { batchId, g.Key.ElectionId, g.Key.State, g.Key.Candidate, null, g.Count() })
-            .Concat(stored
-                .GroupBy(v => (v.ElectionId, v.State, Minute: v.AcceptedAtUnixMs / 60_000))
-                .Select(g => new object?[] { batchId, g.Key.ElectionId, g.Key.State, "", DateTimeOffset.FromUnixTimeMilliseconds(g.Key.Minute * 60_000).UtcDateTime, g.Count() }))
-            .ToList();
-        await using var command = new MySqlCommand { Connection = connection, Transaction = transaction };
-        var sql = new StringBuilder("INSERT INTO tally_outbox (batch_id, election_id, state, candidate, minute, votes) VALUES ");
-        for (var i = 0; i < rows.Count; i++)
+        statement.Append("INSERT INTO tally_outbox (batch_id, election_id, state, candidate, minute, votes) VALUES ");
+        var first = true;
+        foreach (var g in stored.GroupBy(v => (v.ElectionId, v.State, v.Candidate)))
         {
-            sql.Append(i == 0 ? "(" : ",(");
-            for (var c = 0; c < rows[i].Length; c++)
-            {
-                sql.Append(c == 0 ? "" : ",").Append($"@o{i}_{c}");
-                command.Parameters.AddWithValue($"@o{i}_{c}", rows[i][c] ?? DBNull.Value);
-            }
-
-            sql.Append(')');
+            statement.Append(first ? "(" : ",(").Bytes(batchId).Append(",").Text(g.Key.ElectionId).Append(",").Text(g.Key.State)
+                .Append(",").Text(g.Key.Candidate).Append(",NULL,").Number(g.Count()).Append(")");
+            first = false;
         }
 
-        command.CommandText = sql.ToString();
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        foreach (var g in stored.GroupBy(v => (v.ElectionId, v.State, Minute: v.AcceptedAtUnixMs / 60_000)))
+        {
+            statement.Append(",(").Bytes(batchId).Append(",").Text(g.Key.ElectionId).Append(",").Text(g.Key.State)
+                .Append(",'',").Time(DateTimeOffset.FromUnixTimeMilliseconds(g.Key.Minute * 60_000).UtcDateTime).Append(",").Number(g.Count()).Append(")");
+        }
+
+        statement.Append(";\n");
+    }
+
+    /// <summary>The hashes of the ballots stored by this transaction, waiting for their place in the Merkle log.</summary>
+    private static void AppendLogOutbox(ShardStatement statement, List<VoteMessage> stored)
+    {
+        statement.Append("INSERT INTO log_outbox (election_id, ballot_table, ballot_hash) VALUES ");
+        var first = true;
+        foreach (var v in stored.OrderBy(v => v.BallotHash, ByteOrder.Instance))
+        {
+            statement.Append(first ? "(" : ",(").Text(v.ElectionId).Append(",").Number(ShardRouter.TableFor(v.BallotId))
+                .Append(",").Bytes(v.BallotHash).Append(")");
+            first = false;
+        }
+
+        statement.Append(";\n");
     }
 
     private static string ParticipantKey(VoteMessage vote) => vote.ElectionId + "/" + Convert.ToHexString(vote.Pseudonym);
 
-    private static async Task<HashSet<string>> ExistingParticipantsAsync(
+    /// <summary>
+    /// In one round trip: which of the batch's voters already have a participation row, and which
+    /// of its ballot hashes are already stored.
+    /// </summary>
+    private static async Task<(HashSet<string> Voted, HashSet<string> StoredHashes)> ExistingAsync(
         MySqlConnection connection, MySqlTransaction transaction, List<VoteMessage> votes, CancellationToken cancellationToken)
     {
-        var found = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var table in votes.GroupBy(v => ShardRouter.TableFor(v.Pseudonym)))
+        var voted = new HashSet<string>(StringComparer.Ordinal);
+        var storedHashes = new HashSet<string>(StringComparer.Ordinal);
+        if (votes.Count == 0)
         {
-            var rows = table.DistinctBy(ParticipantKey).ToList();
-            await using var command = new MySqlCommand { Connection = connection, Transaction = transaction };
-            var sql = new StringBuilder($"SELECT election_id, pseudonym FROM `{ShardLayout.ParticipationTable(table.Key)}` WHERE (election_id, pseudonym) IN (");
-            for (var i = 0; i < rows.Count; i++)
+            return (voted, storedHashes);
+        }
+
+        var elections = votes.Select(v => v.ElectionId).Distinct(StringComparer.Ordinal).ToList();
+        var statement = new ShardStatement();
+        var first = true;
+        foreach (var group in votes.GroupBy(v => (Table: ShardRouter.TableFor(v.Pseudonym), v.ElectionId)))
+        {
+            statement.Append(first ? "" : " UNION ALL ")
+                .Append($"SELECT 0, {elections.IndexOf(group.Key.ElectionId)}, pseudonym FROM `{ShardLayout.ParticipationTable(group.Key.Table)}` WHERE election_id = ")
+                .Text(group.Key.ElectionId).Append(" AND pseudonym IN (");
+            var firstValue = true;
+            foreach (var v in group.DistinctBy(ParticipantKey))
             {
-                sql.Append(i == 0 ? "" : ",").Append($"(@e{i},@p{i})");
-                command.Parameters.AddWithValue($"@e{i}", rows[i].ElectionId);
-                command.Parameters.AddWithValue($"@p{i}", rows[i].Pseudonym);
+                statement.Append(firstValue ? "" : ",").Bytes(v.Pseudonym);
+                firstValue = false;
             }
 
-            command.CommandText = sql.Append(')').ToString();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            statement.Append(")");
+            first = false;
+        }
+
+        foreach (var group in votes.GroupBy(v => ShardRouter.TableFor(v.BallotId)))
+        {
+            statement.Append($" UNION ALL SELECT 1, 0, ballot_hash FROM `{ShardLayout.BallotTable(group.Key)}` WHERE ballot_hash IN (");
+            var firstValue = true;
+            foreach (var v in group)
             {
-                found.Add(reader.GetString(0) + "/" + Convert.ToHexString((byte[])reader[1]));
+                statement.Append(firstValue ? "" : ",").Bytes(v.BallotHash);
+                firstValue = false;
+            }
+
+            statement.Append(")");
+        }
+
+        await using var command = statement.ToCommand(connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var value = Convert.ToHexString((byte[])reader[2]);
+            if (reader.GetInt32(0) == 0)
+            {
+                voted.Add(elections[reader.GetInt32(1)] + "/" + value);
+            }
+            else
+            {
+                storedHashes.Add(value);
             }
         }
 
-        return found;
-    }
-
-    private static async Task<HashSet<string>> ExistingBallotHashesAsync(
-        MySqlConnection connection, MySqlTransaction transaction, List<VoteMessage> votes, CancellationToken cancellationToken)
-    {
-        var found = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var table in votes.GroupBy(v => ShardRouter.TableFor(v.BallotId)))
-        {
-            var rows = table.ToList();
-            await using var command = new MySqlCommand { Connection = connection, Transaction = transaction };
-            var sql = new StringBuilder($"SELECT ballot_hash FROM `{ShardLayout.BallotTable(table.Key)}` WHERE ballot_hash IN (");
-            for (var i = 0; i < rows.Count; i++)
-            {
-                sql.Append(i == 0 ? "" : ",").Append($"@h{i}");
-                command.Parameters.AddWithValue($"@h{i}", rows[i].BallotHash);
-            }
-
-            command.CommandText = sql.Append(')').ToString();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                found.Add(Convert.ToHexString((byte[])reader[0]));
-            }
-        }
-
-        return found;
-    }
-
-    private static async Task InsertAsync(
-        MySqlConnection connection, MySqlTransaction transaction, string prefix, List<VoteMessage> rows,
-        Func<VoteMessage, object[]> values, CancellationToken cancellationToken)
-    {
-        await using var command = new MySqlCommand { Connection = connection, Transaction = transaction };
-        var sql = new StringBuilder(prefix);
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var row = values(rows[i]);
-            sql.Append(i == 0 ? "(" : ",(");
-            for (var c = 0; c < row.Length; c++)
-            {
-                var name = $"@v{i}_{c}";
-                sql.Append(c == 0 ? "" : ",").Append(name);
-                command.Parameters.AddWithValue(name, row[c]);
-            }
-
-            sql.Append(')');
-        }
-
-        command.CommandText = sql.ToString();
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return (voted, storedHashes);
     }
 }

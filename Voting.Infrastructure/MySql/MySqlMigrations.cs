@@ -19,7 +19,26 @@ public static class MySqlMigrations
     [
         new(1, "participation and ballot tables, 64 of each", CreateShardTables),
         new(2, "tally outbox: counts committed with the ballots, shipped to ClickHouse afterwards", CreateTallyOutbox),
+        new(3, "log outbox: ballot hashes committed with the ballots, appended to the Merkle log afterwards", CreateLogOutbox),
     ];
+
+    /// <summary>
+    /// Hashes of each batch's newly stored ballots, written in the batch's transaction, so every
+    /// stored ballot gets exactly one Merkle log position even if the processor dies in between.
+    /// Rows are deleted once their ballots know their leaf index.
+    /// </summary>
+    private static IEnumerable<string> CreateLogOutbox()
+    {
+        yield return """
+            CREATE TABLE IF NOT EXISTS log_outbox (
+              seq          BIGINT UNSIGNED  NOT NULL AUTO_INCREMENT PRIMARY KEY,
+              election_id  VARCHAR(64)      NOT NULL,
+              ballot_table SMALLINT UNSIGNED NOT NULL,
+              ballot_hash  BINARY(32)       NOT NULL
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+              COMMENT='Ballot hashes waiting for their Merkle log position. Never holds a voter key.'
+            """;
+    }
 
     /// <summary>
     /// Counts of each batch's newly stored ballots, written in the batch's transaction, so ClickHouse

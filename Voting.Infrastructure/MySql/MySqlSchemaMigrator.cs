@@ -21,7 +21,8 @@ public sealed class MySqlSchemaMigrator(MySqlShardConnections connections, ILogg
         await Parallel.ForEachAsync(
             Enumerable.Range(0, ShardLayout.DatabaseCount),
             new ParallelOptions { MaxDegreeOfParallelism = ParallelShards, CancellationToken = cancellationToken },
-            async (shard, ct) => Interlocked.Add(ref applied, await MigrateShardAsync(shard, migrations, ct)));
+            async (shard, ct) => Interlocked.Add(ref applied, await MigrateDatabaseAsync(
+                connections.DatabaseName(shard), c => connections.OpenServerAsync(shard, c), migrations, ct)));
         logger.LogInformation(
             "MySQL schema at version {Version} on {Shards} shards ({Applied} steps applied now)",
             migrations.Max(m => m.Version), ShardLayout.DatabaseCount, applied);
@@ -52,10 +53,18 @@ public sealed class MySqlSchemaMigrator(MySqlShardConnections connections, ILogg
         return lowest;
     }
 
-    private async Task<int> MigrateShardAsync(int shard, IReadOnlyList<MySqlMigration> migrations, CancellationToken cancellationToken)
+    /// <summary>Brings the Merkle log database (on shard 0's server) to the newest version.</summary>
+    public async Task<int> MigrateLogAsync(IReadOnlyList<MySqlMigration> migrations, CancellationToken cancellationToken)
     {
-        var database = connections.DatabaseName(shard);
-        await using var connection = await connections.OpenServerAsync(shard, cancellationToken);
+        var applied = await MigrateDatabaseAsync(connections.LogDatabaseName, c => connections.OpenServerAsync(0, c), migrations, cancellationToken);
+        logger.LogInformation("Merkle log schema at version {Version} ({Applied} steps applied now)", migrations.Max(m => m.Version), applied);
+        return applied;
+    }
+
+    private static async Task<int> MigrateDatabaseAsync(
+        string database, Func<CancellationToken, Task<MySqlConnection>> openServer, IReadOnlyList<MySqlMigration> migrations, CancellationToken cancellationToken)
+    {
+        await using var connection = await openServer(cancellationToken);
         var lockName = "voting_schema:" + database;
         if (!await AcquireLockAsync(connection, lockName, cancellationToken))
         {

@@ -8,6 +8,7 @@ public sealed class MySqlShardConnections
 {
     private readonly string[] shardConnectionStrings;
     private readonly string[] serverConnectionStrings;
+    private readonly string logConnectionString;
 
     public MySqlShardConnections(MySqlShardOptions options)
     {
@@ -27,9 +28,26 @@ public sealed class MySqlShardConnections
             builder.Database = DatabaseName(shard);
             shardConnectionStrings[shard] = builder.ConnectionString;
         }
+
+        logConnectionString = new MySqlConnectionStringBuilder(serverConnectionStrings[0]) { Database = LogDatabaseName }.ConnectionString;
     }
 
     public MySqlShardOptions Options { get; }
+
+    /// <summary>Every database of this store: the 16 shards, then the Merkle log.</summary>
+    public IReadOnlyList<string> AllDatabaseNames =>
+        [.. Enumerable.Range(0, ShardLayout.DatabaseCount).Select(DatabaseName), LogDatabaseName];
+
+    /// <summary>The Merkle log database (on shard 0's server).</summary>
+    public string LogDatabaseName => ShardLayout.LogDatabaseName(Options.DatabasePrefix);
+
+    /// <summary>An open connection to the Merkle log database.</summary>
+    public async Task<MySqlConnection> OpenLogAsync(CancellationToken cancellationToken)
+    {
+        var connection = new MySqlConnection(logConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
 
     /// <summary>Name of shard database <paramref name="shard"/>.</summary>
     public string DatabaseName(int shard) => ShardLayout.DatabaseName(Options.DatabasePrefix, shard);

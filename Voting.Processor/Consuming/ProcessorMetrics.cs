@@ -15,6 +15,7 @@ public sealed class ProcessorMetrics
         Duplicates = meter.CreateCounter<long>("voting.processor.duplicate_attempts", description: "Second ballots of voters who had voted: not stored");
         DeadLetters = meter.CreateCounter<long>("voting.processor.dead_letters", description: "Messages sent to the dead-letter topic");
         BatchSeconds = meter.CreateHistogram<double>("voting.processor.batch_duration", unit: "s", description: "Write time of one batch");
+        LeavesAppended = meter.CreateCounter<long>("voting.processor.leaves_appended", description: "Ballot hashes appended to the Merkle log");
         Retries = meter.CreateCounter<long>("voting.processor.retries", description: "Batch writes retried after a transient failure");
         meter.CreateObservableGauge(
             "voting.processor.lag",
@@ -24,6 +25,8 @@ public sealed class ProcessorMetrics
     }
 
     private readonly ConcurrentDictionary<int, long> lag = new();
+
+    public Counter<long> LeavesAppended { get; }
 
     /// <summary>Records how far behind the end of <paramref name="partition"/> this consumer is.</summary>
     public void SetLag(int partition, long messages) => lag[partition] = Math.Max(0, messages);

@@ -8,14 +8,13 @@ using Voting.Core.Ballots;
 using Voting.Infrastructure.Hosting;
 using Voting.Infrastructure.Kafka;
 using Voting.Infrastructure.MySql;
-using Voting.Infrastructure.Storage;
 
 namespace Voting.Processor.Consuming;
 
 /// <summary>
 /// Consumes the votes topic in batches: dead-letters what can never be stored, writes the rest to
-/// the shards (idempotent, with the batch's counts in each shard's tally outbox), ships the counts
-/// to ClickHouse, and only then commits the offsets.
+/// the shards (idempotent, with the batch's counts and ballot hashes in each shard's outboxes), and
+/// only then commits the offsets; <see cref="OutboxShipper"/> takes it from the outboxes.
 /// While a store is down the batch is retried with backoff and nothing more is consumed, so memory
 /// stays bounded and nothing is lost; a crash anywhere replays from the last commit.
 /// </summary>
@@ -23,7 +22,7 @@ public sealed partial class VoteBatchConsumer(
     KafkaOptions kafka,
     IOptions<ProcessorOptions> options,
     BallotStore ballots,
-    TallyOutbox tallies,
+    OutboxShipper outboxes,
     DeadLetterProducer deadLetters,
     SchemaState schema,
     ProcessorMetrics metrics,
@@ -39,9 +38,6 @@ public sealed partial class VoteBatchConsumer(
         {
             await Task.Delay(200, stoppingToken);
         }
-
-        // Counts a crashed predecessor committed to MySQL but never shipped.
-        await tallies.ShipAllAsync(stoppingToken);
 
         // Consume on a dedicated thread: Confluent's Consume blocks.
         await Task.Factory.StartNew(() => RunAsync(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
@@ -76,6 +72,8 @@ public sealed partial class VoteBatchConsumer(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                // Back-pressure: while the outboxes can't be drained, don't add to them.
+                await outboxes.WaitWhileFailingAsync(stoppingToken);
                 var batch = ConsumeBatch(consumer, stoppingToken);
                 if (batch.Count == 0)
                 {
@@ -180,7 +178,7 @@ public sealed partial class VoteBatchConsumer(
         }
 
         var outcome = await ballots.WriteBatchAsync(votes, cancellationToken);
-        await tallies.ShipAsync(outcome.Shards, cancellationToken);
+        outboxes.Signal(outcome.Shards);
         metrics.Stored.Add(outcome.Stored.Count);
         metrics.Replays.Add(outcome.Replays);
         metrics.Duplicates.Add(outcome.DuplicateAttempts);

@@ -48,6 +48,8 @@ Commands:
   down     stop the servers 'up' started (by pidfile: SIGTERM, wait, then SIGKILL)
   status   one line per server; exits 0 only if all of them are ready
   install  only install missing packages
+  delete-topics TOPIC...
+           delete scratch topics (benchmarks) from the running broker; never the votes topics
   help     this text
 Naming servers (e.g. 'up redis mariadb') narrows up/down/status to them.
 
@@ -830,10 +832,29 @@ select_servers() { # command [server...]
   SERVERS=("${sel[@]}")
 }
 
+# Kafka 0.9 has no DeleteTopics request: mark them in ZooKeeper with its own TopicCommand.
+cmd_delete_topics() { # topic...
+  local t
+  (($#)) || { echo "delete-topics: name at least one topic" >&2; exit 2; }
+  for t; do
+    if [[ $t == "$VOTING_KAFKA_VOTES_TOPIC" || $t == "$VOTING_KAFKA_DLQ_TOPIC" ]]; then
+      echo "delete-topics: refusing to delete '$t', a topic of the system" >&2
+      exit 2
+    fi
+  done
+  for t; do
+    java -Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.awt.headless=true \
+      "-Dlog4j.configuration=file:$(dir_of kafka)/log4j-tools.properties" -cp "$(kafka_cp)" \
+      kafka.admin.TopicCommand --zookeeper "$HOST:$VOTING_ZK_PORT" --delete --topic "$t" \
+      </dev/null >>"$(dir_of kafka)/topics.log" 2>&1 || { echo "delete-topics: '$t' not deleted; see $(dir_of kafka)/topics.log" >&2; exit 1; }
+    echo "deleted topic $t"
+  done
+}
+
 main() {
   local cmd=${1:-help}
   shift || true
-  select_servers "$cmd" "$@"
+  [[ $cmd == delete-topics ]] || select_servers "$cmd" "$@"
   case $cmd in
     up | down | status | install)
       mkdir -p "$VOTING_STACK_DIR"
@@ -851,6 +872,7 @@ main() {
     down) cmd_down ;;
     status) cmd_status ;;
     install) install_packages ;;
+    delete-topics) cmd_delete_topics "$@" ;;
     help | -h | --help) usage ;;
     *)
       usage >&2

@@ -1,5 +1,4 @@
 using MySqlConnector;
-using Voting.Core.Sharding;
 using Voting.Infrastructure.MySql;
 using Voting.TestSupport;
 
@@ -25,9 +24,9 @@ public sealed class MigratedShardsFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await using var connection = await Connections.OpenServerAsync(0, CancellationToken.None);
-        for (var shard = 0; shard < ShardLayout.DatabaseCount; shard++)
+        foreach (var database in Connections.AllDatabaseNames)
         {
-            await using var drop = new MySqlCommand($"DROP DATABASE IF EXISTS `{Connections.DatabaseName(shard)}`", connection);
+            await using var drop = new MySqlCommand($"DROP DATABASE IF EXISTS `{database}`", connection);
             await drop.ExecuteNonQueryAsync();
         }
     }

@@ -24,6 +24,9 @@ public sealed class BatchProcessingTests(ProcessorFactory factory) : IClassFixtu
             (await factory.ClickHouseCountsAsync(election)).OrderBy(p => p.Key, StringComparer.Ordinal));
         Assert.Empty(await factory.Reconciliation.CompareAsync(election, CancellationToken.None));
 
+        // Every stored ballot has exactly one place in the election's Merkle log, and knows it.
+        await factory.AssertLogExactAsync(election, 600);
+
         var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         Assert.Matches(@"voting_processor_ballots_stored_total(\{[^}]*\})? \d+", metrics);
         Assert.Matches(@"voting_processor_lag(_messages)?\{[^}]*partition=""\d+""[^}]*\} \d+", metrics);

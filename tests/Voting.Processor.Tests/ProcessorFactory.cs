@@ -108,6 +108,28 @@ public sealed class ProcessorFactory : WebApplicationFactory<Program>
 
     public TallyReconciliation Reconciliation => new(Shards, Tallies);
 
+    public MerkleLogReader Log => new(Shards);
+
+    /// <summary>
+    /// Waits until the election's Merkle log holds exactly <paramref name="count"/> leaves and every
+    /// ballot row knows its leaf index; then checks positions 0..count-1 are each used once, by the
+    /// ballot whose hash is the leaf.
+    /// </summary>
+    public async Task AssertLogExactAsync(string electionId, int count)
+    {
+        await EventuallyAsync(async () => await Log.TreeSizeAsync(electionId, CancellationToken.None) >= count, $"{count} leaves in the Merkle log");
+        await EventuallyAsync(async () => (await StoredBallots(electionId)).All(b => b.LeafIndex is not null), "every ballot row knows its leaf index");
+        Assert.Equal(count, await Log.TreeSizeAsync(electionId, CancellationToken.None));
+        var leaves = await Log.LeavesAsync(electionId, 0, count, CancellationToken.None).ToDictionaryAsync(l => l.Index, l => Convert.ToHexString(l.BallotHash));
+        var ballots = await StoredBallots(electionId);
+        Assert.Equal(Enumerable.Range(0, count).Select(i => (long)i), ballots.Select(b => b.LeafIndex!.Value).Order());
+        Assert.All(ballots, b => Assert.Equal(leaves[b.LeafIndex!.Value], Convert.ToHexString(b.BallotHash)));
+    }
+
+    /// <summary>Every ballot row of an election, with its leaf index.</summary>
+    public async Task<List<StoredBallot>> StoredBallots(string electionId) =>
+        await new StoredBallotReader(Shards).ReadAllAsync(electionId, CancellationToken.None).ToListAsync();
+
     /// <summary>Ballots per "STATE/candidate" as MySQL stores them.</summary>
     public Task<Dictionary<string, long>> MySqlCountsAsync(string electionId) => Reconciliation.MySqlCountsAsync(electionId, CancellationToken.None);
 
@@ -135,9 +157,9 @@ public sealed class ProcessorFactory : WebApplicationFactory<Program>
 
         await using (var connection = await Shards.OpenServerAsync(0, CancellationToken.None))
         {
-            for (var shard = 0; shard < ShardLayout.DatabaseCount; shard++)
+            foreach (var database in Shards.AllDatabaseNames)
             {
-                await using var drop = new MySqlCommand($"DROP DATABASE IF EXISTS `{Shards.DatabaseName(shard)}`", connection);
+                await using var drop = new MySqlCommand($"DROP DATABASE IF EXISTS `{database}`", connection);
                 await drop.ExecuteNonQueryAsync();
             }
         }

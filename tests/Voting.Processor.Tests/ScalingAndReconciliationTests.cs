@@ -22,6 +22,7 @@ public sealed class ScalingAndReconciliationTests
         await ProcessorFactory.EventuallyAsync(async () => await first.CountRowsAsync(election) == (1500, 1500), "1500 ballots stored");
         await ProcessorFactory.EventuallyAsync(async () => (await first.ClickHouseCountsAsync(election)).Values.Sum() == 1500, "1500 votes tallied");
         Assert.Empty(await first.Reconciliation.CompareAsync(election, CancellationToken.None));
+        await first.AssertLogExactAsync(election, 1500);
     }
 
     [Fact]

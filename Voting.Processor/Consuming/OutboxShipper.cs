@@ -1,0 +1,135 @@
+using Polly;
+using Polly.Retry;
+using Voting.Infrastructure.Hosting;
+using Voting.Infrastructure.Storage;
+
+namespace Voting.Processor.Consuming;
+
+/// <summary>
+/// Drains the shards' outboxes behind the consumer: appends committed ballot hashes to the Merkle
+/// log (and writes leaf indices back), then ships committed counts to ClickHouse. It runs beside
+/// the consumer so a batch's offsets are committed as soon as MySQL has it, and several batches'
+/// counts go to ClickHouse in one insert. Whatever it has not done yet stays in the outboxes
+/// (durable), so a crash only delays it. While it is failing (ClickHouse or MySQL down) the
+/// consumer pauses (<see cref="WaitWhileFailingAsync"/>): outboxes can't grow without bound.
+/// </summary>
+public sealed partial class OutboxShipper(
+    MerkleLogAppender log,
+    TallyOutbox tallies,
+    SchemaState schema,
+    ProcessorMetrics metrics,
+    ILogger<OutboxShipper> logger) : BackgroundService
+{
+    private readonly Lock gate = new();
+    private readonly HashSet<int> dirty = [];
+    private readonly SemaphoreSlim wake = new(0);
+    private volatile TaskCompletionSource healthy = Healthy();
+    private volatile bool failing;
+
+    /// <summary>True once the outboxes left by earlier runs have been drained at start.</summary>
+    public bool Started { get; private set; }
+
+    /// <summary>Marks shards whose outboxes have new rows and wakes the shipper.</summary>
+    public void Signal(IEnumerable<int> shards)
+    {
+        lock (gate)
+        {
+            dirty.UnionWith(shards);
+        }
+
+        wake.Release();
+    }
+
+    /// <summary>Returns at once unless the last drain failed; then waits until one succeeds.</summary>
+    public Task WaitWhileFailingAsync(CancellationToken cancellationToken) =>
+        failing ? healthy.Task.WaitAsync(cancellationToken) : Task.CompletedTask;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (schema.Pending().Count > 0)
+        {
+            await Task.Delay(200, stoppingToken);
+        }
+
+        var retry = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(100),
+                MaxDelay = TimeSpan.FromSeconds(5),
+                OnRetry = args =>
+                {
+                    failing = true;
+                    metrics.Retries.Add(1);
+                    LogRetry(logger, args.AttemptNumber + 1, args.Outcome.Exception?.Message ?? "");
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+
+        // What a crashed predecessor committed to MySQL but never appended or shipped.
+        await retry.ExecuteAsync(async ct =>
+        {
+            var leaves = await log.AppendAllAsync(ct);
+            var rows = await tallies.ShipAllAsync(ct);
+            if (leaves + rows > 0)
+            {
+                LogRecovered(logger, leaves, rows);
+            }
+        }, stoppingToken);
+        MarkHealthy();
+        Started = true;
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            // A periodic full sweep also picks up what other processor instances left behind.
+            var signalled = await wake.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
+            int[] shards;
+            lock (gate)
+            {
+                shards = signalled ? [.. dirty] : [.. Enumerable.Range(0, Voting.Core.Sharding.ShardLayout.DatabaseCount)];
+                dirty.Clear();
+            }
+
+            if (shards.Length == 0)
+            {
+                continue;
+            }
+
+            await retry.ExecuteAsync(async ct =>
+            {
+                metrics.LeavesAppended.Add(await log.AppendAsync(shards, ct));
+                await tallies.ShipAsync(shards, ct);
+            }, stoppingToken);
+            MarkHealthy();
+        }
+    }
+
+    private void MarkHealthy()
+    {
+        if (failing)
+        {
+            failing = false;
+            var released = healthy;
+            healthy = Healthy();
+            released.TrySetResult();
+        }
+    }
+
+    private static TaskCompletionSource Healthy() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public override void Dispose()
+    {
+        wake.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox drain failed (attempt {Attempt}); retrying, consumption paused: {Error}")]
+    private static partial void LogRetry(ILogger logger, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recovered at start: {Leaves} ballots appended to the Merkle log, {Rows} tally rows shipped")]
+    private static partial void LogRecovered(ILogger logger, int leaves, int rows);
+}

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Voting.Bench.Processor;
+
+/// <summary>
+/// Runs the real Voting.Processor (Release build) as a child process pointed at the bench topic,
+/// consumer group and databases, and watches its /metrics until every vote is stored.
+/// </summary>
+internal sealed partial class ProcessorRun(string processorDll, int port, IReadOnlyList<string> settings) : IAsyncDisposable
+{
+    private Process? process;
+    private readonly HttpClient http = new() { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
+
+    /// <summary>Time from the first stored ballot to the last, and from readiness to the last.</summary>
+    public sealed record Drain(TimeSpan FirstToLast, TimeSpan ReadyToLast, long Stored, double PeakRate);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(processorDll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(processorDll);
+        start.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
+        start.ArgumentList.Add("--Logging:LogLevel:Default=Warning");
+        foreach (var setting in settings)
+        {
+            start.ArgumentList.Add(setting);
+        }
+
+        process = Process.Start(start) ?? throw new InvalidOperationException("could not start the processor");
+        process.OutputDataReceived += (_, e) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("processor: " + e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"the processor exited with {process.ExitCode} before it was ready");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative), cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (deadline.Elapsed > TimeSpan.FromMinutes(3))
+            {
+                throw new TimeoutException("the processor was not ready within 3 minutes");
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+    }
+
+    public async Task<Drain> WaitUntilStoredAsync(long expected, Action<long, double> progress, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        TimeSpan? first = null;
+        long previous = 0;
+        var previousAt = TimeSpan.Zero;
+        double peak = 0;
+        var lastChange = clock.Elapsed;
+        while (true)
+        {
+            var stored = await StoredAsync(cancellationToken);
+            var now = clock.Elapsed;
+            if (stored > 0 && first is null)
+            {
+                first = now;
+            }
+
+            if (stored != previous)
+            {
+                var rate = (stored - previous) / (now - previousAt).TotalSeconds;
+                peak = Math.Max(peak, rate);
+                progress(stored, rate);
+                previous = stored;
+                previousAt = now;
+                lastChange = now;
+            }
+
+            if (stored >= expected)
+            {
+                return new Drain(now - first!.Value, now, stored, peak);
+            }
+
+            if (process!.HasExited)
+            {
+                throw new InvalidOperationException($"the processor exited with {process.ExitCode} after storing {stored:N0}");
+            }
+
+            if (now - lastChange > TimeSpan.FromMinutes(2))
+            {
+                throw new TimeoutException($"the processor stored nothing for 2 minutes ({stored:N0} of {expected:N0})");
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+
+    private async Task<long> StoredAsync(CancellationToken cancellationToken)
+    {
+        var text = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), cancellationToken);
+        var match = StoredLine().Match(text);
+        return match.Success ? (long)double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+    }
+
+    [GeneratedRegex(@"^voting_processor_ballots_stored_total(?:\{[^}]*\})? ([0-9.eE+]+)", RegexOptions.Multiline)]
+    private static partial Regex StoredLine();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process?.Dispose();
+        http.Dispose();
+    }
+}

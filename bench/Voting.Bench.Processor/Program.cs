@@ -1,0 +1,212 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using MySqlConnector;
+using Voting.Bench.Processor;
+using Voting.Core.Sharding;
+using Voting.Infrastructure.ClickHouse;
+using Voting.Infrastructure.Kafka;
+using Voting.Infrastructure.MySql;
+using Voting.ServiceDefaults;
+
+// Usage: Voting.Bench.Processor --processor PATH/Voting.Processor.dll [--votes 1000000] [--raw-votes-per-transaction 1000]
+//                               [--port 5192] [--out bench/results/processor.md]
+// Needs the local stack (deploy/local/stack.sh up) and deploy/local/service-env.sh in the environment.
+var options = ParseArgs(args);
+if (options is null)
+{
+    Console.Error.WriteLine("usage: Voting.Bench.Processor --processor PATH/Voting.Processor.dll [--votes N] [--raw-votes-per-transaction N] [--port P] [--out FILE]");
+    return 2;
+}
+
+var configuration = VotingConfiguration.Build(Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Local");
+var kafka = configuration.GetSection(KafkaOptions.Section).Get<KafkaOptions>() ?? throw new InvalidOperationException("no Kafka configuration");
+var mySql = configuration.GetSection(MySqlShardOptions.Section).Get<MySqlShardOptions>() ?? throw new InvalidOperationException("no MySQL configuration");
+var clickHouse = configuration.GetSection(ClickHouseOptions.Section).Get<ClickHouseOptions>() ?? throw new InvalidOperationException("no ClickHouse configuration");
+var processorBatch = configuration.GetValue("Voting:Processor:BatchSize", 1000);
+
+var stamp = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+var election = "bench-" + stamp;
+var topic = "bench.votes." + stamp;
+var raw = new MySqlShardConnections(Copy(mySql, "bench_raw_"));
+var drained = new MySqlShardConnections(Copy(mySql, "bench_proc_"));
+var clickHouseDatabase = "bench_" + stamp;
+using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(30));
+var ct = cancel.Token;
+
+void Say(string line) => Console.WriteLine($"bench: {line}");
+
+try
+{
+    Say($"generating {options.Votes:N0} votes for distinct voters");
+    var votes = BenchVotes.Generate(election, options.Votes, seed: 2028);
+
+    await DropAsync(raw, ct);
+    await DropAsync(drained, ct);
+    Say("creating the raw-ceiling shard schema (16 databases x 128 tables)");
+    await new MySqlSchemaMigrator(raw, NullLogger<MySqlSchemaMigrator>.Instance).MigrateAsync(MySqlMigrations.All, ct);
+
+    Say($"raw ceiling: multi-row INSERTs, one writer per shard database, {options.RawVotesPerTransaction} votes per transaction");
+    var nextReport = options.Votes / 10;
+    var rawTime = await RawShardWriter.WriteAsync(raw, votes, options.RawVotesPerTransaction, written =>
+    {
+        if (written >= Interlocked.CompareExchange(ref nextReport, 0, 0))
+        {
+            Interlocked.Add(ref nextReport, options.Votes / 10);
+            Say($"  raw: {written:N0} written");
+        }
+    }, ct);
+    var rawRate = options.Votes / rawTime.TotalSeconds;
+    Say($"raw ceiling: {rawRate:N0} votes/s ({rawTime.TotalSeconds:F1} s)");
+    await DropAsync(raw, ct);
+
+    Say($"filling topic {topic} with {options.Votes:N0} votes");
+    var fillTime = TopicFiller.Fill(kafka, topic, votes, n => Say($"  produced {n:N0}"));
+    var fillRate = options.Votes / fillTime.TotalSeconds;
+    Say($"topic filled: {fillRate:N0} messages/s ({fillTime.TotalSeconds:F1} s)");
+
+    Say("starting Voting.Processor on the pre-filled topic");
+    await using var processor = new ProcessorRun(options.ProcessorDll, options.Port,
+    [
+        $"--Voting:Kafka:VotesTopic={topic}",
+        $"--Voting:Kafka:DeadLetterTopic=bench.dlq.{stamp}",
+        $"--Voting:Kafka:ProcessorGroup=bench-{stamp}",
+        "--Voting:MySql:DatabasePrefix=bench_proc_",
+        $"--Voting:ClickHouse:Database={clickHouseDatabase}",
+    ]);
+    await processor.StartAsync(ct);
+    Say("processor ready (schema created); draining");
+    var lastReport = DateTime.UtcNow;
+    var drain = await processor.WaitUntilStoredAsync(options.Votes, (stored, rate) =>
+    {
+        if (DateTime.UtcNow - lastReport > TimeSpan.FromSeconds(5))
+        {
+            lastReport = DateTime.UtcNow;
+            Say($"  processor: {stored:N0} stored, {rate:N0}/s now");
+        }
+    }, ct);
+    var processorRate = options.Votes / drain.ReadyToLast.TotalSeconds;
+    var sustained = options.Votes / drain.FirstToLast.TotalSeconds;
+    Say($"processor: {processorRate:N0} votes/s from ready to drained ({drain.ReadyToLast.TotalSeconds:F1} s), {sustained:N0}/s first to last stored");
+
+    var (participation, ballots) = await CountAsync(drained, election, ct);
+    Say($"stored rows: {participation:N0} participation, {ballots:N0} ballots (expected {options.Votes:N0} each)");
+    if (participation != options.Votes || ballots != options.Votes)
+    {
+        Console.Error.WriteLine($"bench: FAILED: the processor stored {participation:N0}/{ballots:N0} rows for {options.Votes:N0} votes");
+        return 1;
+    }
+
+    var ratio = processorRate / rawRate;
+    var report = $"""
+        # Processor benchmark — {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}
+
+        Machine: {Environment.ProcessorCount} cores; MariaDB, Kafka, ClickHouse and the processor share them.
+        {options.Votes:N0} votes from distinct voters, spread over the states by population, into 16 shard databases x 64 tables.
+
+        | measurement | votes/s | time | notes |
+        |---|---:|---:|---|
+        | raw ceiling: multi-row INSERTs, no Kafka | {rawRate:N0} | {rawTime.TotalSeconds:F1} s | one writer per shard database, {options.RawVotesPerTransaction} votes per transaction, participation + ballot rows |
+        | Kafka producer filling the topic | {fillRate:N0} | {fillTime.TotalSeconds:F1} s | acks=all, keyed by pseudonym (Kafka 0.9, {kafka.Partitions} partitions) |
+        | Voting.Processor draining the topic | {processorRate:N0} | {drain.ReadyToLast.TotalSeconds:F1} s | batch {processorBatch}; checks, tally outbox, ClickHouse, offset commits; {sustained:N0}/s first→last stored, peak {drain.PeakRate:N0}/s |
+
+        **Processor / raw ceiling: {ratio:P0}** (target ≥ 70%). Every vote stored exactly once: {participation:N0} participation rows, {ballots:N0} ballot rows.
+
+        """;
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Out))!);
+    await File.WriteAllTextAsync(options.Out, report, ct);
+    Console.WriteLine();
+    Console.WriteLine(report);
+    return 0;
+}
+finally
+{
+    await DropAsync(raw, CancellationToken.None);
+    await DropAsync(drained, CancellationToken.None);
+    await DropClickHouseAsync(clickHouse, clickHouseDatabase);
+}
+
+static MySqlShardOptions Copy(MySqlShardOptions options, string prefix) => new()
+{
+    ConnectionString = options.ConnectionString,
+    ShardConnectionStrings = options.ShardConnectionStrings,
+    DatabasePrefix = prefix,
+    MaxPoolSizePerShard = options.MaxPoolSizePerShard,
+};
+
+static async Task DropAsync(MySqlShardConnections shards, CancellationToken cancellationToken)
+{
+    await using var connection = await shards.OpenServerAsync(0, cancellationToken);
+    foreach (var database in shards.AllDatabaseNames)
+    {
+        await using var drop = new MySqlCommand($"DROP DATABASE IF EXISTS `{database}`", connection);
+        await drop.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
+
+static async Task<(long Participation, long Ballots)> CountAsync(MySqlShardConnections shards, string election, CancellationToken cancellationToken)
+{
+    long participation = 0, ballots = 0;
+    for (var shard = 0; shard < ShardLayout.DatabaseCount; shard++)
+    {
+        await using var connection = await shards.OpenShardAsync(shard, cancellationToken);
+        for (var table = 0; table < ShardLayout.TablesPerDatabase; table++)
+        {
+            await using var count = new MySqlCommand(
+                $"SELECT (SELECT COUNT(*) FROM `{ShardLayout.ParticipationTable(table)}` WHERE election_id = @e), (SELECT COUNT(*) FROM `{ShardLayout.BallotTable(table)}` WHERE election_id = @e)",
+                connection);
+            count.Parameters.AddWithValue("@e", election);
+            await using var reader = await count.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            participation += reader.GetInt64(0);
+            ballots += reader.GetInt64(1);
+        }
+    }
+
+    return (participation, ballots);
+}
+
+static async Task DropClickHouseAsync(ClickHouseOptions options, string database)
+{
+    var builder = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = options.ConnectionString };
+    var host = builder.TryGetValue("Host", out var h) ? h : "127.0.0.1";
+    var port = builder.TryGetValue("Port", out var p) ? p : "8123";
+    using var http = new HttpClient();
+    try
+    {
+        using var response = await http.PostAsync(new Uri($"http://{host}:{port}/"), new StringContent($"DROP DATABASE IF EXISTS `{database}`"));
+    }
+    catch (HttpRequestException)
+    {
+        // best effort: a bench database left behind is harmless and named bench_*
+    }
+}
+
+static BenchArguments? ParseArgs(string[] args)
+{
+    var parsed = new BenchArguments();
+    for (var i = 0; i < args.Length; i += 2)
+    {
+        if (i + 1 >= args.Length)
+        {
+            return null;
+        }
+
+        var value = args[i + 1];
+        switch (args[i])
+        {
+            case "--processor": parsed = parsed with { ProcessorDll = Path.GetFullPath(value) }; break;
+            case "--votes" when int.TryParse(value, out var n) && n > 0: parsed = parsed with { Votes = n }; break;
+            case "--raw-votes-per-transaction" when int.TryParse(value, out var n) && n > 0: parsed = parsed with { RawVotesPerTransaction = n }; break;
+            case "--port" when int.TryParse(value, out var n): parsed = parsed with { Port = n }; break;
+            case "--out": parsed = parsed with { Out = value }; break;
+            default: return null;
+        }
+    }
+
+    return File.Exists(parsed.ProcessorDll) ? parsed : null;
+}
+
+/// <summary>Command-line settings of the processor benchmark.</summary>
+internal sealed record BenchArguments(
+    string ProcessorDll = "", int Votes = 1_000_000, int RawVotesPerTransaction = 1000, int Port = 5192, string Out = "bench/results/processor.md");

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Processor benchmark, side by side in one run on this box (bounded; progress on the terminal):
+#   1. the raw ceiling: the best multi-row INSERT rate into the same 16 x 64 sharded tables, no Kafka;
+#   2. the Kafka producer filling a scratch topic with the same votes;
+#   3. the real Voting.Processor (Release) draining that topic into fresh shard databases.
+# Writes bench/results/processor.md; drops its scratch databases and topics afterwards.
+# Env: BENCH_VOTES (1000000), BENCH_RAW_VOTES_PER_TRANSACTION (1000).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+bash deploy/local/stack.sh up >/dev/null
+source deploy/local/service-env.sh
+echo "bench: building (Release)"
+dotnet build bench/Bench.slnf -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+bin() { echo "$root/$1/bin/Release/net10.0/$(basename "$1").dll"; }
+
+status=0
+dotnet "$(bin bench/Voting.Bench.Processor)" --processor "$(bin Voting.Processor)" \
+  --votes "${BENCH_VOTES:-1000000}" --raw-votes-per-transaction "${BENCH_RAW_VOTES_PER_TRANSACTION:-1000}" \
+  --out bench/results/processor.md || status=$?
+
+# Scratch topics of this and earlier runs.
+mapfile -t topics < <(find "${VOTING_STACK_DIR:-$root/.stack}/kafka" -maxdepth 2 -type d -name 'bench.*-[0-9]*' -printf '%f\n' 2>/dev/null | sed 's/-[0-9]*$//' | sort -u)
+if ((${#topics[@]})); then bash deploy/local/stack.sh delete-topics "${topics[@]}" >/dev/null || true; fi
+exit "$status"
