@@ -8,8 +8,12 @@ public sealed class ProcessorOptions
     public const string Section = "Voting:Processor";
 
     /// <summary>Most messages written in one batch (one transaction per shard database).</summary>
-    [Range(1, 10_000)]
-    public int BatchSize { get; set; } = 1000;
+    [Range(1, 100_000)]
+    public int BatchSize { get; set; } = 16_000;
+
+    /// <summary>Batches written concurrently; offsets are still committed in order.</summary>
+    [Range(1, 32)]
+    public int BatchesInFlight { get; set; } = 2;
 
     /// <summary>Longest wait for a batch to fill before writing what is there.</summary>
     [Range(1, 60_000)]

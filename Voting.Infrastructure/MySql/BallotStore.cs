@@ -26,8 +26,41 @@ public sealed class BallotStore(MySqlShardConnections connections)
     private async Task<BatchOutcome> WriteShardAsync(int database, List<VoteMessage> votes, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenShardAsync(database, cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
 
+        // Nearly every batch is all new ballots from new voters: insert straight away and let the
+        // unique keys object. Only when they do (a replay, a second ballot) is the batch rolled back
+        // and written the careful way, message by message.
+        await using (var optimistic = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken))
+        {
+            try
+            {
+                await using var command = Inserts(votes).ToCommand(connection, optimistic);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                await optimistic.CommitAsync(cancellationToken);
+                return new BatchOutcome(votes, 0, 0, [database]);
+            }
+            catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
+            {
+                await optimistic.RollbackAsync(cancellationToken);
+            }
+        }
+
+        return await WriteCarefullyAsync(connection, database, votes, cancellationToken);
+    }
+
+    private static ShardStatement Inserts(List<VoteMessage> stored)
+    {
+        var statement = new ShardStatement();
+        AppendParticipation(statement, stored);
+        AppendBallots(statement, stored);
+        AppendTallyOutbox(statement, stored);
+        AppendLogOutbox(statement, stored);
+        return statement;
+    }
+
+    private static async Task<BatchOutcome> WriteCarefullyAsync(MySqlConnection connection, int database, List<VoteMessage> votes, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
         var (voted, storedHashes) = await ExistingAsync(connection, transaction, votes, cancellationToken);
         var stored = new List<VoteMessage>();
         var replays = 0;
@@ -52,12 +85,7 @@ public sealed class BallotStore(MySqlShardConnections connections)
 
         if (stored.Count > 0)
         {
-            var statement = new ShardStatement();
-            AppendParticipation(statement, stored);
-            AppendBallots(statement, stored);
-            AppendTallyOutbox(statement, stored);
-            AppendLogOutbox(statement, stored);
-            await using var command = statement.ToCommand(connection, transaction);
+            await using var command = Inserts(stored).ToCommand(connection, transaction);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 

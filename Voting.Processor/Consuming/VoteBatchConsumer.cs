@@ -68,6 +68,11 @@ public sealed partial class VoteBatchConsumer(
             })
             .Build();
 
+        // Several batches are written at once (MySQL does better with concurrent transactions than
+        // with one at a time); offsets are committed strictly in consumption order, each only after
+        // its batch and every batch before it are in MySQL. A voter whose ballots land in two
+        // concurrent batches makes one of them fail on the unique key; its retry sees the other's.
+        var inFlight = new Queue<(List<ConsumeResult<byte[], byte[]>> Batch, Task Work)>();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -75,17 +80,19 @@ public sealed partial class VoteBatchConsumer(
                 // Back-pressure: while the outboxes can't be drained, don't add to them.
                 await outboxes.WaitWhileFailingAsync(stoppingToken);
                 var batch = ConsumeBatch(consumer, stoppingToken);
-                if (batch.Count == 0)
+                if (batch.Count > 0)
                 {
-                    continue;
+                    inFlight.Enqueue((batch, Task.Run(async () => await retry.ExecuteAsync(async ct => await ProcessAsync(batch, ct), stoppingToken), stoppingToken)));
                 }
 
-                await retry.ExecuteAsync(async ct => await ProcessAsync(batch, ct), stoppingToken);
-                var offsets = batch
-                    .GroupBy(m => m.TopicPartition)
-                    .Select(g => new TopicPartitionOffset(g.Key, g.Max(m => m.Offset.Value) + 1))
-                    .ToList();
-                consumer.Commit(offsets);
+                while (inFlight.Count > 0
+                       && (inFlight.Peek().Work.IsCompleted || inFlight.Count >= settings.BatchesInFlight || batch.Count == 0))
+                {
+                    var (done, work) = inFlight.Dequeue();
+                    await work;
+                    Commit(consumer, done);
+                }
+
                 RecordLag(consumer);
             }
         }
@@ -95,7 +102,26 @@ public sealed partial class VoteBatchConsumer(
         }
         finally
         {
+            // Let cancelled batches unwind before the consumer goes; their offsets stay uncommitted.
+            await Task.WhenAll(inFlight.Select(f => f.Work)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             consumer.Close();
+        }
+    }
+
+    private void Commit(IConsumer<byte[], byte[]> consumer, List<ConsumeResult<byte[], byte[]>> batch)
+    {
+        var offsets = batch
+            .GroupBy(m => m.TopicPartition)
+            .Select(g => new TopicPartitionOffset(g.Key, g.Max(m => m.Offset.Value) + 1))
+            .ToList();
+        try
+        {
+            consumer.Commit(offsets);
+        }
+        catch (KafkaException e)
+        {
+            // Partitions moved to another instance mid-batch: it replays them, which changes nothing.
+            LogCommitFailed(logger, e.Error.Reason);
         }
     }
 
@@ -184,6 +210,9 @@ public sealed partial class VoteBatchConsumer(
         metrics.Duplicates.Add(outcome.DuplicateAttempts);
         metrics.BatchSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Offset commit failed (the batch is stored; its messages will be replayed harmlessly): {Error}")]
+    private static partial void LogCommitFailed(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Assigned partitions {Partitions}")]
     private static partial void LogAssigned(ILogger logger, string partitions);

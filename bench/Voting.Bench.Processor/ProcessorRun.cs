@@ -18,6 +18,16 @@ internal sealed partial class ProcessorRun(string processorDll, int port, IReadO
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            using var probe = await http.GetAsync(new Uri("/health/live", UriKind.Relative), cancellationToken);
+            throw new InvalidOperationException($"port {port} is already served by another process; stop it or pass --port");
+        }
+        catch (HttpRequestException)
+        {
+            // free, as it should be
+        }
+
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(processorDll)!,
@@ -33,7 +43,14 @@ internal sealed partial class ProcessorRun(string processorDll, int port, IReadO
         }
 
         process = Process.Start(start) ?? throw new InvalidOperationException("could not start the processor");
-        process.OutputDataReceived += (_, e) => { };
+        // Retries and crashes matter to the figures; start-up chatter does not.
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line && (line.Contains("failed (attempt", StringComparison.Ordinal) || line.StartsWith("crit", StringComparison.Ordinal)))
+            {
+                Console.WriteLine("processor: " + line.Trim());
+            }
+        };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("processor: " + e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -7,6 +7,7 @@ using Voting.Core.Sharding;
 using Voting.Infrastructure.ClickHouse;
 using Voting.Infrastructure.Kafka;
 using Voting.Infrastructure.MySql;
+using Voting.Processor;
 using Voting.ServiceDefaults;
 
 // Usage: Voting.Bench.Processor --processor PATH/Voting.Processor.dll [--votes 1000000] [--raw-votes-per-transaction 1000]
@@ -23,7 +24,7 @@ var configuration = VotingConfiguration.Build(Environment.GetEnvironmentVariable
 var kafka = configuration.GetSection(KafkaOptions.Section).Get<KafkaOptions>() ?? throw new InvalidOperationException("no Kafka configuration");
 var mySql = configuration.GetSection(MySqlShardOptions.Section).Get<MySqlShardOptions>() ?? throw new InvalidOperationException("no MySQL configuration");
 var clickHouse = configuration.GetSection(ClickHouseOptions.Section).Get<ClickHouseOptions>() ?? throw new InvalidOperationException("no ClickHouse configuration");
-var processorBatch = configuration.GetValue("Voting:Processor:BatchSize", 1000);
+var processorSettings = configuration.GetSection(ProcessorOptions.Section).Get<ProcessorOptions>() ?? new ProcessorOptions();
 
 var stamp = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
 var election = "bench-" + stamp;
@@ -38,67 +39,79 @@ void Say(string line) => Console.WriteLine($"bench: {line}");
 
 try
 {
-    Say($"generating {options.Votes:N0} votes for distinct voters");
-    var votes = BenchVotes.Generate(election, options.Votes, seed: 2028);
+    return await RunAsync();
+}
+catch (Exception e) when (e is InvalidOperationException or TimeoutException or MySqlException or IOException)
+{
+    Console.Error.WriteLine($"bench: FAILED: {e.Message}");
+    return 1;
+}
 
-    await DropAsync(raw, ct);
-    await DropAsync(drained, ct);
-    Say("creating the raw-ceiling shard schema (16 databases x 128 tables)");
-    await new MySqlSchemaMigrator(raw, NullLogger<MySqlSchemaMigrator>.Instance).MigrateAsync(MySqlMigrations.All, ct);
-
-    Say($"raw ceiling: multi-row INSERTs, one writer per shard database, {options.RawVotesPerTransaction} votes per transaction");
-    var nextReport = options.Votes / 10;
-    var rawTime = await RawShardWriter.WriteAsync(raw, votes, options.RawVotesPerTransaction, written =>
+async Task<int> RunAsync()
+{
+    try
     {
-        if (written >= Interlocked.CompareExchange(ref nextReport, 0, 0))
+        Say($"generating {options.Votes:N0} votes for distinct voters");
+        var votes = BenchVotes.Generate(election, options.Votes, seed: 2028);
+
+        await DropAsync(raw, ct);
+        await DropAsync(drained, ct);
+        Say("creating the raw-ceiling shard schema (16 databases x 128 tables)");
+        await new MySqlSchemaMigrator(raw, NullLogger<MySqlSchemaMigrator>.Instance).MigrateAsync(MySqlMigrations.All, ct);
+
+        Say($"raw ceiling: multi-row INSERTs, one writer per shard database, {options.RawVotesPerTransaction} votes per transaction");
+        var nextReport = options.Votes / 10;
+        var rawTime = await RawShardWriter.WriteAsync(raw, votes, options.RawVotesPerTransaction, written =>
         {
-            Interlocked.Add(ref nextReport, options.Votes / 10);
-            Say($"  raw: {written:N0} written");
-        }
-    }, ct);
-    var rawRate = options.Votes / rawTime.TotalSeconds;
-    Say($"raw ceiling: {rawRate:N0} votes/s ({rawTime.TotalSeconds:F1} s)");
-    await DropAsync(raw, ct);
+            if (written >= Interlocked.CompareExchange(ref nextReport, 0, 0))
+            {
+                Interlocked.Add(ref nextReport, options.Votes / 10);
+                Say($"  raw: {written:N0} written");
+            }
+        }, ct);
+        var rawRate = options.Votes / rawTime.TotalSeconds;
+        Say($"raw ceiling: {rawRate:N0} votes/s ({rawTime.TotalSeconds:F1} s)");
+        await DropAsync(raw, ct);
 
-    Say($"filling topic {topic} with {options.Votes:N0} votes");
-    var fillTime = TopicFiller.Fill(kafka, topic, votes, n => Say($"  produced {n:N0}"));
-    var fillRate = options.Votes / fillTime.TotalSeconds;
-    Say($"topic filled: {fillRate:N0} messages/s ({fillTime.TotalSeconds:F1} s)");
+        Say($"filling topic {topic} with {options.Votes:N0} votes");
+        var fillTime = TopicFiller.Fill(kafka, topic, votes, n => Say($"  produced {n:N0}"));
+        var fillRate = options.Votes / fillTime.TotalSeconds;
+        Say($"topic filled: {fillRate:N0} messages/s ({fillTime.TotalSeconds:F1} s)");
 
-    Say("starting Voting.Processor on the pre-filled topic");
-    await using var processor = new ProcessorRun(options.ProcessorDll, options.Port,
-    [
-        $"--Voting:Kafka:VotesTopic={topic}",
+        Say("starting Voting.Processor on the pre-filled topic");
+        await using var processor = new ProcessorRun(options.ProcessorDll, options.Port,
+        [
+            $"--Voting:Kafka:VotesTopic={topic}",
         $"--Voting:Kafka:DeadLetterTopic=bench.dlq.{stamp}",
         $"--Voting:Kafka:ProcessorGroup=bench-{stamp}",
         "--Voting:MySql:DatabasePrefix=bench_proc_",
         $"--Voting:ClickHouse:Database={clickHouseDatabase}",
     ]);
-    await processor.StartAsync(ct);
-    Say("processor ready (schema created); draining");
-    var lastReport = DateTime.UtcNow;
-    var drain = await processor.WaitUntilStoredAsync(options.Votes, (stored, rate) =>
-    {
-        if (DateTime.UtcNow - lastReport > TimeSpan.FromSeconds(5))
+        await processor.StartAsync(ct);
+        Say("processor ready (schema created); draining");
+        var lastReport = DateTime.UtcNow;
+        var drain = await processor.WaitUntilStoredAsync(options.Votes, (stored, rate) =>
         {
-            lastReport = DateTime.UtcNow;
-            Say($"  processor: {stored:N0} stored, {rate:N0}/s now");
+            if (DateTime.UtcNow - lastReport > TimeSpan.FromSeconds(5))
+            {
+                lastReport = DateTime.UtcNow;
+                Say($"  processor: {stored:N0} stored, {rate:N0}/s now");
+            }
+        }, ct);
+        var processorRate = options.Votes / drain.ReadyToLast.TotalSeconds;
+        var sustained = options.Votes / drain.FirstToLast.TotalSeconds;
+        Say($"processor: {processorRate:N0} votes/s from ready to drained ({drain.ReadyToLast.TotalSeconds:F1} s), {sustained:N0}/s first to last stored");
+
+        var (participation, ballots) = await CountAsync(drained, election, ct);
+        Say($"stored rows: {participation:N0} participation, {ballots:N0} ballots (expected {options.Votes:N0} each)");
+        if (participation != options.Votes || ballots != options.Votes)
+        {
+            Console.Error.WriteLine($"bench: FAILED: the processor stored {participation:N0}/{ballots:N0} rows for {options.Votes:N0} votes");
+            return 1;
         }
-    }, ct);
-    var processorRate = options.Votes / drain.ReadyToLast.TotalSeconds;
-    var sustained = options.Votes / drain.FirstToLast.TotalSeconds;
-    Say($"processor: {processorRate:N0} votes/s from ready to drained ({drain.ReadyToLast.TotalSeconds:F1} s), {sustained:N0}/s first to last stored");
 
-    var (participation, ballots) = await CountAsync(drained, election, ct);
-    Say($"stored rows: {participation:N0} participation, {ballots:N0} ballots (expected {options.Votes:N0} each)");
-    if (participation != options.Votes || ballots != options.Votes)
-    {
-        Console.Error.WriteLine($"bench: FAILED: the processor stored {participation:N0}/{ballots:N0} rows for {options.Votes:N0} votes");
-        return 1;
-    }
-
-    var ratio = processorRate / rawRate;
-    var report = $"""
+        var ratio = processorRate / rawRate;
+        var report = $"""
         # Processor benchmark — {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}
 
         Machine: {Environment.ProcessorCount} cores; MariaDB, Kafka, ClickHouse and the processor share them.
@@ -108,22 +121,23 @@ try
         |---|---:|---:|---|
         | raw ceiling: multi-row INSERTs, no Kafka | {rawRate:N0} | {rawTime.TotalSeconds:F1} s | one writer per shard database, {options.RawVotesPerTransaction} votes per transaction, participation + ballot rows |
         | Kafka producer filling the topic | {fillRate:N0} | {fillTime.TotalSeconds:F1} s | acks=all, keyed by pseudonym (Kafka 0.9, {kafka.Partitions} partitions) |
-        | Voting.Processor draining the topic | {processorRate:N0} | {drain.ReadyToLast.TotalSeconds:F1} s | batch {processorBatch}; checks, tally outbox, ClickHouse, offset commits; {sustained:N0}/s first→last stored, peak {drain.PeakRate:N0}/s |
+        | Voting.Processor draining the topic | {processorRate:N0} | {drain.ReadyToLast.TotalSeconds:F1} s | batches of {processorSettings.BatchSize:N0}, {processorSettings.BatchesInFlight} in flight; checks, tally outbox, ClickHouse, offset commits; {sustained:N0}/s first→last stored, peak {drain.PeakRate:N0}/s |
 
         **Processor / raw ceiling: {ratio:P0}** (target ≥ 70%). Every vote stored exactly once: {participation:N0} participation rows, {ballots:N0} ballot rows.
 
         """;
-    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Out))!);
-    await File.WriteAllTextAsync(options.Out, report, ct);
-    Console.WriteLine();
-    Console.WriteLine(report);
-    return 0;
-}
-finally
-{
-    await DropAsync(raw, CancellationToken.None);
-    await DropAsync(drained, CancellationToken.None);
-    await DropClickHouseAsync(clickHouse, clickHouseDatabase);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Out))!);
+        await File.WriteAllTextAsync(options.Out, report, ct);
+        Console.WriteLine();
+        Console.WriteLine(report);
+        return 0;
+    }
+    finally
+    {
+        await DropAsync(raw, CancellationToken.None);
+        await DropAsync(drained, CancellationToken.None);
+        await DropClickHouseAsync(clickHouse, clickHouseDatabase);
+    }
 }
 
 static MySqlShardOptions Copy(MySqlShardOptions options, string prefix) => new()
