@@ -1,10 +1,33 @@
+using Voting.Audit;
+using Voting.Audit.Anchoring;
+using Voting.Audit.Apis;
+using Voting.Audit.Auditing;
+using Voting.Audit.Logs;
 using Voting.Infrastructure.Hosting;
+using Voting.Infrastructure.Storage;
 using Voting.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("Voting.Audit");
 builder.Services.AddVotingMySql().AddVotingClickHouse().AddVotingChain();
+builder.Services.AddValidatedOptions<AuditOptions>(AuditOptions.Section);
+builder.Services.AddVotingElections();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<MerkleLogReader>();
+builder.Services.AddSingleton<StoredBallotReader>();
+builder.Services.AddSingleton<CheckpointStore>();
+builder.Services.AddSingleton<TallyReconciliation>();
+builder.Services.AddSingleton<MerkleTreeCache>();
+builder.Services.AddSingleton<AnchorContractLocator>();
+builder.Services.AddSingleton<AuditRunner>();
+builder.Services.AddSingleton<CheckpointService>();
+builder.Services.AddHostedService(services => services.GetRequiredService<CheckpointService>());
+builder.Services.AddHostedService<ScheduledAuditService>();
+builder.Services.AddOpenApi();
+builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, AuditApiJsonContext.Default));
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapOpenApi();
+app.MapAuditApi();
 app.Run();

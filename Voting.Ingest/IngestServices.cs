@@ -16,8 +16,7 @@ public static class IngestServices
         services.AddVotingKafka().AddVotingRedis().AddVotingMySql();
         services.AddValidatedOptions<IngestOptions>(IngestOptions.Section);
         services.AddValidatedOptions<BloomFilterOptions>(BloomFilterOptions.Section);
-        services.AddOptions<List<ElectionOptions>>().BindConfiguration(ElectionOptions.Section);
-        services.AddSingleton(sp => new ElectionRegistry(sp.GetRequiredService<IOptions<List<ElectionOptions>>>().Value));
+        services.AddVotingElections();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<VoterGate>();
         services.AddSingleton<ParticipationLookup>();

@@ -63,6 +63,15 @@ public static class InfrastructureRegistration
         return services;
     }
 
+    /// <summary>The configured elections (section <c>Voting:Elections</c>) as an <see cref="Elections.ElectionRegistry"/>.</summary>
+    public static IServiceCollection AddVotingElections(this IServiceCollection services)
+    {
+        services.AddOptions<List<Elections.ElectionOptions>>().BindConfiguration(Elections.ElectionOptions.Section);
+        services.TryAddSingleton(sp => new Elections.ElectionRegistry(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<List<Elections.ElectionOptions>>>().Value));
+        return services;
+    }
+
     public static IServiceCollection AddVotingChain(this IServiceCollection services)
     {
         services.AddValidatedOptions<ChainOptions>(ChainOptions.Section);

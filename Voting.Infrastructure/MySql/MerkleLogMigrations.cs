@@ -10,7 +10,21 @@ public static class MerkleLogMigrations
     public static IReadOnlyList<MySqlMigration> All { get; } =
     [
         new(1, "Merkle log: tree heads, leaves, checkpoints", CreateLogTables),
+        new(2, "anchor contracts deployed by the audit service, per chain", CreateAnchorContracts),
     ];
+
+    private static IEnumerable<string> CreateAnchorContracts()
+    {
+        yield return """
+            CREATE TABLE IF NOT EXISTS anchor_contracts (
+              chain_id    BIGINT UNSIGNED NOT NULL PRIMARY KEY,
+              address     CHAR(42)        NOT NULL,
+              deploy_tx   CHAR(66)        NOT NULL,
+              deployed_at DATETIME(3)     NOT NULL
+            ) ENGINE=InnoDB DEFAULT CHARSET=ascii COLLATE=ascii_bin
+              COMMENT='The CheckpointAnchor contract the audit service deployed on each chain.'
+            """;
+    }
 
     private static IEnumerable<string> CreateLogTables()
     {

@@ -1,0 +1,140 @@
+using Microsoft.Extensions.Options;
+using Voting.Audit.Logs;
+using Voting.Infrastructure.Elections;
+using Voting.Infrastructure.Hosting;
+using Voting.Infrastructure.Storage;
+
+namespace Voting.Audit.Anchoring;
+
+/// <summary>
+/// Every <see cref="AuditOptions.CheckpointIntervalSeconds"/>: takes a checkpoint of each
+/// election's log if it grew, and anchors queued checkpoints on chain strictly in order of size.
+/// While the chain is unreachable checkpoints stay queued (with the error recorded) and are
+/// anchored in order once it is back; nothing is skipped.
+/// </summary>
+public sealed partial class CheckpointService(
+    ElectionRegistry elections,
+    MerkleTreeCache trees,
+    CheckpointStore checkpoints,
+    AnchorContractLocator contracts,
+    SchemaState schema,
+    IOptions<AuditOptions> options,
+    TimeProvider clock,
+    ILogger<CheckpointService> logger) : BackgroundService
+{
+    private readonly AuditOptions settings = options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (schema.Pending().Count > 0)
+        {
+            await Task.Delay(200, stoppingToken);
+        }
+
+        var nextCheckpoint = clock.GetUtcNow();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            if (clock.GetUtcNow() >= nextCheckpoint)
+            {
+                nextCheckpoint = clock.GetUtcNow().AddSeconds(settings.CheckpointIntervalSeconds);
+                foreach (var election in elections.All)
+                {
+                    await CheckpointAsync(election.Id, stoppingToken);
+                }
+            }
+
+            var queued = false;
+            foreach (var election in elections.All)
+            {
+                queued |= !await AnchorQueuedAsync(election.Id, stoppingToken);
+            }
+
+            var wait = nextCheckpoint - clock.GetUtcNow();
+            if (queued)
+            {
+                wait = TimeSpan.FromSeconds(Math.Min(wait.TotalSeconds, settings.AnchorRetrySeconds));
+            }
+
+            await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, clock, stoppingToken);
+        }
+    }
+
+    /// <summary>Takes a checkpoint now if the log grew since the newest one; returns the checkpoint's size.</summary>
+    public async Task<long> CheckpointAsync(string electionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (size, root) = await trees.WithTreeAsync(electionId, tree => (tree.Size, tree.Root), cancellationToken);
+            var latest = await checkpoints.LatestAsync(electionId, cancellationToken);
+            if (size > 0 && size > (latest?.TreeSize ?? 0))
+            {
+                await checkpoints.AddAsync(electionId, size, root, clock.GetUtcNow().UtcDateTime, cancellationToken);
+                LogCheckpoint(logger, electionId, size, Convert.ToHexStringLower(root));
+            }
+
+            return size;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogCheckpointFailed(logger, electionId, e.Message);
+            return -1;
+        }
+    }
+
+    /// <summary>Anchors the election's queued checkpoints in order; false when some remain queued.</summary>
+    public async Task<bool> AnchorQueuedAsync(string electionId, CancellationToken cancellationToken)
+    {
+        List<Checkpoint> queued;
+        try
+        {
+            queued = await checkpoints.QueuedAsync(electionId, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogAnchorFailed(logger, electionId, 0, e.Message);
+            return false;
+        }
+
+        foreach (var checkpoint in queued)
+        {
+            try
+            {
+                var client = await contracts.GetAsync(cancellationToken);
+                // A failed attempt may still have been mined (timeout while waiting for the receipt).
+                var transaction = (checkpoint.LastError is null ? null : await client.FindAnchorTransactionAsync(electionId, checkpoint.TreeSize))
+                    ?? await client.AnchorAsync(electionId, checkpoint.TreeSize, checkpoint.Root, new DateTimeOffset(checkpoint.CreatedAt, TimeSpan.Zero), cancellationToken);
+                await checkpoints.MarkAnchoredAsync(
+                    electionId, checkpoint.TreeSize, transaction.TransactionHash, transaction.BlockNumber, clock.GetUtcNow().UtcDateTime, cancellationToken);
+                LogAnchored(logger, electionId, checkpoint.TreeSize, transaction.TransactionHash, transaction.BlockNumber);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogAnchorFailed(logger, electionId, checkpoint.TreeSize, e.Message);
+                try
+                {
+                    await checkpoints.MarkFailedAsync(electionId, checkpoint.TreeSize, e.Message, cancellationToken);
+                }
+                catch (Exception inner) when (inner is not OperationCanceledException)
+                {
+                    LogAnchorFailed(logger, electionId, checkpoint.TreeSize, inner.Message);
+                }
+
+                return false; // in order: nothing after a checkpoint that isn't anchored yet
+            }
+        }
+
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Checkpoint of {Election}: size {Size}, root {Root}")]
+    private static partial void LogCheckpoint(ILogger logger, string election, long size, string root);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpoint of {Election} failed: {Error}")]
+    private static partial void LogCheckpointFailed(ILogger logger, string election, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Anchored {Election} at size {Size}: transaction {Transaction}, block {Block}")]
+    private static partial void LogAnchored(ILogger logger, string election, long size, string transaction, long block);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Anchoring {Election} at size {Size} failed, kept queued: {Error}")]
+    private static partial void LogAnchorFailed(ILogger logger, string election, long size, string error);
+}

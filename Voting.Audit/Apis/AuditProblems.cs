@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Voting.Audit.Apis;
+
+/// <summary>The audit API's errors as RFC 7807 problem details with a stable <c>type</c>.</summary>
+public static class AuditProblems
+{
+    public const string TypePrefix = "urn:voting:problem:";
+
+    public static ProblemHttpResult UnknownElection(string electionId) =>
+        Problem(404, "unknown-election", "No such election.", $"Election '{electionId}' is not audited here.");
+
+    public static ProblemHttpResult MalformedReceipt() =>
+        Problem(400, "malformed-receipt", "A receipt is 64 hexadecimal characters.", "The receipt could not be read.");
+
+    public static ProblemHttpResult UnknownReceipt() =>
+        Problem(404, "unknown-receipt", "No ballot with this receipt is in any log.",
+            "Either the ballot is still being recorded (try again in a few seconds) or the receipt is wrong.");
+
+    public static ProblemHttpResult NotAnchoredYet(long leafIndex) =>
+        Problem(409, "not-anchored-yet", "The ballot is recorded but no anchored checkpoint covers it yet.",
+            $"The ballot is leaf {leafIndex}; checkpoints are anchored every minute. Try again shortly.");
+
+    public static ProblemHttpResult NoSuchAnchor(long treeSize) =>
+        Problem(422, "no-such-anchor", "There is no anchored checkpoint of that size.", $"Tree size {treeSize} was never anchored; use a size from the checkpoint list.");
+
+    public static ProblemHttpResult BadSizes(string detail) => Problem(422, "bad-tree-sizes", "The tree sizes can't be compared.", detail);
+
+    public static ProblemHttpResult NoAudit(string electionId) =>
+        Problem(404, "no-audit-yet", "No audit has run since the service started.", $"Run one with POST /api/v1/audit/elections/{electionId}/audits.");
+
+    public static ProblemHttpResult Unavailable(string detail) => Problem(503, "audit-unavailable", "A store or the chain can't be reached.", detail);
+
+    private static ProblemHttpResult Problem(int status, string type, string title, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypePrefix + type);
+}

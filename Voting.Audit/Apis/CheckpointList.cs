@@ -1,0 +1,10 @@
+namespace Voting.Audit.Apis;
+
+/// <summary>An election's checkpoints, oldest first, and where they are anchored.</summary>
+/// <param name="ElectionId">Election.</param>
+/// <param name="ChainId">Chain of the anchor contract.</param>
+/// <param name="Contract">Anchor contract address (null until the chain was first reached).</param>
+/// <param name="LogSize">Leaves in the log now.</param>
+/// <param name="Queued">Checkpoints waiting to be anchored.</param>
+/// <param name="Checkpoints">All checkpoints.</param>
+public sealed record CheckpointList(string ElectionId, long ChainId, string? Contract, long LogSize, int Queued, IReadOnlyList<CheckpointView> Checkpoints);

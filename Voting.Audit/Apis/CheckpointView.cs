@@ -1,0 +1,13 @@
+namespace Voting.Audit.Apis;
+
+/// <summary>A checkpoint as the API shows it. Hashes in lower-case hex.</summary>
+/// <param name="TreeSize">Leaves covered.</param>
+/// <param name="Root">RFC 6962 root.</param>
+/// <param name="CreatedAt">When it was taken (UTC).</param>
+/// <param name="Status"><c>anchored</c> or <c>queued</c>.</param>
+/// <param name="TransactionHash">Anchoring transaction once anchored.</param>
+/// <param name="BlockNumber">Its block.</param>
+/// <param name="AnchoredAt">When (UTC).</param>
+/// <param name="LastError">Why the last anchoring attempt failed, while queued.</param>
+public sealed record CheckpointView(
+    long TreeSize, string Root, DateTime CreatedAt, string Status, string? TransactionHash, long? BlockNumber, DateTime? AnchoredAt, string? LastError);

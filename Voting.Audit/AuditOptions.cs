@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Voting.Audit;
+
+/// <summary>Checkpointing, anchoring and scheduled audits. Section <c>Voting:Audit</c>.</summary>
+public sealed class AuditOptions
+{
+    public const string Section = "Voting:Audit";
+
+    /// <summary>How often a checkpoint of each election's log is taken (and queued for anchoring) when the log grew.</summary>
+    [Range(1, 86_400)]
+    public int CheckpointIntervalSeconds { get; set; } = 60;
+
+    /// <summary>Pause between attempts while the chain can't take queued checkpoints.</summary>
+    [Range(1, 3_600)]
+    public int AnchorRetrySeconds { get; set; } = 5;
+
+    /// <summary>Minutes between scheduled full audits of every election; 0 turns them off.</summary>
+    [Range(0, 10_080)]
+    public int ScheduledAuditMinutes { get; set; } = 60;
+}

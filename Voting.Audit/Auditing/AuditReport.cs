@@ -1,0 +1,16 @@
+namespace Voting.Audit.Auditing;
+
+/// <summary>The result of one audit of an election.</summary>
+/// <param name="ElectionId">Election.</param>
+/// <param name="StartedAt">UTC start.</param>
+/// <param name="FinishedAt">UTC end.</param>
+/// <param name="BallotRows">Ballot rows read from the shards.</param>
+/// <param name="LogSize">Leaves in the election's log.</param>
+/// <param name="AnchorsChecked">On-chain checkpoints compared with the rebuilt tree.</param>
+/// <param name="Findings">Every disagreement found; empty when all is consistent.</param>
+public sealed record AuditReport(
+    string ElectionId, DateTime StartedAt, DateTime FinishedAt, long BallotRows, long LogSize, int AnchorsChecked, IReadOnlyList<AuditFinding> Findings)
+{
+    /// <summary>True when nothing disagrees.</summary>
+    public bool Clean => Findings.Count == 0;
+}

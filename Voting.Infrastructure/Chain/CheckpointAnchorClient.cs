@@ -1,0 +1,127 @@
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Text;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Contracts;
+using Nethereum.Hex.HexTypes;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Web3;
+
+namespace Voting.Infrastructure.Chain;
+
+/// <summary>
+/// Talks to one deployed <c>CheckpointAnchor</c> contract: anchors checkpoints (signing client) and
+/// reads them back (any client). Elections are keyed on chain by SHA-256 of their id (<see cref="ElectionKey"/>).
+/// </summary>
+public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress)
+{
+    private static readonly HexBigInteger AnchorGas = new(200_000);
+    private readonly Contract contract = web3.Eth.GetContract(CheckpointAnchorContract.Abi, contractAddress);
+
+    public string ContractAddress { get; } = contractAddress;
+
+    /// <summary>The bytes32 an election is known by on chain: SHA-256 of its id in UTF-8.</summary>
+    public static byte[] ElectionKey(string electionId) => SHA256.HashData(Encoding.UTF8.GetBytes(electionId));
+
+    /// <summary>Checkpoints the contract holds for the election.</summary>
+    public async Task<long> CountAsync(string electionId) =>
+        (long)await contract.GetFunction("count").CallAsync<BigInteger>(ElectionKey(electionId));
+
+    /// <summary>The election's checkpoint at <paramref name="index"/> (0-based, in anchoring order).</summary>
+    public Task<AnchoredCheckpoint> CheckpointAtAsync(string electionId, long index) =>
+        contract.GetFunction("checkpointAt").CallDeserializingToObjectAsync<AnchoredCheckpoint>(ElectionKey(electionId), new BigInteger(index));
+
+    /// <summary>Every checkpoint of the election, in order.</summary>
+    public async Task<IReadOnlyList<AnchoredCheckpoint>> ListAsync(string electionId)
+    {
+        var count = await CountAsync(electionId);
+        var list = new List<AnchoredCheckpoint>((int)count);
+        for (var i = 0L; i < count; i++)
+        {
+            list.Add(await CheckpointAtAsync(electionId, i));
+        }
+
+        return list;
+    }
+
+    /// <summary>The anchored checkpoint with exactly <paramref name="treeSize"/> (binary search: sizes only grow), or null.</summary>
+    public async Task<(long Index, AnchoredCheckpoint Checkpoint)?> FindBySizeAsync(string electionId, long treeSize)
+    {
+        long low = 0, high = await CountAsync(electionId) - 1;
+        while (low <= high)
+        {
+            var middle = low + ((high - low) / 2);
+            var checkpoint = await CheckpointAtAsync(electionId, middle);
+            if ((long)checkpoint.TreeSize == treeSize)
+            {
+                return (middle, checkpoint);
+            }
+
+            if ((long)checkpoint.TreeSize < treeSize)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Anchors a checkpoint and waits for it to be mined. Throws when the transaction reverted
+    /// (the contract refuses a size that doesn't grow) or the node can't be reached.
+    /// </summary>
+    public async Task<AnchorTransaction> AnchorAsync(string electionId, long treeSize, byte[] root, DateTimeOffset time, CancellationToken cancellationToken)
+    {
+        var from = web3.TransactionManager.Account?.Address
+            ?? throw new InvalidOperationException("Anchoring needs a signing client (ChainClientFactory.CreateSigning).");
+        var receipt = await contract.GetFunction("anchor").SendTransactionAndWaitForReceiptAsync(
+            from, AnchorGas, null, cancellationToken, ElectionKey(electionId), (ulong)treeSize, root, (ulong)time.ToUnixTimeSeconds());
+        if (receipt.Status?.Value != BigInteger.One)
+        {
+            throw new InvalidOperationException($"The anchor contract refused tree size {treeSize} (transaction {receipt.TransactionHash} reverted).");
+        }
+
+        var anchored = receipt.DecodeAllEvents<AnchoredEvent>().SingleOrDefault()
+            ?? throw new InvalidOperationException($"Transaction {receipt.TransactionHash} has no Anchored event.");
+        return new AnchorTransaction(receipt.TransactionHash, (long)receipt.BlockNumber.Value, (long)anchored.Event.Index);
+    }
+
+    /// <summary>
+    /// The transaction that anchored <paramref name="treeSize"/>, found from the contract's events
+    /// (after a crash between sending and recording it); null when it was never anchored.
+    /// </summary>
+    public async Task<AnchorTransaction?> FindAnchorTransactionAsync(string electionId, long treeSize)
+    {
+        var handler = web3.Eth.GetEvent<AnchoredEvent>(ContractAddress);
+        var filter = handler.CreateFilterInput(ElectionKey(electionId), BlockParameter.CreateEarliest(), BlockParameter.CreateLatest());
+        var events = await handler.GetAllChangesAsync(filter);
+        var match = events.FirstOrDefault(e => (long)e.Event.TreeSize == treeSize);
+        return match is null
+            ? null
+            : new AnchorTransaction(match.Log.TransactionHash, (long)match.Log.BlockNumber.Value, (long)match.Event.Index);
+    }
+
+    /// <summary>The contract's <c>Anchored</c> event.</summary>
+    [Event("Anchored")]
+    public sealed class AnchoredEvent : IEventDTO
+    {
+        [Parameter("bytes32", "electionId", 1, true)]
+        public byte[] ElectionId { get; set; } = [];
+
+        [Parameter("uint256", "index", 2, true)]
+        public BigInteger Index { get; set; }
+
+        [Parameter("uint64", "treeSize", 3, false)]
+        public ulong TreeSize { get; set; }
+
+        [Parameter("bytes32", "root", 4, false)]
+        public byte[] Root { get; set; } = [];
+
+        [Parameter("uint64", "timestamp", 5, false)]
+        public ulong Timestamp { get; set; }
+    }
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using MySqlConnector;
+using Voting.Infrastructure.MySql;
+
+namespace Voting.Infrastructure.Storage;
+
+/// <summary>Checkpoints of the elections' logs and the anchor contract per chain, in the Merkle log database.</summary>
+public sealed class CheckpointStore(MySqlShardConnections connections)
+{
+    private const string Columns = "election_id, tree_size, root, created_at, tx_hash, block_number, anchored_at, last_error";
+
+    /// <summary>Records a checkpoint (queued for anchoring); a size already checkpointed is left as it is.</summary>
+    public async Task AddAsync(string electionId, long treeSize, byte[] root, DateTime createdAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenLogAsync(cancellationToken);
+        await using var command = new MySqlCommand(
+            "INSERT IGNORE INTO checkpoints (election_id, tree_size, root, created_at) VALUES (@e, @s, @r, @t)", connection);
+        command.Parameters.AddWithValue("@e", electionId);
+        command.Parameters.AddWithValue("@s", treeSize);
+        command.Parameters.AddWithValue("@r", root);
+        command.Parameters.AddWithValue("@t", createdAt);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Every checkpoint of the election, smallest tree first.</summary>
+    public Task<List<Checkpoint>> ListAsync(string electionId, CancellationToken cancellationToken) =>
+        QueryAsync($"SELECT {Columns} FROM checkpoints WHERE election_id = @e ORDER BY tree_size", electionId, cancellationToken);
+
+    /// <summary>The newest checkpoint, anchored or not.</summary>
+    public async Task<Checkpoint?> LatestAsync(string electionId, CancellationToken cancellationToken) =>
+        (await QueryAsync($"SELECT {Columns} FROM checkpoints WHERE election_id = @e ORDER BY tree_size DESC LIMIT 1", electionId, cancellationToken))
+        .SingleOrDefault();
+
+    /// <summary>The newest anchored checkpoint.</summary>
+    public async Task<Checkpoint?> LatestAnchoredAsync(string electionId, CancellationToken cancellationToken) =>
+        (await QueryAsync(
+            $"SELECT {Columns} FROM checkpoints WHERE election_id = @e AND tx_hash IS NOT NULL ORDER BY tree_size DESC LIMIT 1", electionId, cancellationToken))
+        .SingleOrDefault();
+
+    /// <summary>Checkpoints waiting to be anchored, in the order they must be anchored.</summary>
+    public Task<List<Checkpoint>> QueuedAsync(string electionId, CancellationToken cancellationToken) =>
+        QueryAsync($"SELECT {Columns} FROM checkpoints WHERE election_id = @e AND tx_hash IS NULL ORDER BY tree_size", electionId, cancellationToken);
+
+    public async Task MarkAnchoredAsync(string electionId, long treeSize, string transactionHash, long blockNumber, DateTime anchoredAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenLogAsync(cancellationToken);
+        await using var command = new MySqlCommand(
+            "UPDATE checkpoints SET tx_hash = @x, block_number = @b, anchored_at = @t, last_error = NULL WHERE election_id = @e AND tree_size = @s", connection);
+        command.Parameters.AddWithValue("@x", transactionHash);
+        command.Parameters.AddWithValue("@b", blockNumber);
+        command.Parameters.AddWithValue("@t", anchoredAt);
+        command.Parameters.AddWithValue("@e", electionId);
+        command.Parameters.AddWithValue("@s", treeSize);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task MarkFailedAsync(string electionId, long treeSize, string error, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenLogAsync(cancellationToken);
+        await using var command = new MySqlCommand("UPDATE checkpoints SET last_error = @x WHERE election_id = @e AND tree_size = @s", connection);
+        command.Parameters.AddWithValue("@x", error.Length > 500 ? error[..500] : error);
+        command.Parameters.AddWithValue("@e", electionId);
+        command.Parameters.AddWithValue("@s", treeSize);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The anchor contract recorded for a chain, or null.</summary>
+    public async Task<string?> AnchorContractAsync(long chainId, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenLogAsync(cancellationToken);
+        await using var command = new MySqlCommand("SELECT address FROM anchor_contracts WHERE chain_id = @c", connection);
+        command.Parameters.AddWithValue("@c", chainId);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    /// <summary>Records (or replaces) the anchor contract of a chain.</summary>
+    public async Task SetAnchorContractAsync(long chainId, string address, string deployTransaction, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenLogAsync(cancellationToken);
+        await using var command = new MySqlCommand(
+            "REPLACE INTO anchor_contracts (chain_id, address, deploy_tx, deployed_at) VALUES (@c, @a, @x, UTC_TIMESTAMP(3))", connection);
+        command.Parameters.AddWithValue("@c", chainId);
+        command.Parameters.AddWithValue("@a", address);
+        command.Parameters.AddWithValue("@x", deployTransaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<List<Checkpoint>> QueryAsync(string sql, string electionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenLogAsync(cancellationToken);
+        await using var command = new MySqlCommand(sql, connection);
+        command.Parameters.AddWithValue("@e", electionId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var list = new List<Checkpoint>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new Checkpoint(
+                reader.GetString(0), reader.GetInt64(1), (byte[])reader[2], reader.GetDateTime(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : Convert.ToInt64(reader[5], CultureInfo.InvariantCulture),
+                reader.IsDBNull(6) ? null : reader.GetDateTime(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7)));
+        }
+
+        return list;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Http.Json;
+using Voting.Audit.Apis;
+using Voting.Core.Merkle;
+
+namespace Voting.Audit.Tests;
+
+public sealed class AnchoringTests(AuditFactory factory) : IClassFixture<AuditFactory>
+{
+    [Fact]
+    public async Task Votes_are_anchored_on_chain_with_the_root_recomputed_independently_and_proofs_verify_against_the_chain()
+    {
+        using var client = await factory.StartAsync();
+        var election = factory.Elections[0];
+        await factory.RecordVotesAsync(election, 300);
+        var first = await AnchoredAsync(client, election, 300);
+
+        // The root on chain is the RFC 6962 root of the ballot hashes in leaf order, computed here from the rows.
+        var chain = await factory.AnchorsOnChainAsync();
+        var rows = (await factory.StoredBallotsAsync(election)).OrderBy(b => b.LeafIndex).ToList();
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => (long?)i), rows.Select(r => r.LeafIndex));
+        var independentRoot = IndependentMerkle.Root([.. rows.Select(r => r.BallotHash)]);
+        var anchored = await chain.FindBySizeAsync(election, 300);
+        Assert.NotNull(anchored);
+        Assert.Equal(Convert.ToHexStringLower(independentRoot), Convert.ToHexStringLower(anchored.Value.Checkpoint.Root));
+        Assert.Equal(first.Root, Convert.ToHexStringLower(independentRoot));
+
+        // The log grows; the next anchor extends the first one.
+        await factory.RecordVotesAsync(election, 200);
+        await AnchoredAsync(client, election, 500);
+        var later = await chain.FindBySizeAsync(election, 500);
+        Assert.NotNull(later);
+        Assert.Equal(1 + anchored.Value.Index, later.Value.Index);
+
+        var consistency = await client.GetFromJsonAsync($"/api/v1/audit/elections/{election}/consistency?from=300&to=500", AuditApiJsonContext.Default.ConsistencyProofDocument);
+        Assert.NotNull(consistency);
+        Assert.True(MerkleProofVerifier.VerifyConsistency(
+            300, 500, [.. consistency.Path.Select(Convert.FromHexString)], anchored.Value.Checkpoint.Root, later.Value.Checkpoint.Root));
+
+        // A receipt's inclusion proof leads to the root on chain.
+        var receipt = Convert.ToHexStringLower(rows[123].BallotHash);
+        var proof = await client.GetFromJsonAsync($"/api/v1/audit/receipts/{receipt}/proof", AuditApiJsonContext.Default.InclusionProofDocument);
+        Assert.NotNull(proof);
+        Assert.Equal(123, proof.LeafIndex);
+        Assert.Equal(500, proof.TreeSize);
+        Assert.Equal(chain.ContractAddress, proof.Anchor.Contract);
+        Assert.True(MerkleProofVerifier.VerifyInclusion(
+            proof.LeafIndex, proof.TreeSize, MerkleHashing.LeafHash(rows[123].BallotHash), [.. proof.Path.Select(Convert.FromHexString)], later.Value.Checkpoint.Root));
+
+        var audit = await RunAuditAsync(client, election);
+        Assert.True(audit.Clean, string.Join("; ", audit.Findings.Select(f => $"{f.Kind} {f.Location}: {f.Detail}")));
+        Assert.Equal(500, audit.BallotRows);
+        Assert.Equal(2, audit.AnchorsChecked);
+    }
+
+    [Fact]
+    public async Task Proof_requests_that_cannot_be_answered_get_problem_details()
+    {
+        using var client = await factory.StartAsync();
+        using var malformed = await client.GetAsync(new Uri("/api/v1/audit/receipts/not-a-receipt/proof", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Contains("urn:voting:problem:malformed-receipt", await malformed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var unknown = await client.GetAsync(new Uri($"/api/v1/audit/receipts/{new string('a', 64)}/proof", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("urn:voting:problem:unknown-receipt", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var election = await client.GetAsync(new Uri("/api/v1/audit/elections/no-such-election/checkpoints", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, election.StatusCode);
+
+        using var sizes = await client.GetAsync(new Uri($"/api/v1/audit/elections/{factory.Elections[1]}/consistency?from=5&to=3", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, sizes.StatusCode);
+        Assert.Equal("application/problem+json", sizes.Content.Headers.ContentType?.MediaType);
+    }
+
+    internal static async Task<CheckpointView> AnchoredAsync(HttpClient client, string election, long size)
+    {
+        CheckpointView? found = null;
+        await Eventually.Async(async () =>
+        {
+            var list = await client.GetFromJsonAsync($"/api/v1/audit/elections/{election}/checkpoints", AuditApiJsonContext.Default.CheckpointList);
+            found = list?.Checkpoints.SingleOrDefault(c => c.TreeSize == size && c.Status == "anchored");
+            return found is not null;
+        }, $"a checkpoint of size {size} anchored");
+        return found!;
+    }
+
+    internal static async Task<Auditing.AuditReport> RunAuditAsync(HttpClient client, string election)
+    {
+        using var response = await client.PostAsync(new Uri($"/api/v1/audit/elections/{election}/audits", UriKind.Relative), null);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync(AuditApiJsonContext.Default.AuditReport))!;
+    }
+}

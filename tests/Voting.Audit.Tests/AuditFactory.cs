@@ -1,0 +1,139 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using MySqlConnector;
+using Nethereum.Web3;
+using Voting.Core.Ballots;
+using Voting.Core.Identity;
+using Voting.Infrastructure.Chain;
+using Voting.Infrastructure.ClickHouse;
+using Voting.Infrastructure.MySql;
+using Voting.Infrastructure.Storage;
+using Voting.TestSupport;
+
+namespace Voting.Audit.Tests;
+
+/// <summary>
+/// The real audit service over the real MariaDB, ClickHouse and Anvil, isolated: its own shard and
+/// log databases (so its own anchor contract), its own ClickHouse database and two elections of its
+/// own. Ballots are written the way the processor writes them (ballot store, log appender, tally
+/// outbox) so these tests don't need Kafka.
+/// </summary>
+public sealed class AuditFactory : WebApplicationFactory<Program>
+{
+    public static readonly string[] Candidates = ["harper", "morgan", "reyes"];
+
+    private int voters;
+
+    public AuditFactory()
+    {
+        Shards = new MySqlShardConnections(LocalStack.MySql(LocalStack.UniqueName("ita") + "_s"));
+        Tallies = new ClickHouseTallyStore(LocalStack.ClickHouse(LocalStack.UniqueName("ita")));
+        Elections = [LocalStack.UniqueName("e"), LocalStack.UniqueName("e")];
+        Settings = new Dictionary<string, string?>
+        {
+            ["Voting:MySql:DatabasePrefix"] = Shards.Options.DatabasePrefix,
+            ["Voting:ClickHouse:Database"] = Tallies.Options.Database,
+            ["Voting:Audit:CheckpointIntervalSeconds"] = "1",
+            ["Voting:Audit:AnchorRetrySeconds"] = "1",
+            ["Voting:Audit:ScheduledAuditMinutes"] = "0",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None",
+        };
+        for (var i = 0; i < Elections.Length; i++)
+        {
+            var at = $"Voting:Elections:{10 + i}:";
+            Settings[at + "Id"] = Elections[i];
+            Settings[at + "OpensAt"] = DateTimeOffset.UtcNow.AddDays(-1).ToString("O");
+            Settings[at + "ClosesAt"] = DateTimeOffset.UtcNow.AddDays(1).ToString("O");
+            for (var c = 0; c < Candidates.Length; c++)
+            {
+                Settings[at + $"Candidates:{c}"] = Candidates[c];
+            }
+
+            Settings[at + "PseudonymSecret"] = Convert.ToBase64String(new byte[32]);
+        }
+    }
+
+    public MySqlShardConnections Shards { get; }
+
+    public ClickHouseTallyStore Tallies { get; }
+
+    /// <summary>Two elections only this factory's service audits.</summary>
+    public string[] Elections { get; }
+
+    public Dictionary<string, string?> Settings { get; }
+
+    public ChainOptions Chain { get; } = LocalStack.Chain();
+
+    public MerkleLogReader Log => new(Shards);
+
+    public async Task<HttpClient> StartAsync()
+    {
+        var client = CreateClient();
+        await ServiceReadiness.WaitUntilReadyAsync(client, TimeSpan.FromSeconds(120));
+        return client;
+    }
+
+    /// <summary>Stores <paramref name="count"/> new ballots as the processor would, appended to the log and tallied; returns them.</summary>
+    public async Task<List<VoteMessage>> RecordVotesAsync(string electionId, int count)
+    {
+        string[] states = ["CA", "TX", "WY", "PA", "OH", "DC"];
+        var first = Interlocked.Add(ref voters, count) - count;
+        var votes = Enumerable.Range(first, count).Select(i =>
+        {
+            var ballot = Ballot.New(electionId, states[i % states.Length], Candidates[i % Candidates.Length]);
+            return new VoteMessage(1, electionId, VoterPseudonym.Compute(new byte[32], electionId, "voter-" + i), ballot.State,
+                ballot.Candidate, ballot.BallotId, BallotHash.Compute(ballot), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        }).ToList();
+        var outcome = await new BallotStore(Shards).WriteBatchAsync(votes, CancellationToken.None);
+        await new MerkleLogAppender(Shards).AppendAsync(outcome.Shards, CancellationToken.None);
+        await new TallyOutbox(Shards, Tallies).ShipAsync(outcome.Shards, CancellationToken.None);
+        return votes;
+    }
+
+    /// <summary>Every ballot row of an election.</summary>
+    public async Task<List<StoredBallot>> StoredBallotsAsync(string electionId) =>
+        await new StoredBallotReader(Shards).ReadAllAsync(electionId, CancellationToken.None).ToListAsync();
+
+    /// <summary>Runs one SQL statement in the shard database holding <paramref name="ballot"/>.</summary>
+    public async Task TamperAsync(StoredBallot ballot, string sql)
+    {
+        var shard = Enumerable.Range(0, 16).Single(s => Shards.DatabaseName(s) == ballot.Database);
+        await using var connection = await Shards.OpenShardAsync(shard, CancellationToken.None);
+        await using var command = new MySqlCommand(sql.Replace("{table}", ballot.Table, StringComparison.Ordinal), connection);
+        command.Parameters.AddWithValue("@id", ballot.BallotId);
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
+    /// <summary>A read-only view of the anchor contract the service deployed (recorded in its log database).</summary>
+    public async Task<CheckpointAnchorClient> AnchorsOnChainAsync()
+    {
+        string? address = null;
+        await Eventually.Async(async () => (address = await new CheckpointStore(Shards).AnchorContractAsync(Chain.ChainId, CancellationToken.None)) is not null,
+            "the audit service deployed its anchor contract");
+        return new CheckpointAnchorClient(new Web3(Chain.RpcUrl), address!);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(LocalStack.Environment);
+        builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(Settings));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await using (var connection = await Shards.OpenServerAsync(0, CancellationToken.None))
+        {
+            foreach (var database in Shards.AllDatabaseNames)
+            {
+                await using var drop = new MySqlCommand($"DROP DATABASE IF EXISTS `{database}`", connection);
+                await drop.ExecuteNonQueryAsync();
+            }
+        }
+
+        await Tallies.ExecuteAsync($"DROP DATABASE IF EXISTS {Tallies.Options.Database}", CancellationToken.None);
+        Tallies.Dispose();
+    }
+}
