@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Voting.Infrastructure.Elections;
 using Voting.Infrastructure.Hosting;
 using Voting.Infrastructure.Kafka;

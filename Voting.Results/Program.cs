@@ -1,10 +1,33 @@
 using Voting.Infrastructure.Hosting;
+using Voting.Infrastructure.MySql;
+using Voting.Infrastructure.Storage;
+using Voting.Results;
+using Voting.Results.Apis;
+using Voting.Results.Caching;
+using Voting.Results.Reading;
 using Voting.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("Voting.Results");
-builder.Services.AddVotingClickHouse().AddVotingRedis().AddVotingMySql();
+builder.Services.AddVotingClickHouse().AddVotingRedis().AddVotingMySql().AddVotingElections();
+builder.Services.AddValidatedOptions<ResultsOptions>(ResultsOptions.Section);
+builder.Services.AddVoterAuthentication(builder.Configuration);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<ResultsMetrics>();
+builder.Services.AddSingleton<TallyReader>();
+builder.Services.AddSingleton<ResultsCache>();
+builder.Services.AddSingleton<ParticipationLookup>();
+builder.Services.AddSingleton<MerkleLogReader>();
+builder.Services.AddSingleton<CheckpointStore>();
+builder.Services.AddHttpClient(ResultsApi.AuditClient, client =>
+    client.BaseAddress = new Uri((builder.Configuration["Voting:Services:Audit"] ?? "http://127.0.0.1:5104").TrimEnd('/') + "/"));
+builder.Services.AddOpenApi();
+builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ResultsJsonContext.Default));
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapOpenApi();
+app.MapResultsApi();
 app.Run();

@@ -89,6 +89,8 @@ up: everything is running ($(( $(date +%s) - started )) s). Open:
   operations console   http://127.0.0.1:5100
   vote API (OpenAPI)   http://127.0.0.1:5101/openapi/v1.json
   service health       http://127.0.0.1:510{1,2,3,4}/health/ready    metrics: /metrics
+  Merkle checkpoints   http://127.0.0.1:5104/api/v1/audit/elections/us-2028-sim/checkpoints
+  audit OpenAPI        http://127.0.0.1:5104/openapi/v1.json
 Logs: $run_dir/*.log    Stop everything: bash deploy/up.sh down
 
 up: starting the simulated election (Ctrl-C stops it; the system keeps running)

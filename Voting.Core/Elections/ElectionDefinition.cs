@@ -21,6 +21,10 @@ public sealed class ElectionDefinition
     public IReadOnlyDictionary<string, IReadOnlyList<string>> StateCandidates { get; init; } =
         new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Registered voters per state, where configured (for turnout).</summary>
+    public IReadOnlyDictionary<string, long> RegisteredVoters { get; init; } =
+        new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The candidates on <paramref name="stateCode"/>'s ballot.</summary>
     public IReadOnlyList<string> CandidatesIn(string stateCode) =>
         StateCandidates.TryGetValue(stateCode, out var own) ? own : Candidates;

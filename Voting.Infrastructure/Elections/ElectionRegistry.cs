@@ -48,6 +48,7 @@ public sealed class ElectionRegistry
                 Candidates = [.. options.Candidates],
                 StateCandidates = options.StateCandidates.ToDictionary(
                     p => p.Key.ToUpperInvariant(), p => (IReadOnlyList<string>)[.. p.Value], StringComparer.OrdinalIgnoreCase),
+                RegisteredVoters = options.RegisteredVoters.ToDictionary(p => p.Key.ToUpperInvariant(), p => p.Value, StringComparer.OrdinalIgnoreCase),
             };
             if (!elections.TryAdd(options.Id, (definition, secret)))
             {

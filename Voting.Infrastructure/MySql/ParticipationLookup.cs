@@ -17,4 +17,17 @@ public sealed class ParticipationLookup(MySqlShardConnections connections)
         command.Parameters.AddWithValue("@p", pseudonym);
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
+
+    /// <summary>The (coarse, hourly) time a pseudonym's vote was recorded, or null when it has none.</summary>
+    public async Task<DateTime?> RecordedHourAsync(string electionId, string state, byte[] pseudonym, CancellationToken cancellationToken)
+    {
+        var address = ShardRouter.Route(state, pseudonym);
+        await using var connection = await connections.OpenShardAsync(address.Database, cancellationToken);
+        await using var command = new MySqlCommand(
+            $"SELECT recorded_hour FROM `{ShardLayout.ParticipationTable(address.Table)}` WHERE election_id = @e AND pseudonym = @p",
+            connection);
+        command.Parameters.AddWithValue("@e", electionId);
+        command.Parameters.AddWithValue("@p", pseudonym);
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime hour ? DateTime.SpecifyKind(hour, DateTimeKind.Utc) : null;
+    }
 }

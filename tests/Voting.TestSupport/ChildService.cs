@@ -23,9 +23,10 @@ public sealed class ChildService : IAsyncDisposable
     public static ChildService Start(string assemblyName, IReadOnlyDictionary<string, string> environment)
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, assemblyName + ".dll"), "--urls", $"http://127.0.0.1:{port}"])
+        var assembly = Locate(assemblyName);
+        var start = new ProcessStartInfo("dotnet", [assembly, "--urls", $"http://127.0.0.1:{port}"])
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = Path.GetDirectoryName(assembly)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -37,11 +38,45 @@ public sealed class ChildService : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {assemblyName}");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var child = new ChildService(process, new Uri($"http://127.0.0.1:{port}"));
+        process.OutputDataReceived += (_, e) => child.Remember(e.Data);
+        process.ErrorDataReceived += (_, e) => child.Remember(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ChildService(process, new Uri($"http://127.0.0.1:{port}"));
+        return child;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> lastLines = new();
+
+    private void Remember(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lastLines.Enqueue(line);
+        while (lastLines.Count > 30 && lastLines.TryDequeue(out _))
+        {
+        }
+    }
+
+    /// <summary>The service's assembly beside the tests (a project reference) or in its own project's build output.</summary>
+    private static string Locate(string assemblyName)
+    {
+        var beside = Path.Combine(AppContext.BaseDirectory, assemblyName + ".dll");
+        if (File.Exists(beside))
+        {
+            return beside;
+        }
+
+        // .../tests/X.Tests/bin/<Configuration>/<tfm>/ → <repo>/<assemblyName>/bin/<Configuration>/<tfm>/
+        var tfm = new DirectoryInfo(AppContext.BaseDirectory).Name;
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var built = Path.Combine(RepositoryRoot.Path, assemblyName, "bin", configuration, tfm, assemblyName + ".dll");
+        return File.Exists(built)
+            ? built
+            : throw new FileNotFoundException($"{assemblyName}.dll is neither beside the tests nor built at {built}; build the solution first.");
     }
 
     public async Task WaitUntilReadyAsync(TimeSpan patience)
@@ -50,7 +85,7 @@ public sealed class ChildService : IAsyncDisposable
         var deadline = DateTime.UtcNow + patience;
         while (DateTime.UtcNow < deadline)
         {
-            Assert.False(process.HasExited, $"child exited with code {(process.HasExited ? process.ExitCode : 0)}");
+            Assert.False(process.HasExited, $"child exited with code {(process.HasExited ? process.ExitCode : 0)}; its last output:\n{string.Join('\n', lastLines)}");
             try
             {
                 using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));

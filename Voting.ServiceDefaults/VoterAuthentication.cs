@@ -1,11 +1,16 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
 using Voting.Infrastructure.Identity;
-using Voting.Ingest.Apis;
 
-namespace Voting.Ingest.Security;
+namespace Voting.ServiceDefaults;
 
-/// <summary>Bearer tokens of the election authority; failures answer as problem details saying why.</summary>
+/// <summary>
+/// Bearer tokens of the election authority (what voters present to cast and to look up their own
+/// vote); failures answer 401 as problem details saying why.
+/// </summary>
 public static class VoterAuthentication
 {
     public static IServiceCollection AddVoterAuthentication(this IServiceCollection services, IConfiguration configuration)
@@ -32,7 +37,10 @@ public static class VoterAuthentication
                             _ => "The token is malformed or invalid.",
                         };
                         context.Response.Headers.WWWAuthenticate = "Bearer";
-                        await VoteProblems.Unauthenticated(detail).ExecuteAsync(context.HttpContext);
+                        await TypedResults.Problem(
+                                detail: detail, statusCode: StatusCodes.Status401Unauthorized, title: "A valid voter token is required.",
+                                type: "urn:voting:problem:unauthenticated")
+                            .ExecuteAsync(context.HttpContext);
                     },
                 };
             });

@@ -1,0 +1,147 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+using MySqlConnector;
+using Voting.Core.Ballots;
+using Voting.Core.Elections;
+using Voting.Core.Geography;
+using Voting.Core.Results;
+using Voting.Infrastructure.Elections;
+using Voting.Infrastructure.Identity;
+using Voting.Infrastructure.MySql;
+using Voting.Infrastructure.Storage;
+using Voting.Results.Caching;
+using Voting.Results.Reading;
+
+namespace Voting.Results.Apis;
+
+/// <summary>Results for everyone (cached, validated with ETags), a voter's own status, a receipt's status.</summary>
+public static class ResultsApi
+{
+    public const string AuditClient = "audit";
+
+    public static void MapResultsApi(this IEndpointRouteBuilder app)
+    {
+        var results = app.MapGroup("/api/v1").WithTags("Results");
+        results.MapGet("/results", (HttpContext http, string? election, ElectionRegistry elections, ResultsCache cache, TallyReader tallies, TimeProvider clock, CancellationToken ct) =>
+            ServeAsync(http, elections, election, "US", cache, tallies, clock, ct)).WithName("NationalResults");
+        results.MapGet("/results/states", (HttpContext http, string? election, ElectionRegistry elections, ResultsCache cache, TallyReader tallies, TimeProvider clock, CancellationToken ct) =>
+            ServeAsync(http, elections, election, "states", cache, tallies, clock, ct)).WithName("AllStatesResults");
+        results.MapGet("/results/{state}", (HttpContext http, string state, string? election, ElectionRegistry elections, ResultsCache cache, TallyReader tallies, TimeProvider clock, CancellationToken ct) =>
+            UsStates.TryGet(state.ToUpperInvariant(), out _)
+                ? ServeAsync(http, elections, election, state.ToUpperInvariant(), cache, tallies, clock, ct)
+                : Task.FromResult<IResult>(ResultsProblems.UnknownState(state))).WithName("StateResults");
+        results.MapGet("/votes/{voterId}", VoteStatusAsync).RequireAuthorization().WithName("MyVote");
+        results.MapGet("/receipts/{receipt}", ReceiptStatusAsync).WithName("ReceiptStatus");
+    }
+
+    /// <summary>The election asked for, else the one configured (the most recently opened if several).</summary>
+    internal static ElectionDefinition? Choose(ElectionRegistry elections, string? electionId) =>
+        electionId is null ? elections.All.OrderByDescending(e => e.OpensAt).FirstOrDefault() : elections.Find(electionId);
+
+    private static async Task<IResult> ServeAsync(
+        HttpContext http, ElectionRegistry elections, string? electionId, string area, ResultsCache cache, TallyReader tallies, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        if (Choose(elections, electionId) is not { } election)
+        {
+            return ResultsProblems.UnknownElection(electionId);
+        }
+
+        CachedResponse response;
+        try
+        {
+            response = await cache.GetAsync($"{election.Id}:{area}", async ct =>
+            {
+                var results = ResultsCalculator.Calculate(election, await tallies.CountsAsync(election.Id, ct), clock.GetUtcNow());
+                return area switch
+                {
+                    "US" => JsonSerializer.SerializeToUtf8Bytes(new ResultsView(election.Id, results.AsOf, results.National), ResultsJsonContext.Default.ResultsView),
+                    "states" => JsonSerializer.SerializeToUtf8Bytes(new StatesView(election.Id, results.AsOf, results.States), ResultsJsonContext.Default.StatesView),
+                    _ => JsonSerializer.SerializeToUtf8Bytes(
+                        new ResultsView(election.Id, results.AsOf, results.States.Single(s => s.Area == area)), ResultsJsonContext.Default.ResultsView),
+                };
+            }, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return ResultsProblems.Unavailable("ClickHouse did not answer: " + e.Message);
+        }
+
+        var settings = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ResultsOptions>>().Value;
+        var headers = http.Response.GetTypedHeaders();
+        headers.CacheControl = new CacheControlHeaderValue { Public = true, MaxAge = TimeSpan.FromSeconds(settings.ClientMaxAgeSeconds) };
+        http.Response.Headers.ETag = response.ETag;
+        if (http.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == response.ETag || t.Trim() == "*")))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        return TypedResults.Bytes(response.Json, "application/json");
+    }
+
+    private static async Task<Results<Ok<VoteStatusView>, ProblemHttpResult>> VoteStatusAsync(
+        string voterId, ClaimsPrincipal user, ElectionRegistry elections, ParticipationLookup participation, CancellationToken cancellationToken)
+    {
+        var own = user.FindFirstValue(VoterClaims.VoterId);
+        var state = user.FindFirstValue(VoterClaims.State);
+        var electionId = user.FindFirstValue(VoterClaims.Election);
+        if (string.IsNullOrEmpty(own) || string.IsNullOrEmpty(state) || string.IsNullOrEmpty(electionId))
+        {
+            return ResultsProblems.Unauthenticated("The token lacks the voter, state or election claim.");
+        }
+
+        if (!string.Equals(own, voterId, StringComparison.Ordinal))
+        {
+            return ResultsProblems.OtherVoter();
+        }
+
+        if (elections.Find(electionId) is null || !UsStates.TryGet(state.ToUpperInvariant(), out _))
+        {
+            return ResultsProblems.UnknownElection(electionId);
+        }
+
+        try
+        {
+            var hour = await participation.RecordedHourAsync(electionId, state.ToUpperInvariant(), elections.Pseudonym(electionId, voterId), cancellationToken);
+            return TypedResults.Ok(new VoteStatusView(electionId, hour is not null, hour));
+        }
+        catch (MySqlException e)
+        {
+            return ResultsProblems.Unavailable("MySQL did not answer: " + e.Message);
+        }
+    }
+
+    private static async Task<Results<Ok<ReceiptStatusView>, ProblemHttpResult>> ReceiptStatusAsync(
+        string receipt, MerkleLogReader log, CheckpointStore checkpoints, IHttpClientFactory httpClients, CancellationToken cancellationToken)
+    {
+        if (!BallotHash.TryParseReceipt(receipt.ToLowerInvariant(), out var hash))
+        {
+            return ResultsProblems.MalformedReceipt();
+        }
+
+        var normalized = Convert.ToHexStringLower(hash);
+        try
+        {
+            if (await log.FindAsync(hash, cancellationToken) is not { } found)
+            {
+                return TypedResults.Ok(new ReceiptStatusView(normalized, "pending", null, null, null));
+            }
+
+            var anchored = await checkpoints.LatestAnchoredAsync(found.ElectionId, cancellationToken);
+            if (anchored is null || anchored.TreeSize <= found.LeafIndex)
+            {
+                return TypedResults.Ok(new ReceiptStatusView(normalized, "recorded", found.ElectionId, found.LeafIndex, null));
+            }
+
+            var proof = await httpClients.CreateClient(AuditClient).GetFromJsonAsync(
+                $"api/v1/audit/receipts/{normalized}/proof?treeSize={anchored.TreeSize}", ResultsJsonContext.Default.InclusionProofDocument, cancellationToken);
+            return TypedResults.Ok(new ReceiptStatusView(normalized, "anchored", found.ElectionId, found.LeafIndex, proof));
+        }
+        catch (Exception e) when (e is MySqlException or HttpRequestException)
+        {
+            return ResultsProblems.Unavailable(e.Message);
+        }
+    }
+}

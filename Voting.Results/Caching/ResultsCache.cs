@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using System.IO.Hashing;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Voting.Infrastructure.Redis;
+
+namespace Voting.Results.Caching;
+
+/// <summary>
+/// Two cache levels in front of the backend: this instance's memory (short), then Redis (shared by
+/// every instance), then the backend. Only one refresh per key runs at a time in an instance, so a
+/// hot key expiring under a read storm costs one backend query, not thousands. Each key is written
+/// to several Redis keys in different hash slots and read from a random one, so one hot key can't
+/// pin one Redis node.
+/// </summary>
+public sealed class ResultsCache(IConnectionMultiplexer redis, RedisOptions redisOptions, IOptions<ResultsOptions> options, ResultsMetrics metrics, TimeProvider clock)
+{
+    private readonly ResultsOptions settings = options.Value;
+    private readonly ConcurrentDictionary<string, (CachedResponse Response, DateTimeOffset Expires)> local = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<CachedResponse>>> refreshing = new(StringComparer.Ordinal);
+
+    public async Task<CachedResponse> GetAsync(string key, Func<CancellationToken, Task<byte[]>> load, CancellationToken cancellationToken)
+    {
+        if (local.TryGetValue(key, out var entry) && entry.Expires > clock.GetUtcNow())
+        {
+            metrics.CacheHits.Add(1, new KeyValuePair<string, object?>("level", "local"));
+            return entry.Response;
+        }
+
+        var flight = refreshing.GetOrAdd(key, k => new Lazy<Task<CachedResponse>>(() => RefreshAsync(k, load)));
+        try
+        {
+            return await flight.Value.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            if (flight.Value.IsCompleted)
+            {
+                refreshing.TryRemove(new KeyValuePair<string, Lazy<Task<CachedResponse>>>(key, flight));
+            }
+        }
+    }
+
+    private async Task<CachedResponse> RefreshAsync(string key, Func<CancellationToken, Task<byte[]>> load)
+    {
+        // Not the caller's token: the refresh serves every waiter, it must not die with the first one.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var database = redis.GetDatabase();
+        byte[]? json = null;
+        try
+        {
+            json = await database.StringGetAsync(ReplicaKey(key, Random.Shared.Next(settings.HotKeyReplicas)));
+            if (json is not null)
+            {
+                metrics.CacheHits.Add(1, new KeyValuePair<string, object?>("level", "redis"));
+            }
+        }
+        catch (RedisException)
+        {
+            // Redis is a cache here: without it, go to the backend.
+        }
+
+        if (json is null)
+        {
+            json = await load(timeout.Token);
+            try
+            {
+                var ttl = TimeSpan.FromMilliseconds(settings.SharedCacheMilliseconds);
+                var batch = database.CreateBatch();
+                var writes = Enumerable.Range(0, settings.HotKeyReplicas).Select(i => batch.StringSetAsync(ReplicaKey(key, i), json, ttl)).ToArray();
+                batch.Execute();
+                await Task.WhenAll(writes);
+            }
+            catch (RedisException)
+            {
+                // The next refresh tries again.
+            }
+        }
+
+        var response = new CachedResponse(json, $"\"{Convert.ToHexStringLower(XxHash64.Hash(json))}\"");
+        local[key] = (response, clock.GetUtcNow().AddMilliseconds(settings.LocalCacheMilliseconds));
+        return response;
+    }
+
+    // The replica number goes inside the hash tag: replicas of one key land in different slots.
+    private RedisKey ReplicaKey(string key, int replica) => $"{redisOptions.KeyPrefix}results:{{{key}:{replica}}}";
+}

@@ -1,0 +1,46 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Voting.Results.Apis;
+
+namespace Voting.Results.Tests;
+
+public sealed class PersonalLookupTests(ResultsFactory factory) : IClassFixture<ResultsFactory>
+{
+    [Fact]
+    public async Task A_voter_sees_whether_their_vote_is_recorded_and_never_anyone_elses()
+    {
+        using var client = await factory.StartAsync();
+        var election = factory.Elections[2];
+        var token = new AuthenticationHeaderValue("Bearer", factory.Tokens.Issue("alice", "PA", election));
+
+        var before = await StatusAsync(client, "/api/v1/votes/alice", token);
+        Assert.False(before.Recorded);
+        Assert.Null(before.RecordedHour);
+
+        await factory.RecordVotesAsync(election, [("alice", "PA", "morgan")]);
+        var after = await StatusAsync(client, "/api/v1/votes/alice", token);
+        Assert.True(after.Recorded);
+        Assert.Equal(0, after.RecordedHour!.Value.Minute);
+        Assert.InRange(DateTime.UtcNow - after.RecordedHour.Value, TimeSpan.Zero, TimeSpan.FromHours(1));
+        using (var raw = new HttpRequestMessage(HttpMethod.Get, "/api/v1/votes/alice"))
+        {
+            raw.Headers.Authorization = token;
+            var text = await (await client.SendAsync(raw)).Content.ReadAsStringAsync();
+            Assert.DoesNotContain("morgan", text, StringComparison.Ordinal); // never the choice
+        }
+
+        await ResultsApiTests.ExpectProblemAsync(client, "/api/v1/votes/bob", HttpStatusCode.Forbidden, "not-your-vote", token);
+        await ResultsApiTests.ExpectProblemAsync(client, "/api/v1/votes/alice", HttpStatusCode.Unauthorized, "unauthenticated");
+        await ResultsApiTests.ExpectProblemAsync(client, "/api/v1/votes/alice", HttpStatusCode.Unauthorized, "unauthenticated", new AuthenticationHeaderValue("Bearer", "forged.token.here"));
+    }
+
+    private static async Task<VoteStatusView> StatusAsync(HttpClient client, string path, AuthenticationHeaderValue token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = token;
+        using var response = await client.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync(ResultsJsonContext.Default.VoteStatusView))!;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Net.Http.Json;
+using Nethereum.Web3;
+using Voting.Core.Merkle;
+using Voting.Infrastructure.Chain;
+using Voting.Infrastructure.Storage;
+using Voting.Results.Apis;
+using Voting.TestSupport;
+
+namespace Voting.Results.Tests;
+
+public sealed class ReceiptStatusTests(ResultsFactory factory) : IClassFixture<ResultsFactory>
+{
+    [Fact]
+    public async Task A_receipt_moves_from_pending_to_recorded_to_anchored_and_its_proof_verifies_against_the_chain()
+    {
+        var election = factory.Elections[2];
+        var environment = new Dictionary<string, string>(factory.ElectionSettings(2))
+        {
+            ["Voting__MySql__DatabasePrefix"] = factory.Shards.Options.DatabasePrefix,
+            ["Voting__ClickHouse__Database"] = factory.Tallies.Options.Database,
+            ["Voting__Audit__CheckpointIntervalSeconds"] = "1",
+            ["Voting__Audit__AnchorRetrySeconds"] = "1",
+            ["Voting__Audit__ScheduledAuditMinutes"] = "0",
+        };
+        await using var audit = ChildService.Start("Voting.Audit", environment);
+        factory.Settings["Voting:Services:Audit"] = audit.BaseAddress.ToString();
+        using var client = await factory.StartAsync();
+        await audit.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
+
+        var stored = (await factory.RecordVotesAsync(election, [("carol", "OH", "reyes")]))[0];
+        var receipt = Convert.ToHexStringLower(stored.BallotHash);
+
+        var unknown = await ReceiptAsync(client, new string('0', 64));
+        Assert.Equal("pending", unknown.Status);
+
+        // Recorded as soon as it is in the log; anchored once a checkpoint covering it is on chain.
+        var status = await ReceiptAsync(client, receipt);
+        Assert.Contains(status.Status, new[] { "recorded", "anchored" });
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (status.Status != "anchored")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the receipt was not anchored within 60 s");
+            await Task.Delay(250);
+            status = await ReceiptAsync(client, receipt);
+        }
+
+        Assert.Equal(election, status.ElectionId);
+        var proof = status.Proof!;
+        var chain = LocalStack.Chain();
+        var onChain = await new CheckpointAnchorClient(new Web3(chain.RpcUrl), proof.Anchor.Contract).FindBySizeAsync(election, proof.TreeSize);
+        Assert.NotNull(onChain);
+        Assert.True(MerkleProofVerifier.VerifyInclusion(
+            proof.LeafIndex, proof.TreeSize, MerkleHashing.LeafHash(stored.BallotHash), [.. proof.Path.Select(Convert.FromHexString)], onChain.Value.Checkpoint.Root));
+        Assert.Equal(status.LeafIndex, (await new MerkleLogReader(factory.Shards).FindAsync(stored.BallotHash, CancellationToken.None))!.Value.LeafIndex);
+    }
+
+    private static async Task<ReceiptStatusView> ReceiptAsync(HttpClient client, string receipt) =>
+        (await client.GetFromJsonAsync($"/api/v1/receipts/{receipt}", ResultsJsonContext.Default.ReceiptStatusView))!;
+}

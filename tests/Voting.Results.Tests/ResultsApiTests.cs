@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Voting.Results.Apis;
+using Voting.Results.Reading;
+
+namespace Voting.Results.Tests;
+
+public sealed class ResultsApiTests(ResultsFactory factory) : IClassFixture<ResultsFactory>
+{
+    [Fact]
+    public async Task Results_equal_the_ClickHouse_tallies_and_refresh_within_the_cache_ttl()
+    {
+        using var client = await factory.StartAsync();
+        var election = factory.Elections[0];
+        await factory.RecordVotesAsync(election, 90, "a");
+
+        var tallied = await factory.Reconciliation.ClickHouseCountsAsync(election, CancellationToken.None);
+        Assert.Equal(90, tallied.Values.Sum());
+        var national = await GetAsync(client, $"/api/v1/results?election={election}");
+        Assert.Equal(90, national.Results.TotalBallots);
+        foreach (var candidate in ResultsFactory.Candidates)
+        {
+            var expected = tallied.Where(t => t.Key.EndsWith("/" + candidate, StringComparison.Ordinal)).Sum(t => t.Value);
+            var shown = national.Results.Candidates.Single(c => c.Candidate == candidate);
+            Assert.Equal(expected, shown.Votes);
+            Assert.Equal(Math.Round(expected / 90.0, 6), shown.Share);
+        }
+
+        var california = await GetAsync(client, $"/api/v1/results/ca?election={election}");
+        Assert.Equal("CA", california.Results.Area);
+        Assert.Equal(tallied.Where(t => t.Key.StartsWith("CA/", StringComparison.Ordinal)).Sum(t => t.Value), california.Results.TotalBallots);
+
+        // New ballots show within the two cache levels' lifetimes (300 ms + 500 ms here).
+        await factory.RecordVotesAsync(election, 30, "b");
+        var stored = DateTime.UtcNow;
+        while ((await GetAsync(client, $"/api/v1/results?election={election}")).Results.TotalBallots != 120)
+        {
+            Assert.True(DateTime.UtcNow - stored < TimeSpan.FromSeconds(3), "results did not refresh within the cache lifetime");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
+    public async Task A_thousand_concurrent_requests_after_expiry_cause_one_backend_query()
+    {
+        using var client = await factory.StartAsync();
+        var election = factory.Elections[1];
+        await factory.RecordVotesAsync(election, 12, "storm");
+        var reader = factory.Services.GetRequiredService<TallyReader>();
+
+        var before = reader.Queries;
+        var answers = await Task.WhenAll(Enumerable.Range(0, 1000).Select(_ => client.GetAsync(new Uri($"/api/v1/results?election={election}", UriKind.Relative))));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        Assert.Equal(1, reader.Queries - before);
+
+        await Task.Delay(1_000); // both levels expired
+        before = reader.Queries;
+        answers = await Task.WhenAll(Enumerable.Range(0, 1000).Select(_ => client.GetAsync(new Uri($"/api/v1/results?election={election}", UriKind.Relative))));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        Assert.Equal(1, reader.Queries - before);
+    }
+
+    [Fact]
+    public async Task Clients_and_CDNs_can_revalidate_with_the_ETag()
+    {
+        using var client = await factory.StartAsync();
+        var election = factory.Elections[3];
+        await factory.RecordVotesAsync(election, [("t-1", "CA", "harper"), ("t-2", "CA", "morgan"), ("t-3", "TX", "harper")]);
+        using var first = await client.GetAsync(new Uri($"/api/v1/results/CA?election={election}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.NotNull(first.Headers.ETag);
+        Assert.True(first.Headers.CacheControl?.Public);
+        Assert.Equal(TimeSpan.FromSeconds(1), first.Headers.CacheControl?.MaxAge);
+        var body = await first.Content.ReadFromJsonAsync(ResultsJsonContext.Default.ResultsView);
+        Assert.Equal(2, body!.Results.TotalBallots);
+        Assert.Equal(1000, body.Results.RegisteredVoters);
+        Assert.Equal(0.002, body.Results.Turnout);
+
+        using var again = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/results/CA?election={election}");
+        again.Headers.IfNoneMatch.Add(first.Headers.ETag);
+        using var notModified = await client.SendAsync(again);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Unknown_states_elections_and_receipts_get_problem_details()
+    {
+        using var client = await factory.StartAsync();
+        await ExpectProblemAsync(client, "/api/v1/results/XX", HttpStatusCode.NotFound, "unknown-state");
+        await ExpectProblemAsync(client, "/api/v1/results?election=nope", HttpStatusCode.NotFound, "unknown-election");
+        await ExpectProblemAsync(client, "/api/v1/receipts/xyz", HttpStatusCode.BadRequest, "malformed-receipt");
+    }
+
+    internal static async Task ExpectProblemAsync(HttpClient client, string path, HttpStatusCode status, string type, AuthenticationHeaderValue? auth = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = auth;
+        using var response = await client.SendAsync(request);
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains($"urn:voting:problem:{type}", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static async Task<ResultsView> GetAsync(HttpClient client, string path) =>
+        (await client.GetFromJsonAsync(path, ResultsJsonContext.Default.ResultsView))!;
+}

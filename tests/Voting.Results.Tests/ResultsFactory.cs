@@ -1,0 +1,136 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using MySqlConnector;
+using StackExchange.Redis;
+using Voting.Core.Ballots;
+using Voting.Core.Identity;
+using Voting.Infrastructure.ClickHouse;
+using Voting.Infrastructure.Identity;
+using Voting.Infrastructure.MySql;
+using Voting.Infrastructure.Storage;
+using Voting.TestSupport;
+
+namespace Voting.Results.Tests;
+
+/// <summary>
+/// The real results service over the real ClickHouse, Redis and MariaDB, isolated by its own shard
+/// databases, ClickHouse database, Redis key prefix and elections. Ballots are stored the way the
+/// processor stores them (ballot store, Merkle log appender, tally outbox), without Kafka.
+/// </summary>
+public sealed class ResultsFactory : WebApplicationFactory<Program>
+{
+    public static readonly string[] Candidates = ["harper", "morgan", "reyes"];
+    public static readonly byte[] PseudonymSecret = Enumerable.Range(7, 32).Select(i => (byte)i).ToArray();
+
+    public ResultsFactory()
+    {
+        Shards = new MySqlShardConnections(LocalStack.MySql(LocalStack.UniqueName("itr") + "_s"));
+        Tallies = new ClickHouseTallyStore(LocalStack.ClickHouse(LocalStack.UniqueName("itr")));
+        KeyPrefix = LocalStack.UniqueName("itr") + ":";
+        Elections = [LocalStack.UniqueName("e"), LocalStack.UniqueName("e"), LocalStack.UniqueName("e"), LocalStack.UniqueName("e")];
+        Settings = new Dictionary<string, string?>
+        {
+            ["Voting:MySql:DatabasePrefix"] = Shards.Options.DatabasePrefix,
+            ["Voting:ClickHouse:Database"] = Tallies.Options.Database,
+            ["Voting:Redis:KeyPrefix"] = KeyPrefix,
+            ["Voting:Results:LocalCacheMilliseconds"] = "300",
+            ["Voting:Results:SharedCacheMilliseconds"] = "500",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None",
+        };
+        for (var i = 0; i < Elections.Length; i++)
+        {
+            foreach (var (key, value) in ElectionSettings(i))
+            {
+                Settings[key.Replace("__", ":", StringComparison.Ordinal)] = value;
+            }
+        }
+    }
+
+    public MySqlShardConnections Shards { get; }
+
+    public ClickHouseTallyStore Tallies { get; }
+
+    public string KeyPrefix { get; }
+
+    /// <summary>Elections only this factory's service knows; the last one has registered-voter counts.</summary>
+    public string[] Elections { get; }
+
+    public Dictionary<string, string?> Settings { get; }
+
+    public VoterTokenIssuer Tokens { get; } = new(LocalStack.Bind<VoterTokenOptions>(VoterTokenOptions.Section), TimeProvider.System);
+
+    public TallyReconciliation Reconciliation => new(Shards, Tallies);
+
+    /// <summary>Election <paramref name="index"/> as environment variables (for child processes sharing these stores).</summary>
+    public IEnumerable<KeyValuePair<string, string>> ElectionSettings(int index)
+    {
+        var at = $"Voting__Elections__{10 + index}__";
+        yield return new(at + "Id", Elections[index]);
+        yield return new(at + "OpensAt", DateTimeOffset.UtcNow.AddDays(-1).AddMinutes(index).ToString("O"));
+        yield return new(at + "ClosesAt", DateTimeOffset.UtcNow.AddDays(1).ToString("O"));
+        for (var c = 0; c < Candidates.Length; c++)
+        {
+            yield return new(at + $"Candidates__{c}", Candidates[c]);
+        }
+
+        yield return new(at + "PseudonymSecret", Convert.ToBase64String(PseudonymSecret));
+        if (index == 3)
+        {
+            yield return new(at + "RegisteredVoters__CA", "1000");
+        }
+    }
+
+    public async Task<HttpClient> StartAsync()
+    {
+        var client = CreateClient();
+        await ServiceReadiness.WaitUntilReadyAsync(client, TimeSpan.FromSeconds(120));
+        return client;
+    }
+
+    /// <summary>Stores one ballot per voter id as the processor would; returns the messages.</summary>
+    public async Task<List<VoteMessage>> RecordVotesAsync(string electionId, IEnumerable<(string VoterId, string State, string Candidate)> voters)
+    {
+        var votes = voters.Select(v =>
+        {
+            var ballot = Ballot.New(electionId, v.State, v.Candidate);
+            return new VoteMessage(1, electionId, VoterPseudonym.Compute(PseudonymSecret, electionId, v.VoterId), ballot.State,
+                ballot.Candidate, ballot.BallotId, BallotHash.Compute(ballot), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        }).ToList();
+        var outcome = await new BallotStore(Shards).WriteBatchAsync(votes, CancellationToken.None);
+        await new MerkleLogAppender(Shards).AppendAsync(outcome.Shards, CancellationToken.None);
+        await new TallyOutbox(Shards, Tallies).ShipAsync(outcome.Shards, CancellationToken.None);
+        return votes;
+    }
+
+    public Task<List<VoteMessage>> RecordVotesAsync(string electionId, int count, string prefix)
+    {
+        string[] states = ["CA", "TX", "WY", "PA", "OH", "DC"];
+        return RecordVotesAsync(electionId, Enumerable.Range(0, count).Select(i => ($"{prefix}-{i}", states[i % states.Length], Candidates[i % 3])));
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(LocalStack.Environment);
+        builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(Settings));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await using (var connection = await Shards.OpenServerAsync(0, CancellationToken.None))
+        {
+            foreach (var database in Shards.AllDatabaseNames)
+            {
+                await using var drop = new MySqlCommand($"DROP DATABASE IF EXISTS `{database}`", connection);
+                await drop.ExecuteNonQueryAsync();
+            }
+        }
+
+        await Tallies.ExecuteAsync($"DROP DATABASE IF EXISTS {Tallies.Options.Database}", CancellationToken.None);
+        Tallies.Dispose();
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(LocalStack.Redis().Configuration);
+        await RedisKeys.DeleteAsync(redis, KeyPrefix);
+    }
+}
