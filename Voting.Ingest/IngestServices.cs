@@ -1,4 +1,4 @@
-using Voting.Infrastructure.Elections;
+using Microsoft.Extensions.Options;
 using Voting.Infrastructure.Hosting;
 using Voting.Infrastructure.Kafka;
 using Voting.Infrastructure.MySql;

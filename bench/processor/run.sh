@@ -11,7 +11,7 @@ cd "$root"
 bash deploy/local/stack.sh up >/dev/null
 source deploy/local/service-env.sh
 echo "bench: building (Release)"
-dotnet build bench/Bench.slnf -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+dotnet build bench/Bench.slnf -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null || { echo "bench: the build failed:" >&2; dotnet build bench/Bench.slnf -c Release -nologo -v quiet -clp:ErrorsOnly >&2; exit 1; }
 bin() { echo "$root/$1/bin/Release/net10.0/$(basename "$1").dll"; }
 
 status=0
