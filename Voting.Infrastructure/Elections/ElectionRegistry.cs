@@ -9,6 +9,8 @@ public sealed class ElectionRegistry
 {
     private readonly Dictionary<string, (ElectionDefinition Definition, byte[] Secret)> elections = new(StringComparer.Ordinal);
 
+    private ElectionDefinition? defaultElection;
+
     public ElectionRegistry(IEnumerable<ElectionOptions> configured)
     {
         foreach (var options in configured)
@@ -58,6 +60,9 @@ public sealed class ElectionRegistry
     }
 
     public IEnumerable<ElectionDefinition> All => elections.Values.Select(e => e.Definition);
+
+    /// <summary>The election to show when none is named: the most recently opened one.</summary>
+    public ElectionDefinition? Default => defaultElection ??= All.OrderByDescending(e => e.OpensAt).FirstOrDefault();
 
     public ElectionDefinition? Find(string? electionId) =>
         electionId is not null && elections.TryGetValue(electionId, out var e) ? e.Definition : null;

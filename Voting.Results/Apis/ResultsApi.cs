@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Net.Http.Headers;
 using MySqlConnector;
 using Voting.Core.Ballots;
 using Voting.Core.Elections;
@@ -38,7 +37,7 @@ public static class ResultsApi
 
     /// <summary>The election asked for, else the one configured (the most recently opened if several).</summary>
     internal static ElectionDefinition? Choose(ElectionRegistry elections, string? electionId) =>
-        electionId is null ? elections.All.OrderByDescending(e => e.OpensAt).FirstOrDefault() : elections.Find(electionId);
+        electionId is null ? elections.Default : elections.Find(electionId);
 
     private static async Task<IResult> ServeAsync(
         HttpContext http, ElectionRegistry elections, string? electionId, string area, ResultsCache cache, TallyReader tallies, TimeProvider clock,
@@ -69,9 +68,7 @@ public static class ResultsApi
             return ResultsProblems.Unavailable("ClickHouse did not answer: " + e.Message);
         }
 
-        var settings = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ResultsOptions>>().Value;
-        var headers = http.Response.GetTypedHeaders();
-        headers.CacheControl = new CacheControlHeaderValue { Public = true, MaxAge = TimeSpan.FromSeconds(settings.ClientMaxAgeSeconds) };
+        http.Response.Headers.CacheControl = cache.CacheControl;
         http.Response.Headers.ETag = response.ETag;
         if (http.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == response.ETag || t.Trim() == "*")))
         {

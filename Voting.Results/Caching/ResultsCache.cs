@@ -16,6 +16,9 @@ namespace Voting.Results.Caching;
 public sealed class ResultsCache(IConnectionMultiplexer redis, RedisOptions redisOptions, IOptions<ResultsOptions> options, ResultsMetrics metrics, TimeProvider clock)
 {
     private readonly ResultsOptions settings = options.Value;
+
+    /// <summary>The Cache-Control every results answer carries (clients and CDNs may keep it this long).</summary>
+    public string CacheControl { get; } = $"public, max-age={options.Value.ClientMaxAgeSeconds}";
     private readonly ConcurrentDictionary<string, (CachedResponse Response, DateTimeOffset Expires)> local = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<CachedResponse>>> refreshing = new(StringComparer.Ordinal);
 
