@@ -1,0 +1,98 @@
+using Voting.Core.Audit;
+using Voting.Core.Merkle;
+
+namespace Voting.Verifier;
+
+/// <summary>
+/// Checks a <see cref="ConsistencyProofDocument"/>: the proof must lead from the root anchored for
+/// <see cref="ConsistencyProofDocument.FromSize"/> to the root anchored for
+/// <see cref="ConsistencyProofDocument.ToSize"/>, i.e. the log only grew in between. The
+/// document's roots are never trusted; they are only compared with the chain's.
+/// </summary>
+/// <param name="openAnchorLog">Opens the anchor log of the contract at the given address.</param>
+public sealed class ConsistencyVerifier(Func<string, IAnchorLog> openAnchorLog)
+{
+    /// <summary>Verifies the document against the chain.</summary>
+    /// <param name="document">The proof as read from the file.</param>
+    /// <param name="contractOverride">The contract to ask instead of the document's <c>contract</c>, or null.</param>
+    /// <param name="cancellationToken">Cancels the chain calls.</param>
+    /// <returns>The verdict; never throws for a bad document, a failed check or an unreachable node.</returns>
+    public async Task<Verdict> VerifyAsync(ConsistencyProofDocument document, string? contractOverride, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        try
+        {
+            return await CheckAsync(document, contractOverride, cancellationToken);
+        }
+        catch (CannotCheckException e)
+        {
+            return Verdict.CannotCheck(e.Message);
+        }
+        catch (AnchorContractException e)
+        {
+            return Verdict.Invalid(e.Message);
+        }
+    }
+
+    private async Task<Verdict> CheckAsync(ConsistencyProofDocument document, string? contractOverride, CancellationToken cancellationToken)
+    {
+        var election = string.IsNullOrEmpty(document.ElectionId) ? throw new CannotCheckException("electionId is missing") : document.ElectionId;
+        var path = document.Path is null
+            ? throw new CannotCheckException("path is missing")
+            : document.Path.Select((node, i) => HashHex.Parse(node, $"path[{i}]")).ToArray();
+        var claimedFrom = HashHex.ParseOptional(document.FromRoot, "fromRoot");
+        var claimedTo = HashHex.ParseOptional(document.ToRoot, "toRoot");
+        var expectedChainId = document.ChainId > 0 ? document.ChainId : throw new CannotCheckException("chainId is missing");
+        var contract = contractOverride is not null
+            ? HashHex.ParseAddress(contractOverride, "--contract")
+            : HashHex.ParseAddress(document.Contract, "contract");
+        var (from, to) = (document.FromSize, document.ToSize);
+
+        var chain = openAnchorLog(contract);
+        var chainId = await chain.ChainIdAsync(cancellationToken);
+        if (chainId != expectedChainId)
+        {
+            return Verdict.Invalid($"chain id mismatch: the node at {chain.Node} serves chain {chainId}, but the proof says it is anchored on chain {expectedChainId}");
+        }
+
+        if (from > to)
+        {
+            return Verdict.Invalid($"fromSize {from} is larger than toSize {to}: a log never shrinks");
+        }
+
+        var root1 = await chain.RootAtSizeAsync(election, from, cancellationToken);
+        if (root1 is null)
+        {
+            return Verdict.Invalid($"no checkpoint of size {from} for election {election} on chain {chainId} in contract {contract}");
+        }
+
+        var root2 = await chain.RootAtSizeAsync(election, to, cancellationToken);
+        if (root2 is null)
+        {
+            return Verdict.Invalid($"no checkpoint of size {to} for election {election} on chain {chainId} in contract {contract}");
+        }
+
+        var wrongFields = new List<string>();
+        if (claimedFrom is not null && !claimedFrom.AsSpan().SequenceEqual(root1))
+        {
+            wrongFields.Add($"fromRoot {HashHex.Short(claimedFrom)}");
+        }
+
+        if (claimedTo is not null && !claimedTo.AsSpan().SequenceEqual(root2))
+        {
+            wrongFields.Add($"toRoot {HashHex.Short(claimedTo)}");
+        }
+
+        var wrong = wrongFields.Count == 0 ? "" : $"the document's {string.Join(" and ", wrongFields)} differ{(wrongFields.Count == 1 ? "s" : "")} from the anchored root{(wrongFields.Count == 1 ? "" : "s")}";
+        if (MerkleProofVerifier.VerifyConsistency(from, to, path, root1, root2))
+        {
+            return Verdict.Valid(
+                $"the {election} log at size {to} (root {HashHex.Format(root2)}) extends its log at size {from} (root {HashHex.Format(root1)}), " +
+                $"both anchored on chain {chainId} in contract {contract}{(wrong.Length == 0 ? "" : $" ({wrong} and {(wrongFields.Count == 1 ? "was" : "were")} ignored)")}");
+        }
+
+        return Verdict.Invalid(
+            $"the consistency proof ({path.Length} nodes) does not lead from the root anchored for size {from} ({HashHex.Format(root1)}) " +
+            $"to the root anchored for size {to} ({HashHex.Format(root2)}) on chain {chainId} in contract {contract}{(wrong.Length == 0 ? "" : "; " + wrong)}");
+    }
+}

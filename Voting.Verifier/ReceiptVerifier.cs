@@ -1,0 +1,102 @@
+using Voting.Core.Audit;
+using Voting.Core.Merkle;
+
+namespace Voting.Verifier;
+
+/// <summary>
+/// Checks an <see cref="InclusionProofDocument"/>: the receipt, its leaf index and audit path must
+/// lead to the root the anchor contract holds for the document's tree size. The document's own
+/// <see cref="InclusionProofDocument.Root"/> is never trusted; it is only compared with the chain's
+/// to say when it is wrong.
+/// </summary>
+/// <param name="openAnchorLog">Opens the anchor log of the contract at the given address.</param>
+public sealed class ReceiptVerifier(Func<string, IAnchorLog> openAnchorLog)
+{
+    /// <summary>Verifies the document against the chain.</summary>
+    /// <param name="document">The proof as read from the file.</param>
+    /// <param name="contractOverride">The contract to ask instead of the document's <c>anchor.contract</c>, or null.</param>
+    /// <param name="cancellationToken">Cancels the chain calls.</param>
+    /// <returns>The verdict; never throws for a bad document, a failed check or an unreachable node.</returns>
+    public async Task<Verdict> VerifyAsync(InclusionProofDocument document, string? contractOverride, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        try
+        {
+            return await CheckAsync(document, contractOverride, cancellationToken);
+        }
+        catch (CannotCheckException e)
+        {
+            return Verdict.CannotCheck(e.Message);
+        }
+        catch (AnchorContractException e)
+        {
+            return Verdict.Invalid(e.Message);
+        }
+    }
+
+    private async Task<Verdict> CheckAsync(InclusionProofDocument document, string? contractOverride, CancellationToken cancellationToken)
+    {
+        // Everything in the document is parsed before the chain is asked: a malformed document cannot be checked.
+        var election = string.IsNullOrEmpty(document.ElectionId) ? throw new CannotCheckException("electionId is missing") : document.ElectionId;
+        var receipt = HashHex.Parse(document.Receipt, "receipt");
+        var path = ParsePath(document.Path);
+        var claimedRoot = HashHex.ParseOptional(document.Root, "root");
+        var anchor = document.Anchor ?? throw new CannotCheckException("anchor is missing (the chain id and contract the proof is anchored in)");
+        var expectedChainId = anchor.ChainId > 0 ? anchor.ChainId : throw new CannotCheckException("anchor.chainId is missing");
+        var contract = contractOverride is not null
+            ? HashHex.ParseAddress(contractOverride, "--contract")
+            : HashHex.ParseAddress(anchor.Contract, "anchor.contract");
+
+        var chain = openAnchorLog(contract);
+        var chainId = await chain.ChainIdAsync(cancellationToken);
+        if (chainId != expectedChainId)
+        {
+            return Verdict.Invalid($"chain id mismatch: the node at {chain.Node} serves chain {chainId}, but the proof says it is anchored on chain {expectedChainId}");
+        }
+
+        var anchoredRoot = await chain.RootAtSizeAsync(election, document.TreeSize, cancellationToken);
+        if (anchoredRoot is null)
+        {
+            return Verdict.Invalid($"no checkpoint of size {document.TreeSize} for election {election} on chain {chainId} in contract {contract}");
+        }
+
+        var leafHash = MerkleHashing.LeafHash(receipt);
+        var claimedRootIsWrong = claimedRoot is not null && !claimedRoot.AsSpan().SequenceEqual(anchoredRoot);
+        if (MerkleProofVerifier.VerifyInclusion(document.LeafIndex, document.TreeSize, leafHash, path, anchoredRoot))
+        {
+            var note = claimedRootIsWrong
+                ? $" (the document's root field {HashHex.Short(claimedRoot)} is not that root and was ignored)"
+                : "";
+            return Verdict.Valid(
+                $"ballot {HashHex.Short(receipt)} is leaf {document.LeafIndex} of the {election} log, size {document.TreeSize}, " +
+                $"root {HashHex.Format(anchoredRoot)} anchored on chain {chainId} in contract {contract}{note}");
+        }
+
+        byte[] impliedRoot;
+        try
+        {
+            impliedRoot = MerkleProofVerifier.RootFromInclusionProof(document.LeafIndex, document.TreeSize, leafHash, path);
+        }
+        catch (MerkleProofException e)
+        {
+            return Verdict.Invalid($"the audit path cannot prove leaf {document.LeafIndex} in a tree of size {document.TreeSize}: {e.Message.TrimEnd('.')}");
+        }
+
+        if (claimedRootIsWrong && impliedRoot.AsSpan().SequenceEqual(claimedRoot))
+        {
+            return Verdict.Invalid(
+                $"the document's root {HashHex.Format(claimedRoot!)} is not the root anchored for size {document.TreeSize} " +
+                $"({HashHex.Format(anchoredRoot)} on chain {chainId} in contract {contract}); its audit path leads only to the unanchored root");
+        }
+
+        var aside = claimedRootIsWrong ? $"; the document's root field {HashHex.Short(claimedRoot)} differs from the anchored root too" : "";
+        return Verdict.Invalid(
+            $"the audit path does not lead to the anchored root: ballot {HashHex.Short(receipt)} at leaf {document.LeafIndex} with this path gives root " +
+            $"{HashHex.Format(impliedRoot)}, but chain {chainId} contract {contract} holds {HashHex.Format(anchoredRoot)} for size {document.TreeSize}{aside}");
+    }
+
+    private static byte[][] ParsePath(IReadOnlyList<string>? path) =>
+        path is null
+            ? throw new CannotCheckException("path is missing")
+            : [.. path.Select((node, i) => HashHex.Parse(node, $"path[{i}]"))];
+}

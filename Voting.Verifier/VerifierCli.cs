@@ -1,0 +1,147 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using Voting.Core.Audit;
+
+namespace Voting.Verifier;
+
+/// <summary>
+/// The command line: <c>verify-receipt</c> and <c>verify-consistency</c>. Verdicts go to standard
+/// output (<c>VALID: …</c> exit 0, <c>INVALID: …</c> exit 1); anything that prevents a check goes to
+/// standard error as <c>ERROR: …</c> with exit 2. Callable in-process, for tests.
+/// </summary>
+public static class VerifierCli
+{
+    /// <summary>Exit code when nothing could be checked.</summary>
+    public const int CannotCheckExitCode = (int)VerdictOutcome.CannotCheck;
+
+    /// <summary>Parses <paramref name="args"/>, runs the command and writes its one-line verdict.</summary>
+    /// <param name="args">The command line, without the program name.</param>
+    /// <param name="stdout">Where verdicts and help go.</param>
+    /// <param name="stderr">Where <c>ERROR:</c> lines go.</param>
+    /// <returns>0 valid, 1 invalid, 2 cannot check.</returns>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+
+        var root = BuildCommand(stdout, stderr);
+        var parse = root.Parse(args);
+        if (parse.Action is ParseErrorAction)
+        {
+            await stderr.WriteLineAsync($"ERROR: {string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')))} (see --help)");
+            return CannotCheckExitCode;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (OperationCanceledException)
+        {
+            await stderr.WriteLineAsync("ERROR: cancelled before the check finished");
+            return CannotCheckExitCode;
+        }
+        catch (Exception e)
+        {
+            // Whatever went wrong, the check was not made: exit 2, one line, no stack trace.
+            await stderr.WriteLineAsync($"ERROR: unexpected {e.GetType().Name}: {e.Message}");
+            return CannotCheckExitCode;
+        }
+    }
+
+    private static RootCommand BuildCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var proofOption = new Option<string>("--proof") { Description = "The proof document (JSON, as the audit API serves it)", Required = true, HelpName = "FILE" };
+        var rpcOption = new Option<string>("--rpc") { Description = "JSON-RPC URL of a node of the chain the proof is anchored on", Required = true, HelpName = "URL" };
+        var contractOption = new Option<string?>("--contract") { Description = "Anchor contract to check against (default: the one the proof names)", HelpName = "ADDRESS" };
+        var timeoutOption = new Option<int>("--timeout") { Description = "Seconds one call to the node may take", DefaultValueFactory = _ => 10, HelpName = "SECONDS" };
+
+        var receipt = new Command(
+            "verify-receipt",
+            "Check that a ballot receipt is in the election's log: its audit path must lead to the root anchored on chain for the proof's tree size")
+        {
+            proofOption, rpcOption, contractOption, timeoutOption,
+        };
+        receipt.SetAction(async (parse, cancellationToken) =>
+        {
+            if (!TryOpenChain(parse.GetValue(rpcOption), parse.GetValue(timeoutOption), out var open, out var error))
+            {
+                return await ReportAsync(error, stdout, stderr);
+            }
+
+            InclusionProofDocument document;
+            try
+            {
+                document = ProofDocumentReader.ReadInclusion(parse.GetValue(proofOption));
+            }
+            catch (CannotCheckException e)
+            {
+                return await ReportAsync(Verdict.CannotCheck(e.Message), stdout, stderr);
+            }
+
+            var verdict = await new ReceiptVerifier(open).VerifyAsync(document, parse.GetValue(contractOption), cancellationToken);
+            return await ReportAsync(verdict, stdout, stderr);
+        });
+
+        var consistency = new Command(
+            "verify-consistency",
+            "Check that the election's log at a later anchored size extends the log at an earlier anchored size (nothing changed or dropped)")
+        {
+            proofOption, rpcOption, contractOption, timeoutOption,
+        };
+        consistency.SetAction(async (parse, cancellationToken) =>
+        {
+            if (!TryOpenChain(parse.GetValue(rpcOption), parse.GetValue(timeoutOption), out var open, out var error))
+            {
+                return await ReportAsync(error, stdout, stderr);
+            }
+
+            ConsistencyProofDocument document;
+            try
+            {
+                document = ProofDocumentReader.ReadConsistency(parse.GetValue(proofOption));
+            }
+            catch (CannotCheckException e)
+            {
+                return await ReportAsync(Verdict.CannotCheck(e.Message), stdout, stderr);
+            }
+
+            var verdict = await new ConsistencyVerifier(open).VerifyAsync(document, parse.GetValue(contractOption), cancellationToken);
+            return await ReportAsync(verdict, stdout, stderr);
+        });
+
+        return new RootCommand(
+            "Voting verifier: checks inclusion and consistency proofs of an election's ballot log against the roots anchored on chain. " +
+            "Needs only the chain's JSON-RPC. Exit codes: 0 VALID, 1 INVALID, 2 cannot check (ERROR on stderr).")
+        {
+            receipt, consistency,
+        };
+    }
+
+    private static bool TryOpenChain(string? rpc, int timeoutSeconds, out Func<string, IAnchorLog> open, out Verdict error)
+    {
+        open = _ => throw new InvalidOperationException("no chain");
+        error = Verdict.CannotCheck("");
+        if (!Uri.TryCreate(rpc, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            error = Verdict.CannotCheck($"--rpc '{rpc}' is not an http(s) URL");
+            return false;
+        }
+
+        if (timeoutSeconds is < 1 or > 600)
+        {
+            error = Verdict.CannotCheck($"--timeout must be between 1 and 600 seconds; got {timeoutSeconds}");
+            return false;
+        }
+
+        open = contract => new ChainAnchorLog(url, contract, TimeSpan.FromSeconds(timeoutSeconds));
+        return true;
+    }
+
+    private static async Task<int> ReportAsync(Verdict verdict, TextWriter stdout, TextWriter stderr)
+    {
+        await (verdict.Outcome == VerdictOutcome.CannotCheck ? stderr : stdout).WriteLineAsync(verdict.Line);
+        return verdict.ExitCode;
+    }
+}

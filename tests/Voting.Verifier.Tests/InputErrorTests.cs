@@ -1,0 +1,133 @@
+namespace Voting.Verifier.Tests;
+
+/// <summary>Anything that prevents a check is exit code 2 with one ERROR line on stderr.</summary>
+public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog>
+{
+    private string Rpc => log.Chain.RpcUrl;
+
+    [Theory]
+    [InlineData("{ \"electionId\": ")]
+    [InlineData("not json at all")]
+    [InlineData("")]
+    public async Task A_malformed_document_cannot_be_checked(string text)
+    {
+        var proof = log.WriteText(text);
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Error();
+
+        Assert.StartsWith($"ERROR: {proof} is not an inclusion proof document: ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_document_of_the_wrong_kind_cannot_be_checked()
+    {
+        var proof = log.Write(log.ConsistencyProof(AnchoredLog.SmallSize, AnchoredLog.FullSize));
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Error();
+
+        Assert.Equal("ERROR: receipt is missing", line);
+    }
+
+    [Fact]
+    public async Task A_missing_file_cannot_be_checked()
+    {
+        var missing = Path.Combine(log.Directory, "missing.json");
+
+        var line = (await Cli.RunAsync("verify-consistency", "--proof", missing, "--rpc", Rpc)).Error();
+
+        Assert.Equal($"ERROR: cannot read {missing}: no such file", line);
+    }
+
+    [Theory]
+    [InlineData("receipt")]
+    [InlineData("path")]
+    [InlineData("root")]
+    public async Task A_non_hex_hash_cannot_be_checked(string field)
+    {
+        var document = log.InclusionProof(3, AnchoredLog.FullSize);
+        const string NotHex = "this is not a hash this is not a hash this is not a hash 0123456";
+        document = field switch
+        {
+            "receipt" => document with { Receipt = NotHex },
+            "path" => document with { Path = [.. document.Path.Take(3), NotHex, .. document.Path.Skip(4)] },
+            _ => document with { Root = NotHex },
+        };
+        var proof = log.Write(document);
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Error();
+
+        Assert.StartsWith($"ERROR: {(field == "path" ? "path[3]" : field)} is not hex: ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_hash_of_the_wrong_length_cannot_be_checked()
+    {
+        var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize) with { Receipt = "abcdef" });
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Error();
+
+        Assert.Equal("ERROR: receipt has 3 bytes; a SHA-256 hash has 32", line);
+    }
+
+    [Fact]
+    public async Task An_unreachable_node_cannot_be_asked()
+    {
+        var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize));
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", "http://127.0.0.1:1")).Error();
+
+        Assert.StartsWith("ERROR: cannot reach the chain node at http://127.0.0.1:1 ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_node_cannot_be_asked_for_consistency_either()
+    {
+        var proof = log.Write(log.ConsistencyProof(AnchoredLog.SmallSize, AnchoredLog.FullSize));
+
+        (await Cli.RunAsync("verify-consistency", "--proof", proof, "--rpc", "http://127.0.0.1:1")).Error();
+    }
+
+    [Theory]
+    [InlineData("verify-receipt", "--rpc", "http://127.0.0.1:8545")]
+    [InlineData("verify-receipt", "--proof", "x.json")]
+    [InlineData("verify-receipt", "--proof", "x.json", "--rpc", "http://127.0.0.1:8545", "--timeout", "soon")]
+    [InlineData("verify-everything")]
+    public async Task Bad_arguments_cannot_be_checked(params string[] args)
+    {
+        var line = (await Cli.RunAsync(args)).Error();
+
+        Assert.EndsWith("(see --help)", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ftp://127.0.0.1:8545")]
+    [InlineData("127.0.0.1:8545")]
+    public async Task A_non_http_node_url_cannot_be_used(string rpc)
+    {
+        var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize));
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", rpc)).Error();
+
+        Assert.Equal($"ERROR: --rpc '{rpc}' is not an http(s) URL", line);
+    }
+
+    [Fact]
+    public async Task A_malformed_contract_address_cannot_be_used()
+    {
+        var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize));
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", "0x1234")).Error();
+
+        Assert.Equal("ERROR: --contract '0x1234' is not a contract address (0x and 40 hex digits)", line);
+    }
+
+    [Fact]
+    public async Task Help_goes_to_stdout_and_exits_0()
+    {
+        var run = await Cli.RunAsync("verify-receipt", "--help");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("--proof <FILE> (REQUIRED)", run.Stdout, StringComparison.Ordinal);
+        Assert.Equal("", run.Stderr);
+    }
+}

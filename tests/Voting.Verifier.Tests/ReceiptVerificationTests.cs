@@ -1,0 +1,160 @@
+using System.Security.Cryptography;
+using Voting.Core.Merkle;
+
+namespace Voting.Verifier.Tests;
+
+public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<AnchoredLog>
+{
+    private string Rpc => log.Chain.RpcUrl;
+
+    [Theory]
+    [InlineData(0, AnchoredLog.FullSize)]
+    [InlineData(37, AnchoredLog.FullSize)]
+    [InlineData(99, AnchoredLog.FullSize)]
+    [InlineData(39, AnchoredLog.SmallSize)]
+    public async Task A_genuine_proof_is_valid_against_the_anchored_root(long leafIndex, long treeSize)
+    {
+        var proof = log.Write(log.InclusionProof(leafIndex, treeSize));
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Verdict(0);
+
+        Assert.Equal(
+            $"VALID: ballot {log.Receipt(leafIndex)[..16]}… is leaf {leafIndex} of the {log.ElectionId} log, size {treeSize}, " +
+            $"root {Convert.ToHexStringLower(log.Tree.RootAt(treeSize))} anchored on chain {log.Chain.ChainId} in contract {log.Contract}",
+            line);
+    }
+
+    [Fact]
+    public async Task The_contract_can_be_given_explicitly()
+    {
+        var proof = log.Write(log.InclusionProof(5, AnchoredLog.FullSize) with { Anchor = log.Anchor(AnchoredLog.FullSize) with { Contract = "0x" + new string('1', 40) } });
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(0);
+
+        Assert.StartsWith("VALID: ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_tampered_path_node_is_invalid()
+    {
+        var document = log.InclusionProof(12, AnchoredLog.FullSize);
+        var path = document.Path.ToList();
+        path[2] = Flip(path[2]);
+        var proof = log.Write(document with { Path = path });
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Verdict(1);
+
+        Assert.StartsWith("INVALID: the audit path does not lead to the anchored root", line, StringComparison.Ordinal);
+        Assert.Contains(Convert.ToHexStringLower(log.Tree.RootAt(AnchoredLog.FullSize)), line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Another_receipt_with_this_path_is_invalid()
+    {
+        var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize) with { Receipt = log.Receipt(13) });
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Verdict(1);
+
+        Assert.StartsWith("INVALID: the audit path does not lead to the anchored root", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_receipt_that_was_never_cast_is_invalid()
+    {
+        var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize) with { Receipt = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)) });
+
+        (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Verdict(1);
+    }
+
+    [Theory]
+    [InlineData(13)]
+    [InlineData(44)]
+    public async Task A_wrong_leaf_index_is_invalid(long claimedIndex)
+    {
+        var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize) with { LeafIndex = claimedIndex });
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Verdict(1);
+
+        Assert.StartsWith("INVALID: the audit path ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_leaf_index_outside_the_tree_is_invalid()
+    {
+        var proof = log.Write(log.InclusionProof(12, AnchoredLog.SmallSize) with { LeafIndex = 40 });
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Verdict(1);
+
+        Assert.StartsWith("INVALID: the audit path cannot prove leaf 40 in a tree of size 40", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_tree_size_that_was_never_anchored_is_invalid()
+    {
+        // A perfectly good path to the real root at size 70 – but nobody anchored size 70.
+        var proof = log.Write(log.InclusionProof(12, 70));
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Verdict(1);
+
+        Assert.Equal($"INVALID: no checkpoint of size 70 for election {log.ElectionId} on chain {log.Chain.ChainId} in contract {log.Contract}", line);
+    }
+
+    [Fact]
+    public async Task A_forged_root_in_the_file_with_a_path_to_it_is_invalid()
+    {
+        // The operator rewrote ballot 99 and hands out proofs against the root of the rewritten log.
+        var forged = new MerkleTree();
+        for (var i = 0; i < AnchoredLog.Leaves; i++)
+        {
+            forged.AppendLeafData(i == 99 ? RandomNumberGenerator.GetBytes(32) : log.BallotHashes[i]);
+        }
+
+        var forgedRoot = Convert.ToHexStringLower(forged.Root);
+        var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize) with
+        {
+            Path = AnchoredLog.Hex(forged.InclusionProof(12, AnchoredLog.FullSize)),
+            Root = forgedRoot,
+        });
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Verdict(1);
+
+        Assert.StartsWith($"INVALID: the document's root {forgedRoot} is not the root anchored for size 100", line, StringComparison.Ordinal);
+        Assert.Contains(Convert.ToHexStringLower(log.Tree.Root), line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_root_field_does_not_matter_when_the_path_leads_to_the_anchored_root()
+    {
+        var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize) with { Root = new string('a', 64) });
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Verdict(0);
+
+        Assert.StartsWith("VALID: ", line, StringComparison.Ordinal);
+        Assert.EndsWith("(the document's root field aaaaaaaaaaaaaaaa… is not that root and was ignored)", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_node_of_another_chain_is_invalid()
+    {
+        var document = log.InclusionProof(12, AnchoredLog.FullSize);
+        var proof = log.Write(document with { Anchor = document.Anchor with { ChainId = 1 } });
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Verdict(1);
+
+        Assert.StartsWith($"INVALID: chain id mismatch: the node at {Rpc}", line, StringComparison.Ordinal);
+        Assert.EndsWith($"serves chain {log.Chain.ChainId}, but the proof says it is anchored on chain 1", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_address_without_an_anchor_contract_is_invalid()
+    {
+        var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize));
+        var nowhere = "0x" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", nowhere)).Verdict(1);
+
+        Assert.StartsWith($"INVALID: there is no contract at {nowhere}", line, StringComparison.Ordinal);
+    }
+
+    private static string Flip(string hex) => (hex[0] == '0' ? "1" : "0") + hex[1..];
+}
