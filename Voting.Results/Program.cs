@@ -25,6 +25,7 @@ builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ResultsJsonContext.Default));
 
 var app = builder.Build();
+app.UseMiddleware<ResultsFastPath>();
 app.MapDefaultEndpoints();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -20,11 +20,21 @@ public static class ResultsApi
 {
     public const string AuditClient = "audit";
 
+    /// <summary>The area name of national totals.</summary>
+    public const string NationalArea = "US";
+
+    /// <summary>The cache key of an election's area ("US", "states" or a state code).</summary>
+    public static string CacheKey(string electionId, string area) => electionId + ":" + area;
+
+    /// <summary>True when an If-None-Match header names <paramref name="etag"/> (or is <c>*</c>).</summary>
+    public static bool Matches(Microsoft.Extensions.Primitives.StringValues ifNoneMatch, string etag) =>
+        ifNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == etag || t.Trim() == "*"));
+
     public static void MapResultsApi(this IEndpointRouteBuilder app)
     {
         var results = app.MapGroup("/api/v1").WithTags("Results");
         results.MapGet("/results", (HttpContext http, string? election, ElectionRegistry elections, ResultsCache cache, TallyReader tallies, TimeProvider clock, CancellationToken ct) =>
-            ServeAsync(http, elections, election, "US", cache, tallies, clock, ct)).WithName("NationalResults");
+            ServeAsync(http, elections, election, NationalArea, cache, tallies, clock, ct)).WithName("NationalResults");
         results.MapGet("/results/states", (HttpContext http, string? election, ElectionRegistry elections, ResultsCache cache, TallyReader tallies, TimeProvider clock, CancellationToken ct) =>
             ServeAsync(http, elections, election, "states", cache, tallies, clock, ct)).WithName("AllStatesResults");
         results.MapGet("/results/{state}", (HttpContext http, string state, string? election, ElectionRegistry elections, ResultsCache cache, TallyReader tallies, TimeProvider clock, CancellationToken ct) =>
@@ -51,12 +61,12 @@ public static class ResultsApi
         CachedResponse response;
         try
         {
-            response = await cache.GetAsync($"{election.Id}:{area}", async ct =>
+            response = await cache.GetAsync(CacheKey(election.Id, area), async ct =>
             {
                 var results = ResultsCalculator.Calculate(election, await tallies.CountsAsync(election.Id, ct), clock.GetUtcNow());
                 return area switch
                 {
-                    "US" => JsonSerializer.SerializeToUtf8Bytes(new ResultsView(election.Id, results.AsOf, results.National), ResultsJsonContext.Default.ResultsView),
+                    NationalArea => JsonSerializer.SerializeToUtf8Bytes(new ResultsView(election.Id, results.AsOf, results.National), ResultsJsonContext.Default.ResultsView),
                     "states" => JsonSerializer.SerializeToUtf8Bytes(new StatesView(election.Id, results.AsOf, results.States), ResultsJsonContext.Default.StatesView),
                     _ => JsonSerializer.SerializeToUtf8Bytes(
                         new ResultsView(election.Id, results.AsOf, results.States.Single(s => s.Area == area)), ResultsJsonContext.Default.ResultsView),
@@ -70,7 +80,7 @@ public static class ResultsApi
 
         http.Response.Headers.CacheControl = cache.CacheControl;
         http.Response.Headers.ETag = response.ETag;
-        if (http.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == response.ETag || t.Trim() == "*")))
+        if (Matches(http.Request.Headers.IfNoneMatch, response.ETag))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }

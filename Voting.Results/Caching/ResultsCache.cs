@@ -22,6 +22,18 @@ public sealed class ResultsCache(IConnectionMultiplexer redis, RedisOptions redi
     private readonly ConcurrentDictionary<string, (CachedResponse Response, DateTimeOffset Expires)> local = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<CachedResponse>>> refreshing = new(StringComparer.Ordinal);
 
+    /// <summary>The in-process answer for <paramref name="key"/> if it is still fresh; never waits.</summary>
+    public CachedResponse? TryGetFresh(string key)
+    {
+        if (local.TryGetValue(key, out var entry) && entry.Expires > clock.GetUtcNow())
+        {
+            metrics.CacheHits.Add(1, new KeyValuePair<string, object?>("level", "local"));
+            return entry.Response;
+        }
+
+        return null;
+    }
+
     public async Task<CachedResponse> GetAsync(string key, Func<CancellationToken, Task<byte[]>> load, CancellationToken cancellationToken)
     {
         if (local.TryGetValue(key, out var entry) && entry.Expires > clock.GetUtcNow())

@@ -83,6 +83,21 @@ public sealed class ResultsApiTests(ResultsFactory factory) : IClassFixture<Resu
         using var notModified = await client.SendAsync(again);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
         Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
+
+        // The plain URL (the read storm's) is the default election — the most recently opened, this
+        // one — and its second answer comes from the fast path with the same body, headers and validator.
+        var named = await client.GetStringAsync(new Uri($"/api/v1/results?election={election}", UriKind.Relative));
+        using var plain = await client.GetAsync(new Uri("/api/v1/results", UriKind.Relative));
+        using var hot = await client.GetAsync(new Uri("/api/v1/results", UriKind.Relative));
+        Assert.Equal(named, await plain.Content.ReadAsStringAsync());
+        Assert.Equal(named, await hot.Content.ReadAsStringAsync());
+        Assert.Equal(plain.Headers.ETag, hot.Headers.ETag);
+        Assert.Equal("application/json", hot.Content.Headers.ContentType?.MediaType);
+        Assert.True(hot.Headers.CacheControl?.Public);
+        using var revalidate = new HttpRequestMessage(HttpMethod.Get, "/api/v1/results");
+        revalidate.Headers.IfNoneMatch.Add(hot.Headers.ETag!);
+        using var unchanged = await client.SendAsync(revalidate);
+        Assert.Equal(HttpStatusCode.NotModified, unchanged.StatusCode);
     }
 
     [Fact]
