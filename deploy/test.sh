@@ -31,7 +31,8 @@ run_tests() {
 # and start shared servers.
 run_tests --filter "Category!=Fault" "$@"
 echo "test: running fault tests (servers are stopped and restarted)"
-run_tests --filter "Category=Fault" "$@"
+# One project at a time: fault tests stop shared servers (MariaDB, Anvil) under each other otherwise.
+run_tests --filter "Category=Fault" -m:1 "$@"
 
 # One closing line over every test project (dotnet test prints one per project).
 read -r passed failed skipped < <(
