@@ -49,6 +49,23 @@ public sealed class ClickHouseTallyStore(ClickHouseOptions options) : IDisposabl
     }
 
     /// <summary>The server's version string.</summary>
+    /// <summary>Votes per (state, candidate) of an election, each shipped batch counted once (FINAL).</summary>
+    public async Task<Dictionary<(string State, string Candidate), long>> CountsAsync(string electionId, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(
+            $"SELECT state, candidate, sum(votes) AS n FROM {Options.Database}.tallies FINAL " +
+            $"WHERE election_id = {Literal(electionId)} GROUP BY state, candidate",
+            cancellationToken);
+        var counts = new Dictionary<(string, string), long>();
+        foreach (var row in rows)
+        {
+            counts[(row.GetProperty("state").GetString()!, row.GetProperty("candidate").GetString()!)] =
+                long.Parse(row.GetProperty("n").ToString(), CultureInfo.InvariantCulture);
+        }
+
+        return counts;
+    }
+
     public async Task<string> VersionAsync(CancellationToken cancellationToken)
     {
         var rows = await QueryAsync("SELECT version() AS v", cancellationToken);

@@ -30,21 +30,8 @@ public sealed class TallyReconciliation(MySqlShardConnections shards, ClickHouse
     }
 
     /// <summary>Votes per "STATE/candidate" in ClickHouse, each shipped batch once.</summary>
-    public async Task<Dictionary<string, long>> ClickHouseCountsAsync(string electionId, CancellationToken cancellationToken)
-    {
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        var rows = await tallies.QueryAsync(
-            $"SELECT state, candidate, sum(votes) AS n FROM {tallies.Options.Database}.tallies FINAL " +
-            $"WHERE election_id = {ClickHouseTallyStore.Literal(electionId)} GROUP BY state, candidate",
-            cancellationToken);
-        foreach (var row in rows)
-        {
-            Add(counts, $"{row.GetProperty("state").GetString()}/{row.GetProperty("candidate").GetString()}",
-                long.Parse(row.GetProperty("n").ToString(), CultureInfo.InvariantCulture));
-        }
-
-        return counts;
-    }
+    public async Task<Dictionary<string, long>> ClickHouseCountsAsync(string electionId, CancellationToken cancellationToken) =>
+        (await tallies.CountsAsync(electionId, cancellationToken)).ToDictionary(p => $"{p.Key.State}/{p.Key.Candidate}", p => p.Value, StringComparer.Ordinal);
 
     /// <summary>Votes per "STATE/candidate" committed with their ballots but not yet shipped to ClickHouse.</summary>
     public async Task<Dictionary<string, long>> PendingCountsAsync(string electionId, CancellationToken cancellationToken)

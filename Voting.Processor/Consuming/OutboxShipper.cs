@@ -1,5 +1,3 @@
-using Polly;
-using Polly.Retry;
 using Voting.Infrastructure.Hosting;
 using Voting.Infrastructure.Storage;
 
@@ -51,24 +49,12 @@ public sealed partial class OutboxShipper(
             await Task.Delay(200, stoppingToken);
         }
 
-        var retry = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
-                MaxRetryAttempts = int.MaxValue,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(100),
-                MaxDelay = TimeSpan.FromSeconds(5),
-                OnRetry = args =>
-                {
-                    failing = true;
-                    metrics.Retries.Add(1);
-                    LogRetry(logger, args.AttemptNumber + 1, args.Outcome.Exception?.Message ?? "");
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
+        var retry = StoreRetry.Create(TimeSpan.FromSeconds(5), (attempt, error) =>
+        {
+            failing = true;
+            metrics.Retries.Add(1);
+            LogRetry(logger, attempt, error);
+        });
 
         // What a crashed predecessor committed to MySQL but never appended or shipped.
         await retry.ExecuteAsync(async ct =>

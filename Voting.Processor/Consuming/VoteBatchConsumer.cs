@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
-using Polly;
-using Polly.Retry;
 using Voting.Core.Ballots;
 using Voting.Infrastructure.Hosting;
 using Voting.Infrastructure.Kafka;
@@ -50,23 +48,11 @@ public sealed partial class VoteBatchConsumer(
             .SetPartitionsAssignedHandler((_, partitions) => LogAssigned(logger, string.Join(",", partitions.Select(p => p.Partition.Value))))
             .Build();
         consumer.Subscribe(kafka.VotesTopic);
-        var retry = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
-                MaxRetryAttempts = int.MaxValue,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(100),
-                MaxDelay = TimeSpan.FromMilliseconds(settings.MaxRetryDelayMilliseconds),
-                OnRetry = args =>
-                {
-                    metrics.Retries.Add(1);
-                    LogRetry(logger, args.AttemptNumber + 1, args.Outcome.Exception?.Message ?? "");
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
+        var retry = StoreRetry.Create(TimeSpan.FromMilliseconds(settings.MaxRetryDelayMilliseconds), (attempt, error) =>
+        {
+            metrics.Retries.Add(1);
+            LogRetry(logger, attempt, error);
+        });
 
         // Several batches are written at once (MySQL does better with concurrent transactions than
         // with one at a time); offsets are committed strictly in consumption order, each only after

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using Voting.Infrastructure.ClickHouse;
 
 namespace Voting.Results.Reading;
@@ -17,17 +15,6 @@ public sealed class TallyReader(ClickHouseTallyStore tallies, ResultsMetrics met
     {
         Interlocked.Increment(ref queries);
         metrics.BackendQueries.Add(1);
-        var rows = await tallies.QueryAsync(
-            $"SELECT state, candidate, sum(votes) AS n FROM {tallies.Options.Database}.tallies FINAL " +
-            $"WHERE election_id = {ClickHouseTallyStore.Literal(electionId)} GROUP BY state, candidate",
-            cancellationToken);
-        var counts = new Dictionary<(string, string), long>();
-        foreach (JsonElement row in rows)
-        {
-            counts[(row.GetProperty("state").GetString()!, row.GetProperty("candidate").GetString()!)] =
-                long.Parse(row.GetProperty("n").ToString(), CultureInfo.InvariantCulture);
-        }
-
-        return counts;
+        return await tallies.CountsAsync(electionId, cancellationToken);
     }
 }

@@ -86,9 +86,7 @@ public sealed class AuditFactory : WebApplicationFactory<Program>
             return new VoteMessage(1, electionId, VoterPseudonym.Compute(new byte[32], electionId, "voter-" + i), ballot.State,
                 ballot.Candidate, ballot.BallotId, BallotHash.Compute(ballot), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         }).ToList();
-        var outcome = await new BallotStore(Shards).WriteBatchAsync(votes, CancellationToken.None);
-        await new MerkleLogAppender(Shards).AppendAsync(outcome.Shards, CancellationToken.None);
-        await new TallyOutbox(Shards, Tallies).ShipAsync(outcome.Shards, CancellationToken.None);
+        await ProcessorWrites.StoreAsync(Shards, Tallies, votes);
         return votes;
     }
 
@@ -124,16 +122,7 @@ public sealed class AuditFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await using (var connection = await Shards.OpenServerAsync(0, CancellationToken.None))
-        {
-            foreach (var database in Shards.AllDatabaseNames)
-            {
-                await using var drop = new MySqlCommand($"DROP DATABASE IF EXISTS `{database}`", connection);
-                await drop.ExecuteNonQueryAsync();
-            }
-        }
-
-        await Tallies.ExecuteAsync($"DROP DATABASE IF EXISTS {Tallies.Options.Database}", CancellationToken.None);
+        await TestStores.DropAsync(Shards, Tallies);
         Tallies.Dispose();
     }
 }

@@ -1,4 +1,3 @@
-using MySqlConnector;
 using Voting.Infrastructure.MySql;
 using Voting.TestSupport;
 
@@ -21,13 +20,5 @@ public sealed class MigratedShardsFixture : IAsyncLifetime
         AppliedByRacingMigrators = await Task.WhenAll(
             Enumerable.Range(0, 3).Select(_ => NewMigrator().MigrateAsync(MySqlMigrations.All, CancellationToken.None)));
 
-    public async Task DisposeAsync()
-    {
-        await using var connection = await Connections.OpenServerAsync(0, CancellationToken.None);
-        foreach (var database in Connections.AllDatabaseNames)
-        {
-            await using var drop = new MySqlCommand($"DROP DATABASE IF EXISTS `{database}`", connection);
-            await drop.ExecuteNonQueryAsync();
-        }
-    }
+    public Task DisposeAsync() => TestStores.DropAsync(Connections);
 }

@@ -155,16 +155,7 @@ public sealed class ProcessorFactory : WebApplicationFactory<Program>
             return;
         }
 
-        await using (var connection = await Shards.OpenServerAsync(0, CancellationToken.None))
-        {
-            foreach (var database in Shards.AllDatabaseNames)
-            {
-                await using var drop = new MySqlCommand($"DROP DATABASE IF EXISTS `{database}`", connection);
-                await drop.ExecuteNonQueryAsync();
-            }
-        }
-
-        await Tallies.ExecuteAsync($"DROP DATABASE IF EXISTS {Tallies.Options.Database}", CancellationToken.None);
+        await TestStores.DropAsync(Shards, Tallies);
         Tallies.Dispose();
     }
 

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
-using MySqlConnector;
 using StackExchange.Redis;
 using Voting.Core.Ballots;
 using Voting.Core.Identity;
@@ -98,9 +97,7 @@ public sealed class ResultsFactory : WebApplicationFactory<Program>
             return new VoteMessage(1, electionId, VoterPseudonym.Compute(PseudonymSecret, electionId, v.VoterId), ballot.State,
                 ballot.Candidate, ballot.BallotId, BallotHash.Compute(ballot), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         }).ToList();
-        var outcome = await new BallotStore(Shards).WriteBatchAsync(votes, CancellationToken.None);
-        await new MerkleLogAppender(Shards).AppendAsync(outcome.Shards, CancellationToken.None);
-        await new TallyOutbox(Shards, Tallies).ShipAsync(outcome.Shards, CancellationToken.None);
+        await ProcessorWrites.StoreAsync(Shards, Tallies, votes);
         return votes;
     }
 
@@ -119,16 +116,7 @@ public sealed class ResultsFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await using (var connection = await Shards.OpenServerAsync(0, CancellationToken.None))
-        {
-            foreach (var database in Shards.AllDatabaseNames)
-            {
-                await using var drop = new MySqlCommand($"DROP DATABASE IF EXISTS `{database}`", connection);
-                await drop.ExecuteNonQueryAsync();
-            }
-        }
-
-        await Tallies.ExecuteAsync($"DROP DATABASE IF EXISTS {Tallies.Options.Database}", CancellationToken.None);
+        await TestStores.DropAsync(Shards, Tallies);
         Tallies.Dispose();
         await using var redis = await ConnectionMultiplexer.ConnectAsync(LocalStack.Redis().Configuration);
         await RedisKeys.DeleteAsync(redis, KeyPrefix);
