@@ -39,6 +39,15 @@ read -r passed failed skipped < <(
   cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*' | awk '
     { for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/"/, "", kv[2]); c[kv[1]] += kv[2] } }
     END { printf "%d %d %d\n", c["passed"], c["failed"] + c["error"] + c["timeout"] + c["aborted"], c["notExecuted"] }')
+# Name each failed test with the first lines of its message, so the end of the log says what broke.
+for trx in "$results"/*.trx; do
+  [[ -f "$trx" ]] || continue
+  awk '
+    /<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); failing = 1 }
+    failing && /<Message>/ { sub(/.*<Message>/, ""); printf "test: FAILED %s\n  %s\n", name, substr($0, 1, 400); failing = 0 }
+    failing && /<\/UnitTestResult>/ { printf "test: FAILED %s\n", name; failing = 0 }
+  ' "$trx" >&2
+done
 echo "$passed passed, $failed failed, $skipped skipped"
 if (( passed == 0 )); then
   echo "test: no test ran" >&2
