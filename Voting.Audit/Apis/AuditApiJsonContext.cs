@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
-using Voting.Audit.Auditing;
 using Voting.Core.Audit;
 
 namespace Voting.Audit.Apis;

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
+using Voting.Audit.Anchoring;
+using Voting.Core.Audit;
 using Voting.Core.Ballots;
 using Voting.Core.Merkle;
 using Voting.Infrastructure.Storage;
-using Voting.Audit.Anchoring;
 
 namespace Voting.Audit.Auditing;
 

@@ -1,4 +1,4 @@
-namespace Voting.Audit.Auditing;
+namespace Voting.Core.Audit;
 
 /// <summary>One disagreement an audit found.</summary>
 /// <param name="Kind">Stable kind, e.g. <c>ballot-hash-mismatch</c>, <c>missing-ballot</c>, <c>anchor-mismatch</c>.</param>

@@ -1,4 +1,4 @@
-namespace Voting.Audit.Auditing;
+namespace Voting.Core.Audit;
 
 /// <summary>The result of one audit of an election.</summary>
 /// <param name="ElectionId">Election.</param>

@@ -1,4 +1,4 @@
-namespace Voting.Audit.Apis;
+namespace Voting.Core.Audit;
 
 /// <summary>An election's checkpoints, oldest first, and where they are anchored.</summary>
 /// <param name="ElectionId">Election.</param>

@@ -1,4 +1,4 @@
-namespace Voting.Audit.Apis;
+namespace Voting.Core.Audit;
 
 /// <summary>A checkpoint as the API shows it. Hashes in lower-case hex.</summary>
 /// <param name="TreeSize">Leaves covered.</param>

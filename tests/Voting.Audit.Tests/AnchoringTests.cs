@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Voting.Audit.Apis;
+using Voting.Core.Audit;
 using Voting.Core.Merkle;
 
 namespace Voting.Audit.Tests;
@@ -85,7 +86,7 @@ public sealed class AnchoringTests(AuditFactory factory) : IClassFixture<AuditFa
         return found!;
     }
 
-    internal static async Task<Auditing.AuditReport> RunAuditAsync(HttpClient client, string election)
+    internal static async Task<AuditReport> RunAuditAsync(HttpClient client, string election)
     {
         using var response = await client.PostAsync(new Uri($"/api/v1/audit/elections/{election}/audits", UriKind.Relative), null);
         response.EnsureSuccessStatusCode();
