@@ -66,6 +66,18 @@ public sealed class ClickHouseTallyStore(ClickHouseOptions options) : IDisposabl
         return counts;
     }
 
+    /// <summary>Votes recorded per minute (UTC) of an election since <paramref name="since"/>, oldest first; minutes without votes are absent.</summary>
+    public async Task<IReadOnlyList<(DateTime Minute, long Votes)>> VotesPerMinuteAsync(string electionId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(
+            $"SELECT toUnixTimestamp(minute) AS m, sum(votes) AS n FROM {Options.Database}.votes_per_minute FINAL " +
+            $"WHERE election_id = {Literal(electionId)} AND minute >= toDateTime({Literal(since.ToUnixTimeSeconds())}) GROUP BY m ORDER BY m",
+            cancellationToken);
+        return [.. rows.Select(row => (
+            DateTimeOffset.FromUnixTimeSeconds(long.Parse(row.GetProperty("m").ToString(), CultureInfo.InvariantCulture)).UtcDateTime,
+            long.Parse(row.GetProperty("n").ToString(), CultureInfo.InvariantCulture)))];
+    }
+
     public async Task<string> VersionAsync(CancellationToken cancellationToken)
     {
         var rows = await QueryAsync("SELECT version() AS v", cancellationToken);

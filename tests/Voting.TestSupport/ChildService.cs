@@ -61,22 +61,25 @@ public sealed class ChildService : IAsyncDisposable
         }
     }
 
-    /// <summary>The service's assembly beside the tests (a project reference) or in its own project's build output.</summary>
+    /// <summary>
+    /// The service's assembly in its own project's build output (where its static web assets
+    /// manifest points), else beside the tests (a project reference).
+    /// </summary>
     private static string Locate(string assemblyName)
     {
-        var beside = Path.Combine(AppContext.BaseDirectory, assemblyName + ".dll");
-        if (File.Exists(beside))
-        {
-            return beside;
-        }
-
         // .../tests/X.Tests/bin/<Configuration>/<tfm>/ → <repo>/<assemblyName>/bin/<Configuration>/<tfm>/
         var tfm = new DirectoryInfo(AppContext.BaseDirectory).Name;
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         var built = Path.Combine(RepositoryRoot.Path, assemblyName, "bin", configuration, tfm, assemblyName + ".dll");
-        return File.Exists(built)
-            ? built
-            : throw new FileNotFoundException($"{assemblyName}.dll is neither beside the tests nor built at {built}; build the solution first.");
+        if (File.Exists(built))
+        {
+            return built;
+        }
+
+        var beside = Path.Combine(AppContext.BaseDirectory, assemblyName + ".dll");
+        return File.Exists(beside)
+            ? beside
+            : throw new FileNotFoundException($"{assemblyName}.dll is neither built at {built} nor beside the tests; build the solution first.");
     }
 
     public async Task WaitUntilReadyAsync(TimeSpan patience)
