@@ -143,13 +143,10 @@ public sealed partial class VoteBatchConsumer(
             var result = consumer.Consume(left > TimeSpan.Zero ? left : wait);
             if (result is null)
             {
-                if (batch.Count > 0)
-                {
-                    break;
-                }
-
-                deadline.Restart();
-                continue;
+                // Nothing more within the wait: hand back what there is, even nothing, so batches
+                // still in flight get committed while the topic is idle (else the last batch's
+                // offsets would wait for the next vote, and lag would never read zero).
+                break;
             }
 
             batch.Add(result);

@@ -27,6 +27,10 @@ public sealed class BatchProcessingTests(ProcessorFactory factory) : IClassFixtu
         // Every stored ballot has exactly one place in the election's Merkle log, and knows it.
         await factory.AssertLogExactAsync(election, 600);
 
+        // Once the topic is idle, the group's committed offsets reach the end of every partition
+        // (the last batch is committed without waiting for more votes): lag reads zero.
+        await ProcessorFactory.EventuallyAsync(async () => await factory.CommittedLagAsync() == 0, "every offset committed while idle");
+
         var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         Assert.Matches(@"voting_processor_ballots_stored_total(\{[^}]*\})? \d+", metrics);
         Assert.Matches(@"voting_processor_lag(_messages)?\{[^}]*partition=""\d+""[^}]*\} \d+", metrics);

@@ -86,6 +86,18 @@ public sealed class ProcessorFactory : WebApplicationFactory<Program>
         await Task.WhenAll(votes.Select(v => producer.ProduceAsync(v, CancellationToken.None)));
     }
 
+    /// <summary>End of the votes topic minus the processor group's committed offsets, over all partitions, as the broker has them.</summary>
+    public async Task<long> CommittedLagAsync()
+    {
+        using var admin = new Confluent.Kafka.AdminClientBuilder(KafkaClientConfigs.Admin(Kafka)).Build();
+        using var reader = new Confluent.Kafka.ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(Kafka, LocalStack.UniqueName("lag"))).Build();
+        var partitions = admin.GetMetadata(Kafka.VotesTopic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
+            .Select(p => new Confluent.Kafka.TopicPartition(Kafka.VotesTopic, p.PartitionId)).ToList();
+        var committed = (await admin.ListConsumerGroupOffsetsAsync([new Confluent.Kafka.ConsumerGroupTopicPartitions(Kafka.VotesTopic + "-group", partitions)]))
+            .SelectMany(r => r.Partitions).ToDictionary(p => p.Partition.Value, p => p.Offset.IsSpecial ? 0 : p.Offset.Value);
+        return partitions.Sum(p => reader.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High.Value - committed.GetValueOrDefault(p.Partition.Value));
+    }
+
     public async Task ProduceRawAsync(byte[] key, byte[] value)
     {
         using var producer = new Confluent.Kafka.ProducerBuilder<byte[], byte[]>(KafkaClientConfigs.Producer(Kafka)).Build();
