@@ -1,22 +1,91 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
+using Voting.Console.Blazor;
+using Voting.Console.Blazor.Access;
+using Voting.Console.Blazor.Anchors;
 using Voting.Console.Blazor.Components;
+using Voting.Console.Blazor.DeadLetters;
+using Voting.Console.Blazor.Live;
+using Voting.Console.Blazor.Pipeline;
+using Voting.Console.Blazor.Proofs;
+using Voting.Console.Blazor.Shards;
 using Voting.Console.Blazor.Status;
+using Voting.Console.Blazor.Tallies;
+using Voting.Core.Audit;
+using Voting.Infrastructure.ClickHouse;
 using Voting.Infrastructure.Hosting;
+using Voting.Infrastructure.Kafka;
+using Voting.Infrastructure.MySql;
 using Voting.ServiceDefaults;
 
+if (args.FirstOrDefault() == PasswordHashCommand.Name)
+{
+    return PasswordHashCommand.Run(Console.In, Console.Out, Console.Error);
+}
+
 var builder = WebApplication.CreateBuilder(args);
+
+// Serve MudBlazor's and the framework's files from the build output in every environment (the
+// local profile is "Local", not "Development"); a published app has them in wwwroot and no manifest.
+builder.WebHost.UseStaticWebAssets();
 builder.AddServiceDefaults("Voting.Console.Blazor");
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
-builder.Services.AddValidatedOptions<ServiceEndpointsOptions>(ServiceEndpointsOptions.Section);
-builder.Services.AddHttpClient(nameof(SystemStatusPoller), client => client.Timeout = TimeSpan.FromSeconds(3));
 builder.Services.AddSingleton(TimeProvider.System);
+
+// Sign-in with roles: a cookie from a form post; pages name their roles.
+builder.Services.AddValidatedOptions<ConsoleAccessOptions>(ConsoleAccessOptions.Section);
+builder.Services.AddSingleton<ConsoleUserDirectory>();
+builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
+builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+    .Configure<IOptions<ConsoleAccessOptions>>((cookie, access) =>
+    {
+        cookie.LoginPath = AccountEndpoints.LoginPath;
+        cookie.AccessDeniedPath = AccountEndpoints.DeniedPath;
+        cookie.Cookie.Name = "voting-console";
+        cookie.Cookie.HttpOnly = true;
+        cookie.Cookie.SameSite = SameSiteMode.Strict;
+        cookie.ExpireTimeSpan = TimeSpan.FromMinutes(access.Value.SessionMinutes);
+        cookie.SlidingExpiration = true;
+    });
+builder.Services.AddAuthorization();
+builder.Services.AddCascadingAuthenticationState();
+
+// What the pages show: each source is read in the background and pushed to every open page.
+builder.Services.AddValidatedOptions<ConsoleOptions>(ConsoleOptions.Section);
+builder.Services.AddValidatedOptions<ServiceEndpointsOptions>(ServiceEndpointsOptions.Section);
+builder.Services.AddValidatedOptions<KafkaOptions>(KafkaOptions.Section);
+builder.Services.AddValidatedOptions<MySqlShardOptions>(MySqlShardOptions.Section);
+builder.Services.AddValidatedOptions<ClickHouseOptions>(ClickHouseOptions.Section);
+builder.Services.AddValidatedOptions<ChainReadOptions>(ChainReadOptions.Section);
+builder.Services.AddVotingRedis().AddVotingElections();
+builder.Services.AddSingleton<MySqlShardConnections>();
+builder.Services.AddSingleton<ClickHouseTallyStore>();
+builder.Services.AddSingleton<KafkaPositions>();
+builder.Services.AddSingleton<DeadLetterQueue>();
+builder.Services.AddHttpClient(AuditClient.HttpClientName, (sp, client) =>
+{
+    client.BaseAddress = new Uri(sp.GetRequiredService<IOptions<ServiceEndpointsOptions>>().Value.Audit.TrimEnd('/') + "/");
+    client.Timeout = TimeSpan.FromMinutes(5); // an audit of a large election takes a while
+});
+builder.Services.AddSingleton<AuditClient>();
+builder.Services.AddSingleton<ReceiptChecker>(sp => new(sp.GetRequiredService<AuditClient>(), sp.GetRequiredService<IOptions<ChainReadOptions>>().Value));
+builder.Services.AddLiveBoard<TallySnapshot, TallySource>();
+builder.Services.AddLiveBoard<PipelineSnapshot, PipelineSource>();
+builder.Services.AddLiveBoard<ShardSnapshot, ShardSource>();
+builder.Services.AddLiveBoard<CheckpointList, AnchorSource>();
+builder.Services.AddHttpClient(nameof(SystemStatusPoller), client => client.Timeout = TimeSpan.FromSeconds(3));
 builder.Services.AddSingleton<SystemStatusBoard>();
 builder.Services.AddHostedService<SystemStatusPoller>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();
+app.MapAccountEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();
+return 0;

@@ -191,7 +191,7 @@ install_packages() {
   for pair in mariadbd:mariadb-server mariadb-install-db:mariadb-server mariadb:mariadb-client \
     mariadb-admin:mariadb-client redis-server:redis-server redis-cli:redis-tools \
     clickhouse-server:clickhouse-server clickhouse-client:clickhouse-client kcat:kcat \
-    java:openjdk-17-jre-headless curl:curl npm:npm setsid:util-linux; do
+    java:openjdk-17-jre-headless curl:curl npm:npm setsid:util-linux chromium:chromium; do
     if ! command -v "${pair%%:*}" >/dev/null 2>&1; then
       [[ " ${need[*]} " == *" ${pair#*:} "* ]] || need+=("${pair#*:}")
     fi

@@ -48,6 +48,9 @@ public sealed class ChildService : IAsyncDisposable
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> lastLines = new();
 
+    /// <summary>The child's last 30 lines of output, for failure messages.</summary>
+    public string RecentOutput => string.Join('\n', lastLines);
+
     private void Remember(string? line)
     {
         if (line is null)

@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Voting.Console.Blazor.Access;
+
+/// <summary>
+/// Sign-in and sign-out as plain form posts (cookies can't be set over the interactive circuit);
+/// both are antiforgery-protected.
+/// </summary>
+public static partial class AccountEndpoints
+{
+    public const string LoginPath = "/account/login";
+    public const string LogoutPath = "/account/logout";
+    public const string DeniedPath = "/account/denied";
+
+    public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost(LoginPath, SignInAsync);
+        endpoints.MapPost(LogoutPath, new Func<HttpContext, Task<IResult>>(SignOutAsync));
+        return endpoints;
+    }
+
+    private static async Task<IResult> SignInAsync(
+        HttpContext context, [FromForm] string? name, [FromForm] string? password, [FromForm] string? returnUrl,
+        ConsoleUserDirectory users, ILoggerFactory loggers)
+    {
+        var target = SafeReturnUrl(returnUrl);
+        var principal = users.SignIn(name, password);
+        var logger = loggers.CreateLogger(typeof(AccountEndpoints));
+        if (principal is null)
+        {
+            LogRefused(logger, name ?? "");
+            return Results.Redirect($"{LoginPath}?failed=1&returnUrl={Uri.EscapeDataString(target)}");
+        }
+
+        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
+        LogSignedIn(logger, principal.Identity!.Name!);
+        return Results.LocalRedirect(target);
+    }
+
+    private static async Task<IResult> SignOutAsync(HttpContext context)
+    {
+        await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return Results.LocalRedirect(LoginPath);
+    }
+
+    /// <summary>Only a local path: never an open redirect to another site.</summary>
+    internal static string SafeReturnUrl(string? returnUrl) =>
+        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
+            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) && !returnUrl.StartsWith(LoginPath, StringComparison.OrdinalIgnoreCase)
+            ? returnUrl
+            : "/";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Console sign-in refused for '{Name}'")]
+    private static partial void LogRefused(ILogger logger, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Console sign-in: {Name}")]
+    private static partial void LogSignedIn(ILogger logger, string name);
+}

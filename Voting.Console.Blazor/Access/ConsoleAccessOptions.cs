@@ -1,0 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Voting.Console.Blazor.Access;
+
+/// <summary>Console accounts. Section <c>Voting:Console:Access</c>.</summary>
+public sealed class ConsoleAccessOptions : IValidatableObject
+{
+    public const string Section = "Voting:Console:Access";
+
+    public List<ConsoleUserOptions> Users { get; set; } = [];
+
+    /// <summary>How long a sign-in lasts without activity.</summary>
+    [Range(1, 24 * 60)]
+    public int SessionMinutes { get; set; } = 60;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var user in Users)
+        {
+            var results = new List<ValidationResult>();
+            if (!Validator.TryValidateObject(user, new ValidationContext(user), results, validateAllProperties: true))
+            {
+                foreach (var result in results)
+                {
+                    yield return new ValidationResult($"Console user '{user.Name}': {result.ErrorMessage}");
+                }
+            }
+
+            foreach (var role in user.Roles.Where(r => !ConsoleRoles.All.Contains(r)))
+            {
+                yield return new ValidationResult($"Console user '{user.Name}' has unknown role '{role}'; roles are {string.Join(", ", ConsoleRoles.All)}.");
+            }
+        }
+
+        foreach (var duplicate in Users.GroupBy(u => u.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+        {
+            yield return new ValidationResult($"Console user '{duplicate.Key}' is defined more than once.");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Voting.Console.Blazor;
+
+/// <summary>What the console shows and how fresh. Section <c>Voting:Console</c>.</summary>
+public sealed class ConsoleOptions
+{
+    public const string Section = "Voting:Console";
+
+    /// <summary>The election on screen; empty means the configured election that opened last.</summary>
+    public string ElectionId { get; set; } = "";
+
+    /// <summary>Consumer lag (messages) from which a partition is shown as a warning.</summary>
+    [Range(1, long.MaxValue)]
+    public long LagWarning { get; set; } = 10_000;
+
+    /// <summary>Consumer lag (messages) from which a partition is critical and the alert banner shows.</summary>
+    [Range(1, long.MaxValue)]
+    public long LagCritical { get; set; } = 100_000;
+
+    /// <summary>How often tallies and the pipeline are read, in milliseconds.</summary>
+    [Range(200, 60_000)]
+    public int RefreshMilliseconds { get; set; } = 1_000;
+
+    /// <summary>How often the shards are probed and counted, in milliseconds (a count touches 1,024 tables).</summary>
+    [Range(500, 600_000)]
+    public int ShardRefreshMilliseconds { get; set; } = 5_000;
+
+    /// <summary>Minutes of history in the votes-per-second chart.</summary>
+    [Range(1, 24 * 60)]
+    public int RateHistoryMinutes { get; set; } = 60;
+
+    /// <summary>Most dead letters listed (newest first).</summary>
+    [Range(1, 100_000)]
+    public int DeadLetterPageSize { get; set; } = 500;
+}

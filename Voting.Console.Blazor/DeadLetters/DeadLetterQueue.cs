@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Confluent.Kafka;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Voting.Console.Blazor.Pipeline;
+using Voting.Infrastructure.Kafka;
+using Voting.Infrastructure.Redis;
+
+namespace Voting.Console.Blazor.DeadLetters;
+
+/// <summary>
+/// Browses the dead-letter topic and replays letters to the votes topic. Replaying is safe to
+/// repeat: the processor stores a ballot once however often it arrives. Each replay is remembered
+/// (position and time only) so the screen can show what was replayed.
+/// </summary>
+public sealed partial class DeadLetterQueue(
+    KafkaPositions positions, IConnectionMultiplexer redis, RedisOptions redisOptions, IOptions<ConsoleOptions> options,
+    TimeProvider clock, ILogger<DeadLetterQueue> logger) : IDisposable
+{
+    private readonly Lazy<IProducer<byte[], byte[]>> producer = new(() =>
+        new ProducerBuilder<byte[], byte[]>(KafkaClientConfigs.Producer(positions.Options)).SetLogHandler(KafkaClientLog.Write).Build());
+
+    private KafkaOptions Kafka => positions.Options;
+
+    private RedisKey ReplayedKey => redisOptions.KeyPrefix + "console:dlq-replayed:" + Kafka.DeadLetterTopic;
+
+    /// <summary>The newest letters (at most the configured page size), newest first.</summary>
+    public async Task<IReadOnlyList<DeadLetterView>> ListAsync(CancellationToken cancellationToken)
+    {
+        // Kafka's client calls block: keep them off the circuit's thread.
+        return await Task.Run(() => ListCoreAsync(cancellationToken), cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<DeadLetterView>> ListCoreAsync(CancellationToken cancellationToken)
+    {
+        var partitions = positions.Partitions(Kafka.DeadLetterTopic);
+        var perPartition = Math.Max(1, options.Value.DeadLetterPageSize / Math.Max(1, partitions.Count));
+        var ranges = partitions
+            .Select(p => (Partition: p, Marks: positions.Watermarks(p)))
+            .Where(r => r.Marks.High.Value > r.Marks.Low.Value)
+            .Select(r => (r.Partition, From: Math.Max(r.Marks.Low.Value, r.Marks.High.Value - perPartition), To: r.Marks.High.Value))
+            .ToList();
+        var letters = Read(ranges, cancellationToken);
+        var replayed = await redis.GetDatabase().HashGetAllAsync(ReplayedKey);
+        var replayedAt = replayed.ToDictionary(e => e.Name.ToString(), e => DateTimeOffset.Parse(e.Value.ToString(), CultureInfo.InvariantCulture));
+        return [.. letters
+            .Select(l => View(l.Position, l.Letter, replayedAt.TryGetValue($"{l.Position.Partition.Value}:{l.Position.Offset.Value}", out var at) ? at : null))
+            .OrderByDescending(v => v.FailedAt).ThenByDescending(v => v.Offset)
+            .Take(options.Value.DeadLetterPageSize)];
+    }
+
+    /// <summary>Sends the original messages of the given letters back to the votes topic; returns how many were sent.</summary>
+    public async Task<int> ReplayAsync(IReadOnlyCollection<DeadLetterView> letters, string operatorName, CancellationToken cancellationToken)
+    {
+        if (letters.FirstOrDefault(l => !l.CanReplay) is { } empty)
+        {
+            throw new InvalidOperationException($"Dead letter {empty.Id} holds no original message to replay; nothing was replayed.");
+        }
+
+        var ranges = letters.Select(l => (new TopicPartition(Kafka.DeadLetterTopic, l.Partition), l.Offset, l.Offset + 1)).ToList();
+        var originals = await Task.Run(() => Read(ranges, cancellationToken), cancellationToken);
+        if (originals.Count != letters.Count)
+        {
+            throw new InvalidOperationException($"{letters.Count - originals.Count} of the {letters.Count} dead letters are no longer in {Kafka.DeadLetterTopic} (retention); nothing was replayed.");
+        }
+
+        foreach (var (position, letter) in originals)
+        {
+            var result = await producer.Value.ProduceAsync(Kafka.VotesTopic, new Message<byte[], byte[]> { Key = letter.Key!, Value = letter.Value }, cancellationToken);
+            if (result.Status != PersistenceStatus.Persisted)
+            {
+                throw new VoteNotDurableException($"Replay of dead letter {position.Partition.Value}:{position.Offset.Value} not acknowledged: {result.Status}");
+            }
+
+            await redis.GetDatabase().HashSetAsync(ReplayedKey, $"{position.Partition.Value}:{position.Offset.Value}", clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
+            LogReplayed(logger, operatorName, position.Partition.Value, position.Offset.Value, Kafka.VotesTopic);
+        }
+
+        return originals.Count;
+    }
+
+    private List<(TopicPartitionOffset Position, DeadLetter Letter)> Read(
+        IReadOnlyList<(TopicPartition Partition, long From, long To)> ranges, CancellationToken cancellationToken)
+    {
+        var letters = new List<(TopicPartitionOffset, DeadLetter)>();
+        if (ranges.Count == 0)
+        {
+            return letters;
+        }
+
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(Kafka, "voting-console-dlq-" + Guid.NewGuid().ToString("N")))
+            .SetLogHandler(KafkaClientLog.Write).Build();
+        var deadline = DateTime.UtcNow.AddMilliseconds(Kafka.RequestTimeoutMs);
+        foreach (var (partition, from, to) in ranges)
+        {
+            consumer.Assign(new TopicPartitionOffset(partition, from));
+            while (DateTime.UtcNow < deadline)
+            {
+                var message = consumer.Consume(TimeSpan.FromMilliseconds(200));
+                cancellationToken.ThrowIfCancellationRequested();
+                if (message is null || message.IsPartitionEOF)
+                {
+                    continue;
+                }
+
+                if (message.Offset.Value >= to)
+                {
+                    break;
+                }
+
+                letters.Add((message.TopicPartitionOffset, Decode(message.Message.Value)));
+                if (message.Offset.Value + 1 >= to)
+                {
+                    break;
+                }
+            }
+        }
+
+        consumer.Close();
+        return letters;
+    }
+
+    private static DeadLetter Decode(byte[] value)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(value, DeadLetterJsonContext.Default.DeadLetter)
+                ?? new DeadLetter("?", -1, -1, "empty dead-letter envelope", null, [], DateTimeOffset.MinValue);
+        }
+        catch (JsonException e)
+        {
+            // Not written by our processor: still listed, never replayed as a vote.
+            return new DeadLetter("?", -1, -1, "unreadable dead-letter envelope: " + e.Message, null, [], DateTimeOffset.MinValue);
+        }
+    }
+
+    private static DeadLetterView View(TopicPartitionOffset position, DeadLetter letter, DateTimeOffset? replayedAt) => new(
+        position.Partition.Value, position.Offset.Value, letter.OriginalTopic, letter.OriginalPartition, letter.OriginalOffset, letter.Error,
+        letter.FailedAt, letter.Value.Length, Convert.ToHexStringLower(SHA256.HashData(letter.Value).AsSpan(0, 6)), replayedAt);
+
+    public void Dispose()
+    {
+        if (producer.IsValueCreated)
+        {
+            producer.Value.Flush(TimeSpan.FromSeconds(10));
+            producer.Value.Dispose();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Operator} replayed dead letter {Partition}:{Offset} to {Topic}")]
+    private static partial void LogReplayed(ILogger logger, string @operator, int partition, long offset, string topic);
+}

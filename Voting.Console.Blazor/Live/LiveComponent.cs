@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Components;
+
+namespace Voting.Console.Blazor.Live;
+
+/// <summary>A page or component that shows a <see cref="LiveBoard{T}"/> and re-renders whenever it changes.</summary>
+public abstract class LiveComponent<T> : ComponentBase, IDisposable
+    where T : class
+{
+    [Inject]
+    public required LiveBoard<T> Board { get; set; }
+
+    protected override void OnInitialized() => Board.Changed += OnBoardChanged;
+
+    private void OnBoardChanged() => _ = InvokeAsync(StateHasChanged);
+
+    public void Dispose()
+    {
+        Board.Changed -= OnBoardChanged;
+        GC.SuppressFinalize(this);
+    }
+}

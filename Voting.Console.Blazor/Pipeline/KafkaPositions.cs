@@ -1,0 +1,66 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Voting.Infrastructure.Kafka;
+
+namespace Voting.Console.Blazor.Pipeline;
+
+/// <summary>
+/// Reads Kafka positions without joining any group: partitions, watermarks, consumer groups and
+/// their committed offsets (all of which Kafka 0.9 answers).
+/// </summary>
+public sealed class KafkaPositions : IDisposable
+{
+    private readonly TimeSpan timeout;
+    private readonly IAdminClient admin;
+    private readonly IConsumer<byte[], byte[]> consumer;
+
+    public KafkaPositions(KafkaOptions options)
+    {
+        Options = options;
+        timeout = TimeSpan.FromMilliseconds(options.RequestTimeoutMs);
+        admin = new AdminClientBuilder(KafkaClientConfigs.Admin(options)).SetLogHandler(KafkaClientLog.Write).Build();
+        consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(options, "voting-console-positions"))
+            .SetLogHandler(KafkaClientLog.Write).Build();
+    }
+
+    public KafkaOptions Options { get; }
+
+    /// <summary>The topic's partitions; empty when the topic does not exist (yet).</summary>
+    public IReadOnlyList<TopicPartition> Partitions(string topic)
+    {
+        var metadata = admin.GetMetadata(topic, timeout);
+        var found = metadata.Topics.FirstOrDefault(t => t.Topic == topic);
+        return found is null || found.Error.IsError
+            ? []
+            : [.. found.Partitions.Select(p => new TopicPartition(topic, p.PartitionId)).OrderBy(p => p.Partition.Value)];
+    }
+
+    public WatermarkOffsets Watermarks(TopicPartition partition) => consumer.QueryWatermarkOffsets(partition, timeout);
+
+    /// <summary>Consumer groups the cluster knows.</summary>
+    public IReadOnlyList<string> Groups() =>
+        [.. admin.ListGroups(timeout).Where(g => g.Error.Code == ErrorCode.NoError).Select(g => g.Group).Order(StringComparer.Ordinal)];
+
+    /// <summary>The group's committed offset per partition (null where it has committed none).</summary>
+    public async Task<IReadOnlyDictionary<int, long?>> CommittedAsync(string group, IReadOnlyList<TopicPartition> partitions)
+    {
+        if (partitions.Count == 0)
+        {
+            return new Dictionary<int, long?>();
+        }
+
+        var results = await admin.ListConsumerGroupOffsetsAsync(
+            [new ConsumerGroupTopicPartitions(group, [.. partitions])],
+            new ListConsumerGroupOffsetsOptions { RequestTimeout = timeout });
+        return results.SelectMany(r => r.Partitions).ToDictionary(
+            p => p.Partition.Value,
+            p => p.Offset.IsSpecial ? (long?)null : p.Offset.Value);
+    }
+
+    public void Dispose()
+    {
+        consumer.Close();
+        consumer.Dispose();
+        admin.Dispose();
+    }
+}

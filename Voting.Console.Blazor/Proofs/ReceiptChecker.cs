@@ -1,0 +1,74 @@
+using Nethereum.Web3;
+using Voting.Console.Blazor.Anchors;
+using Voting.Core.Audit;
+using Voting.Core.Ballots;
+using Voting.Core.Merkle;
+using Voting.Infrastructure.Chain;
+
+namespace Voting.Console.Blazor.Proofs;
+
+/// <summary>
+/// Checks a receipt as an independent verifier would: the proof comes from the audit service, but
+/// the root it must lead to is read from the chain (the node this console is configured with, which
+/// must be the chain the proof names), never taken from the proof.
+/// </summary>
+public sealed class ReceiptChecker(AuditClient audit, ChainReadOptions chain)
+{
+    public async Task<ReceiptCheck> CheckAsync(string? receiptText, CancellationToken cancellationToken)
+    {
+        var receipt = receiptText?.Trim().ToLowerInvariant();
+        if (!BallotHash.TryParseReceipt(receipt, out var ballotHash))
+        {
+            return ReceiptCheck.CannotCheck("A receipt is 64 hexadecimal characters (the ballot's SHA-256), as printed when the vote was cast.");
+        }
+
+        InclusionProofDocument proof;
+        try
+        {
+            proof = await audit.InclusionProofAsync(receipt!, cancellationToken);
+        }
+        catch (AuditServiceException e)
+        {
+            return ReceiptCheck.CannotCheck(e.Message);
+        }
+
+        var leafHash = MerkleHashing.LeafHash(ballotHash);
+        IReadOnlyList<InclusionStep> steps;
+        try
+        {
+            steps = MerkleInclusionPath.Walk(proof.LeafIndex, proof.TreeSize, leafHash, [.. proof.Path.Select(Convert.FromHexString)]);
+        }
+        catch (Exception e) when (e is MerkleProofException or FormatException)
+        {
+            return new ReceiptCheck(ProofVerdict.Invalid, "The proof is malformed: " + e.Message, proof, leafHash, [], null);
+        }
+
+        AnchoredCheckpoint? anchored;
+        try
+        {
+            var web3 = new Web3(chain.RpcUrl);
+            var chainId = (long)(await web3.Eth.ChainId.SendRequestAsync()).Value;
+            if (chainId != proof.Anchor.ChainId)
+            {
+                return new ReceiptCheck(ProofVerdict.Invalid, $"The proof names chain {proof.Anchor.ChainId}; the node at {chain.RpcUrl} is chain {chainId}.", proof, leafHash, steps, null);
+            }
+
+            anchored = (await new CheckpointAnchorClient(web3, proof.Anchor.Contract).FindBySizeAsync(proof.ElectionId, proof.TreeSize))?.Checkpoint;
+        }
+        catch (Exception e) when (e is HttpRequestException or Nethereum.JsonRpc.Client.RpcClientUnknownException or Nethereum.JsonRpc.Client.RpcClientTimeoutException or TaskCanceledException)
+        {
+            return ReceiptCheck.CannotCheck($"The chain node at {chain.RpcUrl} can't be reached: {e.Message}", proof);
+        }
+
+        if (anchored is null)
+        {
+            return new ReceiptCheck(ProofVerdict.Invalid, $"Contract {proof.Anchor.Contract} holds no checkpoint of size {proof.TreeSize} for {proof.ElectionId}.", proof, leafHash, steps, null);
+        }
+
+        var onChainRoot = Convert.ToHexStringLower(anchored.Root);
+        var computed = steps.Count > 0 ? steps[^1].Parent : leafHash;
+        return computed.AsSpan().SequenceEqual(anchored.Root)
+            ? new ReceiptCheck(ProofVerdict.Valid, $"Ballot {proof.LeafIndex} of {proof.TreeSize} leads to the root anchored on chain {proof.Anchor.ChainId} in block {proof.Anchor.BlockNumber}.", proof, leafHash, steps, onChainRoot)
+            : new ReceiptCheck(ProofVerdict.Invalid, "The path leads to a root the chain does not hold for this tree size.", proof, leafHash, steps, onChainRoot);
+    }
+}

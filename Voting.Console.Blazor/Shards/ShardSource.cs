@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using MySqlConnector;
+using Voting.Console.Blazor.Live;
+using Voting.Core.Sharding;
+using Voting.Infrastructure.MySql;
+
+namespace Voting.Console.Blazor.Shards;
+
+/// <summary>
+/// Probes every shard database: a trivial query's latency, then the ballot rows of each of its 64
+/// tables in one statement. A shard that can't answer within the timeout is reported, not waited for.
+/// </summary>
+public sealed class ShardSource(MySqlShardConnections shards, IOptions<ConsoleOptions> options) : IBoardSource<ShardSnapshot>
+{
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
+    private static readonly string CountStatement = string.Join(" UNION ALL ", Enumerable.Range(0, ShardLayout.TablesPerDatabase)
+        .Select(t => string.Create(CultureInfo.InvariantCulture, $"SELECT {t} AS t, COUNT(*) AS n FROM {ShardLayout.BallotTable(t)}")));
+
+    private readonly ConcurrentDictionary<int, (long Rows, long At)> previous = new();
+
+    public TimeSpan Interval => TimeSpan.FromMilliseconds(options.Value.ShardRefreshMilliseconds);
+
+    public async Task<ShardSnapshot> ReadAsync(CancellationToken cancellationToken) =>
+        new(await Task.WhenAll(Enumerable.Range(0, ShardLayout.DatabaseCount).Select(shard => ProbeAsync(shard, cancellationToken))));
+
+    private async Task<ShardHealth> ProbeAsync(int shard, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ProbeTimeout);
+        var database = shards.DatabaseName(shard);
+        try
+        {
+            await using var connection = await shards.OpenShardAsync(shard, timeout.Token);
+            var started = Stopwatch.GetTimestamp();
+            await using (var ping = new MySqlCommand("SELECT 1", connection))
+            {
+                await ping.ExecuteScalarAsync(timeout.Token);
+            }
+
+            var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var rows = new long[ShardLayout.TablesPerDatabase];
+            await using (var count = new MySqlCommand(CountStatement, connection))
+            await using (var reader = await count.ExecuteReaderAsync(timeout.Token))
+            {
+                while (await reader.ReadAsync(timeout.Token))
+                {
+                    rows[reader.GetInt32(0)] = reader.GetInt64(1);
+                }
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            var total = rows.Sum();
+            var rate = previous.TryGetValue(shard, out var last) && Stopwatch.GetElapsedTime(last.At, now).TotalSeconds is var seconds and > 0
+                ? Math.Max(0, total - last.Rows) / seconds
+                : 0;
+            previous[shard] = (total, now);
+            return new ShardHealth(shard, database, null, latency, rows, rate);
+        }
+        catch (Exception e) when (e is MySqlException or OperationCanceledException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        {
+            var reason = e is OperationCanceledException ? $"no answer within {ProbeTimeout.TotalSeconds:0} s" : e.Message;
+            return new ShardHealth(shard, database, reason, double.NaN, [], 0);
+        }
+    }
+}

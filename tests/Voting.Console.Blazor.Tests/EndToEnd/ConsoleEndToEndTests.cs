@@ -1,0 +1,205 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Voting.Console.Blazor.Pipeline;
+using Voting.Console.Blazor.Tests.Sources;
+using Voting.Core.Audit;
+using Voting.Core.Ballots;
+using Voting.Infrastructure.Kafka;
+using Voting.Infrastructure.Storage;
+
+namespace Voting.Console.Blazor.Tests.EndToEnd;
+
+/// <summary>The console in a real headless browser over the real stack, as officials, operators and auditors use it.</summary>
+public sealed class ConsoleEndToEndTests(ConsoleStack stack) : IClassFixture<ConsoleStack>
+{
+    private static readonly string[] States = ["OH", "PA", "CA", "TX", "WY"];
+
+    private static List<VoteMessage> Votes(string election, string prefix, int count) =>
+        [.. Enumerable.Range(0, count).Select(i => TestVotes.For(election, $"{prefix}-{i}", States[i % States.Length], ConsoleStack.Candidates[i % 3]))];
+
+    private static async Task<long> NationalTotalOnScreenAsync(IPage page) =>
+        long.Parse((await page.Locator("[data-testid=national] [data-testid=total-ballots]").InnerTextAsync()).Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task An_official_sees_the_tallies_change_on_screen_without_reloading()
+    {
+        var page = await stack.OpenAsync("/results", "official");
+        await ConsoleStack.WaitUntilLiveAsync(page);
+        var before = await SettledCountAsync();
+        await ConsoleStack.EventuallyAsync(async () => await NationalTotalOnScreenAsync(page) == before, $"the screen showing the {before} votes counted so far");
+
+        await stack.ProduceAsync(Votes(stack.Election, "live-" + Guid.NewGuid().ToString("N")[..6], 7));
+
+        // No reload, no navigation: the circuit pushes the new counts.
+        await ConsoleStack.EventuallyAsync(async () => await NationalTotalOnScreenAsync(page) == before + 7, $"the national total reaching {before + 7} on screen");
+        Assert.Equal(before + 7, await stack.CountedAsync());
+        Assert.True(await page.Locator("[data-testid=state-table] [data-state=OH]").IsVisibleAsync());
+        await page.Locator("svg").First.WaitForAsync();
+        await ConsoleStack.ScreenshotAsync(page, "results");
+    }
+
+    [Fact]
+    public async Task An_operator_replays_a_dead_letter_from_the_console_and_its_vote_then_counts_once()
+    {
+        // A valid vote dead-lettered by an earlier processor release (say, a bug since fixed).
+        var vote = TestVotes.For(stack.Election, "dead-" + Guid.NewGuid().ToString("N")[..6], "PA", "morgan");
+        var error = "refused by processor 0.9-rc1 " + Guid.NewGuid().ToString("N")[..6];
+        using (var deadLetters = new DeadLetterProducer(stack.Kafka))
+        {
+            await deadLetters.SendAsync(
+                new DeadLetter(stack.Kafka.VotesTopic, 0, 0, error, vote.Pseudonym, JsonSerializer.SerializeToUtf8Bytes(vote, VotingJsonContext.Default.VoteMessage), DateTimeOffset.UtcNow),
+                CancellationToken.None);
+        }
+
+        await stack.ProduceAsync(Votes(stack.Election, "bg-" + Guid.NewGuid().ToString("N")[..6], 3));
+        Assert.Null(await new MerkleLogReader(stack.Shards).FindAsync(vote.BallotHash, CancellationToken.None));
+        await ConsoleStack.EventuallyAsync(ProcessorCaughtUpAsync, () => $"the processor idle; counted {stack.CountedAsync().GetAwaiter().GetResult()}; lag " + string.Join(", ", lastLags.Where(l => l.Lag > 0)) + "\n" + stack.ChildOutput);
+        var before = await stack.CountedAsync();
+
+        var page = await stack.OpenAsync("/dead-letters", "operator");
+        await ConsoleStack.WaitUntilLiveAsync(page);
+        var row = page.Locator("tr[data-letter]", new() { HasText = error });
+        await row.WaitForAsync();
+        Assert.Equal("—", await row.Locator("[data-testid=replayed]").InnerTextAsync());
+        Assert.DoesNotContain("morgan", await row.InnerTextAsync(), StringComparison.Ordinal); // the ballot is masked
+        await ConsoleStack.ScreenshotAsync(page, "dead-letters");
+
+        await row.Locator("[data-testid=replay]").ClickAsync();
+        await page.Locator(".mud-dialog button", new() { HasText = "Replay" }).ClickAsync();
+        await ConsoleStack.EventuallyAsync(async () => await row.Locator("[data-testid=replayed]").InnerTextAsync() != "—", "the letter marked replayed");
+
+        await ConsoleStack.EventuallyAsync(async () => await stack.CountedAsync() == before + 1, () =>
+            $"the replayed vote counted (counted {stack.CountedAsync().GetAwaiter().GetResult()}, before {before}; votes topic end {VotesTopicEndAsync().GetAwaiter().GetResult()}; "
+            + $"in log: {new MerkleLogReader(stack.Shards).FindAsync(vote.BallotHash, CancellationToken.None).GetAwaiter().GetResult() is not null}; "
+            + $"caught up: {ProcessorCaughtUpAsync().GetAwaiter().GetResult()})\n{stack.ChildOutput}");
+        Assert.NotNull(await new MerkleLogReader(stack.Shards).FindAsync(vote.BallotHash, CancellationToken.None));
+
+        // Replayed again (an operator's second click): still one ballot.
+        var votesEnd = await VotesTopicEndAsync();
+        await row.Locator("[data-testid=replay]").ClickAsync();
+        await page.Locator(".mud-dialog button", new() { HasText = "Replay" }).ClickAsync();
+        var replays = 0L;
+        await ConsoleStack.EventuallyAsync(async () => (replays = await VotesTopicEndAsync()) == votesEnd + 1 && await ProcessorCaughtUpAsync(),
+            () => $"the second replay on the votes topic ({replays - votesEnd} new) and processed; lag {string.Join(", ", lastLags.Where(l => l.Lag > 0))}");
+        Assert.Contains("Replayed 1 dead letter", await page.Locator(".mud-snackbar").Last.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(before + 1, await SettledCountAsync());
+        await ConsoleStack.ScreenshotAsync(page, "dead-letters-replayed");
+
+        // The other operator pages, live over the same stack.
+        await page.GotoAsync("/pipeline");
+        await page.Locator("[data-testid=lag-table] tr[data-group]").First.WaitForAsync();
+        await ConsoleStack.EventuallyAsync(async () => await page.Locator("[data-testid=dead-letter-count]").InnerTextAsync() != "0", "the dead letter counted on the pipeline page");
+        await ConsoleStack.ScreenshotAsync(page, "pipeline");
+        await page.GotoAsync("/shards");
+        await ConsoleStack.EventuallyAsync(async () => (await page.Locator("[data-testid=total-rows]").InnerTextAsync()).Replace(",", "", StringComparison.Ordinal) == (before + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "the shards page counting every stored ballot");
+        Assert.Equal(16, await page.Locator("[data-testid=shard-grid] tr[data-shard]").CountAsync());
+        await ConsoleStack.ScreenshotAsync(page, "shards");
+    }
+
+    [Fact]
+    public async Task A_receipt_verifies_against_the_chain_in_the_proof_viewer()
+    {
+        var vote = Votes(stack.Election, "proof-" + Guid.NewGuid().ToString("N")[..6], 5)[2];
+        await stack.ProduceAsync([vote]);
+        var receipt = Convert.ToHexStringLower(vote.BallotHash);
+        using var audit = new HttpClient { BaseAddress = stack.AuditAddress };
+        await ConsoleStack.EventuallyAsync(async () =>
+        {
+            using var response = await audit.GetAsync(new Uri($"/api/v1/audit/receipts/{receipt}/proof", UriKind.Relative));
+            return response.StatusCode == HttpStatusCode.OK;
+        }, "the receipt anchored", 90);
+        var proof = (await audit.GetFromJsonAsync($"/api/v1/audit/receipts/{receipt}/proof", AuditJsonContext.Default.InclusionProofDocument))!;
+
+        var page = await stack.OpenAsync("/proof"); // voters need no account
+        await ConsoleStack.WaitUntilLiveAsync(page);
+        await page.Locator("input").First.FillAsync(receipt);
+        await page.ClickAsync("[data-testid=check-receipt]");
+
+        var verdict = page.Locator("[data-testid=proof-verdict]");
+        await verdict.WaitForAsync();
+        Assert.Equal("Valid", await verdict.GetAttributeAsync("data-verdict"));
+        Assert.Equal(proof.Path.Count, await page.Locator(".proof-level").CountAsync());
+        Assert.Equal(await page.Locator("[data-testid=chain-root]").InnerTextAsync(), await page.Locator("[data-testid=computed-root]").InnerTextAsync());
+        await ConsoleStack.ScreenshotAsync(page, "proof-viewer");
+
+        // A receipt that was never cast can't be checked; it is not called valid.
+        await page.Locator("input").First.FillAsync(new string('a', 64));
+        await page.ClickAsync("[data-testid=check-receipt]");
+        await ConsoleStack.EventuallyAsync(async () => await verdict.GetAttributeAsync("data-verdict") == "CannotCheck", "the unknown receipt refused");
+    }
+
+    [Fact]
+    public async Task An_auditor_sees_the_anchors_and_runs_an_audit_from_the_console()
+    {
+        await stack.ProduceAsync(Votes(stack.Election, "audit-" + Guid.NewGuid().ToString("N")[..6], 4));
+        var page = await stack.OpenAsync("/anchors", "auditor");
+        await ConsoleStack.WaitUntilLiveAsync(page);
+        await page.Locator("[data-testid=checkpoints] tr[data-status=anchored]").First.WaitForAsync(new() { Timeout = 90_000 });
+
+        await page.ClickAsync("[data-testid=run-audit]");
+
+        var report = page.Locator("[data-testid=audit-report]");
+        await report.WaitForAsync(new() { Timeout = 90_000 });
+        Assert.Equal("true", await report.GetAttributeAsync("data-clean"));
+        await ConsoleStack.ScreenshotAsync(page, "anchors");
+    }
+
+    [Fact]
+    public async Task Each_role_opens_only_its_own_pages()
+    {
+        // An operator can't open the auditors' page, and has no link to it.
+        var page = await stack.OpenAsync("/pipeline", "operator");
+        await ConsoleStack.WaitUntilLiveAsync(page);
+        Assert.Equal(0, await page.Locator(".mud-navmenu a[href='/anchors']").CountAsync());
+        Assert.Equal(1, await page.Locator(".mud-navmenu a[href='/dead-letters']").CountAsync());
+        await page.GotoAsync("/anchors");
+        await page.Locator("[data-testid=access-denied]").WaitForAsync();
+        Assert.Equal(0, await page.Locator("[data-testid=checkpoints]").CountAsync());
+        await ConsoleStack.ScreenshotAsync(page, "access-denied");
+
+        // Not signed in: sent to sign in; a wrong password is refused.
+        var anonymous = await stack.OpenAsync("/results");
+        await anonymous.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal));
+        await ConsoleStack.ScreenshotAsync(anonymous, "sign-in");
+        await anonymous.FillAsync("input[name=name]", "official");
+        await anonymous.FillAsync("input[name=password]", "not the password");
+        await anonymous.ClickAsync("button[type=submit]");
+        await anonymous.Locator("[data-testid=login-failed]").WaitForAsync();
+
+        // The overview is for every signed-in role.
+        var overview = await stack.OpenAsync("/", "auditor");
+        await overview.Locator("[data-service]").First.WaitForAsync();
+        await ConsoleStack.ScreenshotAsync(overview, "overview");
+    }
+
+    private IEnumerable<PartitionLag> lastLags = [];
+
+    /// <summary>
+    /// The count once everything produced so far is processed and its tallies shipped (ClickHouse
+    /// equals MySQL), so a test's own votes are measured from a fixed point.
+    /// </summary>
+    private async Task<long> SettledCountAsync()
+    {
+        var reconciliation = new TallyReconciliation(stack.Shards, stack.Tallies);
+        await ConsoleStack.EventuallyAsync(async () => await ProcessorCaughtUpAsync() && (await reconciliation.CompareAsync(stack.Election, CancellationToken.None)).Count == 0,
+            () => "the processor idle and its tallies shipped; lag " + string.Join(", ", lastLags.Where(l => l.Lag > 0)) + "\n" + stack.ChildOutput);
+        return await stack.CountedAsync();
+    }
+
+    private Task<long> VotesTopicEndAsync() => Task.Run(() =>
+    {
+        using var positions = new KafkaPositions(stack.Kafka);
+        return positions.Partitions(stack.Kafka.VotesTopic).Sum(p => positions.Watermarks(p).High.Value);
+    });
+
+    private async Task<bool> ProcessorCaughtUpAsync()
+    {
+        using var positions = new KafkaPositions(stack.Kafka);
+        var snapshot = await new PipelineSource(positions, Microsoft.Extensions.Options.Options.Create(new ConsoleOptions())).ReadAsync(CancellationToken.None);
+        lastLags = snapshot.Lags;
+        return snapshot.Lags.Where(l => l.Group == stack.Kafka.ProcessorGroup).All(l => l.Lag == 0);
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Voting.Console.Blazor.DeadLetters;
+using Voting.Console.Blazor.Pipeline;
+using Voting.Core.Ballots;
+using Voting.Infrastructure.Kafka;
+using Voting.TestSupport;
+
+namespace Voting.Console.Blazor.Tests.Sources;
+
+/// <summary>Browsing and replaying the real dead-letter topic.</summary>
+public sealed class DeadLetterQueueTests : IAsyncLifetime
+{
+    private readonly KafkaOptions kafka = LocalStack.Kafka(LocalStack.UniqueName("itc_dlq"));
+    private readonly Infrastructure.Redis.RedisOptions redisOptions = LocalStack.Redis(LocalStack.UniqueName("itc") + ":");
+    private ConnectionMultiplexer redis = null!;
+
+    public async Task InitializeAsync() => redis = await ConnectionMultiplexer.ConnectAsync(redisOptions.Configuration);
+
+    public async Task DisposeAsync()
+    {
+        await RedisKeys.DeleteAsync(redis, redisOptions.KeyPrefix);
+        await redis.DisposeAsync();
+    }
+
+    private DeadLetterQueue Queue(KafkaPositions positions) =>
+        new(positions, redis, redisOptions, Options.Create(new ConsoleOptions()), TimeProvider.System, NullLogger<DeadLetterQueue>.Instance);
+
+    [Fact]
+    public async Task Letters_are_listed_masked_and_a_replay_sends_the_original_message_back_once_asked()
+    {
+        var vote = TestVotes.For("e-dlq", "voter-1", "OH", "harper");
+        var original = JsonSerializer.SerializeToUtf8Bytes(vote, VotingJsonContext.Default.VoteMessage);
+        using (var producer = new DeadLetterProducer(kafka))
+        {
+            await producer.SendAsync(new DeadLetter(kafka.VotesTopic, 3, 41, "refused by an earlier processor release", vote.Pseudonym, original, DateTimeOffset.UtcNow), CancellationToken.None);
+        }
+
+        using (var raw = new ProducerBuilder<byte[], byte[]>(KafkaClientConfigs.Producer(kafka)).Build())
+        {
+            await raw.ProduceAsync(kafka.DeadLetterTopic, new Message<byte[], byte[]> { Key = [], Value = "not an envelope"u8.ToArray() });
+        }
+
+        using var positions = new KafkaPositions(kafka);
+        using var queue = Queue(positions);
+        var letters = await queue.ListAsync(CancellationToken.None);
+
+        Assert.Equal(2, letters.Count);
+        var letter = letters.Single(l => l.CanReplay);
+        Assert.Equal((kafka.VotesTopic, 3, 41L), (letter.OriginalTopic, letter.OriginalPartition, letter.OriginalOffset));
+        Assert.Equal("refused by an earlier processor release", letter.Error);
+        Assert.Equal(original.Length, letter.Bytes);
+        Assert.Null(letter.ReplayedAt);
+        var unreadable = letters.Single(l => !l.CanReplay);
+        Assert.StartsWith("unreadable dead-letter envelope", unreadable.Error, StringComparison.Ordinal);
+
+        // An unreadable letter can't be replayed, and asking for it with another sends nothing at all.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => queue.ReplayAsync([letter, unreadable], "otto", CancellationToken.None));
+        Assert.Empty(TopicReader.ReadAll(kafka, kafka.VotesTopic));
+
+        Assert.Equal(1, await queue.ReplayAsync([letter], "otto", CancellationToken.None));
+
+        var replayed = Assert.Single(TopicReader.ReadAll(kafka, kafka.VotesTopic));
+        Assert.Equal(original, replayed.Message.Value);
+        Assert.Equal(vote.Pseudonym, replayed.Message.Key);
+        var after = await queue.ListAsync(CancellationToken.None);
+        Assert.NotNull(after.Single(l => l.Id == letter.Id).ReplayedAt);
+        Assert.Null(after.Single(l => l.Id == unreadable.Id).ReplayedAt);
+    }
+}

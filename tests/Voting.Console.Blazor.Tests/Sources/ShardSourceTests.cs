@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Options;
+using Voting.Console.Blazor.Shards;
+using Voting.Core.Sharding;
+using Voting.Infrastructure.MySql;
+using Voting.TestSupport;
+
+namespace Voting.Console.Blazor.Tests.Sources;
+
+/// <summary>The shard probe against the real MariaDB.</summary>
+public sealed class ShardSourceTests : IAsyncLifetime
+{
+    private readonly MySqlShardConnections shards = new(LocalStack.MySql(LocalStack.UniqueName("itc") + "_s"));
+
+    public async Task InitializeAsync() =>
+        await new MySqlSchemaMigrator(shards, TestLoggers.For<MySqlSchemaMigrator>()).MigrateAsync(MySqlMigrations.All, CancellationToken.None);
+
+    public Task DisposeAsync() => TestStores.DropAsync(shards);
+
+    [Fact]
+    public async Task Every_shard_reports_its_ballot_rows_per_table_and_an_unreachable_one_says_why()
+    {
+        string[] states = ["OH", "CA", "TX", "WY", "PA"];
+        var votes = Enumerable.Range(0, 60).Select(i => TestVotes.For("e-shards", $"voter-{i}", states[i % states.Length], "harper")).ToList();
+        await new BallotStore(shards).WriteBatchAsync(votes, CancellationToken.None);
+
+        var source = new ShardSource(shards, Options.Create(new ConsoleOptions()));
+        var snapshot = await source.ReadAsync(CancellationToken.None);
+
+        Assert.Equal(ShardLayout.DatabaseCount, snapshot.Shards.Count);
+        Assert.Equal(0, snapshot.Unreachable);
+        Assert.Equal(votes.Count, snapshot.BallotRows);
+        foreach (var group in votes.GroupBy(v => ShardRouter.DatabaseFor(v.State)))
+        {
+            Assert.Equal(group.Count(), snapshot.Shards[group.Key].BallotRows);
+        }
+
+        Assert.All(snapshot.Shards, s => Assert.Equal(ShardLayout.TablesPerDatabase, s.BallotRowsPerTable.Count));
+
+        // Shard 5 on a server that isn't there: it alone is reported, with the reason, within the probe timeout.
+        var broken = LocalStack.MySql(shards.Options.DatabasePrefix);
+        broken.ShardConnectionStrings[5] = "Server=127.0.0.1;Port=1;User ID=voting;Password=voting;SslMode=None;Connection Timeout=2";
+        var started = DateTime.UtcNow;
+        var partial = await new ShardSource(new MySqlShardConnections(broken), Options.Create(new ConsoleOptions())).ReadAsync(CancellationToken.None);
+
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10));
+        Assert.Equal(1, partial.Unreachable);
+        Assert.False(partial.Shards[5].Reachable);
+        Assert.False(string.IsNullOrEmpty(partial.Shards[5].Error));
+        Assert.Equal(votes.Count - snapshot.Shards[5].BallotRows, partial.BallotRows);
+    }
+}
