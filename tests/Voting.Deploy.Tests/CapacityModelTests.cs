@@ -1,0 +1,82 @@
+using System.Globalization;
+using Voting.Core.Dedup;
+
+namespace Voting.Deploy.Tests;
+
+/// <summary>bench/capacity/model.py: recomputes the capacity model from the benchmark results, and refuses incomplete ones.</summary>
+public sealed class CapacityModelTests : IDisposable
+{
+    private static readonly string[] ExpectedRows =
+    [
+        "Ingest per core", "Processor per core", "Results per core", "Ingest nodes", "Processor nodes", "Results nodes",
+        "Kafka partitions", "Kafka brokers", "MySQL write load per shard", "MySQL cores per shard", "Merkle log database",
+        "Redis scripts/s", "Redis primaries", "Bloom memory", "ClickHouse inserts/s", "First bottleneck",
+    ];
+
+    private readonly string scratch = Directory.CreateTempSubdirectory("capacity-model-").FullName;
+
+    public void Dispose() => Directory.Delete(scratch, recursive: true);
+
+    [Fact]
+    public async Task The_model_computes_every_figure_from_the_bench_results()
+    {
+        var table = await RunModelAsync(RepoPaths.BenchResults);
+
+        foreach (var row in ExpectedRows)
+        {
+            Assert.Contains($"| {row} |", table, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("| Ingest per core | 1,367 votes/s |", table, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bloom_memory_matches_the_filter_shape_the_services_use()
+    {
+        var table = await RunModelAsync(RepoPaths.BenchResults);
+
+        var bytes = BloomFilterShape.For(50_000_000, 0.0001, 64).TotalBytes;
+        Assert.Contains($"({bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes)", table, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_committed_table_and_the_k8s_partitions_agree_with_the_model()
+    {
+        var table = await RunModelAsync(RepoPaths.BenchResults);
+
+        Assert.Equal(table, await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "docs", "capacity-model.generated.md")));
+        var partitions = ManifestSet.LoadDirectory(RepoPaths.K8s).Find("ConfigMap", "voting-config")!.Root.At("data", "Voting__Kafka__Partitions").Text();
+        Assert.Contains($"| Kafka partitions | {partitions} |", table, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_figure_stops_the_model_with_one_clear_line()
+    {
+        var bench = Directory.CreateDirectory(Path.Combine(scratch, "bench")).FullName;
+        foreach (var file in Directory.EnumerateFiles(RepoPaths.BenchResults, "*.md"))
+        {
+            File.Copy(file, Path.Combine(bench, Path.GetFileName(file)));
+        }
+
+        var processor = Path.Combine(bench, "processor.md");
+        var lines = await File.ReadAllLinesAsync(processor);
+        await File.WriteAllLinesAsync(processor, lines.Where(l => !l.StartsWith("| Voting.Processor draining", StringComparison.Ordinal)));
+        var output = Path.Combine(scratch, "table.md");
+
+        var (exitCode, _, error) = await PythonScript.RunAsync(RepoPaths.CapacityScript, "--bench-dir", bench, "--out", output);
+
+        Assert.NotEqual(0, exitCode);
+        var message = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("processor.md", message, StringComparison.Ordinal);
+        Assert.Contains("Voting.Processor draining", message, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
+    private async Task<string> RunModelAsync(string benchDirectory)
+    {
+        var output = Path.Combine(scratch, "table.md");
+        var (exitCode, _, error) = await PythonScript.RunAsync(RepoPaths.CapacityScript, "--bench-dir", benchDirectory, "--out", output);
+        Assert.True(exitCode == 0, error);
+        return await File.ReadAllTextAsync(output);
+    }
+}
