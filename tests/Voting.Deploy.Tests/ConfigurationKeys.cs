@@ -1,6 +1,6 @@
 using System.Reflection;
-using System.Text.RegularExpressions;
 using Voting.Audit;
+using Voting.Console.Blazor;
 using Voting.Infrastructure.Elections;
 using Voting.Infrastructure.Kafka;
 using Voting.Ingest;
@@ -12,50 +12,44 @@ namespace Voting.Deploy.Tests;
 /// <summary>
 /// Whether an environment variable (<c>Voting__Kafka__BootstrapServers</c>) names a configuration
 /// key a service binds. Sections and their types come by reflection from every options class
-/// with a <c>const string Section</c> in Voting.Infrastructure and the four referenced services; a
-/// key is walked through the bound type the way the configuration binder does (properties case-
-/// insensitively, list indices, dictionary keys) down to a scalar. Two facts are not reflectable
-/// and are kept here: <c>Voting:Elections</c> is bound as a list, and <c>Voting:Services</c> belongs
-/// to the console (not referenced: it is read from its source file, ServiceEndpointsOptions.cs).
+/// with a <c>const string Section</c> in Voting.Infrastructure and the five services; a key is
+/// walked through the bound type the way the configuration binder does (properties case-
+/// insensitively, list indices, dictionary keys) down to a scalar. Sections may nest
+/// (<c>Voting:Console:Access</c> inside <c>Voting:Console</c>) and several classes may bind one
+/// section (the console reads <c>Voting:Chain</c> with a class of its own): a key is valid when
+/// the longest matching section's classes accept it. One fact is not reflectable and is kept
+/// here: <c>Voting:Elections</c> is bound as a list.
 /// </summary>
-internal sealed partial class ConfigurationKeys
+internal sealed class ConfigurationKeys
 {
-    private readonly Dictionary<string, Type> sections;
-    private readonly string consoleSection;
-    private readonly string[] consoleKeys;
+    private readonly Dictionary<string, List<Type>> sections;
 
-    private ConfigurationKeys(Dictionary<string, Type> sections, string consoleSection, string[] consoleKeys)
-    {
-        this.sections = sections;
-        this.consoleSection = consoleSection;
-        this.consoleKeys = consoleKeys;
-    }
+    private ConfigurationKeys(Dictionary<string, List<Type>> sections) => this.sections = sections;
 
-    /// <summary>Every section found by reflection, with the type it binds to.</summary>
-    public IReadOnlyDictionary<string, Type> Sections => sections;
+    /// <summary>Every section found by reflection, with the types that bind it.</summary>
+    public IReadOnlyDictionary<string, List<Type>> Sections => sections;
 
     public static ConfigurationKeys Discover()
     {
         Assembly[] assemblies =
         [
             typeof(KafkaOptions).Assembly, typeof(IngestOptions).Assembly, typeof(ProcessorOptions).Assembly,
-            typeof(ResultsOptions).Assembly, typeof(AuditOptions).Assembly,
+            typeof(ResultsOptions).Assembly, typeof(AuditOptions).Assembly, typeof(ConsoleOptions).Assembly,
         ];
-        var found = new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase);
+        var found = new Dictionary<string, List<Type>>(StringComparer.OrdinalIgnoreCase);
         foreach (var type in assemblies.SelectMany(a => a.GetTypes()))
         {
             if (type.GetField("Section", BindingFlags.Public | BindingFlags.Static) is { IsLiteral: true } field
                 && field.GetRawConstantValue() is string section
                 && section.StartsWith("Voting:", StringComparison.Ordinal))
             {
-                found.Add(section, type);
+                (found.TryGetValue(section, out var types) ? types : found[section] = []).Add(type);
             }
         }
 
         // InfrastructureRegistration.AddVotingElections binds the section as List<ElectionOptions>.
-        found[ElectionOptions.Section] = typeof(List<ElectionOptions>);
-        var (consoleSection, consoleKeys) = ReadConsoleEndpoints();
-        return new ConfigurationKeys(found, consoleSection, consoleKeys);
+        found[ElectionOptions.Section] = [typeof(List<ElectionOptions>)];
+        return new ConfigurationKeys(found);
     }
 
     /// <summary>Null when <paramref name="environmentVariable"/> names a bindable value; otherwise why not.</summary>
@@ -67,22 +61,20 @@ internal sealed partial class ConfigurationKeys
             return $"{environmentVariable}: not of the form Voting__Section__Key";
         }
 
-        var section = segments[0] + ":" + segments[1];
-        if (string.Equals(section, consoleSection, StringComparison.OrdinalIgnoreCase))
+        for (var length = segments.Length - 1; length >= 2; length--)
         {
-            return segments.Length == 3 && consoleKeys.Contains(segments[2], StringComparer.OrdinalIgnoreCase)
-                ? null
-                : $"{environmentVariable}: not a property of the console's ServiceEndpointsOptions ({string.Join(", ", consoleKeys)})";
+            var section = string.Join(':', segments[..length]);
+            if (!sections.TryGetValue(section, out var types))
+            {
+                continue;
+            }
+
+            var errors = types.Select(type => Walk(environmentVariable, type, segments.AsSpan(length))).ToList();
+            return errors.Any(e => e is null) ? null : errors[0];
         }
 
-        if (!sections.TryGetValue(section, out var type))
-        {
-            return $"{environmentVariable}: no options class binds section {section}";
-        }
-
-        return Walk(environmentVariable, type, segments.AsSpan(2));
+        return $"{environmentVariable}: no options class binds section {segments[0]}:{segments[1]}";
     }
-
     private static string? Walk(string name, Type type, ReadOnlySpan<string> rest)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
@@ -131,24 +123,4 @@ internal sealed partial class ConfigurationKeys
 
     private static string Describe(Type type) =>
         type.IsGenericType ? $"{type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)]}<{string.Join(", ", type.GetGenericArguments().Select(Describe))}>" : type.Name;
-
-    private static (string Section, string[] Keys) ReadConsoleEndpoints()
-    {
-        var path = Path.Combine(RepoPaths.Root, "Voting.Console.Blazor", "Status", "ServiceEndpointsOptions.cs");
-        var source = File.ReadAllText(path);
-        var section = SectionConstant().Match(source);
-        var keys = StringProperty().Matches(source).Select(m => m.Groups[1].Value).ToArray();
-        if (!section.Success || keys.Length == 0)
-        {
-            throw new InvalidOperationException($"{path}: no Section constant or string properties found; update {nameof(ConfigurationKeys)}.");
-        }
-
-        return (section.Groups[1].Value, keys);
-    }
-
-    [GeneratedRegex("""const string Section = "([^"]+)";""")]
-    private static partial Regex SectionConstant();
-
-    [GeneratedRegex(@"public string (\w+) \{ get; set; \}")]
-    private static partial Regex StringProperty();
 }

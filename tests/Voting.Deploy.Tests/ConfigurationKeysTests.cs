@@ -12,6 +12,7 @@ public sealed class ConfigurationKeysTests
         [
             "Voting:Kafka", "Voting:MySql", "Voting:Redis", "Voting:ClickHouse", "Voting:Chain", "Voting:VoterTokens",
             "Voting:BloomFilter", "Voting:Elections", "Voting:Ingest", "Voting:Processor", "Voting:Results", "Voting:Audit",
+            "Voting:Services", "Voting:Console", "Voting:Console:Access",
         ];
 
         Assert.All(expected, section => Assert.True(keys.Sections.ContainsKey(section), section));
@@ -25,6 +26,9 @@ public sealed class ConfigurationKeysTests
     [InlineData("Voting__MySql__ShardConnectionStrings__15")]
     [InlineData("Voting__VoterTokens__SigningKeys__0")]
     [InlineData("Voting__Services__Audit")]
+    [InlineData("Voting__Console__LagCritical")]
+    [InlineData("Voting__Console__Access__Users__0__Roles__1")]
+    [InlineData("Voting__Chain__AnchorPrivateKey")]
     public void A_real_key_is_accepted(string variable)
     {
         Assert.Null(keys.Explain(variable));
@@ -38,6 +42,8 @@ public sealed class ConfigurationKeysTests
     [InlineData("Voting__Elections__0__Candidates")]
     [InlineData("Voting__MySql__ShardConnectionStrings__four")]
     [InlineData("Voting__Services__Console")]
+    [InlineData("Voting__Console__Access__Users__0__Password")]
+    [InlineData("Voting__Console__Users__0__Name")]
     [InlineData("Voting__Nothing__Here")]
     public void A_key_no_service_binds_is_refused(string variable)
     {
