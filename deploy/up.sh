@@ -86,7 +86,7 @@ done
 cat <<TXT
 
 up: everything is running ($(( $(date +%s) - started )) s). Open:
-  operations console   http://127.0.0.1:5100
+  operations console   http://127.0.0.1:5100   (official / operator / auditor, password local-<name>)
   vote API (OpenAPI)   http://127.0.0.1:5101/openapi/v1.json
   service health       http://127.0.0.1:510{1,2,3,4}/health/ready    metrics: /metrics
   Merkle checkpoints   http://127.0.0.1:5104/api/v1/audit/elections/us-2028-sim/checkpoints
