@@ -10,12 +10,15 @@ namespace Voting.Simulator;
 /// <summary>
 /// Casts the votes of a simulated electorate through the public API: states by population, a
 /// steady turnout then a closing spike at three times the rate, a share of voters trying twice and
-/// a share of malformed ballots. Loopback only; stops by itself.
+/// a share of malformed ballots, while result readers poll the results and a sample of receipts is
+/// followed until anchored. Loopback only; stops by itself.
 /// </summary>
 public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefinition election, VoterTokenIssuer tokens, TextWriter progress)
 {
     private const double SpikeShare = 0.15;
     private const double SpikeFactor = 3.0;
+
+    public SimulationSummary? Summary { get; private set; }
 
     public async Task<SimulationTally> RunAsync(CancellationToken cancellationToken)
     {
@@ -31,7 +34,22 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(settings.MaxSeconds));
         var clock = Stopwatch.StartNew();
-        using var reporter = StartReporter(tally, clock, deadline.Token);
+        var readers = new ResultsReaders(settings.Results, settings.ElectionId, settings.Readers, settings.ReadInterval, clock);
+        var probes = new ReceiptProbes(settings.Results, settings.ProbeEvery, clock);
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var watchers = new List<Task>();
+        if (settings.Readers > 0)
+        {
+            await readers.StartAsync(http, cancellationToken);
+            watchers.Add(readers.RunAsync(http, watching.Token));
+        }
+
+        if (settings.ProbeEvery > TimeSpan.Zero)
+        {
+            watchers.Add(probes.RunAsync(http, watching.Token));
+        }
+
+        using var reporter = StartReporter(tally, readers, clock, deadline.Token);
 
         var inFlight = new List<Task>();
         var due = TimeSpan.Zero;
@@ -55,7 +73,7 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
                 var attempts = random.NextDouble() < settings.DuplicateShare ? 2 : 1;
                 var token = tokens.Issue(voter, state, settings.ElectionId);
                 await gate.WaitAsync(deadline.Token);
-                inFlight.Add(CastAsync(http, token, body, attempts, electorate, state, tally, gate, deadline.Token));
+                inFlight.Add(CastAsync(http, token, body, attempts, electorate, state, tally, probes, clock, gate, deadline.Token));
                 inFlight.RemoveAll(t => t.IsCompleted);
             }
         }
@@ -65,14 +83,43 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
         }
 
         await Task.WhenAll(inFlight);
+        var casting = clock.Elapsed;
         await deadline.CancelAsync();
-        Report(tally, clock.Elapsed);
+        Report(tally, readers, clock.Elapsed);
+        await SettleAsync(tally, readers, probes, cancellationToken);
+        await watching.CancelAsync();
+        await Task.WhenAll(watchers);
+        Summary = Summarize(tally, readers, probes, casting, clock.Elapsed);
         return tally;
+    }
+
+    /// <summary>Watches the last votes through: visible in the results, followed receipts anchored, or the settle time is up.</summary>
+    private async Task SettleAsync(SimulationTally tally, ResultsReaders readers, ReceiptProbes probes, CancellationToken cancellationToken)
+    {
+        var until = DateTime.UtcNow.AddSeconds(settings.SettleSeconds);
+        while (DateTime.UtcNow < until && !cancellationToken.IsCancellationRequested
+               && ((settings.Readers > 0 && readers.Visible < tally.Accepted) || probes.Pending > 0))
+        {
+            await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"settling: {tally.Accepted - readers.Visible} accepted votes not yet in the results, {probes.Pending} followed receipts not yet anchored"));
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        }
+    }
+
+    private SimulationSummary Summarize(SimulationTally tally, ResultsReaders readers, ReceiptProbes probes, TimeSpan casting, TimeSpan total)
+    {
+        var visible = new LatencyDistribution(VisibilityLatency.Compute(tally.AcceptedAt, readers.Readings));
+        var anchored = new LatencyDistribution(probes.Anchored);
+        return new SimulationSummary(
+            tally.Accepted, tally.Duplicates + tally.Refused + tally.Throttled, tally.Failed, casting.TotalSeconds,
+            tally.Accepted / Math.Max(casting.TotalSeconds, 0.001), readers.Reads / Math.Max(total.TotalSeconds, 0.001), readers.Visible,
+            settings.Readers > 0 ? visible.Percentile(50)?.TotalMilliseconds : null, settings.Readers > 0 ? visible.Percentile(99)?.TotalMilliseconds : null,
+            anchored.Count, anchored.Percentile(50)?.TotalMilliseconds, anchored.Percentile(99)?.TotalMilliseconds);
     }
 
     private static async Task CastAsync(
         HttpClient http, string token, string body, int attempts, Electorate electorate, string state,
-        SimulationTally tally, SemaphoreSlim gate, CancellationToken cancellationToken)
+        SimulationTally tally, ReceiptProbes probes, Stopwatch clock, SemaphoreSlim gate, CancellationToken cancellationToken)
     {
         try
         {
@@ -86,7 +133,17 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
                 try
                 {
                     using var response = await http.SendAsync(request, cancellationToken);
-                    tally.Record(response.StatusCode);
+                    if (response.StatusCode == System.Net.HttpStatusCode.Accepted)
+                    {
+                        var at = clock.Elapsed;
+                        tally.RecordAccepted(at);
+                        using var receipt = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+                        probes.Offer(receipt.RootElement.GetProperty("receipt").GetString()!, at);
+                    }
+                    else
+                    {
+                        tally.Record(response.StatusCode);
+                    }
                 }
                 catch (HttpRequestException)
                 {
@@ -112,19 +169,22 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
         _ => """{"vote":"harper"}""",
     };
 
-    private IDisposable StartReporter(SimulationTally tally, Stopwatch clock, CancellationToken cancellationToken)
+    private IDisposable StartReporter(SimulationTally tally, ResultsReaders readers, Stopwatch clock, CancellationToken cancellationToken)
     {
         var timer = new Timer(_ =>
         {
             if (!cancellationToken.IsCancellationRequested)
             {
-                Report(tally, clock.Elapsed);
+                Report(tally, readers, clock.Elapsed);
             }
         }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         return timer;
     }
 
-    private void Report(SimulationTally tally, TimeSpan elapsed) =>
+    private void Report(SimulationTally tally, ResultsReaders readers, TimeSpan elapsed) =>
         progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"[{elapsed.TotalSeconds,5:F0}s] {tally.Total / Math.Max(elapsed.TotalSeconds, 0.001),7:F0} req/s | accepted {tally.Accepted} | duplicates refused {tally.Duplicates} | invalid refused {tally.Refused} | throttled {tally.Throttled} | failed {tally.Failed}"));
+            $"[{elapsed.TotalSeconds,5:F0}s] {tally.Total / Math.Max(elapsed.TotalSeconds, 0.001),7:F0} req/s | accepted {tally.Accepted} | duplicates refused {tally.Duplicates} | invalid refused {tally.Refused} | throttled {tally.Throttled} | failed {tally.Failed}")
+            + (settings.Readers > 0
+                ? string.Create(CultureInfo.InvariantCulture, $" | results: {readers.Reads / Math.Max(elapsed.TotalSeconds, 0.001):F0} reads/s, lag {Math.Max(0, tally.Accepted - readers.Visible)} votes")
+                : ""));
 }

@@ -45,16 +45,28 @@ var duplicatesOption = new Option<double>("--duplicates") { Description = "Share
 var malformedOption = new Option<double>("--malformed") { Description = "Share of malformed or invalid ballots", DefaultValueFactory = _ => 0.01 };
 var secondsOption = new Option<int>("--max-seconds") { Description = "Hard time limit", DefaultValueFactory = _ => 300 };
 var concurrencyOption = new Option<int>("--concurrency") { Description = "Requests in flight at most", DefaultValueFactory = _ => 64 };
+var resultsOption = new Option<Uri>("--results")
+{
+    Description = "Base URL of Voting.Results (result readers, receipts)",
+    DefaultValueFactory = _ => new Uri(configuration["Voting:Services:Results"] ?? "http://127.0.0.1:5103"),
+};
+var readersOption = new Option<int>("--readers") { Description = "Result readers polling the national results; 0 for none", DefaultValueFactory = _ => 4 };
+var readIntervalOption = new Option<int>("--read-interval-ms") { Description = "Pause between one reader's polls", DefaultValueFactory = _ => 100 };
+var probeOption = new Option<double>("--probe-every") { Description = "Seconds between receipts followed until anchored; 0 for none", DefaultValueFactory = _ => 1 };
+var settleOption = new Option<int>("--settle-seconds") { Description = "After casting, how long to wait for the last votes to show and followed receipts to anchor", DefaultValueFactory = _ => 120 };
+var summaryOption = new Option<FileInfo?>("--summary") { Description = "Also write the run's figures as JSON to this file" };
 var simulate = new Command("simulate", "Run a bounded simulated election through the public API (loopback only)")
 {
     ingestOption, electionOption, votersOption, rateOption, duplicatesOption, malformedOption, secondsOption, concurrencyOption,
+    resultsOption, readersOption, readIntervalOption, probeOption, settleOption, summaryOption,
 };
 simulate.SetAction(async (parse, cancellationToken) =>
 {
     var ingest = parse.GetValue(ingestOption)!;
-    if (!ingest.IsLoopback)
+    var results = parse.GetValue(resultsOption)!;
+    if (!ingest.IsLoopback || !results.IsLoopback)
     {
-        Console.Error.WriteLine($"simulate: {ingest} is not a loopback address; the simulator only targets this machine");
+        Console.Error.WriteLine($"simulate: {(ingest.IsLoopback ? results : ingest)} is not a loopback address; the simulator only targets this machine");
         return 2;
     }
 
@@ -69,18 +81,43 @@ simulate.SetAction(async (parse, cancellationToken) =>
     var settings = new SimulationSettings(
         ingest, election.Id, parse.GetValue(votersOption), parse.GetValue(rateOption), parse.GetValue(duplicatesOption),
         parse.GetValue(malformedOption), parse.GetValue(secondsOption), parse.GetValue(concurrencyOption),
-        DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture));
+        DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture),
+        results, parse.GetValue(readersOption), TimeSpan.FromMilliseconds(parse.GetValue(readIntervalOption)),
+        TimeSpan.FromSeconds(parse.GetValue(probeOption)), parse.GetValue(settleOption));
     if (settings.Voters < 1 || settings.VotesPerSecond <= 0 || settings.Concurrency < 1 || settings.MaxSeconds < 1
-        || settings.DuplicateShare is < 0 or > 1 || settings.MalformedShare is < 0 or > 1)
+        || settings.DuplicateShare is < 0 or > 1 || settings.MalformedShare is < 0 or > 1
+        || settings.Readers < 0 || settings.ReadInterval < TimeSpan.Zero || settings.ProbeEvery < TimeSpan.Zero || settings.SettleSeconds < 0)
     {
-        Console.Error.WriteLine("simulate: --voters, --rate, --concurrency and --max-seconds must be positive; shares between 0 and 1");
+        Console.Error.WriteLine("simulate: --voters, --rate, --concurrency and --max-seconds must be positive; shares between 0 and 1; --readers, --read-interval-ms, --probe-every and --settle-seconds not negative");
         return 2;
     }
 
     Console.WriteLine($"simulating election {election.Id}: {settings.Voters} voters at {settings.VotesPerSecond}/s (x3 closing spike) against {ingest}, run {settings.RunId}");
-    var tally = await new ElectionSimulation(settings, election, new VoterTokenIssuer(tokenOptions, TimeProvider.System), Console.Out)
-        .RunAsync(cancellationToken);
+    var simulation = new ElectionSimulation(settings, election, new VoterTokenIssuer(tokenOptions, TimeProvider.System), Console.Out);
+    SimulationTally tally;
+    try
+    {
+        tally = await simulation.RunAsync(cancellationToken);
+    }
+    catch (HttpRequestException e)
+    {
+        Console.Error.WriteLine($"simulate: {e.Message}");
+        return 2;
+    }
+
     Console.WriteLine($"done: {tally.Accepted} votes accepted, {tally.Duplicates} second attempts refused, {tally.Refused} invalid ballots refused, {tally.Failed} failures");
+    if (simulation.Summary is { } summary)
+    {
+        Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"measured: {summary.AcceptedPerSecond:F0} accepted votes/s over {summary.CastingSeconds:F1} s; {summary.ReadsPerSecond:F0} result reads/s; "
+            + $"vote → visible p50 {summary.VisibleP50Ms?.ToString("F0", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"} ms, p99 {summary.VisibleP99Ms?.ToString("F0", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"} ms; "
+            + $"vote → anchored p50 {summary.AnchoredP50Ms?.ToString("F0", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"} ms, p99 {summary.AnchoredP99Ms?.ToString("F0", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"} ms ({summary.AnchoredSamples} receipts)"));
+        if (parse.GetValue(summaryOption) is { } file)
+        {
+            await File.WriteAllTextAsync(file.FullName, System.Text.Json.JsonSerializer.Serialize(summary, SimulationJsonContext.Default.SimulationSummary), cancellationToken);
+        }
+    }
+
     return tally.Failed == 0 ? 0 : 1;
 });
 

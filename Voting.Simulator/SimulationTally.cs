@@ -24,6 +24,18 @@ public sealed class SimulationTally
 
     public long Total => Accepted + Duplicates + Refused + Throttled + Failed;
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<TimeSpan> acceptedAt = new();
+
+    /// <summary>When each accepted vote was acknowledged (run time), in order.</summary>
+    public IReadOnlyList<TimeSpan> AcceptedAt => [.. acceptedAt.Order()];
+
+    /// <summary>An accepted vote, acknowledged at <paramref name="at"/> (run time).</summary>
+    public void RecordAccepted(TimeSpan at)
+    {
+        Interlocked.Increment(ref accepted);
+        acceptedAt.Enqueue(at);
+    }
+
     public void Record(HttpStatusCode? status)
     {
         switch ((int?)status)

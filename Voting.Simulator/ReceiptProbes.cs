@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Voting.Simulator;
+
+/// <summary>
+/// Follows a sample of receipts (one per interval) through the public receipt API until each is
+/// anchored on the chain, to measure vote → anchored.
+/// </summary>
+public sealed class ReceiptProbes(Uri results, TimeSpan sampleEvery, Stopwatch clock)
+{
+    private readonly ConcurrentDictionary<string, TimeSpan> pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<TimeSpan> anchored = [];
+    private TimeSpan lastSample = TimeSpan.MinValue;
+
+    public int Pending => pending.Count;
+
+    public IReadOnlyCollection<TimeSpan> Anchored => anchored;
+
+    /// <summary>Offers an accepted vote's receipt; one per interval is followed.</summary>
+    public void Offer(string receipt, TimeSpan acceptedAt)
+    {
+        lock (pending)
+        {
+            if (acceptedAt - lastSample < sampleEvery)
+            {
+                return;
+            }
+
+            lastSample = acceptedAt;
+        }
+
+        pending.TryAdd(receipt, acceptedAt);
+    }
+
+    /// <summary>Polls the followed receipts until cancelled.</summary>
+    public async Task RunAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            foreach (var (receipt, acceptedAt) in pending.ToArray())
+            {
+                if (await StatusAsync(http, receipt, cancellationToken) == "anchored")
+                {
+                    anchored.Add(clock.Elapsed - acceptedAt);
+                    pending.TryRemove(receipt, out _);
+                }
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<string?> StatusAsync(HttpClient http, string receipt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync(new Uri(results, $"/api/v1/receipts/{receipt}"), cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            return document.RootElement.GetProperty("status").GetString();
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or KeyNotFoundException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+}
