@@ -9,7 +9,7 @@ namespace Voting.Infrastructure.Tests;
 
 public sealed class ChainTests
 {
-    private readonly ChainClientFactory chain = new(LocalStack.Chain());
+    private readonly ChainClientFactory chain = new(LocalStack.Chain(account: 1));
 
     [Fact]
     public async Task Node_reports_the_configured_chain_id()

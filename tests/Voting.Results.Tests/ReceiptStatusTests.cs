@@ -21,6 +21,7 @@ public sealed class ReceiptStatusTests(ResultsFactory factory) : IClassFixture<R
             ["Voting__Audit__CheckpointIntervalSeconds"] = "1",
             ["Voting__Audit__AnchorRetrySeconds"] = "1",
             ["Voting__Audit__ScheduledAuditMinutes"] = "0",
+            ["Voting__Chain__AnchorPrivateKey"] = LocalStack.DevAccountKey(3), // its own account: other projects anchor at the same time
         };
         await using var audit = ChildService.Start("Voting.Audit", environment);
         factory.Settings["Voting:Services:Audit"] = audit.BaseAddress.ToString();

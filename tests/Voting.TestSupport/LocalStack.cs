@@ -37,7 +37,24 @@ public static class LocalStack
     public static ClickHouseOptions ClickHouse(string? database = null) =>
         Bind<ClickHouseOptions>(ClickHouseOptions.Section, o => o.Database = database ?? o.Database);
 
-    public static ChainOptions Chain() => Bind<ChainOptions>(ChainOptions.Section, _ => { });
+    /// <summary>
+    /// The local chain, signing as Anvil's well-known development account <paramref name="account"/>
+    /// (funded on every local chain; never used anywhere else). Test projects that send transactions
+    /// at the same time use different accounts, so their nonces never race.
+    /// </summary>
+    public static ChainOptions Chain(int account = 0) => Bind<ChainOptions>(ChainOptions.Section, o => o.AnchorPrivateKey = DevAccountKey(account));
+
+    /// <summary>Private key of Anvil's development account <paramref name="account"/> (0–4): 0 audit tests, 1 infrastructure, 2 verifier, 3 results, 4 console.</summary>
+    public static string DevAccountKey(int account) => DevAccountKeys[account];
+
+    private static readonly string[] DevAccountKeys =
+    [
+        "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+        "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+        "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+        "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+        "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
+    ];
 
     /// <summary>A short name unique to this test run, safe in topic, database and key names.</summary>
     public static string UniqueName(string prefix) => $"{prefix}_{Guid.NewGuid().ToString("N")[..10]}";

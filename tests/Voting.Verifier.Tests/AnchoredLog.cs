@@ -21,7 +21,7 @@ public sealed class AnchoredLog : IAsyncLifetime
     private readonly Dictionary<long, AnchorTransaction> anchors = [];
     private int fileNumber;
 
-    public ChainOptions Chain { get; } = LocalStack.Chain();
+    public ChainOptions Chain { get; } = LocalStack.Chain(account: 2);
 
     public string ElectionId { get; } = LocalStack.UniqueName("verifier");
 
@@ -106,6 +106,7 @@ public sealed class AnchoredLog : IAsyncLifetime
     }
 
     private static bool LostNonceRace(Exception e) =>
-        (e is RpcResponseException && (e.Message.Contains("nonce", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("underpriced", StringComparison.OrdinalIgnoreCase)))
+        (e is RpcResponseException && (e.Message.Contains("nonce", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("underpriced", StringComparison.OrdinalIgnoreCase)
+            || e.Message.Contains("already imported", StringComparison.OrdinalIgnoreCase)))
         || (e.InnerException is { } inner && LostNonceRace(inner));
 }

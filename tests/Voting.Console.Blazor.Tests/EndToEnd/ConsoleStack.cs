@@ -73,6 +73,7 @@ public sealed class ConsoleStack : IAsyncLifetime
             ["Voting__Audit__CheckpointIntervalSeconds"] = "1",
             ["Voting__Audit__AnchorRetrySeconds"] = "1",
             ["Voting__Audit__ScheduledAuditMinutes"] = "0",
+            ["Voting__Chain__AnchorPrivateKey"] = LocalStack.DevAccountKey(4), // its own account: other projects anchor at the same time
             ["Voting__Console__ElectionId"] = Election,
             ["Voting__Console__RefreshMilliseconds"] = "500",
             ["Voting__Console__ShardRefreshMilliseconds"] = "1000",
