@@ -12,7 +12,7 @@ public sealed class ReceiptProbes(Uri results, TimeSpan sampleEvery, Stopwatch c
 {
     private readonly ConcurrentDictionary<string, TimeSpan> pending = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<TimeSpan> anchored = [];
-    private TimeSpan lastSample = TimeSpan.MinValue;
+    private TimeSpan? lastSample;
 
     public int Pending => pending.Count;
 
@@ -23,7 +23,7 @@ public sealed class ReceiptProbes(Uri results, TimeSpan sampleEvery, Stopwatch c
     {
         lock (pending)
         {
-            if (acceptedAt - lastSample < sampleEvery)
+            if (lastSample is { } last && acceptedAt - last < sampleEvery)
             {
                 return;
             }
@@ -34,28 +34,26 @@ public sealed class ReceiptProbes(Uri results, TimeSpan sampleEvery, Stopwatch c
         pending.TryAdd(receipt, acceptedAt);
     }
 
-    /// <summary>Polls the followed receipts until cancelled.</summary>
+    /// <summary>Polls the followed receipts (all at once) until cancelled.</summary>
     public async Task RunAsync(HttpClient http, CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        try
         {
-            foreach (var (receipt, acceptedAt) in pending.ToArray())
+            while (!cancellationToken.IsCancellationRequested)
             {
-                if (await StatusAsync(http, receipt, cancellationToken) == "anchored")
+                await Task.WhenAll(pending.ToArray().Select(async entry =>
                 {
-                    anchored.Add(clock.Elapsed - acceptedAt);
-                    pending.TryRemove(receipt, out _);
-                }
-            }
-
-            try
-            {
+                    if (await StatusAsync(http, entry.Key, cancellationToken) == "anchored" && pending.TryRemove(entry.Key, out _))
+                    {
+                        anchored.Add(clock.Elapsed - entry.Value);
+                    }
+                }));
                 await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // the run is over
         }
     }
 

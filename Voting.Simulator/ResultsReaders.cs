@@ -38,24 +38,23 @@ public sealed class ResultsReaders(Uri results, string electionId, int readers, 
     public Task RunAsync(HttpClient http, CancellationToken cancellationToken) =>
         Task.WhenAll(Enumerable.Range(0, readers).Select(async _ =>
         {
-            while (!cancellationToken.IsCancellationRequested)
+            try
             {
-                var total = await ReadTotalAsync(http, cancellationToken);
-                if (total is { } counted)
+                while (!cancellationToken.IsCancellationRequested)
                 {
-                    var visible = counted - baseline;
-                    readings.Enqueue((clock.Elapsed, visible));
-                    InterlockedMax(ref latestVisible, visible);
-                }
+                    if (await ReadTotalAsync(http, cancellationToken) is { } counted)
+                    {
+                        var visible = counted - baseline;
+                        readings.Enqueue((clock.Elapsed, visible));
+                        InterlockedMax(ref latestVisible, visible);
+                    }
 
-                try
-                {
                     await Task.Delay(interval, cancellationToken);
                 }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // the run is over
             }
         }));
 
