@@ -9,14 +9,17 @@ public sealed class ResultsOptions
 
     /// <summary>How long each instance serves results from its own memory.</summary>
     /// <remarks>
-    /// Results are at most local + shared old (1.5 s by default). With the pipeline's own delay
-    /// (batch wait, tally shipping) that keeps vote → visible within 2 s; each instance still asks
-    /// Redis at most twice a second per key, and ClickHouse is asked once a second per key.
+    /// Typically results are at most local + shared old (2 s by default); just after expiry an
+    /// instance serves its previous answer for up to one more local lifetime while it refreshes,
+    /// so never older than 2 × local + shared (3 s). Each instance asks Redis about once a second
+    /// per key, and ClickHouse is asked about once a second per key. A shorter local lifetime
+    /// shows votes sooner but costs read throughput (measured: 500 ms gave 59–73% of bare Kestrel,
+    /// 1 s gave 72–82% on the same box).
     /// </remarks>
     [Range(1, 60_000)]
-    public int LocalCacheMilliseconds { get; set; } = 500;
+    public int LocalCacheMilliseconds { get; set; } = 1_000;
 
-    /// <summary>How long results stay in Redis for every instance; results are at most local + shared old.</summary>
+    /// <summary>How long results stay in Redis for every instance.</summary>
     [Range(1, 600_000)]
     public int SharedCacheMilliseconds { get; set; } = 1_000;
 

@@ -19,41 +19,65 @@ public sealed class ResultsCache(IConnectionMultiplexer redis, RedisOptions redi
 
     /// <summary>The Cache-Control every results answer carries (clients and CDNs may keep it this long).</summary>
     public string CacheControl { get; } = $"public, max-age={options.Value.ClientMaxAgeSeconds}";
-    private readonly ConcurrentDictionary<string, (CachedResponse Response, DateTimeOffset Expires)> local = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry> local = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<CachedResponse>>> refreshing = new(StringComparer.Ordinal);
 
-    /// <summary>The in-process answer for <paramref name="key"/> if it is still fresh; never waits.</summary>
-    public CachedResponse? TryGetFresh(string key)
+    /// <summary>
+    /// The in-process answer for <paramref name="key"/> when there is one to serve (the fast path):
+    /// fresh, or just expired while one refresh runs in the background; else null.
+    /// </summary>
+    public CachedResponse? TryGetFresh(string key) => TryLocal(key);
+
+    /// <summary>
+    /// The answer for <paramref name="key"/>: from this instance's memory, else from Redis, else from
+    /// <paramref name="load"/> — one refresh in flight per key however many ask. Just after expiry
+    /// the previous answer is served while that refresh runs, so a hot key never makes readers wait.
+    /// </summary>
+    public async Task<CachedResponse> GetAsync(string key, Func<CancellationToken, Task<byte[]>> load, CancellationToken cancellationToken) =>
+        TryLocal(key) ?? await RefreshOnceAsync(key, load).WaitAsync(cancellationToken);
+
+    private CachedResponse? TryLocal(string key)
     {
-        if (local.TryGetValue(key, out var entry) && entry.Expires > clock.GetUtcNow())
+        if (!local.TryGetValue(key, out var entry))
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        if (entry.Expires > now)
         {
             metrics.CacheHits.Add(1, new KeyValuePair<string, object?>("level", "local"));
+            return entry.Response;
+        }
+
+        // Expired less than one local lifetime ago: serve it once more while one refresh runs, so
+        // results are at most 2 × local + shared old, and nobody queues behind the refresh.
+        if (entry.Expires.AddMilliseconds(settings.LocalCacheMilliseconds) > now)
+        {
+            if (!refreshing.ContainsKey(key))
+            {
+                _ = RefreshOnceAsync(key, entry.Load);
+            }
+
+            metrics.CacheHits.Add(1, new KeyValuePair<string, object?>("level", "stale"));
             return entry.Response;
         }
 
         return null;
     }
 
-    public async Task<CachedResponse> GetAsync(string key, Func<CancellationToken, Task<byte[]>> load, CancellationToken cancellationToken)
+    private Task<CachedResponse> RefreshOnceAsync(string key, Func<CancellationToken, Task<byte[]>> load)
     {
-        if (local.TryGetValue(key, out var entry) && entry.Expires > clock.GetUtcNow())
-        {
-            metrics.CacheHits.Add(1, new KeyValuePair<string, object?>("level", "local"));
-            return entry.Response;
-        }
-
         var flight = refreshing.GetOrAdd(key, k => new Lazy<Task<CachedResponse>>(() => RefreshAsync(k, load)));
-        try
-        {
-            return await flight.Value.WaitAsync(cancellationToken);
-        }
-        finally
-        {
-            if (flight.Value.IsCompleted)
+        var refresh = flight.Value;
+        _ = refresh.ContinueWith(
+            done =>
             {
+                _ = done.Exception; // a failed background refresh is retried by the next reader; observed here
                 refreshing.TryRemove(new KeyValuePair<string, Lazy<Task<CachedResponse>>>(key, flight));
-            }
-        }
+            },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return refresh;
     }
 
     private async Task<CachedResponse> RefreshAsync(string key, Func<CancellationToken, Task<byte[]>> load)
@@ -93,9 +117,11 @@ public sealed class ResultsCache(IConnectionMultiplexer redis, RedisOptions redi
         }
 
         var response = new CachedResponse(json, $"\"{Convert.ToHexStringLower(XxHash64.Hash(json))}\"");
-        local[key] = (response, clock.GetUtcNow().AddMilliseconds(settings.LocalCacheMilliseconds));
+        local[key] = new Entry(response, clock.GetUtcNow().AddMilliseconds(settings.LocalCacheMilliseconds), load);
         return response;
     }
+
+    private sealed record Entry(CachedResponse Response, DateTimeOffset Expires, Func<CancellationToken, Task<byte[]>> Load);
 
     // The replica number goes inside the hash tag: replicas of one key land in different slots.
     private RedisKey ReplicaKey(string key, int replica) => $"{redisOptions.KeyPrefix}results:{{{key}:{replica}}}";
