@@ -75,9 +75,8 @@ builder.Services.AddLiveBoard<TallySnapshot, TallySource>();
 builder.Services.AddLiveBoard<PipelineSnapshot, PipelineSource>();
 builder.Services.AddLiveBoard<ShardSnapshot, ShardSource>();
 builder.Services.AddLiveBoard<CheckpointList, AnchorSource>();
-builder.Services.AddHttpClient(nameof(SystemStatusPoller), client => client.Timeout = TimeSpan.FromSeconds(3));
-builder.Services.AddSingleton<SystemStatusBoard>();
-builder.Services.AddHostedService<SystemStatusPoller>();
+builder.Services.AddHttpClient(SystemStatusSource.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(3));
+builder.Services.AddLiveBoard<IReadOnlyList<ServiceStatus>, SystemStatusSource>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -1,31 +1,23 @@
 using Microsoft.Extensions.Options;
+using Voting.Console.Blazor.Live;
 using Voting.ServiceDefaults;
 
 namespace Voting.Console.Blazor.Status;
 
-/// <summary>Probes every service's <c>/health/ready</c> every two seconds and publishes the result.</summary>
-public sealed class SystemStatusPoller(
-    IHttpClientFactory httpClients,
-    IOptions<ServiceEndpointsOptions> endpoints,
-    SystemStatusBoard board,
-    TimeProvider clock) : BackgroundService
+/// <summary>Probes every service's <c>/health/ready</c> every two seconds.</summary>
+public sealed class SystemStatusSource(IHttpClientFactory httpClients, IOptions<ServiceEndpointsOptions> endpoints, TimeProvider clock)
+    : IBoardSource<IReadOnlyList<ServiceStatus>>
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+    public const string HttpClientName = "system-status";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, clock);
-        do
-        {
-            var probes = endpoints.Value.All().Select(service => ProbeAsync(service.Name, service.BaseUrl, stoppingToken));
-            board.Publish(await Task.WhenAll(probes));
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    public TimeSpan Interval => TimeSpan.FromSeconds(2);
+
+    public async Task<IReadOnlyList<ServiceStatus>> ReadAsync(CancellationToken cancellationToken) =>
+        await Task.WhenAll(endpoints.Value.All().Select(service => ProbeAsync(service.Name, service.BaseUrl, cancellationToken)));
 
     private async Task<ServiceStatus> ProbeAsync(string name, string baseUrl, CancellationToken cancellationToken)
     {
-        var client = httpClients.CreateClient(nameof(SystemStatusPoller));
+        var client = httpClients.CreateClient(HttpClientName);
         try
         {
             // /health/ready answers 503 with the same JSON body when something is down.
