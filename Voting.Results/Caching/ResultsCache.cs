@@ -56,7 +56,9 @@ public sealed class ResultsCache(IConnectionMultiplexer redis, RedisOptions redi
         {
             if (!refreshing.ContainsKey(key))
             {
-                _ = RefreshOnceAsync(key, entry.Load);
+                // Nobody awaits this one: a failure is observed here and retried by the next reader.
+                _ = RefreshOnceAsync(key, entry.Load).ContinueWith(
+                    failed => _ = failed.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             }
 
             metrics.CacheHits.Add(1, new KeyValuePair<string, object?>("level", "stale"));
@@ -66,18 +68,20 @@ public sealed class ResultsCache(IConnectionMultiplexer redis, RedisOptions redi
         return null;
     }
 
-    private Task<CachedResponse> RefreshOnceAsync(string key, Func<CancellationToken, Task<byte[]>> load)
+    private Task<CachedResponse> RefreshOnceAsync(string key, Func<CancellationToken, Task<byte[]>> load) =>
+        refreshing.GetOrAdd(key, k => new Lazy<Task<CachedResponse>>(() => RefreshAndForgetAsync(k, load))).Value;
+
+    /// <summary>One flight: refreshes, then leaves the table so the next expiry starts a new one.</summary>
+    private async Task<CachedResponse> RefreshAndForgetAsync(string key, Func<CancellationToken, Task<byte[]>> load)
     {
-        var flight = refreshing.GetOrAdd(key, k => new Lazy<Task<CachedResponse>>(() => RefreshAsync(k, load)));
-        var refresh = flight.Value;
-        _ = refresh.ContinueWith(
-            done =>
-            {
-                _ = done.Exception; // a failed background refresh is retried by the next reader; observed here
-                refreshing.TryRemove(new KeyValuePair<string, Lazy<Task<CachedResponse>>>(key, flight));
-            },
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return refresh;
+        try
+        {
+            return await RefreshAsync(key, load);
+        }
+        finally
+        {
+            refreshing.TryRemove(key, out _);
+        }
     }
 
     private async Task<CachedResponse> RefreshAsync(string key, Func<CancellationToken, Task<byte[]>> load)
