@@ -23,6 +23,10 @@ public sealed class IngestOptions
     [Range(100, 120_000)]
     public int KafkaAckTimeoutMilliseconds { get; set; } = 5_000;
 
+    /// <summary>How long a vote waits for the duplicate filter to be usable again (first start, or lost with Redis) before 503.</summary>
+    [Range(0, 60_000)]
+    public int FilterRebuildWaitMilliseconds { get; set; } = 2_000;
+
     /// <summary>Token-bucket refill per client address, per second.</summary>
     [Range(1, 10_000_000)]
     public int PerClientPermitsPerSecond { get; set; } = 100;

@@ -19,6 +19,9 @@ public static class IngestServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<VoterGate>();
         services.AddSingleton<ParticipationLookup>();
+        services.AddSingleton<ParticipationScan>();
+        services.AddSingleton<VoterFilterRebuilder>();
+        services.AddHostedService(sp => sp.GetRequiredService<VoterFilterRebuilder>());
         services.AddSingleton(sp => new VoteProducer(
             sp.GetRequiredService<KafkaOptions>(), sp.GetRequiredService<IOptions<IngestOptions>>().Value.KafkaAckTimeoutMilliseconds));
         services.AddSingleton<IngestMetrics>();

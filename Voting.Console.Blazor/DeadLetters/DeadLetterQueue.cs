@@ -4,7 +4,6 @@ using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using Voting.Console.Blazor.Pipeline;
 using Voting.Infrastructure.Kafka;
 using Voting.Infrastructure.Redis;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Voting.Console.Blazor.Live;
+using Voting.Infrastructure.Kafka;
 
 namespace Voting.Console.Blazor.Pipeline;
 

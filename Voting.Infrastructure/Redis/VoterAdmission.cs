@@ -14,4 +14,10 @@ public enum VoterAdmission
 
     /// <summary>Another request of this voter holds the lock. No lock is held.</summary>
     InProgress,
+
+    /// <summary>The election's filter is missing (never built, or lost with Redis's data) and not yet rebuilt: nobody can be admitted safely. No lock is held.</summary>
+    FilterRebuilding,
+
+    /// <summary>The filter is being rebuilt, so it can't say "no" yet, and no accepted-marker exists: confirm against the database. The lock is held.</summary>
+    Unverified,
 }

@@ -14,19 +14,27 @@ namespace Voting.Infrastructure.Redis;
 /// </summary>
 public sealed class VoterGate
 {
+    // KEYS[4] is the shard's filter state: absent (never built, or lost with Redis) refuses until a
+    // rebuild has caught up with everything accepted before; 'exact' (being rebuilt) sends every voter
+    // to the authoritative check; 'ready' trusts the filter's "no".
     private const string EnterScript = """
+        local state = redis.call('GET', KEYS[4])
+        if not state then return 4 end
         if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 3 end
         local maybe = true
-        if ARGV[3] == 'module' then
-          maybe = redis.call('BF.EXISTS', KEYS[2], ARGV[4]) == 1
-        else
-          for i = 5, #ARGV do
-            if redis.call('GETBIT', KEYS[2], ARGV[i]) == 0 then maybe = false break end
+        if state == 'ready' then
+          if ARGV[3] == 'module' then
+            maybe = redis.call('BF.EXISTS', KEYS[2], ARGV[4]) == 1
+          else
+            for i = 5, #ARGV do
+              if redis.call('GETBIT', KEYS[2], ARGV[i]) == 0 then maybe = false break end
+            end
           end
         end
         if not maybe then return 0 end
         if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('DEL', KEYS[1]) return 2 end
-        return 1
+        if state == 'ready' then return 1 end
+        return 5
         """;
 
     private const string CommitScript = """
@@ -41,6 +49,9 @@ public sealed class VoterGate
         """;
 
     private const string LeaveScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+
+    private const string ReadyState = "ready";
+    private const string ExactState = "exact";
 
     private readonly IConnectionMultiplexer redis;
     private readonly RedisOptions options;
@@ -91,6 +102,59 @@ public sealed class VoterGate
     /// <summary>The backend in use: <c>module</c> or <c>bitmap</c> (probed once when configured as <c>auto</c>).</summary>
     public async Task<string> BackendAsync() => await UseModuleAsync() ? "module" : "bitmap";
 
+    /// <summary>The election's filter state: <see cref="VoterFilterState.Ready"/> only when every shard is.</summary>
+    public async Task<VoterFilterState> FilterStateAsync(string electionId)
+    {
+        var database = redis.GetDatabase();
+        var states = await Task.WhenAll(Enumerable.Range(0, shape.Shards).Select(shard => database.StringGetAsync(FilterStateKey(electionId, shard))));
+        return states.Any(s => s.IsNull) ? VoterFilterState.Missing
+            : states.All(s => s == ReadyState) ? VoterFilterState.Ready
+            : VoterFilterState.Exact;
+    }
+
+    /// <summary>Sets every shard of the election's filter to <paramref name="state"/> (<see cref="VoterFilterState.Missing"/> is not settable).</summary>
+    public Task SetFilterStateAsync(string electionId, VoterFilterState state)
+    {
+        ArgumentOutOfRangeException.ThrowIfEqual(state, VoterFilterState.Missing);
+        var value = state == VoterFilterState.Ready ? ReadyState : ExactState;
+        var database = redis.GetDatabase();
+        return Task.WhenAll(Enumerable.Range(0, shape.Shards).Select(shard => database.StringSetAsync(FilterStateKey(electionId, shard), value)));
+    }
+
+    /// <summary>Adds already-recorded voters to the election's filter (a rebuild), pipelined.</summary>
+    public async Task AddToFilterAsync(string electionId, IReadOnlyList<byte[]> pseudonyms)
+    {
+        var module = await UseModuleAsync();
+        var database = redis.GetDatabase();
+        var pending = new List<Task>(pseudonyms.Count);
+        var reservedNow = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pseudonym in pseudonyms)
+        {
+            var shard = Locate(pseudonym, out var offsets);
+            var key = FilterKey(electionId, shard, module);
+            if (module)
+            {
+                if (reservedNow.Add(key!))
+                {
+                    lock (gate)
+                    {
+                        reserved.Remove(key!); // the reservation may have been lost with the data
+                    }
+
+                    await EnsureReservedAsync(key);
+                }
+
+                pending.Add(database.ExecuteAsync("BF.ADD", key, pseudonym));
+            }
+            else
+            {
+                pending.AddRange(offsets.Select(offset => database.StringSetBitAsync(key, offset, true)));
+            }
+        }
+
+        await Task.WhenAll(pending);
+    }
+
     private async Task<(RedisKey[] Keys, RedisValue[] Args)> ScriptInputsAsync(string electionId, byte[] pseudonym, string token, long ttl)
     {
         var shard = Locate(pseudonym, out var offsets);
@@ -111,11 +175,16 @@ public sealed class VoterGate
         RedisKey[] keys =
         [
             LockKey(electionId, shard, pseudonym),
-            $"{options.KeyPrefix}{(module ? "bf" : "bloom")}:{electionId}:{{{shard}}}",
+            FilterKey(electionId, shard, module),
             $"{options.KeyPrefix}voted:{electionId}:{{{shard}}}:{Convert.ToHexStringLower(pseudonym)}",
+            FilterStateKey(electionId, shard),
         ];
         return (keys, args);
     }
+
+    private RedisKey FilterStateKey(string electionId, int shard) => $"{options.KeyPrefix}filter-state:{electionId}:{{{shard}}}";
+
+    private RedisKey FilterKey(string electionId, int shard, bool module) => $"{options.KeyPrefix}{(module ? "bf" : "bloom")}:{electionId}:{{{shard}}}";
 
     private int Locate(byte[] pseudonym, out long[] offsets)
     {

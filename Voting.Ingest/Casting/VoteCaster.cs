@@ -21,6 +21,7 @@ namespace Voting.Ingest.Casting;
 public sealed partial class VoteCaster(
     ElectionRegistry elections,
     VoterGate gate,
+    VoterFilterRebuilder filterRebuilder,
     ParticipationLookup participation,
     VoteProducer producer,
     IOptions<IngestOptions> options,
@@ -28,6 +29,8 @@ public sealed partial class VoteCaster(
     TimeProvider clock,
     ILogger<VoteCaster> logger)
 {
+    private static readonly TimeSpan FilterRetryInterval = TimeSpan.FromMilliseconds(100);
+
     private readonly IngestOptions settings = options.Value;
 
     public async Task<CastOutcome> CastAsync(string electionId, string voterId, string state, string candidate, CancellationToken cancellationToken)
@@ -38,6 +41,17 @@ public sealed partial class VoteCaster(
         try
         {
             (admission, token) = await gate.EnterAsync(electionId, pseudonym, TimeSpan.FromMilliseconds(settings.VoterLockMilliseconds));
+            if (admission == VoterAdmission.FilterRebuilding)
+            {
+                // First start, or Redis lost its data: wait a little for the filter to become usable.
+                filterRebuilder.Nudge(electionId);
+                var patience = clock.GetUtcNow().AddMilliseconds(settings.FilterRebuildWaitMilliseconds);
+                while (admission == VoterAdmission.FilterRebuilding && clock.GetUtcNow() < patience)
+                {
+                    await Task.Delay(FilterRetryInterval, clock, cancellationToken);
+                    (admission, token) = await gate.EnterAsync(electionId, pseudonym, TimeSpan.FromMilliseconds(settings.VoterLockMilliseconds));
+                }
+            }
         }
         catch (Exception e) when (IsRedisFailure(e))
         {
@@ -46,6 +60,9 @@ public sealed partial class VoteCaster(
 
         switch (admission)
         {
+            case VoterAdmission.FilterRebuilding:
+                metrics.Refuse("filter_rebuilding");
+                return new CastOutcome.Unavailable("the duplicate filter is being rebuilt (first start, or Redis lost its data); try again shortly");
             case VoterAdmission.InProgress:
                 metrics.Refuse("in_progress");
                 return new CastOutcome.InProgress();
@@ -57,7 +74,7 @@ public sealed partial class VoteCaster(
         var committed = false;
         try
         {
-            if (admission == VoterAdmission.MaybeVoted)
+            if (admission is VoterAdmission.MaybeVoted or VoterAdmission.Unverified)
             {
                 if (await participation.HasVotedAsync(electionId, state, pseudonym, cancellationToken))
                 {
@@ -65,7 +82,10 @@ public sealed partial class VoteCaster(
                     return new CastOutcome.AlreadyVoted();
                 }
 
-                metrics.BloomFalsePositives.Add(1);
+                if (admission == VoterAdmission.MaybeVoted)
+                {
+                    metrics.BloomFalsePositives.Add(1);
+                }
             }
 
             var ballot = Ballot.New(electionId, state, candidate);

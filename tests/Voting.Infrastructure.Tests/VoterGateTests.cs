@@ -17,6 +17,8 @@ public sealed class VoterGateTests : IAsyncLifetime
     {
         redis = await ConnectionMultiplexer.ConnectAsync(redisOptions.Configuration);
         gate = new VoterGate(redis, redisOptions, filterOptions);
+        await gate.SetFilterStateAsync("e", VoterFilterState.Ready);
+        await gate.SetFilterStateAsync("other-election", VoterFilterState.Ready);
     }
 
     public async Task DisposeAsync()
@@ -69,5 +71,45 @@ public sealed class VoterGateTests : IAsyncLifetime
         var (_, token) = await gate.EnterAsync("e", committed, LockTtl);
         await gate.CommitAsync("e", committed, token, TimeSpan.FromMinutes(5));
         Assert.True(await filter.MightContainAsync("e", committed));
+    }
+
+    [Fact]
+    public async Task Without_a_filter_nobody_is_admitted_and_no_lock_is_taken()
+    {
+        var voter = RandomNumberGenerator.GetBytes(32);
+        Assert.Equal(VoterFilterState.Missing, await gate.FilterStateAsync("unbuilt"));
+        Assert.Equal(VoterAdmission.FilterRebuilding, (await gate.EnterAsync("unbuilt", voter, LockTtl)).Admission);
+
+        // Once the election is in the exact state, the same voter gets in (no lock was left behind) but unverified.
+        await gate.SetFilterStateAsync("unbuilt", VoterFilterState.Exact);
+        Assert.Equal(VoterFilterState.Exact, await gate.FilterStateAsync("unbuilt"));
+        Assert.Equal(VoterAdmission.Unverified, (await gate.EnterAsync("unbuilt", voter, LockTtl)).Admission);
+    }
+
+    [Fact]
+    public async Task A_filter_lost_with_Redis_data_is_missing_again_and_a_refill_restores_its_answers()
+    {
+        var voted = RandomNumberGenerator.GetBytes(32);
+        var (_, token) = await gate.EnterAsync("e", voted, LockTtl);
+        await gate.CommitAsync("e", voted, token, TimeSpan.FromMinutes(5));
+        Assert.Equal(VoterAdmission.AlreadyVoted, (await gate.EnterAsync("e", voted, LockTtl)).Admission);
+
+        await RedisKeys.DeleteAsync(redis, redisOptions.KeyPrefix); // what FLUSHALL does to this test's keys
+        Assert.Equal(VoterFilterState.Missing, await gate.FilterStateAsync("e"));
+        Assert.Equal(VoterAdmission.FilterRebuilding, (await gate.EnterAsync("e", voted, LockTtl)).Admission);
+
+        // While exact, the marker-less voter must be confirmed against the database.
+        await gate.SetFilterStateAsync("e", VoterFilterState.Exact);
+        var (unverified, unverifiedToken) = await gate.EnterAsync("e", voted, LockTtl);
+        Assert.Equal(VoterAdmission.Unverified, unverified);
+        await gate.LeaveAsync("e", voted, unverifiedToken);
+
+        await gate.AddToFilterAsync("e", [voted]);
+        await gate.SetFilterStateAsync("e", VoterFilterState.Ready);
+        Assert.Equal(VoterFilterState.Ready, await gate.FilterStateAsync("e"));
+        var (refilled, refilledToken) = await gate.EnterAsync("e", voted, LockTtl);
+        Assert.Equal(VoterAdmission.MaybeVoted, refilled);
+        await gate.LeaveAsync("e", voted, refilledToken);
+        Assert.Equal(VoterAdmission.New, (await gate.EnterAsync("e", RandomNumberGenerator.GetBytes(32), LockTtl)).Admission);
     }
 }

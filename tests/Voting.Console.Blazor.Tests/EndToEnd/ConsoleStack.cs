@@ -1,6 +1,5 @@
 using Microsoft.Playwright;
 using StackExchange.Redis;
-using Voting.Console.Blazor.Pipeline;
 using Voting.Console.Blazor.Tests.Sources;
 using Voting.Core.Ballots;
 using Voting.Infrastructure.ClickHouse;

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Voting.Console.Blazor.DeadLetters;
-using Voting.Console.Blazor.Pipeline;
 using Voting.Core.Ballots;
 using Voting.Infrastructure.Kafka;
 using Voting.TestSupport;

@@ -1,8 +1,6 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
-using Voting.Infrastructure.Kafka;
-
-namespace Voting.Console.Blazor.Pipeline;
+namespace Voting.Infrastructure.Kafka;
 
 /// <summary>
 /// Reads Kafka positions without joining any group: partitions, watermarks, consumer groups and
@@ -19,7 +17,7 @@ public sealed class KafkaPositions : IDisposable
         Options = options;
         timeout = TimeSpan.FromMilliseconds(options.RequestTimeoutMs);
         admin = new AdminClientBuilder(KafkaClientConfigs.Admin(options)).SetLogHandler(KafkaClientLog.Write).Build();
-        consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(options, "voting-console-positions"))
+        consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(options, "voting-positions"))
             .SetLogHandler(KafkaClientLog.Write).Build();
     }
 
@@ -56,6 +54,20 @@ public sealed class KafkaPositions : IDisposable
             p => p.Partition.Value,
             p => p.Offset.IsSpecial ? (long?)null : p.Offset.Value);
     }
+
+    /// <summary>
+    /// Whether <paramref name="group"/> has committed, on every partition of <paramref name="topic"/>,
+    /// at least the given end offsets: everything produced before they were read has been processed.
+    /// </summary>
+    public async Task<bool> HasProcessedAsync(string group, string topic, IReadOnlyDictionary<int, long> ends)
+    {
+        var committed = await CommittedAsync(group, Partitions(topic));
+        return ends.All(end => end.Value == 0 || (committed.TryGetValue(end.Key, out var offset) && offset >= end.Value));
+    }
+
+    /// <summary>The end (high watermark) of every partition of <paramref name="topic"/>.</summary>
+    public IReadOnlyDictionary<int, long> Ends(string topic) =>
+        Partitions(topic).ToDictionary(p => p.Partition.Value, p => Watermarks(p).High.Value);
 
     public void Dispose()
     {
