@@ -123,6 +123,7 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
     {
         try
         {
+            var idempotencyKey = Guid.NewGuid().ToString("N"); // the voter's real ballot; the later attempts are deliberate second ballots
             for (var attempt = 0; attempt < attempts; attempt++)
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/vote")
@@ -130,6 +131,11 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
                     Content = new StringContent(attempt == 0 ? body : $$"""{"candidate":"{{electorate.DrawCandidate(state)}}"}""", Encoding.UTF8, "application/json"),
                 };
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                if (attempt == 0)
+                {
+                    request.Headers.Add("Idempotency-Key", idempotencyKey);
+                }
+
                 try
                 {
                     using var response = await http.SendAsync(request, cancellationToken);

@@ -15,4 +15,8 @@ public sealed record Ballot(string ElectionId, string State, string Candidate, b
     /// <summary>A ballot with a fresh cryptographically random id.</summary>
     public static Ballot New(string electionId, string state, string candidate) =>
         new(electionId, state, candidate, System.Security.Cryptography.RandomNumberGenerator.GetBytes(BallotIdSize));
+
+    /// <summary>The ballot a client's retries with the same <see cref="IdempotencyKey"/> all cast.</summary>
+    public static Ballot ForIdempotencyKey(string electionId, string state, string candidate, byte[] pseudonym, string key) =>
+        new(electionId, state, candidate, IdempotencyKey.BallotId(electionId, pseudonym, key));
 }

@@ -59,9 +59,19 @@ public sealed class KafkaPositions : IDisposable
     /// Whether <paramref name="group"/> has committed, on every partition of <paramref name="topic"/>,
     /// at least the given end offsets: everything produced before they were read has been processed.
     /// </summary>
+    /// <remarks>False, not an error, while the broker can't say yet (its group coordinator is still loading after a restart).</remarks>
     public async Task<bool> HasProcessedAsync(string group, string topic, IReadOnlyDictionary<int, long> ends)
     {
-        var committed = await CommittedAsync(group, Partitions(topic));
+        IReadOnlyDictionary<int, long?> committed;
+        try
+        {
+            committed = await CommittedAsync(group, Partitions(topic));
+        }
+        catch (ListConsumerGroupOffsetsException)
+        {
+            return false;
+        }
+
         return ends.All(end => end.Value == 0 || (committed.TryGetValue(end.Key, out var offset) && offset >= end.Value));
     }
 

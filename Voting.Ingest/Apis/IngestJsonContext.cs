@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Voting.Ingest.Apis;
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(CastVoteRequest))]
 [JsonSerializable(typeof(VoteReceipt))]
 [JsonSerializable(typeof(ProblemDetails))]

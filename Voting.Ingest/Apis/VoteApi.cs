@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Voting.Core.Ballots;
 using Voting.Core.Elections;
 using Voting.Infrastructure.Elections;
 using Voting.Infrastructure.Identity;
@@ -27,6 +28,7 @@ public static class VoteApi
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status408RequestTimeout)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -67,6 +69,17 @@ public static class VoteApi
             return VoteProblems.Malformed("'candidate' is required and must be a non-empty string.");
         }
 
+        var idempotencyKey = request.Headers[IdempotencyKey.HeaderName].ToString();
+        if (idempotencyKey.Length == 0)
+        {
+            idempotencyKey = null;
+        }
+        else if (!IdempotencyKey.IsValid(idempotencyKey))
+        {
+            metrics.Refuse("malformed");
+            return VoteProblems.Malformed($"The {IdempotencyKey.HeaderName} header must be {IdempotencyKey.Rule}.");
+        }
+
         var stateCode = state.ToUpperInvariant();
         var rejection = BallotRules.Check(elections.Find(electionId), stateCode, candidate, clock.GetUtcNow());
         if (rejection is { } reason)
@@ -75,7 +88,7 @@ public static class VoteApi
             return VoteProblems.Rejected(reason, electionId, stateCode, candidate);
         }
 
-        return await caster.CastAsync(electionId, voterId, stateCode, candidate, cancellationToken) switch
+        return await caster.CastAsync(electionId, voterId, stateCode, candidate, idempotencyKey, cancellationToken) switch
         {
             CastOutcome.Accepted accepted => TypedResults.Accepted(
                 (string?)null, new VoteReceipt(accepted.Receipt, electionId, "accepted", accepted.AcceptedAt)),
@@ -104,13 +117,25 @@ public static class VoteApi
         {
             var length = 0;
             int read;
-            while ((read = await request.Body.ReadAsync(buffer.AsMemory(length, limit + 1 - length), cancellationToken)) > 0)
+            try
             {
-                length += read;
-                if (length > limit)
+                while ((read = await request.Body.ReadAsync(buffer.AsMemory(length, limit + 1 - length), cancellationToken)) > 0)
                 {
-                    return (null, VoteProblems.TooLarge(limit));
+                    length += read;
+                    if (length > limit)
+                    {
+                        return (null, VoteProblems.TooLarge(limit));
+                    }
                 }
+            }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status408RequestTimeout)
+            {
+                // Kestrel's minimum body data rate: a slow-loris client is cut off, not waited for.
+                return (null, VoteProblems.TooSlow());
+            }
+            catch (BadHttpRequestException e)
+            {
+                return (null, VoteProblems.Malformed(e.Message));
             }
 
             if (length == 0)

@@ -12,6 +12,9 @@ public static class VoteProblems
 
     public static ProblemHttpResult Unauthenticated(string detail) => Problem(401, "unauthenticated", "A valid voter token is required.", detail);
 
+    public static ProblemHttpResult TooSlow() =>
+        Problem(408, "request-too-slow", "The request body arrived too slowly.", "The ballot was not read; send it again in one go.");
+
     public static ProblemHttpResult AlreadyVoted() =>
         Problem(409, "already-voted", "This voter has already voted in this election.", "Only the first ballot counts; this one was not recorded.");
 

@@ -33,7 +33,12 @@ public sealed partial class VoteCaster(
 
     private readonly IngestOptions settings = options.Value;
 
-    public async Task<CastOutcome> CastAsync(string electionId, string voterId, string state, string candidate, CancellationToken cancellationToken)
+    /// <summary>
+    /// Casts the voter's ballot. With an <paramref name="idempotencyKey"/> the ballot is the one every
+    /// retry with that key casts (see <see cref="IdempotencyKey"/>): if an earlier attempt reached Kafka
+    /// but its answer was lost, the retry's receipt is still the ballot that counts.
+    /// </summary>
+    public async Task<CastOutcome> CastAsync(string electionId, string voterId, string state, string candidate, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var pseudonym = elections.Pseudonym(electionId, voterId);
         VoterAdmission admission;
@@ -88,7 +93,9 @@ public sealed partial class VoteCaster(
                 }
             }
 
-            var ballot = Ballot.New(electionId, state, candidate);
+            var ballot = idempotencyKey is null
+                ? Ballot.New(electionId, state, candidate)
+                : Ballot.ForIdempotencyKey(electionId, state, candidate, pseudonym, idempotencyKey);
             var hash = BallotHash.Compute(ballot);
             var acceptedAt = clock.GetUtcNow();
             await producer.ProduceAsync(

@@ -20,7 +20,11 @@ public sealed class ChildService : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static ChildService Start(string assemblyName, IReadOnlyDictionary<string, string> environment)
+    /// <summary>
+    /// Starts <paramref name="assemblyName"/>; with <paramref name="outputFile"/> every line it prints is
+    /// also kept there (for tests that read a service's whole log).
+    /// </summary>
+    public static ChildService Start(string assemblyName, IReadOnlyDictionary<string, string> environment, string? outputFile = null)
     {
         var port = FreePort();
         var assembly = Locate(assemblyName);
@@ -38,7 +42,10 @@ public sealed class ChildService : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {assemblyName}");
-        var child = new ChildService(process, new Uri($"http://127.0.0.1:{port}"));
+        var child = new ChildService(process, new Uri($"http://127.0.0.1:{port}"))
+        {
+            output = outputFile is null ? null : new StreamWriter(outputFile, append: true) { AutoFlush = true },
+        };
         process.OutputDataReceived += (_, e) => child.Remember(e.Data);
         process.ErrorDataReceived += (_, e) => child.Remember(e.Data);
         process.BeginOutputReadLine();
@@ -51,11 +58,18 @@ public sealed class ChildService : IAsyncDisposable
     /// <summary>The child's last 30 lines of output, for failure messages.</summary>
     public string RecentOutput => string.Join('\n', lastLines);
 
+    private StreamWriter? output;
+
     private void Remember(string? line)
     {
         if (line is null)
         {
             return;
+        }
+
+        lock (lastLines)
+        {
+            output?.WriteLine(line);
         }
 
         lastLines.Enqueue(line);
@@ -126,6 +140,11 @@ public sealed class ChildService : IAsyncDisposable
     {
         await KillAsync();
         process.Dispose();
+        lock (lastLines)
+        {
+            output?.Dispose();
+            output = null;
+        }
     }
 
     private static int FreePort()

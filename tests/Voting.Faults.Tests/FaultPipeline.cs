@@ -1,0 +1,236 @@
+using Voting.Core.Audit;
+using Voting.Core.Sharding;
+using Voting.Infrastructure.ClickHouse;
+using Voting.Infrastructure.Identity;
+using Voting.Infrastructure.Kafka;
+using Voting.Infrastructure.MySql;
+using Voting.Infrastructure.Storage;
+using Voting.TestSupport;
+
+namespace Voting.Faults.Tests;
+
+/// <summary>
+/// The whole write pipeline as real child processes — ingest instances, the processor and (when asked)
+/// the audit service — on this test's own election, topic, consumer group, databases and Redis keys,
+/// over the shared local servers.
+/// </summary>
+public sealed class FaultPipeline : IAsyncDisposable
+{
+    public static readonly string[] Candidates = ["harper", "morgan", "reyes"];
+    public static readonly string[] States = ["PA", "OH", "CA", "TX", "WY", "GA"];
+
+    private readonly List<ChildService> ingest = [];
+    private readonly List<ChildService> others = [];
+    private readonly string? logFolder;
+
+    public FaultPipeline(string name, bool keepLogs = false)
+    {
+        Election = LocalStack.UniqueName("f_" + name);
+        Kafka = LocalStack.Kafka(LocalStack.UniqueName("itf_" + name));
+        Kafka.ProcessorGroup = Kafka.VotesTopic + "-group";
+        Shards = new MySqlShardConnections(LocalStack.MySql(LocalStack.UniqueName("itf") + "_s"));
+        Tallies = new ClickHouseTallyStore(LocalStack.ClickHouse(LocalStack.UniqueName("itf")));
+        RedisPrefix = LocalStack.UniqueName("itf") + ":";
+        if (keepLogs)
+        {
+            logFolder = Directory.CreateTempSubdirectory("voting-fault-logs-").FullName;
+        }
+    }
+
+    public string Election { get; }
+
+    public KafkaOptions Kafka { get; }
+
+    public MySqlShardConnections Shards { get; }
+
+    public ClickHouseTallyStore Tallies { get; }
+
+    public string RedisPrefix { get; }
+
+    public Uri? AuditAddress { get; private set; }
+
+    /// <summary>The addresses of the ingest instances started so far (some may have been killed).</summary>
+    public IReadOnlyList<Uri> IngestAddresses => [.. ingest.Select(i => i.BaseAddress)];
+
+    public VoterTokenIssuer Tokens { get; } = new(LocalStack.Bind<VoterTokenOptions>(VoterTokenOptions.Section), TimeProvider.System);
+
+    /// <summary>Settings every child gets; tests may add to them before <see cref="StartAsync"/>.</summary>
+    public Dictionary<string, string> Settings { get; } = [];
+
+    /// <summary>Every line the children printed, when the pipeline keeps logs.</summary>
+    public IEnumerable<string> LogFiles => logFolder is null ? [] : Directory.EnumerateFiles(logFolder);
+
+    public string ChildOutput => string.Join("\n", ingest.Concat(others).Select(c => $"--- {c.BaseAddress}\n{c.RecentOutput}"));
+
+    public string TokenFor(string voterId, string state) => Tokens.Issue(voterId, state, Election);
+
+    private Dictionary<string, string> Environment()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["Voting__Kafka__VotesTopic"] = Kafka.VotesTopic,
+            ["Voting__Kafka__DeadLetterTopic"] = Kafka.DeadLetterTopic,
+            ["Voting__Kafka__ProcessorGroup"] = Kafka.ProcessorGroup,
+            ["Voting__MySql__DatabasePrefix"] = Shards.Options.DatabasePrefix,
+            ["Voting__ClickHouse__Database"] = Tallies.Options.Database,
+            ["Voting__Redis__KeyPrefix"] = RedisPrefix,
+            ["Voting__Elections__10__Id"] = Election,
+            ["Voting__Elections__10__Name"] = "Fault suite election",
+            ["Voting__Elections__10__OpensAt"] = DateTimeOffset.UtcNow.AddDays(-1).ToString("O"),
+            ["Voting__Elections__10__ClosesAt"] = DateTimeOffset.UtcNow.AddDays(1).ToString("O"),
+            ["Voting__Elections__10__PseudonymSecret"] = Convert.ToBase64String(PseudonymSecret),
+            ["Voting__Ingest__PerVoterPermitsPerMinute"] = "0",
+            ["Voting__Ingest__PerClientPermitsPerSecond"] = "1000000",
+            ["Voting__Ingest__PerClientBurst"] = "1000000",
+            ["Voting__Processor__MaxBatchWaitMilliseconds"] = "50",
+            ["Voting__Audit__CheckpointIntervalSeconds"] = "1",
+            ["Voting__Audit__AnchorRetrySeconds"] = "1",
+            ["Voting__Audit__ScheduledAuditMinutes"] = "0",
+            ["Voting__Chain__AnchorPrivateKey"] = LocalStack.DevAccountKey(5), // its own account: other projects anchor at the same time
+        };
+        for (var i = 0; i < Candidates.Length; i++)
+        {
+            environment[$"Voting__Elections__10__Candidates__{i}"] = Candidates[i];
+        }
+
+        foreach (var (key, value) in Settings)
+        {
+            environment[key] = value;
+        }
+
+        return environment;
+    }
+
+    public static byte[] PseudonymSecret { get; } = [.. Enumerable.Range(7, 32).Select(i => (byte)i)];
+
+    /// <summary>Creates the topics, then starts the processor, the audit service if asked, and <paramref name="ingestInstances"/> ingest instances.</summary>
+    public async Task StartAsync(int ingestInstances, bool processor = true, bool audit = false)
+    {
+        // A 0.9 broker creates a topic when first asked for it; a consumer subscribed before then only sees it later.
+        using (var positions = new KafkaPositions(Kafka))
+        {
+            await Eventually.TrueAsync(() => Task.FromResult(positions.Partitions(Kafka.VotesTopic).Count > 0 && positions.Partitions(Kafka.DeadLetterTopic).Count > 0), "the test's topics created");
+        }
+
+        var starting = new List<ChildService>();
+        if (processor)
+        {
+            processorService = Start("Voting.Processor", others);
+            starting.Add(processorService);
+        }
+
+        if (audit)
+        {
+            var auditService = Start("Voting.Audit", others);
+            starting.Add(auditService);
+            AuditAddress = auditService.BaseAddress;
+        }
+
+        for (var i = 0; i < ingestInstances; i++)
+        {
+            starting.Add(Start("Voting.Ingest", ingest));
+        }
+
+        foreach (var child in starting)
+        {
+            await child.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
+        }
+    }
+
+    private ChildService Start(string assembly, List<ChildService> into)
+    {
+        var child = ChildService.Start(assembly, Environment(), logFolder is null ? null : Path.Combine(logFolder, $"{assembly}-{Guid.NewGuid():N}.log"));
+        into.Add(child);
+        return child;
+    }
+
+    private ChildService? processorService;
+
+    /// <summary>SIGKILL of the processor.</summary>
+    public Task KillProcessorAsync() => processorService!.KillAsync();
+
+    /// <summary>A new processor process (a restart after a crash).</summary>
+    public async Task StartProcessorAsync()
+    {
+        processorService = Start("Voting.Processor", others);
+        await processorService.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
+    }
+
+    /// <summary>SIGKILL of ingest instance <paramref name="index"/>, as a crash would.</summary>
+    public Task KillIngestAsync(int index) => ingest[index].KillAsync();
+
+    /// <summary>A new ingest instance (a restart after a crash): a new address, added to <see cref="IngestAddresses"/>.</summary>
+    public async Task<Uri> StartIngestAsync()
+    {
+        var child = Start("Voting.Ingest", ingest);
+        await child.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
+        return child.BaseAddress;
+    }
+
+    /// <summary>Every ballot hash in the election's Merkle log (the processor's committed order), as hex.</summary>
+    public async Task<List<string>> StoredReceiptsAsync()
+    {
+        var log = new MerkleLogReader(Shards);
+        var size = await log.TreeSizeAsync(Election, CancellationToken.None);
+        return await log.LeavesAsync(Election, 0, size, CancellationToken.None).Select(l => Convert.ToHexStringLower(l.BallotHash)).ToListAsync();
+    }
+
+    /// <summary>Rows of the election in the participation and the ballot tables of all 16 × 64 shards.</summary>
+    public async Task<(long Participation, long Ballots)> CountRowsAsync()
+    {
+        long participation = 0, ballots = 0;
+        for (var shard = 0; shard < ShardLayout.DatabaseCount; shard++)
+        {
+            await using var connection = await Shards.OpenShardAsync(shard, CancellationToken.None);
+            participation += await SumAsync(connection, Enumerable.Range(0, ShardLayout.TablesPerDatabase).Select(ShardLayout.ParticipationTable));
+            ballots += await SumAsync(connection, Enumerable.Range(0, ShardLayout.TablesPerDatabase).Select(ShardLayout.BallotTable));
+        }
+
+        return (participation, ballots);
+    }
+
+    private async Task<long> SumAsync(MySqlConnector.MySqlConnection connection, IEnumerable<string> tables)
+    {
+        var sql = "SELECT " + string.Join(" + ", tables.Select(t => $"(SELECT COUNT(*) FROM `{t}` WHERE election_id = @e)"));
+        await using var command = new MySqlConnector.MySqlCommand(sql, connection);
+        command.Parameters.AddWithValue("@e", Election);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Waits until the processor has committed everything on the votes topic and the tallies of what it
+    /// stored are in ClickHouse (the outbox shipped), then returns the ledger of stored receipts.
+    /// </summary>
+    public async Task SettleAsync(int seconds = 120)
+    {
+        using var positions = new KafkaPositions(Kafka);
+        var ends = positions.Ends(Kafka.VotesTopic);
+        await Eventually.TrueAsync(() => positions.HasProcessedAsync(Kafka.ProcessorGroup, Kafka.VotesTopic, ends), () => "the processor caught up with the votes topic\n" + ChildOutput, seconds);
+        var reconciliation = new TallyReconciliation(Shards, Tallies);
+        long stored = -1, tallied = -2;
+        await Eventually.TrueAsync(
+            async () => (stored = (await reconciliation.MySqlCountsAsync(Election, CancellationToken.None)).Values.Sum())
+                        == (tallied = (await reconciliation.ClickHouseCountsAsync(Election, CancellationToken.None)).Values.Sum()),
+            () => $"the tallies in ClickHouse ({tallied}) equal to the stored ballots ({stored})\n{ChildOutput}", seconds);
+    }
+
+    /// <summary>Runs an audit through the audit service and returns its report.</summary>
+    public async Task<AuditReport> AuditAsync()
+    {
+        using var client = new HttpClient { BaseAddress = AuditAddress ?? throw new InvalidOperationException("the pipeline runs no audit service"), Timeout = TimeSpan.FromMinutes(2) };
+        using var response = await client.PostAsync(new Uri($"/api/v1/audit/elections/{Election}/audits", UriKind.Relative), null);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"audit run answered {(int)response.StatusCode}: {body}");
+        return System.Text.Json.JsonSerializer.Deserialize(body, AuditJsonContext.Default.AuditReport)!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var child in ingest.Concat(others))
+        {
+            await child.DisposeAsync();
+        }
+
+        await TestStores.DropAsync(Shards, Tallies);
+    }
+}
