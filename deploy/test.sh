@@ -48,6 +48,11 @@ for trx in "$results"/*.trx; do
     failing && /<\/UnitTestResult>/ { printf "test: FAILED %s\n", name; failing = 0 }
   ' "$trx" >&2
 done
+# The fault suite's figures (tests/Voting.Faults.Tests): one row per fault.
+if [[ -f "$results/fault-summary.md" ]]; then
+  echo "test: fault suite summary (also in $results/fault-summary.md)"
+  cat "$results/fault-summary.md"
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 if (( passed == 0 )); then
   echo "test: no test ran" >&2

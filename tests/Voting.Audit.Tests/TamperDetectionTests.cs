@@ -1,3 +1,7 @@
+using MySqlConnector;
+using Voting.Core.Ballots;
+using Voting.Infrastructure.Storage;
+
 namespace Voting.Audit.Tests;
 
 public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<AuditFactory>
@@ -29,5 +33,53 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
         // Nothing else is blamed: only the two tampered rows are named.
         Assert.All(report.Findings.Where(f => f.Location.Contains(" ballot ", StringComparison.Ordinal)), f => Assert.Equal(alteredAt, f.Location));
         Assert.Single(report.Findings, f => f.Kind == "missing-ballot");
+    }
+
+    [Fact]
+    public async Task Inserted_ballot_rows_and_a_rewritten_ClickHouse_tally_are_each_named_by_the_audit()
+    {
+        using var client = await factory.StartAsync();
+        var election = factory.Elections[0];
+        await factory.RecordVotesAsync(election, 60);
+        await AnchoringTests.AnchoredAsync(client, election, 60);
+        Assert.True((await AnchoringTests.RunAuditAsync(client, election)).Clean, "the audit is clean before tampering");
+        var rows = (await factory.StoredBallotsAsync(election)).OrderBy(b => b.LeafIndex).ToList();
+
+        // A ballot stuffed into a shard table: a well-formed row (its hash is right) that never went through the log.
+        var stuffed = Ballot.New(election, rows[5].State, "reyes");
+        await InsertAsync(rows[5], stuffed, leafIndex: null);
+        // Another one claiming the leaf of an existing ballot.
+        var impostor = Ballot.New(election, rows[9].State, "harper");
+        await InsertAsync(rows[9], impostor, leafIndex: rows[9].LeafIndex);
+        // The results database rewritten: 500 votes more for one candidate in one state.
+        await factory.Tallies.ExecuteAsync(
+            $"INSERT INTO {factory.Tallies.Options.Database}.tallies (election_id, state, candidate, batch_id, votes) VALUES ('{election}', 'OH', 'morgan', 'forged-batch', 500)",
+            CancellationToken.None);
+
+        var report = await AnchoringTests.RunAuditAsync(client, election);
+        Assert.False(report.Clean);
+        var findings = string.Join("\n", report.Findings.Select(f => $"{f.Kind} @ {f.Location}"));
+        Assert.True(report.Findings.Any(f => f.Kind == "ballot-not-in-log" && f.Location == $"{rows[5].Database}.{rows[5].Table} ballot {Convert.ToHexStringLower(stuffed.BallotId)}"), findings);
+        Assert.True(report.Findings.Any(f => f.Kind == "duplicate-leaf-index" && f.Location.EndsWith($"ballot {Convert.ToHexStringLower(impostor.BallotId)}", StringComparison.Ordinal)
+                                             || f.Kind == "duplicate-leaf-index" && f.Detail.Contains(Convert.ToHexStringLower(impostor.BallotId), StringComparison.Ordinal)), findings);
+        Assert.True(report.Findings.Any(f => f.Kind == "tally-mismatch" && f.Location == "tally OH/morgan"), findings);
+        Assert.True(report.Findings.Any(f => f.Kind == "tally-mismatch" && f.Location == $"tally {rows[5].State}/reyes"), findings);
+    }
+
+    /// <summary>Inserts <paramref name="ballot"/> into the ballot table holding <paramref name="beside"/>, hashed correctly.</summary>
+    private async Task InsertAsync(StoredBallot beside, Ballot ballot, long? leafIndex)
+    {
+        var shard = Enumerable.Range(0, 16).Single(s => factory.Shards.DatabaseName(s) == beside.Database);
+        await using var connection = await factory.Shards.OpenShardAsync(shard, CancellationToken.None);
+        await using var command = new MySqlCommand(
+            $"INSERT INTO `{beside.Table}` (election_id, ballot_id, state, candidate, ballot_hash, recorded_hour, leaf_index) VALUES (@e, @id, @s, @c, @h, UTC_TIMESTAMP(), @leaf)",
+            connection);
+        command.Parameters.AddWithValue("@e", ballot.ElectionId);
+        command.Parameters.AddWithValue("@id", ballot.BallotId);
+        command.Parameters.AddWithValue("@s", ballot.State);
+        command.Parameters.AddWithValue("@c", ballot.Candidate);
+        command.Parameters.AddWithValue("@h", BallotHash.Compute(ballot));
+        command.Parameters.AddWithValue("@leaf", leafIndex);
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 }
