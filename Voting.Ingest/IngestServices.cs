@@ -22,6 +22,7 @@ public static class IngestServices
         services.AddSingleton<ParticipationScan>();
         services.AddSingleton<VoterFilterRebuilder>();
         services.AddHostedService(sp => sp.GetRequiredService<VoterFilterRebuilder>());
+        services.AddHealthChecks().AddCheck<VoterFilterHealthCheck>("duplicate-filter", tags: [HealthTags.Ready]);
         services.AddSingleton(sp => new VoteProducer(
             sp.GetRequiredService<KafkaOptions>(), sp.GetRequiredService<IOptions<IngestOptions>>().Value.KafkaAckTimeoutMilliseconds));
         services.AddSingleton<IngestMetrics>();

@@ -68,7 +68,10 @@ done
 for entry in "${services[@]}"; do
   IFS=: read -r name port path <<<"$entry"
   t0=$(date +%s.%N)
-  until curl -sf -o /dev/null "http://127.0.0.1:$port$path"; do
+  # Ingest also waits for its duplicate filter: after a stack restart Redis is empty, and ingest
+  # refuses votes until everything already on the votes topic is stored (see README, Guarantees).
+  want='"status":"'; [[ $name == Ingest ]] && want='"status":"Healthy"'
+  until curl -sf "http://127.0.0.1:$port$path" 2>/dev/null | head -c 40 | grep -q "$want"; do
     if ! alive "$run_dir/$name.pid"; then
       echo "up: Voting.$name exited; last lines of $run_dir/$name.log:" >&2
       tail -n 20 "$run_dir/$name.log" >&2

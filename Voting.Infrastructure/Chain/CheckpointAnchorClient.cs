@@ -96,6 +96,13 @@ public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress)
     /// </summary>
     public async Task<AnchorTransaction?> FindAnchorTransactionAsync(string electionId, long treeSize)
     {
+        // The contract's own storage first (plain calls): a node restored from a state dump may fail
+        // log queries over blocks from before its restart, and most failed attempts never got mined.
+        if (await FindBySizeAsync(electionId, treeSize) is null)
+        {
+            return null;
+        }
+
         var handler = web3.Eth.GetEvent<AnchoredEvent>(ContractAddress);
         var filter = handler.CreateFilterInput(ElectionKey(electionId), BlockParameter.CreateEarliest(), BlockParameter.CreateLatest());
         var events = await handler.GetAllChangesAsync(filter);

@@ -57,6 +57,7 @@ public sealed partial class VoterFilterRebuilder(
     private async Task WatchAsync(string electionId, CancellationToken stoppingToken)
     {
         await Task.Yield();
+        string? lastError = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -65,7 +66,12 @@ public sealed partial class VoterFilterRebuilder(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogRebuildFailed(logger, electionId, e.Message);
+                // Once per distinct cause (before the schema exists, every round fails the same way).
+                if (e.Message != lastError)
+                {
+                    lastError = e.Message;
+                    LogRebuildFailed(logger, electionId, e.Message);
+                }
             }
 
             try

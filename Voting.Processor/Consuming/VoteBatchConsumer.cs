@@ -27,6 +27,7 @@ public sealed partial class VoteBatchConsumer(
     TimeProvider clock,
     ILogger<VoteBatchConsumer> logger) : BackgroundService
 {
+    private readonly Dictionary<TopicPartition, long> uncommitted = [];
     private readonly ProcessorOptions settings = options.Value;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -59,6 +60,7 @@ public sealed partial class VoteBatchConsumer(
         // its batch and every batch before it are in MySQL. A voter whose ballots land in two
         // concurrent batches makes one of them fail on the unique key; its retry sees the other's.
         var inFlight = new Queue<(List<ConsumeResult<byte[], byte[]>> Batch, Task Work)>();
+        uncommitted.Clear();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -79,6 +81,11 @@ public sealed partial class VoteBatchConsumer(
                     Commit(consumer, done);
                 }
 
+                if (batch.Count == 0 && inFlight.Count == 0 && uncommitted.Count > 0)
+                {
+                    CommitUncommitted(consumer); // idle: retry a commit that failed (e.g. the broker was restarting)
+                }
+
                 RecordLag(consumer);
             }
         }
@@ -96,17 +103,39 @@ public sealed partial class VoteBatchConsumer(
 
     private void Commit(IConsumer<byte[], byte[]> consumer, List<ConsumeResult<byte[], byte[]>> batch)
     {
-        var offsets = batch
-            .GroupBy(m => m.TopicPartition)
-            .Select(g => new TopicPartitionOffset(g.Key, g.Max(m => m.Offset.Value) + 1))
-            .ToList();
+        foreach (var partition in batch.GroupBy(m => m.TopicPartition))
+        {
+            uncommitted[partition.Key] = partition.Max(m => m.Offset.Value) + 1;
+        }
+
+        CommitUncommitted(consumer);
+    }
+
+    /// <summary>
+    /// Commits every stored-but-uncommitted position of a partition this instance still owns. A failed
+    /// commit is kept and retried with the next batch or, when idle, on the next empty poll — otherwise
+    /// an idle topic would show lag forever after a broker restart (and a restart would replay it).
+    /// </summary>
+    private void CommitUncommitted(IConsumer<byte[], byte[]> consumer)
+    {
+        var owned = consumer.Assignment.ToHashSet();
+        foreach (var gone in uncommitted.Keys.Where(p => !owned.Contains(p)).ToList())
+        {
+            uncommitted.Remove(gone); // moved to another instance: it replays them, which changes nothing
+        }
+
+        if (uncommitted.Count == 0)
+        {
+            return;
+        }
+
         try
         {
-            consumer.Commit(offsets);
+            consumer.Commit([.. uncommitted.Select(p => new TopicPartitionOffset(p.Key, p.Value))]);
+            uncommitted.Clear();
         }
         catch (KafkaException e)
         {
-            // Partitions moved to another instance mid-batch: it replays them, which changes nothing.
             LogCommitFailed(logger, e.Error.Reason);
         }
     }
@@ -194,7 +223,7 @@ public sealed partial class VoteBatchConsumer(
         metrics.BatchSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Offset commit failed (the batch is stored; its messages will be replayed harmlessly): {Error}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Offset commit failed (the batch is stored; the commit is retried, and a restart before it succeeds replays the batch harmlessly): {Error}")]
     private static partial void LogCommitFailed(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Assigned partitions {Partitions}")]

@@ -8,6 +8,7 @@ namespace Voting.Faults.Tests;
 /// the middle of an election. Every Redis user on the stack is affected, so this runs alone.
 /// </summary>
 [Trait("Category", StackControl.FaultCategory)]
+[Collection(ServerFaultCollection.Name)]
 public sealed class RedisEmptiedTests
 {
     [Fact]

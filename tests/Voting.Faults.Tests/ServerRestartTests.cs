@@ -9,6 +9,7 @@ namespace Voting.Faults.Tests;
 /// audit. They stop shared servers, so they run alone, after the other tests.
 /// </summary>
 [Trait("Category", StackControl.FaultCategory)]
+[Collection(ServerFaultCollection.Name)]
 public sealed class ServerRestartTests
 {
     [Theory]

@@ -6,5 +6,5 @@ namespace Voting.Ingest.Tests;
 public sealed class ServiceHostTests(WebApplicationFactory<Program> factory)
     : ServiceHostContract<Program>(factory), IClassFixture<WebApplicationFactory<Program>>
 {
-    protected override string[] ExpectedChecks => ["kafka", "mysql", "redis", "schema"];
+    protected override string[] ExpectedChecks => ["duplicate-filter", "kafka", "mysql", "redis", "schema"];
 }

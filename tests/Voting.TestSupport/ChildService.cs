@@ -118,6 +118,10 @@ public sealed class ChildService : IAsyncDisposable
             {
                 // not listening yet
             }
+            catch (TaskCanceledException)
+            {
+                // listening, but too busy to answer within the client's timeout (a loaded machine): ask again
+            }
 
             await Task.Delay(200);
         }

@@ -26,7 +26,7 @@ public abstract class ServiceHostContract<TProgram>
     public async Task Reports_ready_once_every_dependency_answers_and_the_schema_is_in_place()
     {
         using var client = factory.CreateClient();
-        var report = await ServiceReadiness.WaitUntilReadyAsync(client, TimeSpan.FromSeconds(90));
+        var report = await ServiceReadiness.WaitUntilHealthyAsync(client, TimeSpan.FromSeconds(90));
         Assert.Equal("Healthy", report.Status);
         Assert.Equal(ExpectedChecks, report.Checks.Keys.Order(StringComparer.Ordinal));
         Assert.All(report.Checks.Values, check => Assert.Equal("Healthy", check.Status));
