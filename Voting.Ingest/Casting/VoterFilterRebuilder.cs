@@ -110,7 +110,12 @@ public sealed partial class VoterFilterRebuilder(
             if (await gate.FilterStateAsync(electionId) == VoterFilterState.Missing)
             {
                 LogFilterMissing(logger, electionId);
-                await WaitForEverythingAcceptedToBeStoredAsync(database, lockKey, token, cancellationToken);
+                if (await WaitForEverythingAcceptedToBeStoredAsync(database, lockKey, token, cancellationToken))
+                {
+                    await gate.SetFilterStateAsync(electionId, VoterFilterState.Ready);
+                    return;
+                }
+
                 await gate.SetFilterStateAsync(electionId, VoterFilterState.Exact);
             }
 
@@ -143,15 +148,23 @@ public sealed partial class VoterFilterRebuilder(
         }
     }
 
-    /// <summary>Until the processor has committed everything on the votes topic as it stands once in-flight casts have finished.</summary>
-    private async Task WaitForEverythingAcceptedToBeStoredAsync(IDatabase database, RedisKey lockKey, string token, CancellationToken cancellationToken)
+    /// <summary>
+    /// Until the processor has committed everything on the votes topic as it stands once in-flight casts
+    /// have finished. True when the topic has never held a vote (a new deployment): then there is
+    /// nobody to look up and the empty filter is trusted at once.
+    /// </summary>
+    private async Task<bool> WaitForEverythingAcceptedToBeStoredAsync(IDatabase database, RedisKey lockKey, string token, CancellationToken cancellationToken)
     {
         using var positions = new KafkaPositions(kafka);
-        if (positions.Ends(kafka.VotesTopic).Values.Any(end => end > 0))
+        if (positions.Ends(kafka.VotesTopic).Values.All(end => end == 0))
         {
-            // A cast admitted before the loss may still be waiting for its Kafka ack; it gives up within the ack timeout.
-            await Task.Delay(TimeSpan.FromMilliseconds(settings.KafkaAckTimeoutMilliseconds) + TimeSpan.FromSeconds(1), clock, cancellationToken);
+            // Nothing was ever produced: nobody has voted, so an empty filter is complete. (Only the very
+            // first vote of a deployment, in flight at the moment Redis lost its data, escapes this.)
+            return true;
         }
+
+        // A cast admitted before the loss may still be waiting for its Kafka ack; it gives up within the ack timeout.
+        await Task.Delay(TimeSpan.FromMilliseconds(settings.KafkaAckTimeoutMilliseconds) + TimeSpan.FromSeconds(1), clock, cancellationToken);
 
         var ends = positions.Ends(kafka.VotesTopic);
         var waited = Stopwatch.StartNew();
@@ -167,6 +180,8 @@ public sealed partial class VoterFilterRebuilder(
             await database.StringSetAsync(lockKey, token, LockLifetime, When.Exists);
             await Task.Delay(TimeSpan.FromMilliseconds(500), clock, cancellationToken);
         }
+
+        return false;
     }
 
     public override void Dispose()
