@@ -1,5 +1,4 @@
 using Voting.Core.Audit;
-using Voting.Core.Sharding;
 using Voting.Infrastructure.ClickHouse;
 using Voting.Infrastructure.Identity;
 using Voting.Infrastructure.Kafka;
@@ -66,33 +65,11 @@ public sealed class FaultPipeline : IAsyncDisposable
 
     private Dictionary<string, string> Environment()
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["Voting__Kafka__VotesTopic"] = Kafka.VotesTopic,
-            ["Voting__Kafka__DeadLetterTopic"] = Kafka.DeadLetterTopic,
-            ["Voting__Kafka__ProcessorGroup"] = Kafka.ProcessorGroup,
-            ["Voting__MySql__DatabasePrefix"] = Shards.Options.DatabasePrefix,
-            ["Voting__ClickHouse__Database"] = Tallies.Options.Database,
-            ["Voting__Redis__KeyPrefix"] = RedisPrefix,
-            ["Voting__Elections__10__Id"] = Election,
-            ["Voting__Elections__10__Name"] = "Fault suite election",
-            ["Voting__Elections__10__OpensAt"] = DateTimeOffset.UtcNow.AddDays(-1).ToString("O"),
-            ["Voting__Elections__10__ClosesAt"] = DateTimeOffset.UtcNow.AddDays(1).ToString("O"),
-            ["Voting__Elections__10__PseudonymSecret"] = Convert.ToBase64String(PseudonymSecret),
-            ["Voting__Ingest__PerVoterPermitsPerMinute"] = "0",
-            ["Voting__Ingest__PerClientPermitsPerSecond"] = "1000000",
-            ["Voting__Ingest__PerClientBurst"] = "1000000",
-            ["Voting__Processor__MaxBatchWaitMilliseconds"] = "50",
-            ["Voting__Audit__CheckpointIntervalSeconds"] = "1",
-            ["Voting__Audit__AnchorRetrySeconds"] = "1",
-            ["Voting__Audit__ScheduledAuditMinutes"] = "0",
-            ["Voting__Chain__AnchorPrivateKey"] = LocalStack.DevAccountKey(5), // its own account: other projects anchor at the same time
-        };
-        for (var i = 0; i < Candidates.Length; i++)
-        {
-            environment[$"Voting__Elections__10__Candidates__{i}"] = Candidates[i];
-        }
-
+        var environment = PipelineEnvironment.For(
+            Election, "Fault suite election", Kafka, Shards.Options.DatabasePrefix, Tallies.Options.Database, RedisPrefix, PseudonymSecret, Candidates, devAccount: 5);
+        environment["Voting__Ingest__PerVoterPermitsPerMinute"] = "0";
+        environment["Voting__Ingest__PerClientPermitsPerSecond"] = "1000000";
+        environment["Voting__Ingest__PerClientBurst"] = "1000000";
         foreach (var (key, value) in Settings)
         {
             environment[key] = value;
@@ -176,26 +153,7 @@ public sealed class FaultPipeline : IAsyncDisposable
     }
 
     /// <summary>Rows of the election in the participation and the ballot tables of all 16 × 64 shards.</summary>
-    public async Task<(long Participation, long Ballots)> CountRowsAsync()
-    {
-        long participation = 0, ballots = 0;
-        for (var shard = 0; shard < ShardLayout.DatabaseCount; shard++)
-        {
-            await using var connection = await Shards.OpenShardAsync(shard, CancellationToken.None);
-            participation += await SumAsync(connection, Enumerable.Range(0, ShardLayout.TablesPerDatabase).Select(ShardLayout.ParticipationTable));
-            ballots += await SumAsync(connection, Enumerable.Range(0, ShardLayout.TablesPerDatabase).Select(ShardLayout.BallotTable));
-        }
-
-        return (participation, ballots);
-    }
-
-    private async Task<long> SumAsync(MySqlConnector.MySqlConnection connection, IEnumerable<string> tables)
-    {
-        var sql = "SELECT " + string.Join(" + ", tables.Select(t => $"(SELECT COUNT(*) FROM `{t}` WHERE election_id = @e)"));
-        await using var command = new MySqlConnector.MySqlCommand(sql, connection);
-        command.Parameters.AddWithValue("@e", Election);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public Task<(long Participation, long Ballots)> CountRowsAsync() => ElectionRows.CountAsync(Shards, Election);
 
     /// <summary>
     /// Waits until the processor has committed everything on the votes topic and the tallies of what it

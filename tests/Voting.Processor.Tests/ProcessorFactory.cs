@@ -1,11 +1,8 @@
-using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
-using MySqlConnector;
 using Voting.Core.Ballots;
 using Voting.Core.Identity;
-using Voting.Core.Sharding;
 using Voting.Infrastructure.ClickHouse;
 using Voting.Infrastructure.Kafka;
 using Voting.Infrastructure.MySql;
@@ -105,18 +102,7 @@ public sealed class ProcessorFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>(participation rows, ballot rows) of an election across all 16 × 64 tables.</summary>
-    public async Task<(long Participation, long Ballots)> CountRowsAsync(string electionId)
-    {
-        long participation = 0, ballots = 0;
-        for (var shard = 0; shard < ShardLayout.DatabaseCount; shard++)
-        {
-            await using var connection = await Shards.OpenShardAsync(shard, CancellationToken.None);
-            participation += await SumAsync(connection, Enumerable.Range(0, 64).Select(ShardLayout.ParticipationTable), electionId);
-            ballots += await SumAsync(connection, Enumerable.Range(0, 64).Select(ShardLayout.BallotTable), electionId);
-        }
-
-        return (participation, ballots);
-    }
+    public Task<(long Participation, long Ballots)> CountRowsAsync(string electionId) => ElectionRows.CountAsync(Shards, electionId);
 
     public TallyReconciliation Reconciliation => new(Shards, Tallies);
 
@@ -169,14 +155,5 @@ public sealed class ProcessorFactory : WebApplicationFactory<Program>
 
         await TestStores.DropAsync(Shards, Tallies);
         Tallies.Dispose();
-    }
-
-    private static async Task<long> SumAsync(MySqlConnection connection, IEnumerable<string> tables, string electionId)
-    {
-        var sql = new StringBuilder("SELECT ");
-        sql.AppendJoin(" + ", tables.Select(t => $"(SELECT COUNT(*) FROM `{t}` WHERE election_id = @e)"));
-        await using var command = new MySqlCommand(sql.ToString(), connection);
-        command.Parameters.AddWithValue("@e", electionId);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

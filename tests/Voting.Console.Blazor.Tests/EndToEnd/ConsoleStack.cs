@@ -55,33 +55,11 @@ public sealed class ConsoleStack : IAsyncLifetime
 
     private Dictionary<string, string> Environment()
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["Voting__Kafka__VotesTopic"] = Kafka.VotesTopic,
-            ["Voting__Kafka__DeadLetterTopic"] = Kafka.DeadLetterTopic,
-            ["Voting__Kafka__ProcessorGroup"] = Kafka.ProcessorGroup,
-            ["Voting__MySql__DatabasePrefix"] = Shards.Options.DatabasePrefix,
-            ["Voting__ClickHouse__Database"] = Tallies.Options.Database,
-            ["Voting__Redis__KeyPrefix"] = RedisPrefix,
-            ["Voting__Elections__10__Id"] = Election,
-            ["Voting__Elections__10__Name"] = "End-to-end test election",
-            ["Voting__Elections__10__OpensAt"] = DateTimeOffset.UtcNow.AddDays(-1).ToString("O"),
-            ["Voting__Elections__10__ClosesAt"] = DateTimeOffset.UtcNow.AddDays(1).ToString("O"),
-            ["Voting__Elections__10__PseudonymSecret"] = Convert.ToBase64String(TestVotes.PseudonymSecret),
-            ["Voting__Processor__MaxBatchWaitMilliseconds"] = "50",
-            ["Voting__Audit__CheckpointIntervalSeconds"] = "1",
-            ["Voting__Audit__AnchorRetrySeconds"] = "1",
-            ["Voting__Audit__ScheduledAuditMinutes"] = "0",
-            ["Voting__Chain__AnchorPrivateKey"] = LocalStack.DevAccountKey(4), // its own account: other projects anchor at the same time
-            ["Voting__Console__ElectionId"] = Election,
-            ["Voting__Console__RefreshMilliseconds"] = "500",
-            ["Voting__Console__ShardRefreshMilliseconds"] = "1000",
-        };
-        for (var i = 0; i < Candidates.Length; i++)
-        {
-            environment[$"Voting__Elections__10__Candidates__{i}"] = Candidates[i];
-        }
-
+        var environment = PipelineEnvironment.For(
+            Election, "End-to-end test election", Kafka, Shards.Options.DatabasePrefix, Tallies.Options.Database, RedisPrefix, TestVotes.PseudonymSecret, Candidates, devAccount: 4);
+        environment["Voting__Console__ElectionId"] = Election;
+        environment["Voting__Console__RefreshMilliseconds"] = "500";
+        environment["Voting__Console__ShardRefreshMilliseconds"] = "1000";
         return environment;
     }
 
