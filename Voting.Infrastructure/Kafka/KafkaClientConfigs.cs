@@ -21,7 +21,7 @@ public static class KafkaClientConfigs
             // by the database's unique keys in any case.
             EnableIdempotence = options.LegacyBroker09 ? false : true,
         };
-        ApplyLegacy(config, options);
+        ApplyShared(config, options);
         return config;
     }
 
@@ -39,7 +39,7 @@ public static class KafkaClientConfigs
             SocketTimeoutMs = options.RequestTimeoutMs,
             BrokerAddressFamily = BrokerAddressFamily.V4,
         };
-        ApplyLegacy(config, options);
+        ApplyShared(config, options);
         return config;
     }
 
@@ -52,12 +52,17 @@ public static class KafkaClientConfigs
             SocketTimeoutMs = options.RequestTimeoutMs,
             BrokerAddressFamily = BrokerAddressFamily.V4,
         };
-        ApplyLegacy(config, options);
+        ApplyShared(config, options);
         return config;
     }
 
-    private static void ApplyLegacy(ClientConfig config, KafkaOptions options)
+    private static void ApplyShared(ClientConfig config, KafkaOptions options)
     {
+        if (options.Debug.Length > 0)
+        {
+            config.Debug = options.Debug;
+        }
+
         if (!options.LegacyBroker09)
         {
             return;

@@ -43,4 +43,11 @@ public sealed class KafkaOptions
 
     [Range(100, 120_000)]
     public int RequestTimeoutMs { get; set; } = 10_000;
+
+    /// <summary>
+    /// librdkafka debug contexts for every client (e.g. <c>cgrp,broker</c>), written to the service's log;
+    /// empty (the default) for none. For diagnosing a cluster, not for steady operation: it is verbose.
+    /// </summary>
+    [RegularExpression("^[a-z,]*$")]
+    public string Debug { get; set; } = "";
 }
