@@ -22,4 +22,12 @@ public sealed class ProcessorOptions
     /// <summary>Longest pause between retries while MySQL or ClickHouse is down.</summary>
     [Range(100, 600_000)]
     public int MaxRetryDelayMilliseconds { get; set; } = 5_000;
+
+    /// <summary>
+    /// Longest time the consumer may be out of its group (not a steady member: joining, rejoining, or
+    /// looking for a lost coordinator) before it is closed and built afresh. Keep it well above the
+    /// Kafka session timeout: a join may wait that long for a departed member to expire.
+    /// </summary>
+    [Range(10, 3_600)]
+    public int GroupStallSeconds { get; set; } = 60;
 }

@@ -17,6 +17,7 @@ public sealed class ProcessorMetrics
         BatchSeconds = meter.CreateHistogram<double>("voting.processor.batch_duration", unit: "s", description: "Write time of one batch");
         LeavesAppended = meter.CreateCounter<long>("voting.processor.leaves_appended", description: "Ballot hashes appended to the Merkle log");
         Retries = meter.CreateCounter<long>("voting.processor.retries", description: "Batch writes retried after a transient failure");
+        ConsumerRebuilds = meter.CreateCounter<long>("voting.processor.consumer_rebuilds", description: "Kafka consumers closed and built afresh after being out of their group too long");
         meter.CreateObservableGauge(
             "voting.processor.lag",
             () => lag.Select(p => new Measurement<long>(p.Value, new KeyValuePair<string, object?>("partition", p.Key))),
@@ -27,6 +28,8 @@ public sealed class ProcessorMetrics
     private readonly ConcurrentDictionary<int, long> lag = new();
 
     public Counter<long> LeavesAppended { get; }
+
+    public Counter<long> ConsumerRebuilds { get; }
 
     /// <summary>Records how far behind the end of <paramref name="partition"/> this consumer is.</summary>
     public void SetLag(int partition, long messages) => lag[partition] = Math.Max(0, messages);

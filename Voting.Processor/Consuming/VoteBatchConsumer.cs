@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
+using Polly;
 using Voting.Core.Ballots;
 using Voting.Infrastructure.Hosting;
 using Voting.Infrastructure.Kafka;
@@ -27,7 +28,10 @@ public sealed partial class VoteBatchConsumer(
     TimeProvider clock,
     ILogger<VoteBatchConsumer> logger) : BackgroundService
 {
-    private readonly Dictionary<TopicPartition, long> uncommitted = [];
+    private const int StatisticsIntervalMilliseconds = 5_000;
+    private const int AutoCommitIntervalMilliseconds = 1_000;
+    private int failedCommits;
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(15);
     private readonly ProcessorOptions settings = options.Value;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -44,23 +48,72 @@ public sealed partial class VoteBatchConsumer(
 
     private async Task RunAsync(CancellationToken stoppingToken)
     {
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(kafka, kafka.ProcessorGroup))
-            .SetLogHandler(KafkaClientLog.Write)
-            .SetPartitionsAssignedHandler((_, partitions) => LogAssigned(logger, string.Join(",", partitions.Select(p => p.Partition.Value))))
-            .Build();
-        consumer.Subscribe(kafka.VotesTopic);
         var retry = StoreRetry.Create(TimeSpan.FromMilliseconds(settings.MaxRetryDelayMilliseconds), (attempt, error) =>
         {
             metrics.Retries.Add(1);
             LogRetry(logger, attempt, error);
         });
 
+        // A consumer that fell out of its group and cannot get back (after a broker restart librdkafka
+        // can lose the group coordinator for good) is closed and built afresh; what it had not committed
+        // is replayed by the new one, which changes nothing. Each rebuild in a row doubles the next
+        // consumer's allowance (up to 8×): a join may have to wait for the abandoned member to expire.
+        var rebuildsInARow = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var membership = new ConsumerGroupMembership();
+            membership.Joining(clock.GetUtcNow());
+            var consumer = BuildConsumer(membership);
+            var stall = TimeSpan.FromSeconds(settings.GroupStallSeconds) * (1 << Math.Min(rebuildsInARow, 3));
+            var stuck = false;
+            try
+            {
+                stuck = await ConsumeAsync(consumer, membership, stall, retry, stoppingToken);
+                rebuildsInARow = membership.WasSteady ? 1 : rebuildsInARow + 1;
+            }
+            finally
+            {
+                await CloseAsync(consumer);
+            }
+
+            if (!stuck)
+            {
+                return;
+            }
+
+            metrics.ConsumerRebuilds.Add(1);
+        }
+    }
+
+    private IConsumer<byte[], byte[]> BuildConsumer(ConsumerGroupMembership membership)
+    {
+        var config = KafkaClientConfigs.Consumer(kafka, kafka.ProcessorGroup);
+        config.StatisticsIntervalMs = StatisticsIntervalMilliseconds;
+        config.EnableAutoCommit = true; // commits only what StoreOffsets marked: offsets after their batch is in MySQL
+        config.EnableAutoOffsetStore = false;
+        config.AutoCommitIntervalMs = AutoCommitIntervalMilliseconds;
+        var consumer = new ConsumerBuilder<byte[], byte[]>(config)
+            .SetLogHandler(KafkaClientLog.Write)
+            .SetOffsetsCommittedHandler((_, committed) => OnCommitted(committed.Error))
+            .SetStatisticsHandler((_, statistics) => membership.Observe(statistics, clock.GetUtcNow()))
+            .SetPartitionsAssignedHandler((_, partitions) => LogAssigned(logger, string.Join(",", partitions.Select(p => p.Partition.Value))))
+            .Build();
+        consumer.Subscribe(kafka.VotesTopic);
+        return consumer;
+    }
+
+    /// <summary>
+    /// Consumes until stopped (false) or until the consumer has been out of its group longer than
+    /// <paramref name="stall"/> (true: the caller rebuilds it).
+    /// </summary>
+    private async Task<bool> ConsumeAsync(
+        IConsumer<byte[], byte[]> consumer, ConsumerGroupMembership membership, TimeSpan stall, ResiliencePipeline retry, CancellationToken stoppingToken)
+    {
         // Several batches are written at once (MySQL does better with concurrent transactions than
         // with one at a time); offsets are committed strictly in consumption order, each only after
         // its batch and every batch before it are in MySQL. A voter whose ballots land in two
         // concurrent batches makes one of them fail on the unique key; its retry sees the other's.
         var inFlight = new Queue<(List<ConsumeResult<byte[], byte[]>> Batch, Task Work)>();
-        uncommitted.Clear();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -78,15 +131,16 @@ public sealed partial class VoteBatchConsumer(
                 {
                     var (done, work) = inFlight.Dequeue();
                     await work;
-                    Commit(consumer, done);
-                }
-
-                if (batch.Count == 0 && inFlight.Count == 0 && uncommitted.Count > 0)
-                {
-                    CommitUncommitted(consumer); // idle: retry a commit that failed (e.g. the broker was restarting)
+                    StoreOffsets(consumer, done);
                 }
 
                 RecordLag(consumer);
+                var outOfGroup = membership.OutOfGroupFor(clock.GetUtcNow());
+                if (outOfGroup > stall)
+                {
+                    LogOutOfGroup(logger, (int)outOfGroup.TotalSeconds, membership.State);
+                    return true;
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -95,48 +149,78 @@ public sealed partial class VoteBatchConsumer(
         }
         finally
         {
-            // Let cancelled batches unwind before the consumer goes; their offsets stay uncommitted.
+            // Let batches in flight finish (or unwind, when stopping) before the consumer goes; their
+            // offsets stay uncommitted, and whoever gets the partitions replays them harmlessly.
             await Task.WhenAll(inFlight.Select(f => f.Work)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            consumer.Close();
-        }
-    }
-
-    private void Commit(IConsumer<byte[], byte[]> consumer, List<ConsumeResult<byte[], byte[]>> batch)
-    {
-        foreach (var partition in batch.GroupBy(m => m.TopicPartition))
-        {
-            uncommitted[partition.Key] = partition.Max(m => m.Offset.Value) + 1;
         }
 
-        CommitUncommitted(consumer);
+        return false;
     }
 
     /// <summary>
-    /// Commits every stored-but-uncommitted position of a partition this instance still owns. A failed
-    /// commit is kept and retried with the next batch or, when idle, on the next empty poll — otherwise
-    /// an idle topic would show lag forever after a broker restart (and a restart would replay it).
+    /// Leaves the group and frees the client, waiting at most <see cref="CloseTimeout"/>: a consumer cut
+    /// off from its coordinator may never finish leaving, and must not hold up its replacement or a stop.
     /// </summary>
-    private void CommitUncommitted(IConsumer<byte[], byte[]> consumer)
+    private async Task CloseAsync(IConsumer<byte[], byte[]> consumer)
     {
-        var owned = consumer.Assignment.ToHashSet();
-        foreach (var gone in uncommitted.Keys.Where(p => !owned.Contains(p)).ToList())
+        var closing = Task.Run(() =>
         {
-            uncommitted.Remove(gone); // moved to another instance: it replays them, which changes nothing
+            consumer.Close();
+            consumer.Dispose();
+        });
+        if (await Task.WhenAny(closing, Task.Delay(CloseTimeout)) != closing)
+        {
+            LogCloseAbandoned(logger, (int)CloseTimeout.TotalSeconds);
+        }
+    }
+
+    /// <summary>
+    /// Logs the first failed commit of a run of failures (then every 60th: librdkafka retries each
+    /// second while the coordinator is away) and the commit that ends it.
+    /// </summary>
+    private void OnCommitted(Error error)
+    {
+        if (error.Code == ErrorCode.Local_NoOffset)
+        {
+            return; // nothing new to commit
         }
 
-        if (uncommitted.Count == 0)
+        if (!error.IsError)
         {
+            var failed = Interlocked.Exchange(ref failedCommits, 0);
+            if (failed > 0)
+            {
+                LogCommitsResumed(logger, failed);
+            }
+
             return;
         }
 
-        try
+        if (Interlocked.Increment(ref failedCommits) % 60 == 1)
         {
-            consumer.Commit([.. uncommitted.Select(p => new TopicPartitionOffset(p.Key, p.Value))]);
-            uncommitted.Clear();
+            LogCommitFailed(logger, failedCommits, error.Reason);
         }
-        catch (KafkaException e)
+    }
+
+    /// <summary>
+    /// Marks a stored batch's positions for commit. librdkafka commits them in the background (every
+    /// <see cref="AutoCommitIntervalMilliseconds"/>, on a rebalance and on close) and retries a commit
+    /// that failed, so a broker restart never blocks this loop; a crash before the commit replays the
+    /// batch, which changes nothing.
+    /// </summary>
+    private void StoreOffsets(IConsumer<byte[], byte[]> consumer, List<ConsumeResult<byte[], byte[]>> batch)
+    {
+        foreach (var partition in batch.GroupBy(m => m.TopicPartition))
         {
-            LogCommitFailed(logger, e.Error.Reason);
+            try
+            {
+                consumer.StoreOffset(new TopicPartitionOffset(partition.Key, partition.Max(m => m.Offset.Value) + 1));
+            }
+            catch (KafkaException e)
+            {
+                // The partition moved to another instance meanwhile: it replays the batch, which changes nothing.
+                LogStoreSkipped(logger, partition.Key.Partition.Value, e.Error.Reason);
+            }
         }
     }
 
@@ -223,8 +307,20 @@ public sealed partial class VoteBatchConsumer(
         metrics.BatchSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Offset commit failed (the batch is stored; the commit is retried, and a restart before it succeeds replays the batch harmlessly): {Error}")]
-    private static partial void LogCommitFailed(ILogger logger, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Offset commit failed ({Failures} in a row; the batches are stored, the commit is retried, and a restart before it succeeds replays them harmlessly): {Error}")]
+    private static partial void LogCommitFailed(ILogger logger, int failures, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Offset commits succeed again after {Failures} failures")]
+    private static partial void LogCommitsResumed(ILogger logger, int failures);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Partition} is no longer ours; its last batch is left for its new owner to replay: {Error}")]
+    private static partial void LogStoreSkipped(ILogger logger, int partition, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer out of its group for {Seconds} s (state {State}); closing it and building a new one")]
+    private static partial void LogOutOfGroup(ILogger logger, int seconds, string state);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The old consumer did not close within {Seconds} s; left to finish on its own")]
+    private static partial void LogCloseAbandoned(ILogger logger, int seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Assigned partitions {Partitions}")]
     private static partial void LogAssigned(ILogger logger, string partitions);

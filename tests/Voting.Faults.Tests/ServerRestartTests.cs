@@ -12,17 +12,25 @@ namespace Voting.Faults.Tests;
 [Collection(ServerFaultCollection.Name)]
 public sealed class ServerRestartTests
 {
-    // Kafka is not in this list yet: after a broker restart the processor's consumer (librdkafka 2 against
-    // Kafka 0.9) can stay cut off from its group coordinator for minutes and stop consuming (3 of 4 runs
-    // not caught up within 180 s); accepted votes stay safe in Kafka meanwhile. Issue 9 stays open for it.
+    // Kafka is down for 50 s, longer than the processor's group stall limit (set to 35 s here, above the
+    // 30 s session timeout), so the processor must close its consumer and build a new one at least once:
+    // the remedy for a consumer that lost its group coordinator for good, which a short restart causes
+    // only now and then (librdkafka 2 against Kafka 0.9).
     [Theory]
-    [InlineData("mariadb")]
-    [InlineData("redis")]
-    [InlineData("clickhouse")]
-    [InlineData("anvil")]
-    public async Task A_server_restarted_under_load_loses_no_accepted_vote_counts_none_twice_and_keeps_the_anchors_continuous(string server)
+    [InlineData("kafka", 50)]
+    [InlineData("mariadb", 3)]
+    [InlineData("redis", 3)]
+    [InlineData("clickhouse", 3)]
+    [InlineData("anvil", 3)]
+    public async Task A_server_restarted_under_load_loses_no_accepted_vote_counts_none_twice_and_keeps_the_anchors_continuous(string server, int downSeconds)
     {
-        await using var pipeline = new FaultPipeline("restart_" + server);
+        var kafka = server == "kafka";
+        await using var pipeline = new FaultPipeline("restart_" + server, keepLogs: kafka);
+        if (kafka)
+        {
+            pipeline.Settings["Voting__Processor__GroupStallSeconds"] = "35";
+        }
+
         await pipeline.StartAsync(ingestInstances: 1, audit: true);
         var load = new VoteLoad(pipeline, server + "-voter", 100_000) { PauseBetweenVoters = TimeSpan.FromMilliseconds(25) };
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(240));
@@ -31,7 +39,7 @@ public sealed class ServerRestartTests
         await Eventually.TrueAsync(() => Task.FromResult(load.Answered >= 150), () => "150 votes answered before the restart: " + load.Describe());
         var answeredBefore = load.Answered;
         await StackControl.StopAsync(server);
-        await Task.Delay(TimeSpan.FromSeconds(3)); // down for a while under load
+        await Task.Delay(TimeSpan.FromSeconds(downSeconds)); // down for a while under load
         await StackControl.StartAsync(server);
         var answeredAtRestart = load.Answered;
         await Eventually.TrueAsync(() => Task.FromResult(load.Answered >= answeredAtRestart + 150), () => "150 more votes answered after the restart: " + load.Describe(), 180);
@@ -40,8 +48,11 @@ public sealed class ServerRestartTests
 
         Assert.True(load.Unanswered.Count == 0, load.Describe());
         await pipeline.SettleAsync(180);
-        var outcome = await FaultOutcome.MeasureAsync($"{server} stopped 3 s and restarted under load", pipeline, load,
-            $"{answeredBefore} answered before the stop; {load.Unavailable} × 503 and {load.ConnectionFailures} connection failures retried");
+        var rebuilds = pipeline.LogFiles.Where(f => Path.GetFileName(f).StartsWith("Voting.Processor", StringComparison.Ordinal))
+            .Sum(f => File.ReadLines(f).Count(line => line.Contains("closing it and building a new one", StringComparison.Ordinal)));
+        var outcome = await FaultOutcome.MeasureAsync($"{server} stopped {downSeconds} s and restarted under load", pipeline, load,
+            $"{answeredBefore} answered before the stop; {load.Unavailable} × 503 and {load.ConnectionFailures} connection failures retried"
+            + (kafka ? $"; processor consumer rebuilt {rebuilds} times" : ""));
         FaultSummary.Record(outcome);
         outcome.AssertGuarantees();
 
@@ -56,5 +67,9 @@ public sealed class ServerRestartTests
         Assert.True(report.Clean, string.Join("\n", report.Findings.Select(f => $"{f.Kind} at {f.Location}: {f.Detail}")));
         Assert.Equal(outcome.Stored, report.LogSize);
         Assert.True(report.AnchorsChecked >= 1, "no anchor was checked");
+        if (kafka)
+        {
+            Assert.True(rebuilds >= 1, "the processor never rebuilt its consumer while Kafka was down longer than its stall limit");
+        }
     }
 }
