@@ -27,6 +27,8 @@ builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.T
 var app = builder.Build();
 app.UseMiddleware<ResultsFastPath>();
 app.MapDefaultEndpoints();
+// Routing placed here explicitly: left implicit, WebApplication runs it first, before the fast path.
+app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapOpenApi();
