@@ -12,11 +12,14 @@ namespace Voting.Faults.Tests;
 [Collection(ServerFaultCollection.Name)]
 public sealed class ServerRestartTests
 {
-    // Kafka is down for 50 s, longer than the processor's group stall limit (set to 35 s here, above the
-    // 30 s session timeout), so the processor must close its consumer and build a new one at least once:
-    // the remedy for a consumer that lost its group coordinator for good, which a short restart causes
-    // only now and then (librdkafka 2 against Kafka 0.9).
+    // Kafka twice: a short restart, which now and then leaves librdkafka 2 (against Kafka 0.9) without its
+    // group coordinator for good, so the processor must notice and rebuild its consumer; and 50 s down,
+    // longer than the processor's group stall limit (set to 35 s here, above the 30 s session timeout),
+    // so that rebuild is exercised in every run.
+    private const int GroupStallSeconds = 35;
+
     [Theory]
+    [InlineData("kafka", 3)]
     [InlineData("kafka", 50)]
     [InlineData("mariadb", 3)]
     [InlineData("redis", 3)]
@@ -28,7 +31,7 @@ public sealed class ServerRestartTests
         await using var pipeline = new FaultPipeline("restart_" + server, keepLogs: kafka);
         if (kafka)
         {
-            pipeline.Settings["Voting__Processor__GroupStallSeconds"] = "35";
+            pipeline.Settings["Voting__Processor__GroupStallSeconds"] = GroupStallSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         await pipeline.StartAsync(ingestInstances: 1, audit: true);
@@ -67,7 +70,7 @@ public sealed class ServerRestartTests
         Assert.True(report.Clean, string.Join("\n", report.Findings.Select(f => $"{f.Kind} at {f.Location}: {f.Detail}")));
         Assert.Equal(outcome.Stored, report.LogSize);
         Assert.True(report.AnchorsChecked >= 1, "no anchor was checked");
-        if (kafka)
+        if (kafka && downSeconds > GroupStallSeconds)
         {
             Assert.True(rebuilds >= 1, "the processor never rebuilt its consumer while Kafka was down longer than its stall limit");
         }
