@@ -8,22 +8,16 @@ namespace Voting.Infrastructure.Kafka;
 /// partition is still steady; one that lost its coordinator (a broker restart) and never found it again
 /// is not, however quiet its topic looks, and rebuilding the consumer is what gets it back.
 /// </summary>
-public sealed class ConsumerGroupMembership
+/// <param name="builtAt">When the consumer was built: until statistics say otherwise it is not yet a member.</param>
+public sealed class ConsumerGroupMembership(DateTimeOffset builtAt)
 {
-    private DateTimeOffset? outSince;
+    private DateTimeOffset? outSince = builtAt;
 
     /// <summary>The group and join state of the last statistics seen, e.g. <c>up/steady</c>.</summary>
-    public string State { get; private set; } = "unknown";
+    public string State { get; private set; } = "joining";
 
     /// <summary>Whether any statistics showed the consumer as a steady member.</summary>
     public bool WasSteady { get; private set; }
-
-    /// <summary>Starts the clock as a consumer is (re)built: it is not yet a member.</summary>
-    public void Joining(DateTimeOffset now)
-    {
-        State = "joining";
-        outSince = now;
-    }
 
     /// <summary>Reads one statistics document (the JSON librdkafka emits every <c>statistics.interval.ms</c>).</summary>
     public void Observe(string statistics, DateTimeOffset now)

@@ -30,9 +30,9 @@ public sealed partial class VoteBatchConsumer(
 {
     private const int StatisticsIntervalMilliseconds = 5_000;
     private const int AutoCommitIntervalMilliseconds = 1_000;
-    private int failedCommits;
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(15);
     private readonly ProcessorOptions settings = options.Value;
+    private int failedCommits;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -61,15 +61,13 @@ public sealed partial class VoteBatchConsumer(
         var rebuildsInARow = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var membership = new ConsumerGroupMembership();
-            membership.Joining(clock.GetUtcNow());
+            var membership = new ConsumerGroupMembership(clock.GetUtcNow());
             var consumer = BuildConsumer(membership);
             var stall = TimeSpan.FromSeconds(settings.GroupStallSeconds) * (1 << Math.Min(rebuildsInARow, 3));
             var stuck = false;
             try
             {
                 stuck = await ConsumeAsync(consumer, membership, stall, retry, stoppingToken);
-                rebuildsInARow = membership.WasSteady ? 1 : rebuildsInARow + 1;
             }
             finally
             {
@@ -81,6 +79,7 @@ public sealed partial class VoteBatchConsumer(
                 return;
             }
 
+            rebuildsInARow = membership.WasSteady ? 1 : rebuildsInARow + 1;
             metrics.ConsumerRebuilds.Add(1);
         }
     }
@@ -110,8 +109,8 @@ public sealed partial class VoteBatchConsumer(
         IConsumer<byte[], byte[]> consumer, ConsumerGroupMembership membership, TimeSpan stall, ResiliencePipeline retry, CancellationToken stoppingToken)
     {
         // Several batches are written at once (MySQL does better with concurrent transactions than
-        // with one at a time); offsets are committed strictly in consumption order, each only after
-        // its batch and every batch before it are in MySQL. A voter whose ballots land in two
+        // with one at a time); offsets are stored for commit strictly in consumption order, each only
+        // after its batch and every batch before it are in MySQL. A voter whose ballots land in two
         // concurrent batches makes one of them fail on the unique key; its retry sees the other's.
         var inFlight = new Queue<(List<ConsumeResult<byte[], byte[]>> Batch, Task Work)>();
         try
@@ -163,12 +162,15 @@ public sealed partial class VoteBatchConsumer(
     /// </summary>
     private async Task CloseAsync(IConsumer<byte[], byte[]> consumer)
     {
-        var closing = Task.Run(() =>
+        try
         {
-            consumer.Close();
-            consumer.Dispose();
-        });
-        if (await Task.WhenAny(closing, Task.Delay(CloseTimeout)) != closing)
+            await Task.Run(() =>
+            {
+                consumer.Close();
+                consumer.Dispose();
+            }).WaitAsync(CloseTimeout, clock);
+        }
+        catch (TimeoutException)
         {
             LogCloseAbandoned(logger, (int)CloseTimeout.TotalSeconds);
         }

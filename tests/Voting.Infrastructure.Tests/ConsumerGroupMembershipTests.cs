@@ -13,8 +13,7 @@ public sealed class ConsumerGroupMembershipTests
     [Fact]
     public void A_consumer_being_built_is_out_of_its_group_until_statistics_say_it_is_steady()
     {
-        var membership = new ConsumerGroupMembership();
-        membership.Joining(Start);
+        var membership = new ConsumerGroupMembership(Start);
         Assert.Equal(TimeSpan.FromSeconds(20), membership.OutOfGroupFor(Start.AddSeconds(20)));
         Assert.False(membership.WasSteady);
 
@@ -32,7 +31,7 @@ public sealed class ConsumerGroupMembershipTests
     [InlineData("up", "wait-unassign-to-complete")]
     public void A_member_that_leaves_the_steady_state_is_timed_from_the_first_statistics_that_show_it(string state, string joinState)
     {
-        var membership = new ConsumerGroupMembership();
+        var membership = new ConsumerGroupMembership(Start);
         membership.Observe(Statistics("up", "steady"), Start);
 
         membership.Observe(Statistics(state, joinState), Start.AddSeconds(10));
@@ -45,7 +44,7 @@ public sealed class ConsumerGroupMembershipTests
     [Fact]
     public void Statistics_without_a_group_or_unreadable_change_nothing()
     {
-        var membership = new ConsumerGroupMembership();
+        var membership = new ConsumerGroupMembership(Start);
         membership.Observe(Statistics("wait-coord", "init"), Start);
 
         membership.Observe("""{"name":"rdkafka#producer-1","type":"producer"}""", Start.AddSeconds(5));
