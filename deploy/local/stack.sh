@@ -395,6 +395,18 @@ ensure_topics() { # deadline_ms
   done
 }
 
+# MariaDB tuned for the vote stream on a small box (measured with bench/processor, 1M votes):
+# - Redo log 2G and io_capacity 2000/8000: a stored vote writes ~1.9 KB of redo (participation,
+#   ballot and outbox rows, Merkle leaf, leaf index; the raw INSERT ceiling ~0.7 KB). With 512M and
+#   the default io_capacity=200 the checkpoint age ran into its limit (404 of 434 MB) and InnoDB
+#   stalled every writer for synchronous flushing.
+# - Thread pool: one thread per connection on 2 cores left dozens of writers fighting over
+#   table-open and InnoDB mutexes (futex waits in open_and_lock_tables, seen with perf). The pool
+#   runs as many statements at once as there are cores. Raw ceiling 23.5k -> 27.2k votes/s,
+#   processor 9.2k -> 12.9k votes/s in the same runs.
+# Durability is unchanged (innodb_flush_log_at_trx_commit=1, the default).
+MARIADB_REDO_LOG=2G
+
 start_mariadb() {
   local d; d=$(dir_of mariadb)
   mkdir -p "$d"
@@ -403,14 +415,15 @@ start_mariadb() {
     # The redo log size given here too, or the first start resizes it.
     mariadb-install-db --no-defaults --user=root --datadir="$d/data" \
       --auth-root-authentication-method=normal --skip-test-db --skip-name-resolve \
-      --innodb-log-file-size=512M </dev/null >>"$(log_of mariadb)" 2>&1 ||
+      --innodb-log-file-size="$MARIADB_REDO_LOG" </dev/null >>"$(log_of mariadb)" 2>&1 ||
       { REASON="mariadb-install-db failed"; return 1; }
     touch "$d/.initialized"
   fi
   launch "$(pidfile_of mariadb)" "$(log_of mariadb)" mariadbd --no-defaults --user=root \
     --datadir="$d/data" --socket="$d/mysqld.sock" --pid-file="$d/mysqld.pid" \
     --port="$VOTING_MYSQL_PORT" --bind-address=$HOST --skip-name-resolve --log-error="$(log_of mariadb)" \
-    --innodb-buffer-pool-size="$VOTING_MYSQL_BUFFER_POOL" --innodb-log-file-size=512M \
+    --innodb-buffer-pool-size="$VOTING_MYSQL_BUFFER_POOL" --innodb-log-file-size="$MARIADB_REDO_LOG" \
+    --innodb-io-capacity=2000 --innodb-io-capacity-max=8000 --thread-handling=pool-of-threads \
     --table-open-cache=4000 --table-definition-cache=4000 --innodb-open-files=4000 \
     --max-allowed-packet=64M --local-infile=1 --max-connections=500 --max-connect-errors=1000000 \
     --character-set-server=utf8mb4
