@@ -27,17 +27,28 @@ for set in bare warm ingest open; do
   dotnet "$(bin Voting.Simulator)" tokens --count 300000 --out "$work/$set.tokens" >/dev/null
 done
 
-wait_ready() { for _ in $(seq 1 300); do curl -sf -o /dev/null "$1/health/ready" && return 0; sleep 0.2; done; echo "bench: $1 not ready" >&2; exit 1; }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# A server left on the port would be measured instead of the one just started: refuse.
+require_free() { ! curl -s -o /dev/null --max-time 2 "$1/" || { echo "bench: $1 is already served by another process; stop it first" >&2; exit 1; }; }
+wait_ready() { # url pid
+  for _ in $(seq 1 300); do
+    kill -0 "$2" 2>/dev/null || { echo "bench: the server for $1 exited before it was ready" >&2; exit 1; }
+    curl -sf -o /dev/null "$1/health/ready" && return 0
+    sleep 0.2
+  done
+  echo "bench: $1 not ready" >&2; exit 1
+}
+# utime + stime; fields counted after the command name, which may contain spaces (thread renames).
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
 wrk_run() { # url tokens seconds -> JSON line
   taskset -c 1 wrk -t1 -c"$connections" -d"${3}s" --latency -s bench/ingest/vote.lua "$1" -- "$2" 1 | sed -n 's/^JSON //p'
 }
 field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
 
 echo "bench: bare Kestrel ceiling (${seconds}s, $connections connections)"
+require_free http://127.0.0.1:5190
 taskset -c 0 dotnet "$(bin bench/Voting.Bench.BareKestrel)" --urls http://127.0.0.1:5190 >/dev/null 2>&1 &
 pids+=($!); bare_pid=$!
-wait_ready http://127.0.0.1:5190
+wait_ready http://127.0.0.1:5190 "$bare_pid"
 wrk_run http://127.0.0.1:5190 "$work/bare.tokens" 3 >/dev/null
 t0=$(cpu_ticks "$bare_pid")
 bare=$(wrk_run http://127.0.0.1:5190 "$work/bare.tokens" "$seconds")
@@ -45,10 +56,11 @@ bare_cpu=$(( ($(cpu_ticks "$bare_pid") - t0) * 100 / seconds / $(getconf CLK_TCK
 kill "$bare_pid"
 
 echo "bench: Voting.Ingest at full load"
+require_free http://127.0.0.1:5191
 (cd Voting.Ingest && exec taskset -c 0 dotnet "$(bin Voting.Ingest)" --urls http://127.0.0.1:5191 \
   --Logging:LogLevel:Default=Warning ${BENCH_INGEST_ARGS:-}) >"$work/ingest.log" 2>&1 &
 pids+=($!); ingest_pid=$!
-wait_ready http://127.0.0.1:5191
+wait_ready http://127.0.0.1:5191 "$ingest_pid"
 # Steady state only: after a Redis restart ingest first rebuilds its duplicate filter (votes are
 # checked against MariaDB meanwhile, and /health/ready says Degraded), which is not what this measures.
 started=$SECONDS

@@ -19,8 +19,18 @@ source deploy/local/service-env.sh
 echo "bench: building (Release)"
 dotnet build bench/Bench.slnf -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null || { echo "bench: the build failed:" >&2; dotnet build bench/Bench.slnf -c Release -nologo -v quiet -clp:ErrorsOnly >&2; exit 1; }
 bin() { echo "$root/$1/bin/Release/net10.0/$(basename "$1").dll"; }
-wait_ready() { for _ in $(seq 1 300); do curl -sf -o /dev/null "$1/health/ready" && return 0; sleep 0.2; done; echo "bench: $1 not ready" >&2; exit 1; }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# A server left on the port would be measured instead of the one just started: refuse.
+require_free() { ! curl -s -o /dev/null --max-time 2 "$1/" || { echo "bench: $1 is already served by another process; stop it first" >&2; exit 1; }; }
+wait_ready() { # url pid
+  for _ in $(seq 1 300); do
+    kill -0 "$2" 2>/dev/null || { echo "bench: the server for $1 exited before it was ready" >&2; exit 1; }
+    curl -sf -o /dev/null "$1/health/ready" && return 0
+    sleep 0.2
+  done
+  echo "bench: $1 not ready" >&2; exit 1
+}
+# utime + stime; fields counted after the command name, which may contain spaces (thread renames).
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
 wrk_run() { # url seconds -> JSON line
   taskset -c 1 wrk -t1 -c"$connections" -d"${2}s" --latency -s bench/results-api/get.lua "$1" -- /api/v1/results | sed -n 's/^JSON //p'
 }
@@ -28,9 +38,10 @@ field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]
 rate() { python3 -c "import json,sys; j=json.loads(sys.argv[1]); print(round((j['requests']-j['non2xx']-j['errors'])/j['seconds']))" "$1"; }
 
 echo "bench: bare Kestrel GET ceiling (${seconds}s, $connections connections)"
+require_free http://127.0.0.1:5190
 taskset -c 0 dotnet "$(bin bench/Voting.Bench.BareKestrel)" --urls http://127.0.0.1:5190 >/dev/null 2>&1 &
 pids+=($!); bare_pid=$!
-wait_ready http://127.0.0.1:5190
+wait_ready http://127.0.0.1:5190 "$bare_pid"
 wrk_run http://127.0.0.1:5190 3 >/dev/null
 t0=$(cpu_ticks "$bare_pid")
 bare=$(wrk_run http://127.0.0.1:5190 "$seconds")
@@ -38,9 +49,10 @@ bare_cpu=$(( ($(cpu_ticks "$bare_pid") - t0) * 100 / seconds / $(getconf CLK_TCK
 kill "$bare_pid"
 
 echo "bench: Voting.Results GET /api/v1/results"
+require_free http://127.0.0.1:5193
 (cd Voting.Results && exec taskset -c 0 dotnet "$(bin Voting.Results)" --urls http://127.0.0.1:5193 --Logging:LogLevel:Default=Warning) >/dev/null 2>&1 &
 pids+=($!); results_pid=$!
-wait_ready http://127.0.0.1:5193
+wait_ready http://127.0.0.1:5193 "$results_pid"
 wrk_run http://127.0.0.1:5193 3 >/dev/null
 t0=$(cpu_ticks "$results_pid")
 ours=$(wrk_run http://127.0.0.1:5193 "$seconds")
