@@ -91,6 +91,18 @@ public sealed class MerkleLogAppender(MySqlShardConnections connections)
         {
             var size = await LockHeadAsync(connection, transaction, election.Key, cancellationToken);
 
+            // Nearly always every hash is new: append them all at once and let the unique key on
+            // ballot_hash object. Only when it does (a replay after a crash, another processor) are the
+            // known positions looked up. A failed statement is undone alone; the head stays locked.
+            try
+            {
+                appended += await InsertLeavesAsync(connection, transaction, election.Key, election, size, positions, cancellationToken);
+                continue;
+            }
+            catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
+            {
+            }
+
             var known = new ShardStatement().Append("SELECT ballot_hash, leaf_index FROM merkle_leaves WHERE ballot_hash IN (");
             var first = true;
             foreach (var row in election)
@@ -99,43 +111,56 @@ public sealed class MerkleLogAppender(MySqlShardConnections connections)
                 first = false;
             }
 
+            var existing = new Dictionary<string, long>(StringComparer.Ordinal);
             await using (var command = known.Append(")").ToCommand(connection, transaction))
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    positions[Convert.ToHexString((byte[])reader[0])] = reader.GetInt64(1);
+                    existing[Convert.ToHexString((byte[])reader[0])] = reader.GetInt64(1);
                 }
             }
 
-            var insert = new ShardStatement().Append("INSERT INTO merkle_leaves (election_id, leaf_index, ballot_hash) VALUES ");
-            var added = 0;
-            foreach (var row in election)
+            foreach (var (hash, leaf) in existing)
             {
-                var key = Convert.ToHexString(row.BallotHash);
-                if (positions.ContainsKey(key))
-                {
-                    continue;
-                }
-
-                positions[key] = size + added;
-                insert.Append(added == 0 ? "(" : ",(").Text(election.Key).Append(",").Number(size + added).Append(",").Bytes(row.BallotHash).Append(")");
-                added++;
+                positions[hash] = leaf;
             }
 
-            if (added == 0)
-            {
-                continue;
-            }
-
-            insert.Append(";\nUPDATE merkle_heads SET tree_size = ").Number(size + added).Append(" WHERE election_id = ").Text(election.Key);
-            await using var write = insert.ToCommand(connection, transaction);
-            await write.ExecuteNonQueryAsync(cancellationToken);
-            appended += added;
+            var fresh = election.Where(r => !existing.ContainsKey(Convert.ToHexString(r.BallotHash))).DistinctBy(r => Convert.ToHexString(r.BallotHash)).ToList();
+            appended += await InsertLeavesAsync(connection, transaction, election.Key, fresh, size, positions, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
         return (positions, appended);
+    }
+
+    /// <summary>Appends <paramref name="rows"/> at positions from <paramref name="size"/> on, moves the head; records their positions.</summary>
+    private static async Task<int> InsertLeavesAsync(
+        MySqlConnection connection, MySqlTransaction transaction, string electionId, IEnumerable<OutboxRow> rows, long size,
+        Dictionary<string, long> positions, CancellationToken cancellationToken)
+    {
+        var insert = new ShardStatement().Append("INSERT INTO merkle_leaves (election_id, leaf_index, ballot_hash) VALUES ");
+        var added = new List<string>();
+        foreach (var row in rows)
+        {
+            insert.Append(added.Count == 0 ? "(" : ",(").Text(electionId).Append(",").Number(size + added.Count).Append(",").Bytes(row.BallotHash).Append(")");
+            added.Add(Convert.ToHexString(row.BallotHash));
+        }
+
+        if (added.Count == 0)
+        {
+            return 0;
+        }
+
+        insert.Append(";\nUPDATE merkle_heads SET tree_size = ").Number(size + added.Count).Append(" WHERE election_id = ").Text(electionId);
+        await using var write = insert.ToCommand(connection, transaction);
+        await write.ExecuteNonQueryAsync(cancellationToken);
+        for (var i = 0; i < added.Count; i++)
+        {
+            positions[added[i]] = size + i;
+        }
+
+        return added.Count;
     }
 
     private static async Task<long> LockHeadAsync(MySqlConnection connection, MySqlTransaction transaction, string electionId, CancellationToken cancellationToken)
