@@ -18,23 +18,10 @@ bash deploy/local/stack.sh up >/dev/null
 source deploy/local/service-env.sh
 echo "bench: building (Release)"
 dotnet build bench/Bench.slnf -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null || { echo "bench: the build failed:" >&2; dotnet build bench/Bench.slnf -c Release -nologo -v quiet -clp:ErrorsOnly >&2; exit 1; }
-bin() { echo "$root/$1/bin/Release/net10.0/$(basename "$1").dll"; }
-# A server left on the port would be measured instead of the one just started: refuse.
-require_free() { ! curl -s -o /dev/null --max-time 2 "$1/" || { echo "bench: $1 is already served by another process; stop it first" >&2; exit 1; }; }
-wait_ready() { # url pid
-  for _ in $(seq 1 300); do
-    kill -0 "$2" 2>/dev/null || { echo "bench: the server for $1 exited before it was ready" >&2; exit 1; }
-    curl -sf -o /dev/null "$1/health/ready" && return 0
-    sleep 0.2
-  done
-  echo "bench: $1 not ready" >&2; exit 1
-}
-# utime + stime; fields counted after the command name, which may contain spaces (thread renames).
-cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+source bench/lib/servers.sh
 wrk_run() { # url seconds -> JSON line
   taskset -c 1 wrk -t1 -c"$connections" -d"${2}s" --latency -s bench/results-api/get.lua "$1" -- /api/v1/results | sed -n 's/^JSON //p'
 }
-field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
 rate() { python3 -c "import json,sys; j=json.loads(sys.argv[1]); print(round((j['requests']-j['non2xx']-j['errors'])/j['seconds']))" "$1"; }
 
 echo "bench: bare Kestrel GET ceiling (${seconds}s, $connections connections)"
