@@ -12,7 +12,8 @@ namespace Voting.Infrastructure.Storage;
 /// </summary>
 public sealed class TallyOutbox(MySqlShardConnections shards, ClickHouseTallyStore tallies)
 {
-    private const int MaxRowsPerShip = 50_000;
+    /// <summary>Rows read per shard and round; a batch leaves a few dozen (its states × candidates and minutes).</summary>
+    public const int MaxRowsPerShip = 50_000;
 
     private static readonly string[] TallyColumns = ["election_id", "state", "candidate", "batch_id", "votes"];
     private static readonly string[] MinuteColumns = ["election_id", "minute", "state", "batch_id", "votes"];
@@ -31,44 +32,18 @@ public sealed class TallyOutbox(MySqlShardConnections shards, ClickHouseTallySto
     public Task<int> ShipAllAsync(CancellationToken cancellationToken) =>
         ShipAsync(Enumerable.Range(0, ShardLayout.DatabaseCount), cancellationToken);
 
-    /// <summary>Ships the pending counts of <paramref name="databases"/>; returns the rows shipped.</summary>
+    /// <summary>
+    /// Ships the pending counts of <paramref name="databases"/> in one ClickHouse insert per table
+    /// (each insert is a part ClickHouse must merge later: one per shard would cost it 16 times the
+    /// work), then clears what was shipped. Returns the rows shipped.
+    /// </summary>
     public async Task<int> ShipAsync(IEnumerable<int> databases, CancellationToken cancellationToken)
     {
-        var shipped = await Task.WhenAll(databases.Distinct().Select(d => ShipShardAsync(d, cancellationToken)));
-        return shipped.Sum();
-    }
-
-    private async Task<int> ShipShardAsync(int database, CancellationToken cancellationToken)
-    {
-        await using var connection = await shards.OpenShardAsync(database, cancellationToken);
-        var tallyRows = new List<object[]>();
-        var minuteRows = new List<object[]>();
-        var batches = new HashSet<string>(StringComparer.Ordinal);
-        await using (var read = new MySqlCommand(
-            $"SELECT batch_id, election_id, state, candidate, minute, votes FROM tally_outbox LIMIT {MaxRowsPerShip}", connection))
-        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var batch = Convert.ToHexString((byte[])reader[0]);
-                batches.Add(batch);
-                var votes = (ulong)reader.GetInt64(5);
-                if (reader.IsDBNull(4))
-                {
-                    tallyRows.Add([reader.GetString(1), reader.GetString(2), reader.GetString(3), batch, votes]);
-                }
-                else
-                {
-                    minuteRows.Add([reader.GetString(1), DateTime.SpecifyKind(reader.GetDateTime(4), DateTimeKind.Utc), reader.GetString(2), batch, votes]);
-                }
-            }
-        }
-
-        if (batches.Count == 0)
-        {
-            return 0;
-        }
-
+        var pending = (await Task.WhenAll(databases.Distinct().Select(d => ReadShardAsync(d, cancellationToken))))
+            .Where(p => p.Batches.Count > 0)
+            .ToList();
+        var tallyRows = pending.SelectMany(p => p.TallyRows).ToList();
+        var minuteRows = pending.SelectMany(p => p.MinuteRows).ToList();
         if (tallyRows.Count > 0)
         {
             await tallies.InsertAsync("tallies", TallyColumns, TallyTypes, tallyRows, cancellationToken);
@@ -79,16 +54,58 @@ public sealed class TallyOutbox(MySqlShardConnections shards, ClickHouseTallySto
             await tallies.InsertAsync("votes_per_minute", MinuteColumns, MinuteTypes, minuteRows, cancellationToken);
         }
 
+        await Task.WhenAll(pending.Select(p => ClearAsync(p, cancellationToken)));
+        return tallyRows.Count + minuteRows.Count;
+    }
+
+    private sealed record PendingCounts(int Database, HashSet<string> Batches, List<object[]> TallyRows, List<object[]> MinuteRows);
+
+    /// <summary>
+    /// Reads up to <see cref="MaxRowsPerShip"/> rows in batch order. When the limit cuts in, the last
+    /// batch read may be cut too: it is left for the next round whole, since clearing deletes by batch.
+    /// </summary>
+    private async Task<PendingCounts> ReadShardAsync(int database, CancellationToken cancellationToken)
+    {
+        var rows = new List<(string Batch, object[]? Tally, object[]? Minute)>();
+        await using (var connection = await shards.OpenShardAsync(database, cancellationToken))
+        await using (var read = new MySqlCommand(
+            $"SELECT batch_id, election_id, state, candidate, minute, votes FROM tally_outbox ORDER BY batch_id LIMIT {MaxRowsPerShip}", connection))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var batch = Convert.ToHexString((byte[])reader[0]);
+                var votes = (ulong)reader.GetInt64(5);
+                rows.Add(reader.IsDBNull(4)
+                    ? (batch, [reader.GetString(1), reader.GetString(2), reader.GetString(3), batch, votes], null)
+                    : (batch, null, [reader.GetString(1), DateTime.SpecifyKind(reader.GetDateTime(4), DateTimeKind.Utc), reader.GetString(2), batch, votes]));
+            }
+        }
+
+        if (rows.Count == MaxRowsPerShip)
+        {
+            var cut = rows[^1].Batch;
+            rows.RemoveAll(r => r.Batch == cut);
+        }
+
+        return new PendingCounts(
+            database, new HashSet<string>(rows.Select(r => r.Batch), StringComparer.Ordinal),
+            [.. rows.Where(r => r.Tally is not null).Select(r => r.Tally!)], [.. rows.Where(r => r.Minute is not null).Select(r => r.Minute!)]);
+    }
+
+    /// <summary>Deletes the shipped batches' rows (a batch's rows are read and shipped whole: LIMIT cuts a batch only when one batch exceeds it).</summary>
+    private async Task ClearAsync(PendingCounts pending, CancellationToken cancellationToken)
+    {
+        await using var connection = await shards.OpenShardAsync(pending.Database, cancellationToken);
         await using var clear = new MySqlCommand { Connection = connection };
         clear.CommandText = "DELETE FROM tally_outbox WHERE batch_id IN (" +
-                            string.Join(",", batches.Select((_, i) => $"@b{i}")) + ")";
+                            string.Join(",", pending.Batches.Select((_, i) => $"@b{i}")) + ")";
         var index = 0;
-        foreach (var batch in batches)
+        foreach (var batch in pending.Batches)
         {
             clear.Parameters.AddWithValue($"@b{index++}", Convert.FromHexString(batch));
         }
 
         await clear.ExecuteNonQueryAsync(cancellationToken);
-        return tallyRows.Count + minuteRows.Count;
     }
 }
