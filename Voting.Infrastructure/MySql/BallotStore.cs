@@ -8,7 +8,8 @@ namespace Voting.Infrastructure.MySql;
 /// Writes batches of votes into the shards: per shard database one transaction that adds the
 /// participation rows (the unique key is one-person-one-vote) and the ballot rows. Idempotent: a
 /// message already stored is recognised by its ballot hash and changes nothing; a different ballot
-/// from a voter who already voted is not stored. Participation and ballot rows are written in
+/// from a voter who already voted is not stored. The ballots go into the Merkle log afterwards
+/// (<see cref="Storage.MerkleLogAppender"/>), before the batch's offsets are committed. Participation and ballot rows are written in
 /// unrelated orders (ballots sorted by their random id) so nothing lines them up.
 /// </summary>
 public sealed class BallotStore(MySqlShardConnections connections)
@@ -19,7 +20,7 @@ public sealed class BallotStore(MySqlShardConnections connections)
             .GroupBy(v => ShardRouter.DatabaseFor(v.State))
             .Select(group => WriteShardAsync(group.Key, [.. group], cancellationToken)));
         return new BatchOutcome(
-            [.. perShard.SelectMany(o => o.Stored)], perShard.Sum(o => o.Replays), perShard.Sum(o => o.DuplicateAttempts),
+            [.. perShard.SelectMany(o => o.Stored)], [.. perShard.SelectMany(o => o.Replayed)], perShard.Sum(o => o.DuplicateAttempts),
             [.. perShard.SelectMany(o => o.Shards)]);
     }
 
@@ -37,7 +38,7 @@ public sealed class BallotStore(MySqlShardConnections connections)
                 await using var command = Inserts(votes).ToCommand(connection, optimistic);
                 await command.ExecuteNonQueryAsync(cancellationToken);
                 await optimistic.CommitAsync(cancellationToken);
-                return new BatchOutcome(votes, 0, 0, [database]);
+                return new BatchOutcome(votes, [], 0, [database]);
             }
             catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
             {
@@ -54,7 +55,6 @@ public sealed class BallotStore(MySqlShardConnections connections)
         AppendParticipation(statement, stored);
         AppendBallots(statement, stored);
         AppendTallyOutbox(statement, stored);
-        AppendLogOutbox(statement, stored);
         return statement;
     }
 
@@ -63,14 +63,14 @@ public sealed class BallotStore(MySqlShardConnections connections)
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
         var (voted, storedHashes) = await ExistingAsync(connection, transaction, votes, cancellationToken);
         var stored = new List<VoteMessage>();
-        var replays = 0;
+        var replayed = new List<VoteMessage>();
         var duplicates = 0;
         foreach (var vote in votes)
         {
             var hash = Convert.ToHexString(vote.BallotHash);
             if (storedHashes.Contains(hash))
             {
-                replays++;
+                replayed.Add(vote);
             }
             else if (!voted.Add(ParticipantKey(vote)))
             {
@@ -90,13 +90,13 @@ public sealed class BallotStore(MySqlShardConnections connections)
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new BatchOutcome(stored, replays, duplicates, stored.Count > 0 ? [database] : []);
+        return new BatchOutcome(stored, replayed, duplicates, stored.Count > 0 ? [database] : []);
     }
 
     private static void AppendParticipation(ShardStatement statement, List<VoteMessage> stored)
     {
-        // Rows in pseudonym order, ballots in ballot-id order, log entries in hash order: no order
-        // (statement, binlog, log) follows arrival or lines a voter up with a ballot.
+        // Rows in pseudonym order, ballots in ballot-id order (and log entries in hash order, see
+        // MerkleLogAppender): no order (statement, binlog, log) follows arrival or lines a voter up with a ballot.
         foreach (var table in stored.GroupBy(v => ShardRouter.TableFor(v.Pseudonym)).OrderBy(t => t.Key))
         {
             statement.Append($"INSERT INTO `{ShardLayout.ParticipationTable(table.Key)}` (election_id, pseudonym, state, recorded_hour) VALUES ");
@@ -146,21 +146,6 @@ public sealed class BallotStore(MySqlShardConnections connections)
         {
             statement.Append(",(").Bytes(batchId).Append(",").Text(g.Key.ElectionId).Append(",").Text(g.Key.State)
                 .Append(",'',").Time(DateTimeOffset.FromUnixTimeMilliseconds(g.Key.Minute * 60_000).UtcDateTime).Append(",").Number(g.Count()).Append(")");
-        }
-
-        statement.Append(";\n");
-    }
-
-    /// <summary>The hashes of the ballots stored by this transaction, waiting for their place in the Merkle log.</summary>
-    private static void AppendLogOutbox(ShardStatement statement, List<VoteMessage> stored)
-    {
-        statement.Append("INSERT INTO log_outbox (election_id, ballot_table, ballot_hash) VALUES ");
-        var first = true;
-        foreach (var v in stored.OrderBy(v => v.BallotHash, ByteOrder.Instance))
-        {
-            statement.Append(first ? "(" : ",(").Text(v.ElectionId).Append(",").Number(ShardRouter.TableFor(v.BallotId))
-                .Append(",").Bytes(v.BallotHash).Append(")");
-            first = false;
         }
 
         statement.Append(";\n");

@@ -20,7 +20,30 @@ public static class MySqlMigrations
         new(1, "participation and ballot tables, 64 of each", CreateShardTables),
         new(2, "tally outbox: counts committed with the ballots, shipped to ClickHouse afterwards", CreateTallyOutbox),
         new(3, "log outbox: ballot hashes committed with the ballots, appended to the Merkle log afterwards", CreateLogOutbox),
+        new(4, "log outbox retired: the processor appends each batch to the Merkle log before committing its offsets", RetireLogOutbox),
     ];
+
+    /// <summary>
+    /// The log outbox cost every ballot two more writes (insert, delete) only to survive a crash
+    /// between the shard commit and the log append; Kafka's uncommitted offsets already replay that
+    /// batch. A table still holding hashes (left by an older processor) is never dropped: the
+    /// migration stops with the reason, and nothing is lost. DDL is not transactional, so a shard
+    /// whose drop went through before its version was recorded just finds the table gone next time.
+    /// </summary>
+    private static IEnumerable<string> RetireLogOutbox()
+    {
+        yield return """
+            BEGIN NOT ATOMIC
+              IF EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'log_outbox') THEN
+                IF EXISTS (SELECT 1 FROM log_outbox) THEN
+                  SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT =
+                    'log_outbox still holds ballot hashes waiting for the Merkle log: let the previous processor version drain it, then upgrade';
+                END IF;
+                DROP TABLE log_outbox;
+              END IF;
+            END
+            """;
+    }
 
     /// <summary>
     /// Hashes of each batch's newly stored ballots, written in the batch's transaction, so every

@@ -1,87 +1,46 @@
 using MySqlConnector;
+using Voting.Core.Ballots;
 using Voting.Core.Sharding;
 using Voting.Infrastructure.MySql;
 
 namespace Voting.Infrastructure.Storage;
 
 /// <summary>
-/// Moves committed ballot hashes from the shards' log outboxes into the elections' append-only
-/// Merkle logs, then writes each ballot's leaf index back to its row and clears the outbox.
+/// Gives stored ballots their places in the elections' append-only Merkle logs, then writes each
+/// ballot's leaf index into its row. The processor calls it after a batch's shard transactions
+/// commit and before the batch's offsets are committed, so a crash in between replays the batch:
+/// the replayed ballots come back here, and a hash already in the log keeps its position.
 /// Exactly once across crashes and concurrent processors: the tree head row lock serializes
-/// appends, a hash already in the log keeps its position, and outbox rows go only after their
-/// ballots know their leaf index.
+/// appends, and the unique key on the leaf hash lets no ballot in twice.
 /// </summary>
 public sealed class MerkleLogAppender(MySqlShardConnections connections)
 {
-    private const int MaxRowsPerShard = 20_000;
-
-    /// <summary>Appends what the outboxes of <paramref name="shards"/> hold; returns the number of new leaves.</summary>
-    public async Task<int> AppendAsync(IEnumerable<int> shards, CancellationToken cancellationToken)
+    /// <summary>
+    /// Appends the hashes of <paramref name="ballots"/> (stored in the shards already) that the log
+    /// does not hold yet, in hash order, and records every ballot's position in its row. Returns the
+    /// number of new leaves.
+    /// </summary>
+    public async Task<int> AppendAsync(IReadOnlyCollection<VoteMessage> ballots, CancellationToken cancellationToken)
     {
-        var pending = (await Task.WhenAll(shards.Distinct().Order().Select(shard => ReadOutboxAsync(shard, cancellationToken))))
-            .Where(p => p.Rows.Count > 0)
+        var rows = ballots
+            .DistinctBy(b => Convert.ToHexString(b.BallotHash))
+            .Select(b => new LogEntry(b.ElectionId, ShardRouter.DatabaseFor(b.State), ShardRouter.TableFor(b.BallotId), b.BallotId, b.BallotHash))
+            .OrderBy(r => r.BallotHash, ByteOrder.Instance)
             .ToList();
-        if (pending.Count == 0)
+        if (rows.Count == 0)
         {
             return 0;
         }
 
-        var (positions, appended) = await AppendToLogAsync(pending.SelectMany(p => p.Rows).ToList(), cancellationToken);
-        await Task.WhenAll(pending.Select(p => RecordPositionsAsync(p, positions, cancellationToken)));
+        var (positions, appended) = await AppendToLogAsync(rows, cancellationToken);
+        await Task.WhenAll(rows.GroupBy(r => r.Database).Select(shard => RecordPositionsAsync(shard.Key, [.. shard], positions, cancellationToken)));
         return appended;
     }
 
-    /// <summary>Appends everything pending in every shard (at start, after a crash), in rounds until empty.</summary>
-    public async Task<int> AppendAllAsync(CancellationToken cancellationToken)
-    {
-        var total = 0;
-        int appended;
-        do
-        {
-            appended = await AppendAsync(Enumerable.Range(0, ShardLayout.DatabaseCount), cancellationToken);
-            total += appended;
-        }
-        while (appended > 0 || await AnyPendingAsync(cancellationToken));
-
-        return total;
-    }
-
-    private async Task<bool> AnyPendingAsync(CancellationToken cancellationToken)
-    {
-        for (var shard = 0; shard < ShardLayout.DatabaseCount; shard++)
-        {
-            await using var connection = await connections.OpenShardAsync(shard, cancellationToken);
-            await using var command = new MySqlCommand("SELECT EXISTS (SELECT 1 FROM log_outbox)", connection);
-            if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) != 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private sealed record OutboxRow(long Seq, string ElectionId, int BallotTable, byte[] BallotHash);
-
-    private sealed record ShardOutbox(int Shard, List<OutboxRow> Rows);
-
-    private async Task<ShardOutbox> ReadOutboxAsync(int shard, CancellationToken cancellationToken)
-    {
-        await using var connection = await connections.OpenShardAsync(shard, cancellationToken);
-        await using var command = new MySqlCommand(
-            $"SELECT seq, election_id, ballot_table, ballot_hash FROM log_outbox ORDER BY seq LIMIT {MaxRowsPerShard}", connection);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<OutboxRow>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(new OutboxRow(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), (byte[])reader[3]));
-        }
-
-        return new ShardOutbox(shard, rows);
-    }
+    private sealed record LogEntry(string ElectionId, int Database, int BallotTable, byte[] BallotId, byte[] BallotHash);
 
     /// <summary>One transaction on the log: leaf positions for every row (new or already appended).</summary>
-    private async Task<(Dictionary<string, long> Positions, int Appended)> AppendToLogAsync(List<OutboxRow> rows, CancellationToken cancellationToken)
+    private async Task<(Dictionary<string, long> Positions, int Appended)> AppendToLogAsync(List<LogEntry> rows, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenLogAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
@@ -136,7 +95,7 @@ public sealed class MerkleLogAppender(MySqlShardConnections connections)
 
     /// <summary>Appends <paramref name="rows"/> at positions from <paramref name="size"/> on, moves the head; records their positions.</summary>
     private static async Task<int> InsertLeavesAsync(
-        MySqlConnection connection, MySqlTransaction transaction, string electionId, IEnumerable<OutboxRow> rows, long size,
+        MySqlConnection connection, MySqlTransaction transaction, string electionId, IEnumerable<LogEntry> rows, long size,
         Dictionary<string, long> positions, CancellationToken cancellationToken)
     {
         var insert = new ShardStatement().Append("INSERT INTO merkle_leaves (election_id, leaf_index, ballot_hash) VALUES ");
@@ -163,51 +122,57 @@ public sealed class MerkleLogAppender(MySqlShardConnections connections)
         return added.Count;
     }
 
+    /// <summary>
+    /// Locks the election's tree head and returns its size. The row is read FOR UPDATE first and
+    /// created only when missing: an <c>INSERT IGNORE</c> on an existing row takes a shared lock, and
+    /// two appenders holding it would deadlock upgrading to the exclusive one.
+    /// </summary>
     private static async Task<long> LockHeadAsync(MySqlConnection connection, MySqlTransaction transaction, string electionId, CancellationToken cancellationToken)
     {
+        await using var read = new MySqlCommand("SELECT tree_size FROM merkle_heads WHERE election_id = @e FOR UPDATE", connection, transaction);
+        read.Parameters.AddWithValue("@e", electionId);
+        if (await read.ExecuteScalarAsync(cancellationToken) is { } size and not DBNull)
+        {
+            return Convert.ToInt64(size, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         await using (var create = new MySqlCommand("INSERT IGNORE INTO merkle_heads (election_id, tree_size) VALUES (@e, 0)", connection, transaction))
         {
             create.Parameters.AddWithValue("@e", electionId);
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using var read = new MySqlCommand("SELECT tree_size FROM merkle_heads WHERE election_id = @e FOR UPDATE", connection, transaction);
-        read.Parameters.AddWithValue("@e", electionId);
         return Convert.ToInt64(await read.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Writes leaf indices into the ballot rows and deletes exactly the outbox rows read.</summary>
-    private async Task RecordPositionsAsync(ShardOutbox outbox, Dictionary<string, long> positions, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the leaf indices into one shard's ballot rows, in one transaction; rows are found by
+    /// their primary key (election, ballot id), not through the ballot-hash index: one lookup each.
+    /// </summary>
+    private async Task RecordPositionsAsync(int database, List<LogEntry> rows, Dictionary<string, long> positions, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenShardAsync(outbox.Shard, cancellationToken);
+        await using var connection = await connections.OpenShardAsync(database, cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
         var statement = new ShardStatement();
-        foreach (var table in outbox.Rows.GroupBy(r => r.BallotTable).OrderBy(t => t.Key))
+        foreach (var table in rows.GroupBy(r => (r.BallotTable, r.ElectionId)).OrderBy(t => t.Key.BallotTable))
         {
-            statement.Append($"UPDATE `{ShardLayout.BallotTable(table.Key)}` SET leaf_index = CASE ballot_hash");
+            statement.Append($"UPDATE `{ShardLayout.BallotTable(table.Key.BallotTable)}` SET leaf_index = CASE ballot_id");
             foreach (var row in table)
             {
-                statement.Append(" WHEN ").Bytes(row.BallotHash).Append(" THEN ").Number(positions[Convert.ToHexString(row.BallotHash)]);
+                statement.Append(" WHEN ").Bytes(row.BallotId).Append(" THEN ").Number(positions[Convert.ToHexString(row.BallotHash)]);
             }
 
-            statement.Append(" END WHERE ballot_hash IN (");
+            statement.Append(" END WHERE election_id = ").Text(table.Key.ElectionId).Append(" AND ballot_id IN (");
             var first = true;
             foreach (var row in table)
             {
-                statement.Append(first ? "" : ",").Bytes(row.BallotHash);
+                statement.Append(first ? "" : ",").Bytes(row.BallotId);
                 first = false;
             }
 
             statement.Append(");\n");
         }
 
-        statement.Append("DELETE FROM log_outbox WHERE seq IN (");
-        for (var i = 0; i < outbox.Rows.Count; i++)
-        {
-            statement.Append(i == 0 ? "" : ",").Number(outbox.Rows[i].Seq);
-        }
-
-        statement.Append(")");
         await using var command = statement.ToCommand(connection, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

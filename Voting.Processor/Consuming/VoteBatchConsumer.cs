@@ -7,13 +7,16 @@ using Voting.Core.Ballots;
 using Voting.Infrastructure.Hosting;
 using Voting.Infrastructure.Kafka;
 using Voting.Infrastructure.MySql;
+using Voting.Infrastructure.Storage;
 
 namespace Voting.Processor.Consuming;
 
 /// <summary>
 /// Consumes the votes topic in batches: dead-letters what can never be stored, writes the rest to
-/// the shards (idempotent, with the batch's counts and ballot hashes in each shard's outboxes), and
-/// only then commits the offsets; <see cref="OutboxShipper"/> takes it from the outboxes.
+/// the shards (idempotent, with the batch's counts in each shard's tally outbox), appends the
+/// ballots to the Merkle log, and only then commits the offsets; <see cref="TallyShipper"/> takes
+/// the counts to ClickHouse. A crash between the shard write and the log append replays the batch:
+/// its ballots are found stored and go to the log (where a hash already there keeps its place).
 /// While a store is down the batch is retried with backoff and nothing more is consumed, so memory
 /// stays bounded and nothing is lost; a crash anywhere replays from the last commit.
 /// </summary>
@@ -21,7 +24,8 @@ public sealed partial class VoteBatchConsumer(
     KafkaOptions kafka,
     IOptions<ProcessorOptions> options,
     BallotStore ballots,
-    OutboxShipper outboxes,
+    MerkleLogAppender log,
+    TallyShipper tallies,
     DeadLetterProducer deadLetters,
     SchemaState schema,
     ProcessorMetrics metrics,
@@ -117,8 +121,8 @@ public sealed partial class VoteBatchConsumer(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                // Back-pressure: while the outboxes can't be drained, don't add to them.
-                await outboxes.WaitWhileFailingAsync(stoppingToken);
+                // Back-pressure: while the tally outboxes can't be drained, don't add to them.
+                await tallies.WaitWhileFailingAsync(stoppingToken);
                 var batch = ConsumeBatch(consumer, stoppingToken);
                 if (batch.Count > 0)
                 {
@@ -302,10 +306,11 @@ public sealed partial class VoteBatchConsumer(
         }
 
         var outcome = await ballots.WriteBatchAsync(votes, cancellationToken);
-        outboxes.Signal(outcome.Shards);
+        tallies.Signal(outcome.Shards);
         metrics.Stored.Add(outcome.Stored.Count);
-        metrics.Replays.Add(outcome.Replays);
+        metrics.Replays.Add(outcome.Replayed.Count);
         metrics.Duplicates.Add(outcome.DuplicateAttempts);
+        metrics.LeavesAppended.Add(await log.AppendAsync(outcome.ForLog, cancellationToken));
         metrics.BatchSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 

@@ -1,5 +1,3 @@
-using MySqlConnector;
-using Voting.Core.Sharding;
 using Voting.Infrastructure.MySql;
 using Voting.Infrastructure.Storage;
 using Voting.TestSupport;
@@ -9,12 +7,13 @@ namespace Voting.Processor.Tests;
 public sealed class MerkleLogReplayTests
 {
     /// <summary>
-    /// A processor that died after the log committed but before it cleared the outboxes leaves hashes
-    /// the log already holds. Appending them again (alone, or mixed with new ones) must keep each at
-    /// its position and give only the new ones new leaves.
+    /// The processor appends a batch to the Merkle log after its shard commit and before its offsets
+    /// are committed; a crash at either point replays the batch. Its ballots then come back as
+    /// replays, alone or beside new ones: those already in the log keep their positions, those the
+    /// crash kept out get theirs, and nothing is appended twice.
     /// </summary>
     [Fact]
-    public async Task Hashes_already_in_the_log_keep_their_positions_when_their_outbox_rows_come_back()
+    public async Task Replayed_ballots_keep_their_log_positions_and_ones_the_crash_kept_out_get_theirs()
     {
         await using var factory = new ProcessorFactory();
         var migrator = new MySqlSchemaMigrator(factory.Shards, TestLoggers.For<MySqlSchemaMigrator>());
@@ -23,26 +22,34 @@ public sealed class MerkleLogReplayTests
         var election = LocalStack.UniqueName("e");
         var appender = new MerkleLogAppender(factory.Shards);
         var store = new BallotStore(factory.Shards);
+        var firstBatch = ProcessorFactory.Votes(election, 40, ["harper", "morgan"]);
 
-        var first = await store.WriteBatchAsync(ProcessorFactory.Votes(election, 40, ["harper", "morgan"]), CancellationToken.None);
-        Assert.Equal(40, await appender.AppendAsync(first.Shards, CancellationToken.None));
+        var first = await store.WriteBatchAsync(firstBatch, CancellationToken.None);
+        Assert.Equal(40, await appender.AppendAsync(first.ForLog, CancellationToken.None));
         var before = await LeavesAsync(factory, election, 40);
 
-        // The crash: every ballot of the first batch back in its shard's outbox, beside a new batch.
-        await RequeueAsync(factory.Shards, election);
-        var second = await store.WriteBatchAsync(ProcessorFactory.Votes(election, 25, ["harper", "morgan"], firstVoter: 1000), CancellationToken.None);
-        Assert.Equal(25, await appender.AppendAllAsync(CancellationToken.None));
-
+        // Crash after the log append, before the offsets: the batch comes back beside a new one.
+        var second = await store.WriteBatchAsync([.. firstBatch, .. ProcessorFactory.Votes(election, 25, ["harper", "morgan"], firstVoter: 1000)], CancellationToken.None);
+        Assert.Equal((25, 40), (second.Stored.Count, second.Replayed.Count));
+        Assert.Equal(25, await appender.AppendAsync(second.ForLog, CancellationToken.None));
         var after = await LeavesAsync(factory, election, 65);
         Assert.All(before, leaf => Assert.Equal(leaf.Value, after[leaf.Key]));
         Assert.Equal(65, after.Values.Distinct().Count());
         await factory.AssertLogExactAsync(election, 65);
 
-        // Only known hashes: nothing appended, nothing moved.
-        await RequeueAsync(factory.Shards, election);
-        Assert.Equal(0, await appender.AppendAllAsync(CancellationToken.None));
-        Assert.Equal(after, await LeavesAsync(factory, election, 65));
-        Assert.Equal(65, second.Stored.Count + first.Stored.Count);
+        // Crash between the shard commit and the log append: the replay finds the ballots stored, not logged.
+        var thirdBatch = ProcessorFactory.Votes(election, 10, ["harper", "morgan"], firstVoter: 2000);
+        Assert.Equal(10, (await store.WriteBatchAsync(thirdBatch, CancellationToken.None)).Stored.Count);
+        var third = await store.WriteBatchAsync(thirdBatch, CancellationToken.None);
+        Assert.Equal((0, 10), (third.Stored.Count, third.Replayed.Count));
+        Assert.Equal(10, await appender.AppendAsync(third.ForLog, CancellationToken.None));
+        await factory.AssertLogExactAsync(election, 75);
+
+        // Everything again: nothing appended, nothing moved.
+        var final = await LeavesAsync(factory, election, 75);
+        var again = await store.WriteBatchAsync([.. firstBatch, .. thirdBatch], CancellationToken.None);
+        Assert.Equal(0, await appender.AppendAsync(again.ForLog, CancellationToken.None));
+        Assert.Equal(final, await LeavesAsync(factory, election, 75));
     }
 
     private static async Task<Dictionary<string, long>> LeavesAsync(ProcessorFactory factory, string election, int expectedSize)
@@ -50,22 +57,5 @@ public sealed class MerkleLogReplayTests
         Assert.Equal(expectedSize, await factory.Log.TreeSizeAsync(election, CancellationToken.None));
         return await factory.Log.LeavesAsync(election, 0, expectedSize, CancellationToken.None)
             .ToDictionaryAsync(l => Convert.ToHexString(l.BallotHash), l => l.Index);
-    }
-
-    /// <summary>Puts every stored ballot of the election back into its shard's log outbox.</summary>
-    private static async Task RequeueAsync(MySqlShardConnections shards, string election)
-    {
-        for (var shard = 0; shard < ShardLayout.DatabaseCount; shard++)
-        {
-            await using var connection = await shards.OpenShardAsync(shard, CancellationToken.None);
-            for (var table = 0; table < ShardLayout.TablesPerDatabase; table++)
-            {
-                await using var command = new MySqlCommand(
-                    $"INSERT INTO log_outbox (election_id, ballot_table, ballot_hash) SELECT election_id, {table}, ballot_hash FROM `{ShardLayout.BallotTable(table)}` WHERE election_id = @e",
-                    connection);
-                command.Parameters.AddWithValue("@e", election);
-                await command.ExecuteNonQueryAsync();
-            }
-        }
     }
 }

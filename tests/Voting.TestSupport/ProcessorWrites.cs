@@ -11,7 +11,7 @@ public static class ProcessorWrites
     public static async Task StoreAsync(MySqlShardConnections shards, ClickHouseTallyStore tallies, IReadOnlyList<VoteMessage> votes)
     {
         var outcome = await new BallotStore(shards).WriteBatchAsync(votes, CancellationToken.None);
-        await new MerkleLogAppender(shards).AppendAsync(outcome.Shards, CancellationToken.None);
+        await new MerkleLogAppender(shards).AppendAsync(outcome.ForLog, CancellationToken.None);
         await new TallyOutbox(shards, tallies).ShipAsync(outcome.Shards, CancellationToken.None);
     }
 }

@@ -4,19 +4,17 @@ using Voting.Infrastructure.Storage;
 namespace Voting.Processor.Consuming;
 
 /// <summary>
-/// Drains the shards' outboxes behind the consumer: appends committed ballot hashes to the Merkle
-/// log (and writes leaf indices back), then ships committed counts to ClickHouse. It runs beside
-/// the consumer so a batch's offsets are committed as soon as MySQL has it, and several batches'
-/// counts go to ClickHouse in one insert. Whatever it has not done yet stays in the outboxes
-/// (durable), so a crash only delays it. While it is failing (ClickHouse or MySQL down) the
+/// Drains the shards' tally outboxes into ClickHouse behind the consumer. It runs beside the
+/// consumer so a batch's offsets are committed as soon as MySQL and the Merkle log have it, and
+/// several batches' counts go to ClickHouse in one insert. What it has not shipped yet stays in the
+/// outboxes (durable), so a crash only delays it. While it is failing (ClickHouse or MySQL down) the
 /// consumer pauses (<see cref="WaitWhileFailingAsync"/>): outboxes can't grow without bound.
 /// </summary>
-public sealed partial class OutboxShipper(
-    MerkleLogAppender log,
+public sealed partial class TallyShipper(
     TallyOutbox tallies,
     SchemaState schema,
     ProcessorMetrics metrics,
-    ILogger<OutboxShipper> logger) : BackgroundService
+    ILogger<TallyShipper> logger) : BackgroundService
 {
     private readonly Lock gate = new();
     private readonly HashSet<int> dirty = [];
@@ -59,11 +57,10 @@ public sealed partial class OutboxShipper(
         // What a crashed predecessor committed to MySQL but never appended or shipped.
         await retry.ExecuteAsync(async ct =>
         {
-            var leaves = await log.AppendAllAsync(ct);
             var rows = await tallies.ShipAllAsync(ct);
-            if (leaves + rows > 0)
+            if (rows > 0)
             {
-                LogRecovered(logger, leaves, rows);
+                LogRecovered(logger, rows);
             }
         }, stoppingToken);
         MarkHealthy();
@@ -85,11 +82,7 @@ public sealed partial class OutboxShipper(
                 continue;
             }
 
-            await retry.ExecuteAsync(async ct =>
-            {
-                metrics.LeavesAppended.Add(await log.AppendAsync(shards, ct));
-                await tallies.ShipAsync(shards, ct);
-            }, stoppingToken);
+            await retry.ExecuteAsync(async ct => await tallies.ShipAsync(shards, ct), stoppingToken);
             MarkHealthy();
         }
     }
@@ -113,9 +106,9 @@ public sealed partial class OutboxShipper(
         base.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox drain failed (attempt {Attempt}); retrying, consumption paused: {Error}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tally shipping failed (attempt {Attempt}); retrying, consumption paused: {Error}")]
     private static partial void LogRetry(ILogger logger, int attempt, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Recovered at start: {Leaves} ballots appended to the Merkle log, {Rows} tally rows shipped")]
-    private static partial void LogRecovered(ILogger logger, int leaves, int rows);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recovered at start: {Rows} tally rows shipped")]
+    private static partial void LogRecovered(ILogger logger, int rows);
 }
