@@ -58,6 +58,7 @@ async Task<int> RunAsync()
         await DropAsync(drained, ct);
         Say("creating the raw-ceiling shard schema (16 databases x 128 tables)");
         await new MySqlSchemaMigrator(raw, NullLogger<MySqlSchemaMigrator>.Instance).MigrateAsync(MySqlMigrations.All, ct);
+        await MariaDbQuiet.WaitAsync(raw, Say, ct);
 
         Say($"raw ceiling: multi-row INSERTs, one writer per shard database, {options.RawVotesPerTransaction} votes per transaction");
         var nextReport = options.Votes / 10;
@@ -78,6 +79,7 @@ async Task<int> RunAsync()
         var fillRate = options.Votes / fillTime.TotalSeconds;
         Say($"topic filled: {fillRate:N0} messages/s ({fillTime.TotalSeconds:F1} s)");
 
+        await MariaDbQuiet.WaitAsync(raw, Say, ct);
         Say("starting Voting.Processor on the pre-filled topic");
         await using var processor = new ProcessorRun(options.ProcessorDll, options.Port,
         [
@@ -114,7 +116,7 @@ async Task<int> RunAsync()
         var report = $"""
         # Processor benchmark — {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}
 
-        Machine: {Environment.ProcessorCount} cores; MariaDB, Kafka, ClickHouse and the processor share them.
+        Machine: {Environment.ProcessorCount} cores; MariaDB, Kafka, ClickHouse and the processor share them. Each phase starts on a quiet MariaDB (no purge or flushing left from the one before).
         {options.Votes:N0} votes from distinct voters, spread over the states by population, into 16 shard databases x 64 tables.
 
         | measurement | votes/s | time | notes |

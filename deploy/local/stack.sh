@@ -396,7 +396,7 @@ ensure_topics() { # deadline_ms
 }
 
 # MariaDB tuned for the vote stream on a small box (measured with bench/processor, 1M votes):
-# - Redo log 2G and io_capacity 2000/8000: a stored vote writes ~1.9 KB of redo (participation,
+# - Redo log 2G and io_capacity 2000/8000: a stored vote wrote ~1.9 KB of redo (participation,
 #   ballot and outbox rows, Merkle leaf, leaf index; the raw INSERT ceiling ~0.7 KB). With 512M and
 #   the default io_capacity=200 the checkpoint age ran into its limit (404 of 434 MB) and InnoDB
 #   stalled every writer for synchronous flushing.
