@@ -123,7 +123,7 @@ async Task<int> RunAsync()
         |---|---:|---:|---|
         | raw ceiling: multi-row INSERTs, no Kafka | {rawRate:N0} | {rawTime.TotalSeconds:F1} s | one writer per shard database, {options.RawVotesPerTransaction} votes per transaction, participation + ballot rows |
         | Kafka producer filling the topic | {fillRate:N0} | {fillTime.TotalSeconds:F1} s | acks=all, keyed by pseudonym (Kafka 0.9, {kafka.Partitions} partitions) |
-        | Voting.Processor draining the topic | {processorRate:N0} | {drain.ReadyToLast.TotalSeconds:F1} s | batches of {processorSettings.BatchSize:N0}, {processorSettings.BatchesInFlight} in flight; checks, tally outbox, ClickHouse, offset commits; {sustained:N0}/s first→last stored, peak {drain.PeakRate:N0}/s |
+        | Voting.Processor draining the topic | {processorRate:N0} | {drain.ReadyToLast.TotalSeconds:F1} s | batches of {processorSettings.BatchSize:N0}, {processorSettings.BatchesInFlight} in flight; checks, tally outbox, Merkle log append and leaf indices, ClickHouse, offset commits; {sustained:N0}/s first→last stored, peak {drain.PeakRate:N0}/s |
 
         **Processor / raw ceiling: {ratio:P0}** (target ≥ 70%). Every vote stored exactly once: {participation:N0} participation rows, {ballots:N0} ballot rows.
 
