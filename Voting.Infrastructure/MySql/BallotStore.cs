@@ -9,8 +9,9 @@ namespace Voting.Infrastructure.MySql;
 /// participation rows (the unique key is one-person-one-vote) and the ballot rows. Idempotent: a
 /// message already stored is recognised by its ballot hash and changes nothing; a different ballot
 /// from a voter who already voted is not stored. The ballots go into the Merkle log afterwards
-/// (<see cref="Storage.MerkleLogAppender"/>), before the batch's offsets are committed. Participation and ballot rows are written in
-/// unrelated orders (ballots sorted by their random id) so nothing lines them up.
+/// (<see cref="Storage.MerkleLogAppender"/>), before the batch's offsets are committed.
+/// Participation and ballot rows are written in unrelated orders (ballots sorted by their random
+/// id) so nothing lines them up.
 /// </summary>
 public sealed class BallotStore(MySqlShardConnections connections)
 {
