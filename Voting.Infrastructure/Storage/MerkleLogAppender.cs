@@ -23,8 +23,8 @@ public sealed class MerkleLogAppender(MySqlShardConnections connections)
     public async Task<int> AppendAsync(IReadOnlyCollection<VoteMessage> ballots, CancellationToken cancellationToken)
     {
         var rows = ballots
-            .DistinctBy(b => Convert.ToHexString(b.BallotHash))
             .Select(b => new LogEntry(b.ElectionId, ShardRouter.DatabaseFor(b.State), ShardRouter.TableFor(b.BallotId), b.BallotId, b.BallotHash))
+            .DistinctBy(r => r.Key)
             .OrderBy(r => r.BallotHash, ByteOrder.Instance)
             .ToList();
         if (rows.Count == 0)
@@ -37,7 +37,11 @@ public sealed class MerkleLogAppender(MySqlShardConnections connections)
         return appended;
     }
 
-    private sealed record LogEntry(string ElectionId, int Database, int BallotTable, byte[] BallotId, byte[] BallotHash);
+    private sealed record LogEntry(string ElectionId, int Database, int BallotTable, byte[] BallotId, byte[] BallotHash)
+    {
+        /// <summary>The hash as text, the key of the positions found for it.</summary>
+        public string Key { get; } = Convert.ToHexString(BallotHash);
+    }
 
     /// <summary>One transaction on the log: leaf positions for every row (new or already appended).</summary>
     private async Task<(Dictionary<string, long> Positions, int Appended)> AppendToLogAsync(List<LogEntry> rows, CancellationToken cancellationToken)
@@ -85,8 +89,8 @@ public sealed class MerkleLogAppender(MySqlShardConnections connections)
                 positions[hash] = leaf;
             }
 
-            var fresh = election.Where(r => !existing.ContainsKey(Convert.ToHexString(r.BallotHash))).DistinctBy(r => Convert.ToHexString(r.BallotHash)).ToList();
-            appended += await InsertLeavesAsync(connection, transaction, election.Key, fresh, size, positions, cancellationToken);
+            appended += await InsertLeavesAsync(
+                connection, transaction, election.Key, election.Where(r => !existing.ContainsKey(r.Key)), size, positions, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -99,11 +103,11 @@ public sealed class MerkleLogAppender(MySqlShardConnections connections)
         Dictionary<string, long> positions, CancellationToken cancellationToken)
     {
         var insert = new ShardStatement().Append("INSERT INTO merkle_leaves (election_id, leaf_index, ballot_hash) VALUES ");
-        var added = new List<string>();
+        var added = new List<LogEntry>();
         foreach (var row in rows)
         {
             insert.Append(added.Count == 0 ? "(" : ",(").Text(electionId).Append(",").Number(size + added.Count).Append(",").Bytes(row.BallotHash).Append(")");
-            added.Add(Convert.ToHexString(row.BallotHash));
+            added.Add(row);
         }
 
         if (added.Count == 0)
@@ -116,7 +120,7 @@ public sealed class MerkleLogAppender(MySqlShardConnections connections)
         await write.ExecuteNonQueryAsync(cancellationToken);
         for (var i = 0; i < added.Count; i++)
         {
-            positions[added[i]] = size + i;
+            positions[added[i].Key] = size + i;
         }
 
         return added.Count;
@@ -159,7 +163,7 @@ public sealed class MerkleLogAppender(MySqlShardConnections connections)
             statement.Append($"UPDATE `{ShardLayout.BallotTable(table.Key.BallotTable)}` SET leaf_index = CASE ballot_id");
             foreach (var row in table)
             {
-                statement.Append(" WHEN ").Bytes(row.BallotId).Append(" THEN ").Number(positions[Convert.ToHexString(row.BallotHash)]);
+                statement.Append(" WHEN ").Bytes(row.BallotId).Append(" THEN ").Number(positions[row.Key]);
             }
 
             statement.Append(" END WHERE election_id = ").Text(table.Key.ElectionId).Append(" AND ballot_id IN (");

@@ -15,6 +15,9 @@ public sealed class TallyOutbox(MySqlShardConnections shards, ClickHouseTallySto
     /// <summary>Rows read per shard and round; a batch leaves a few dozen (its states × candidates and minutes).</summary>
     public const int MaxRowsPerShip = 50_000;
 
+    /// <summary>Where batch_id sits in the rows of both tables (see the column lists below).</summary>
+    private const int BatchColumn = 3;
+
     private static readonly string[] TallyColumns = ["election_id", "state", "candidate", "batch_id", "votes"];
     private static readonly string[] MinuteColumns = ["election_id", "minute", "state", "batch_id", "votes"];
 
@@ -66,31 +69,39 @@ public sealed class TallyOutbox(MySqlShardConnections shards, ClickHouseTallySto
     /// </summary>
     private async Task<PendingCounts> ReadShardAsync(int database, CancellationToken cancellationToken)
     {
-        var rows = new List<(string Batch, object[]? Tally, object[]? Minute)>();
+        var pending = new PendingCounts(database, new HashSet<string>(StringComparer.Ordinal), [], []);
+        var read = 0;
+        var last = "";
         await using (var connection = await shards.OpenShardAsync(database, cancellationToken))
-        await using (var read = new MySqlCommand(
+        await using (var command = new MySqlCommand(
             $"SELECT batch_id, election_id, state, candidate, minute, votes FROM tally_outbox ORDER BY batch_id LIMIT {MaxRowsPerShip}", connection))
-        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                var batch = Convert.ToHexString((byte[])reader[0]);
+                read++;
+                last = Convert.ToHexString((byte[])reader[0]);
+                pending.Batches.Add(last);
                 var votes = (ulong)reader.GetInt64(5);
-                rows.Add(reader.IsDBNull(4)
-                    ? (batch, [reader.GetString(1), reader.GetString(2), reader.GetString(3), batch, votes], null)
-                    : (batch, null, [reader.GetString(1), DateTime.SpecifyKind(reader.GetDateTime(4), DateTimeKind.Utc), reader.GetString(2), batch, votes]));
+                if (reader.IsDBNull(4))
+                {
+                    pending.TallyRows.Add([reader.GetString(1), reader.GetString(2), reader.GetString(3), last, votes]);
+                }
+                else
+                {
+                    pending.MinuteRows.Add([reader.GetString(1), DateTime.SpecifyKind(reader.GetDateTime(4), DateTimeKind.Utc), reader.GetString(2), last, votes]);
+                }
             }
         }
 
-        if (rows.Count == MaxRowsPerShip)
+        if (read == MaxRowsPerShip)
         {
-            var cut = rows[^1].Batch;
-            rows.RemoveAll(r => r.Batch == cut);
+            pending.Batches.Remove(last);
+            pending.TallyRows.RemoveAll(r => (string)r[BatchColumn] == last);
+            pending.MinuteRows.RemoveAll(r => (string)r[BatchColumn] == last);
         }
 
-        return new PendingCounts(
-            database, new HashSet<string>(rows.Select(r => r.Batch), StringComparer.Ordinal),
-            [.. rows.Where(r => r.Tally is not null).Select(r => r.Tally!)], [.. rows.Where(r => r.Minute is not null).Select(r => r.Minute!)]);
+        return pending;
     }
 
     /// <summary>Deletes the shipped batches' rows (a batch's rows are read and shipped whole: LIMIT cuts a batch only when one batch exceeds it).</summary>

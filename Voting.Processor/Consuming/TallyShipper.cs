@@ -54,7 +54,7 @@ public sealed partial class TallyShipper(
             LogRetry(logger, attempt, error);
         });
 
-        // What a crashed predecessor committed to MySQL but never appended or shipped.
+        // What a crashed predecessor committed to MySQL but never shipped.
         await retry.ExecuteAsync(async ct =>
         {
             var rows = await tallies.ShipAllAsync(ct);
