@@ -26,11 +26,7 @@ public sealed class VoteProducer : IDisposable
         {
             var result = await producer.ProduceAsync(
                 topic,
-                new Message<byte[], byte[]>
-                {
-                    Key = vote.Pseudonym,
-                    Value = JsonSerializer.SerializeToUtf8Bytes(vote, VotingJsonContext.Default.VoteMessage),
-                },
+                Message(vote),
                 cancellationToken);
             return result.Status == PersistenceStatus.Persisted
                 ? result.TopicPartitionOffset
@@ -41,6 +37,57 @@ public sealed class VoteProducer : IDisposable
             throw new VoteNotDurableException($"Kafka did not take the vote: {e.Error.Reason}", e);
         }
     }
+
+    /// <summary>
+    /// Produces a batch and waits for every acknowledgement, in one wake-up however large the batch:
+    /// the answer holds, in the order of <paramref name="votes"/>, null for a vote every in-sync
+    /// replica has and the reason for one the broker did not take. Never throws for a single vote.
+    /// </summary>
+    public Task<VoteNotDurableException?[]> ProduceAllAsync(IReadOnlyList<VoteMessage> votes)
+    {
+        var failures = new VoteNotDurableException?[votes.Count];
+        if (votes.Count == 0)
+        {
+            return Task.FromResult(failures);
+        }
+
+        var acknowledged = new TaskCompletionSource<VoteNotDurableException?[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var outstanding = votes.Count;
+        void Settle(int index, VoteNotDurableException? failure)
+        {
+            failures[index] = failure;
+            if (Interlocked.Decrement(ref outstanding) == 0)
+            {
+                acknowledged.TrySetResult(failures);
+            }
+        }
+
+        for (var i = 0; i < votes.Count; i++)
+        {
+            var index = i;
+            try
+            {
+                producer.Produce(topic, Message(votes[i]), report => Settle(
+                    index,
+                    report.Error.IsError ? new VoteNotDurableException($"Kafka did not take the vote: {report.Error.Reason}")
+                    : report.Status != PersistenceStatus.Persisted ? new VoteNotDurableException($"Kafka answered {report.Status} for the vote.")
+                    : null));
+            }
+            catch (KafkaException e)
+            {
+                // Refused before it left this process (e.g. the local queue is full).
+                Settle(index, new VoteNotDurableException($"Kafka did not take the vote: {e.Error.Reason}", e));
+            }
+        }
+
+        return acknowledged.Task;
+    }
+
+    private static Message<byte[], byte[]> Message(VoteMessage vote) => new()
+    {
+        Key = vote.Pseudonym,
+        Value = JsonSerializer.SerializeToUtf8Bytes(vote, VotingJsonContext.Default.VoteMessage),
+    };
 
     public void Dispose()
     {

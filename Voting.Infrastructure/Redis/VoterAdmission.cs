@@ -20,4 +20,7 @@ public enum VoterAdmission
 
     /// <summary>The filter is being rebuilt, so it can't say "no" yet, and no accepted-marker exists: confirm against the database. The lock is held.</summary>
     Unverified,
+
+    /// <summary>The voter has used up their attempts for the current window. No lock is held.</summary>
+    RateLimited,
 }

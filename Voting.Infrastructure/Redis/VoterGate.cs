@@ -4,52 +4,123 @@ using Voting.Core.Dedup;
 namespace Voting.Infrastructure.Redis;
 
 /// <summary>
-/// The Redis half of "one lock, two checks, three updates", in two round trips per accepted vote:
-/// <see cref="EnterAsync"/> takes the voter's lock and runs the filter and marker checks in one
-/// script; <see cref="CommitAsync"/> adds the voter to the filter, sets the accepted-marker and
-/// releases the lock in another. The lock, the marker and the filter shard of one voter share a
-/// hash tag, so both scripts also run on Redis Cluster. The filter is RedisBloom (<c>BF.*</c>) or
-/// plain bitmaps with the bits of <see cref="BloomFilterShape"/> (the same bits
-/// <see cref="RedisBitmapBloomFilter"/> reads and writes).
+/// The Redis half of "one lock, two checks, three updates", in two round trips per accepted vote,
+/// or per batch of votes: <see cref="EnterAsync(IReadOnlyList{VoterKey}, TimeSpan, VoterAttemptLimit)"/> takes each
+/// voter's lock and runs the filter and marker checks in one script;
+/// <see cref="CommitAsync(IReadOnlyList{HeldVoterLock}, TimeSpan)"/> adds the voters to the filter,
+/// sets their accepted-markers and releases their locks in another. The lock, the marker and the
+/// filter shard of one voter share a hash tag, so on Redis Cluster a batch is sent as one script per
+/// filter shard. The filter is RedisBloom (<c>BF.*</c>) or plain bitmaps with the bits of
+/// <see cref="BloomFilterShape"/> (the same bits <see cref="RedisBitmapBloomFilter"/> reads and writes).
+/// The enter script also counts each voter's attempts that could be repeats against a
+/// <see cref="VoterAttemptLimit"/>, so the limit holds across ingest instances.
 /// </summary>
 public sealed class VoterGate
 {
-    // KEYS[4] is the shard's filter state: absent (never built, or lost with Redis) refuses until a
-    // rebuild has caught up with everything accepted before; 'exact' (being rebuilt) sends every voter
-    // to the authoritative check; 'ready' trusts the filter's "no".
+    // Every script takes a batch of voters, five keys and 2 + k arguments each, after five shared
+    // arguments: ARGV[1] the TTL, ARGV[2] the backend ('module' or 'bitmap'), ARGV[3] k, the bit
+    // offsets per voter (0 with the module), ARGV[4] the attempts a voter may make per window beyond
+    // an admitted first one (0: no limit) and ARGV[5] the window in milliseconds. Voter i's keys are
+    // KEYS[5i+1..5i+5] (lock, filter, accepted-marker, filter state, attempt counter) and its
+    // arguments start at ARGV[6 + i(2+k)]: lock token, pseudonym, then its k offsets. Voters are
+    // taken in order, so a second request of one voter in the same batch finds the first one's lock.
+    //
+    // The filter state: absent (never built, or lost with Redis) refuses until a rebuild has caught
+    // up with everything accepted before; 'exact' (being rebuilt) sends every voter to the
+    // authoritative check; 'ready' trusts the filter's "no".
+    //
+    // Enter answers two numbers per voter: the VoterAdmission, and for RateLimited the milliseconds
+    // until the voter's window ends. A voter the filter clears (New) is not counted: only the
+    // attempts that could be repeats are, so the counters stay few however many people vote.
     private const string EnterScript = """
-        local state = redis.call('GET', KEYS[4])
-        if not state then return 4 end
-        if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 3 end
-        local maybe = true
-        if state == 'ready' then
-          if ARGV[3] == 'module' then
-            maybe = redis.call('BF.EXISTS', KEYS[2], ARGV[4]) == 1
+        local ttl, module, k, limit, window = ARGV[1], ARGV[2] == 'module', tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+        local function limited(counter)
+          if limit == 0 then return false end
+          local attempts = redis.call('INCR', counter)
+          if attempts == 1 then redis.call('PEXPIRE', counter, window) end
+          if attempts <= limit then return false end
+          return math.max(1, redis.call('PTTL', counter))
+        end
+        local states, answers = {}, {}
+        for i = 0, #KEYS / 5 - 1 do
+          local key, arg = i * 5, 6 + i * (2 + k)
+          local state = states[KEYS[key + 4]]
+          if state == nil then
+            state = redis.call('GET', KEYS[key + 4])
+            states[KEYS[key + 4]] = state
+          end
+          local answer, wait = 0, false
+          if not state then
+            answer = 4
+          elseif not redis.call('SET', KEYS[key + 1], ARGV[arg], 'NX', 'PX', ttl) then
+            answer = 3
+            wait = limited(KEYS[key + 5])
           else
-            for i = 5, #ARGV do
-              if redis.call('GETBIT', KEYS[2], ARGV[i]) == 0 then maybe = false break end
+            local maybe = true
+            if state == 'ready' then
+              if module then
+                maybe = redis.call('BF.EXISTS', KEYS[key + 2], ARGV[arg + 1]) == 1
+              else
+                for j = arg + 2, arg + 1 + k do
+                  if redis.call('GETBIT', KEYS[key + 2], ARGV[j]) == 0 then maybe = false break end
+                end
+              end
+            end
+            if maybe then
+              if redis.call('EXISTS', KEYS[key + 3]) == 1 then
+                answer = 2
+              elseif state == 'ready' then
+                answer = 1
+              else
+                answer = 5
+              end
+              wait = limited(KEYS[key + 5])
+              if answer == 2 or wait then redis.call('DEL', KEYS[key + 1]) end
             end
           end
+          if wait then answer = 6 else wait = 0 end
+          answers[2 * i + 1] = answer
+          answers[2 * i + 2] = wait
         end
-        if not maybe then return 0 end
-        if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('DEL', KEYS[1]) return 2 end
-        if state == 'ready' then return 1 end
-        return 5
+        return answers
+        """;
+
+    // Counts an attempt refused before it reached the gate (a malformed or invalid ballot):
+    // KEYS[1] the voter's attempt counter, ARGV[1] the limit, ARGV[2] the window in milliseconds.
+    // Answers 0, or the milliseconds until the window ends once the limit is exceeded.
+    private const string CountAttemptScript = """
+        local attempts = redis.call('INCR', KEYS[1])
+        if attempts == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+        if attempts <= tonumber(ARGV[1]) then return 0 end
+        return math.max(1, redis.call('PTTL', KEYS[1]))
         """;
 
     private const string CommitScript = """
-        if ARGV[3] == 'module' then
-          redis.call('BF.ADD', KEYS[2], ARGV[4])
-        else
-          for i = 5, #ARGV do redis.call('SETBIT', KEYS[2], ARGV[i], 1) end
+        local ttl, module, k = ARGV[1], ARGV[2] == 'module', tonumber(ARGV[3])
+        for i = 0, #KEYS / 5 - 1 do
+          local key, arg = i * 5, 6 + i * (2 + k)
+          if module then
+            redis.call('BF.ADD', KEYS[key + 2], ARGV[arg + 1])
+          else
+            for j = arg + 2, arg + 1 + k do redis.call('SETBIT', KEYS[key + 2], ARGV[j], 1) end
+          end
+          redis.call('SET', KEYS[key + 3], 1, 'EX', ttl)
+          if redis.call('GET', KEYS[key + 1]) == ARGV[arg] then redis.call('DEL', KEYS[key + 1]) end
         end
-        redis.call('SET', KEYS[3], 1, 'EX', ARGV[2])
-        if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
         return 1
         """;
 
-    private const string LeaveScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+    private const string LeaveScript = """
+        local k, released = tonumber(ARGV[3]), 0
+        for i = 0, #KEYS / 5 - 1 do
+          local key, arg = i * 5, 6 + i * (2 + k)
+          if redis.call('GET', KEYS[key + 1]) == ARGV[arg] then released = released + redis.call('DEL', KEYS[key + 1]) end
+        end
+        return released
+        """;
 
+    private const int KeysPerVoter = 5;
+    private const int SharedArgs = 5;
     private const string ReadyState = "ready";
     private const string ExactState = "exact";
 
@@ -60,6 +131,7 @@ public sealed class VoterGate
     private readonly Lock gate = new();
     private readonly HashSet<string> reserved = [];
     private Task<bool>? moduleProbe;
+    private Task<bool>? clusterProbe;
 
     public VoterGate(IConnectionMultiplexer redis, RedisOptions options, BloomFilterOptions filterOptions)
     {
@@ -71,32 +143,87 @@ public sealed class VoterGate
 
     public BloomFilterShape Shape => shape;
 
-    /// <summary>Takes the voter's lock (unless someone holds it) and checks filter and marker.</summary>
+    /// <summary>Takes the voter's lock (unless someone holds it) and checks filter and marker; attempts are not limited.</summary>
     public async Task<(VoterAdmission Admission, string Token)> EnterAsync(string electionId, byte[] pseudonym, TimeSpan lockTtl)
     {
-        var token = Guid.NewGuid().ToString("N");
-        var (keys, args) = await ScriptInputsAsync(electionId, pseudonym, token, (long)lockTtl.TotalMilliseconds);
-        var answer = (long)await redis.GetDatabase().ScriptEvaluateAsync(EnterScript, keys, args);
-        return ((VoterAdmission)answer, token);
+        var entry = (await EnterAsync([new VoterKey(electionId, pseudonym)], lockTtl, VoterAttemptLimit.None))[0];
+        return (entry.Admission, entry.Token);
+    }
+
+    /// <summary>
+    /// <see cref="EnterAsync(string, byte[], TimeSpan)"/> for a batch of voters in one round trip
+    /// (one per filter shard on Redis Cluster), counting each voter's possibly repeated attempts
+    /// against <paramref name="limit"/>; the answers are in the order of <paramref name="voters"/>.
+    /// </summary>
+    public async Task<VoterEntry[]> EnterAsync(IReadOnlyList<VoterKey> voters, TimeSpan lockTtl, VoterAttemptLimit limit)
+    {
+        var tokens = voters.Select(_ => Guid.NewGuid().ToString("N")).ToArray();
+        var answers = new VoterEntry[voters.Count];
+        foreach (var group in await GroupsAsync(voters.Count, i => voters[i]))
+        {
+            var (keys, args) = await ScriptInputsAsync(group, i => voters[i], i => tokens[i], (long)lockTtl.TotalMilliseconds, limit);
+            var replies = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(EnterScript, keys, args))!;
+            for (var g = 0; g < group.Count; g++)
+            {
+                var retryAfter = TimeSpan.FromMilliseconds((long)replies[(2 * g) + 1]);
+                answers[group[g]] = new VoterEntry((VoterAdmission)(long)replies[2 * g], tokens[group[g]], retryAfter);
+            }
+        }
+
+        return answers;
+    }
+
+    /// <summary>
+    /// Counts an attempt of the voter refused before it reached <see cref="EnterAsync(IReadOnlyList{VoterKey}, TimeSpan, VoterAttemptLimit)"/>
+    /// (a malformed or invalid ballot); null while within <paramref name="limit"/>, else how long until the voter may try again.
+    /// </summary>
+    public async Task<TimeSpan?> CountAttemptAsync(VoterKey voter, VoterAttemptLimit limit)
+    {
+        if (limit.Attempts == 0)
+        {
+            return null;
+        }
+
+        var shard = shape.Locate(voter.Pseudonym, new long[shape.HashCount]);
+        var wait = (long)await redis.GetDatabase().ScriptEvaluateAsync(
+            CountAttemptScript, [AttemptsKey(voter, shard)], [limit.Attempts, (long)limit.Window.TotalMilliseconds]);
+        return wait == 0 ? null : TimeSpan.FromMilliseconds(wait);
     }
 
     /// <summary>After Kafka acknowledged: adds the voter to the filter, marks them accepted, releases the lock.</summary>
-    public async Task CommitAsync(string electionId, byte[] pseudonym, string token, TimeSpan markerTtl)
-    {
-        var (keys, args) = await ScriptInputsAsync(electionId, pseudonym, token, (long)markerTtl.TotalSeconds);
-        if ((string?)args[2] == "module")
-        {
-            await EnsureReservedAsync(keys[1]);
-        }
+    public Task CommitAsync(string electionId, byte[] pseudonym, string token, TimeSpan markerTtl) =>
+        CommitAsync([new HeldVoterLock(new VoterKey(electionId, pseudonym), token)], markerTtl);
 
-        await redis.GetDatabase().ScriptEvaluateAsync(CommitScript, keys, args);
+    /// <summary><see cref="CommitAsync(string, byte[], string, TimeSpan)"/> for a batch of voters.</summary>
+    public async Task CommitAsync(IReadOnlyList<HeldVoterLock> locks, TimeSpan markerTtl)
+    {
+        foreach (var group in await GroupsAsync(locks.Count, i => locks[i].Voter))
+        {
+            var (keys, args) = await ScriptInputsAsync(group, i => locks[i].Voter, i => locks[i].Token, (long)markerTtl.TotalSeconds, VoterAttemptLimit.None);
+            if ((string?)args[1] == "module")
+            {
+                foreach (var filterKey in keys.Where((_, i) => i % KeysPerVoter == 1).Distinct())
+                {
+                    await EnsureReservedAsync(filterKey);
+                }
+            }
+
+            await redis.GetDatabase().ScriptEvaluateAsync(CommitScript, keys, args);
+        }
     }
 
     /// <summary>Releases the lock without recording anything (the vote was refused or not durable).</summary>
-    public Task LeaveAsync(string electionId, byte[] pseudonym, string token)
+    public Task LeaveAsync(string electionId, byte[] pseudonym, string token) =>
+        LeaveAsync([new HeldVoterLock(new VoterKey(electionId, pseudonym), token)]);
+
+    /// <summary><see cref="LeaveAsync(string, byte[], string)"/> for a batch of voters; a lock no longer held by its token is left alone.</summary>
+    public async Task LeaveAsync(IReadOnlyList<HeldVoterLock> locks)
     {
-        var shard = Locate(pseudonym, out _);
-        return redis.GetDatabase().ScriptEvaluateAsync(LeaveScript, [LockKey(electionId, shard, pseudonym)], [token]);
+        foreach (var group in await GroupsAsync(locks.Count, i => locks[i].Voter))
+        {
+            var (keys, args) = await ScriptInputsAsync(group, i => locks[i].Voter, i => locks[i].Token, 0, VoterAttemptLimit.None);
+            await redis.GetDatabase().ScriptEvaluateAsync(LeaveScript, keys, args);
+        }
     }
 
     /// <summary>The backend in use: <c>module</c> or <c>bitmap</c> (probed once when configured as <c>auto</c>).</summary>
@@ -130,7 +257,8 @@ public sealed class VoterGate
         var reservedNow = new HashSet<string>(StringComparer.Ordinal);
         foreach (var pseudonym in pseudonyms)
         {
-            var shard = Locate(pseudonym, out var offsets);
+            var offsets = new long[shape.HashCount];
+            var shard = shape.Locate(pseudonym, offsets);
             var key = FilterKey(electionId, shard, module);
             if (module)
             {
@@ -155,45 +283,78 @@ public sealed class VoterGate
         await Task.WhenAll(pending);
     }
 
-    private async Task<(RedisKey[] Keys, RedisValue[] Args)> ScriptInputsAsync(string electionId, byte[] pseudonym, string token, long ttl)
+    /// <summary>
+    /// The batch's voters (by index) in script calls: all in one on a single Redis server; on Redis
+    /// Cluster one per filter shard, since a script's keys must share a hash slot.
+    /// </summary>
+    private async Task<IReadOnlyList<IReadOnlyList<int>>> GroupsAsync(int count, Func<int, VoterKey> voter)
     {
-        var shard = Locate(pseudonym, out var offsets);
-        var module = await UseModuleAsync();
-        var args = new RedisValue[4 + (module ? 0 : offsets.Length)];
-        args[0] = token;
-        args[1] = ttl;
-        args[2] = module ? "module" : "bitmap";
-        args[3] = pseudonym;
-        if (!module)
+        if (count == 0)
         {
-            for (var i = 0; i < offsets.Length; i++)
+            return [];
+        }
+
+        if (!await IsClusterAsync())
+        {
+            return [Enumerable.Range(0, count).ToArray()];
+        }
+
+        var offsets = new long[shape.HashCount];
+        return Enumerable.Range(0, count).GroupBy(i => shape.Locate(voter(i).Pseudonym, offsets)).Select(g => (IReadOnlyList<int>)g.ToArray()).ToArray();
+    }
+
+    private async Task<(RedisKey[] Keys, RedisValue[] Args)> ScriptInputsAsync(
+        IReadOnlyList<int> group, Func<int, VoterKey> voter, Func<int, string> token, long ttl, VoterAttemptLimit limit)
+    {
+        var module = await UseModuleAsync();
+        var perVoter = module ? 0 : shape.HashCount;
+        var keys = new RedisKey[group.Count * KeysPerVoter];
+        var args = new RedisValue[SharedArgs + (group.Count * (2 + perVoter))];
+        args[0] = ttl;
+        args[1] = module ? "module" : "bitmap";
+        args[2] = perVoter;
+        args[3] = limit.Attempts;
+        args[4] = (long)limit.Window.TotalMilliseconds;
+        var offsets = new long[shape.HashCount];
+        for (var g = 0; g < group.Count; g++)
+        {
+            var current = voter(group[g]);
+            var (electionId, pseudonym) = current;
+            var shard = shape.Locate(pseudonym, offsets);
+            var hex = Convert.ToHexStringLower(pseudonym);
+            var key = g * KeysPerVoter;
+            keys[key] = $"{options.KeyPrefix}lock:{electionId}:{{{shard}}}:{hex}";
+            keys[key + 1] = FilterKey(electionId, shard, module);
+            keys[key + 2] = $"{options.KeyPrefix}voted:{electionId}:{{{shard}}}:{hex}";
+            keys[key + 3] = FilterStateKey(electionId, shard);
+            keys[key + 4] = AttemptsKey(current, shard);
+            var arg = SharedArgs + (g * (2 + perVoter));
+            args[arg] = token(group[g]);
+            args[arg + 1] = pseudonym;
+            for (var i = 0; i < perVoter; i++)
             {
-                args[4 + i] = offsets[i];
+                args[arg + 2 + i] = offsets[i];
             }
         }
 
-        RedisKey[] keys =
-        [
-            LockKey(electionId, shard, pseudonym),
-            FilterKey(electionId, shard, module),
-            $"{options.KeyPrefix}voted:{electionId}:{{{shard}}}:{Convert.ToHexStringLower(pseudonym)}",
-            FilterStateKey(electionId, shard),
-        ];
         return (keys, args);
     }
+
+    private RedisKey AttemptsKey(VoterKey voter, int shard) =>
+        $"{options.KeyPrefix}attempts:{voter.ElectionId}:{{{shard}}}:{Convert.ToHexStringLower(voter.Pseudonym)}";
 
     private RedisKey FilterStateKey(string electionId, int shard) => $"{options.KeyPrefix}filter-state:{electionId}:{{{shard}}}";
 
     private RedisKey FilterKey(string electionId, int shard, bool module) => $"{options.KeyPrefix}{(module ? "bf" : "bloom")}:{electionId}:{{{shard}}}";
 
-    private int Locate(byte[] pseudonym, out long[] offsets)
+    private Task<bool> IsClusterAsync()
     {
-        offsets = new long[shape.HashCount];
-        return shape.Locate(pseudonym, offsets);
+        lock (gate)
+        {
+            clusterProbe ??= Task.Run(() => redis.GetServers().Any(server => server.ServerType == ServerType.Cluster));
+            return clusterProbe;
+        }
     }
-
-    private RedisKey LockKey(string electionId, int shard, byte[] pseudonym) =>
-        $"{options.KeyPrefix}lock:{electionId}:{{{shard}}}:{Convert.ToHexStringLower(pseudonym)}";
 
     private Task<bool> UseModuleAsync()
     {

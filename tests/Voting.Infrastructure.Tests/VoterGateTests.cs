@@ -112,4 +112,68 @@ public sealed class VoterGateTests : IAsyncLifetime
         await gate.LeaveAsync("e", voted, refilledToken);
         Assert.Equal(VoterAdmission.New, (await gate.EnterAsync("e", RandomNumberGenerator.GetBytes(32), LockTtl)).Admission);
     }
+
+    [Fact]
+    public async Task A_batch_answers_each_voter_in_order_and_a_voter_twice_in_it_gets_in_once()
+    {
+        var voters = Enumerable.Range(0, 20).Select(_ => new VoterKey("e", RandomNumberGenerator.GetBytes(32))).ToList();
+        var voted = voters[7];
+        var (_, token) = await gate.EnterAsync("e", voted.Pseudonym, LockTtl);
+        await gate.CommitAsync("e", voted.Pseudonym, token, TimeSpan.FromMinutes(5));
+        var batch = voters.Append(voters[3]).ToArray(); // voter 3 again, last
+
+        var entries = await gate.EnterAsync(batch, LockTtl, VoterAttemptLimit.None);
+
+        Assert.Equal(21, entries.Length);
+        Assert.Equal(VoterAdmission.AlreadyVoted, entries[7].Admission);
+        Assert.Equal(VoterAdmission.InProgress, entries[20].Admission);
+        Assert.All(entries.Where((_, i) => i is not (7 or 20)), e => Assert.Equal(VoterAdmission.New, e.Admission));
+        Assert.Equal(21, entries.Select(e => e.Token).Distinct().Count());
+
+        // Commit half of them, release the other half: the committed are refused, the released may enter again.
+        var admitted = Enumerable.Range(0, 20).Where(i => i != 7).Select(i => new HeldVoterLock(voters[i], entries[i].Token)).ToList();
+        await gate.CommitAsync(admitted.Take(10).ToArray(), TimeSpan.FromMinutes(5));
+        await gate.LeaveAsync(admitted.Skip(10).ToArray());
+        var again = await gate.EnterAsync(admitted.Select(a => a.Voter).ToArray(), LockTtl, VoterAttemptLimit.None);
+        Assert.All(again.Take(10), e => Assert.Equal(VoterAdmission.AlreadyVoted, e.Admission));
+        Assert.All(again.Skip(10), e => Assert.Equal(VoterAdmission.New, e.Admission));
+    }
+
+    [Fact]
+    public async Task Repeated_attempts_beyond_the_limit_are_refused_until_the_window_ends_and_hold_no_lock()
+    {
+        var limit = new VoterAttemptLimit(2, TimeSpan.FromSeconds(2));
+        var voter = new VoterKey("e", RandomNumberGenerator.GetBytes(32));
+        var first = (await gate.EnterAsync([voter], LockTtl, limit))[0];
+        Assert.Equal(VoterAdmission.New, first.Admission); // a first attempt the filter clears is not counted
+        await gate.CommitAsync([new HeldVoterLock(voter, first.Token)], TimeSpan.FromMinutes(5));
+
+        Assert.Equal(VoterAdmission.AlreadyVoted, (await gate.EnterAsync([voter], LockTtl, limit))[0].Admission);
+        Assert.Null(await gate.CountAttemptAsync(voter, limit)); // an invalid ballot counts too: 2 of 2
+        var refused = (await gate.EnterAsync([voter], LockTtl, limit))[0];
+        Assert.Equal(VoterAdmission.RateLimited, refused.Admission);
+        Assert.InRange(refused.RetryAfter, TimeSpan.FromMilliseconds(1), limit.Window);
+        Assert.NotNull(await gate.CountAttemptAsync(voter, limit));
+
+        // Other voters are not affected, and once the window has passed the voter is answered again (no lock was left).
+        Assert.Equal(VoterAdmission.New, (await gate.EnterAsync([new VoterKey("e", RandomNumberGenerator.GetBytes(32))], LockTtl, limit))[0].Admission);
+        await Task.Delay(limit.Window + TimeSpan.FromMilliseconds(200));
+        Assert.Equal(VoterAdmission.AlreadyVoted, (await gate.EnterAsync([voter], LockTtl, limit))[0].Admission);
+    }
+
+    [Fact]
+    public async Task A_voter_over_the_limit_while_unconfirmed_releases_the_lock_it_took()
+    {
+        var limit = new VoterAttemptLimit(1, TimeSpan.FromSeconds(30));
+        var voter = new VoterKey("e", RandomNumberGenerator.GetBytes(32));
+        var filter = await VoterBloomFilterFactory.CreateAsync(redis, redisOptions, filterOptions, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        await filter.AddAsync("e", voter.Pseudonym); // the filter says maybe: these attempts count
+
+        var maybe = (await gate.EnterAsync([voter], LockTtl, limit))[0];
+        Assert.Equal(VoterAdmission.MaybeVoted, maybe.Admission);
+        await gate.LeaveAsync([new HeldVoterLock(voter, maybe.Token)]);
+        Assert.Equal(VoterAdmission.RateLimited, (await gate.EnterAsync([voter], LockTtl, limit))[0].Admission);
+        // Without the limit the voter is "maybe" again, not "in progress": the refused attempt left no lock.
+        Assert.Equal(VoterAdmission.MaybeVoted, (await gate.EnterAsync([voter], LockTtl, VoterAttemptLimit.None))[0].Admission);
+    }
 }
