@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Voting.Infrastructure.Redis;
 
 namespace Voting.Ingest;
 
@@ -19,6 +20,14 @@ public sealed class IngestOptions
     [Range(1, 7 * 24 * 60)]
     public int AcceptedMarkerMinutes { get; set; } = 24 * 60;
 
+    /// <summary>Most cast attempts handled as one batch (one Redis script each way, one wait for Kafka).</summary>
+    [Range(1, 1024)]
+    public int BatchSize { get; set; } = 128;
+
+    /// <summary>Batches handled at once; an idle one takes a lone attempt immediately.</summary>
+    [Range(1, 64)]
+    public int BatchesInFlight { get; set; } = 4;
+
     /// <summary>How long to wait for Kafka's acknowledgement before answering 503.</summary>
     [Range(100, 120_000)]
     public int KafkaAckTimeoutMilliseconds { get; set; } = 5_000;
@@ -35,7 +44,13 @@ public sealed class IngestOptions
     [Range(1, 10_000_000)]
     public int PerClientBurst { get; set; } = 200;
 
-    /// <summary>Attempts one voter may make per minute (a real voter needs one); 0 turns the limit off.</summary>
+    /// <summary>
+    /// Attempts one voter may make per minute beyond an accepted first one (a real voter needs none);
+    /// counted in Redis, so across every ingest instance; 0 turns the limit off.
+    /// </summary>
     [Range(0, 100_000)]
     public int PerVoterPermitsPerMinute { get; set; } = 10;
+
+    /// <summary><see cref="PerVoterPermitsPerMinute"/> as the gate takes it.</summary>
+    public VoterAttemptLimit AttemptLimit => new(PerVoterPermitsPerMinute, TimeSpan.FromMinutes(1));
 }

@@ -26,6 +26,7 @@ public static class IngestServices
         services.AddSingleton(sp => new VoteProducer(
             sp.GetRequiredService<KafkaOptions>(), sp.GetRequiredService<IOptions<IngestOptions>>().Value.KafkaAckTimeoutMilliseconds));
         services.AddSingleton<IngestMetrics>();
+        services.AddSingleton<VoteBatchCaster>();
         services.AddSingleton<VoteCaster>();
         return services;
     }

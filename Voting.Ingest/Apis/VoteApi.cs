@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -58,15 +59,13 @@ public static class VoteApi
         var (body, problem) = await ReadBodyAsync(request, limit, cancellationToken);
         if (problem is not null)
         {
-            metrics.Refuse(problem.StatusCode == StatusCodes.Status413PayloadTooLarge ? "too_large" : "malformed");
-            return problem;
+            return await RefuseAsync(problem.StatusCode == StatusCodes.Status413PayloadTooLarge ? "too_large" : "malformed", problem);
         }
 
         var candidate = body!.Candidate;
         if (string.IsNullOrWhiteSpace(candidate))
         {
-            metrics.Refuse("malformed");
-            return VoteProblems.Malformed("'candidate' is required and must be a non-empty string.");
+            return await RefuseAsync("malformed", VoteProblems.Malformed("'candidate' is required and must be a non-empty string."));
         }
 
         var idempotencyKey = request.Headers[IdempotencyKey.HeaderName].ToString();
@@ -76,16 +75,14 @@ public static class VoteApi
         }
         else if (!IdempotencyKey.IsValid(idempotencyKey))
         {
-            metrics.Refuse("malformed");
-            return VoteProblems.Malformed($"The {IdempotencyKey.HeaderName} header must be {IdempotencyKey.Rule}.");
+            return await RefuseAsync("malformed", VoteProblems.Malformed($"The {IdempotencyKey.HeaderName} header must be {IdempotencyKey.Rule}."));
         }
 
         var stateCode = state.ToUpperInvariant();
         var rejection = BallotRules.Check(elections.Find(electionId), stateCode, candidate, clock.GetUtcNow());
         if (rejection is { } reason)
         {
-            metrics.Refuse(reason.ToString());
-            return VoteProblems.Rejected(reason, electionId, stateCode, candidate);
+            return await RefuseAsync(reason.ToString(), VoteProblems.Rejected(reason, electionId, stateCode, candidate));
         }
 
         return await caster.CastAsync(electionId, voterId, stateCode, candidate, idempotencyKey, cancellationToken) switch
@@ -94,9 +91,30 @@ public static class VoteApi
                 (string?)null, new VoteReceipt(accepted.Receipt, electionId, "accepted", accepted.AcceptedAt)),
             CastOutcome.AlreadyVoted => VoteProblems.AlreadyVoted(),
             CastOutcome.InProgress => VoteProblems.VoteInProgress(),
+            CastOutcome.RateLimited limited => VoterRateLimited(request.HttpContext, limited.RetryAfter),
             CastOutcome.Unavailable unavailable => VoteProblems.Unavailable(unavailable.Reason),
             var other => throw new InvalidOperationException($"Unhandled outcome {other}"),
         };
+
+        // A refused attempt still counts against the voter's attempt limit: past it, the answer is 429.
+        async Task<Results<Accepted<VoteReceipt>, ProblemHttpResult>> RefuseAsync(string why, ProblemHttpResult refusal)
+        {
+            if (await caster.CountRefusedAttemptAsync(electionId, voterId) is { } wait)
+            {
+                metrics.Refuse("voter_rate_limited");
+                return VoterRateLimited(request.HttpContext, wait);
+            }
+
+            metrics.Refuse(why);
+            return refusal;
+        }
+    }
+
+    private static ProblemHttpResult VoterRateLimited(HttpContext context, TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return VoteProblems.RateLimited($"Too many attempts by this voter; retry after {seconds} s.");
     }
 
     /// <summary>Reads at most <paramref name="limit"/> bytes and parses them; never buffers more than that.</summary>

@@ -16,6 +16,15 @@ public abstract record CastOutcome
     /// <summary>Another request of the same voter holds the lock.</summary>
     public sealed record InProgress : CastOutcome;
 
+    /// <summary>The voter has used up their attempts for now; they may try again after <paramref name="RetryAfter"/>.</summary>
+    public sealed record RateLimited(TimeSpan RetryAfter) : CastOutcome;
+
+    /// <summary>
+    /// The election's duplicate filter is not usable yet (first start, or lost with Redis's data);
+    /// nothing was recorded. <see cref="VoteCaster"/> retries for a while before answering unavailable.
+    /// </summary>
+    public sealed record FilterRebuilding : CastOutcome;
+
     /// <summary>A dependency failed before the vote was durable; nothing was recorded.</summary>
     public sealed record Unavailable(string Reason) : CastOutcome;
 }

@@ -1,167 +1,137 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using MySqlConnector;
 using StackExchange.Redis;
-using Voting.Core.Ballots;
 using Voting.Infrastructure.Elections;
-using Voting.Infrastructure.Kafka;
-using Voting.Infrastructure.MySql;
 using Voting.Infrastructure.Redis;
 
 namespace Voting.Ingest.Casting;
 
 /// <summary>
-/// One lock, two checks, three updates:
-/// lock the voter's pseudonym and check the Bloom filter and the accepted-marker (one Redis
-/// script); only if the filter says "maybe" and no marker exists, check the participation table;
-/// produce to Kafka and wait for the acknowledgement; then add to the filter, set the marker and
-/// release the lock (one Redis script). Nothing is recorded anywhere before Kafka has the vote,
-/// so a failure before that leaves no trace but the lock, which is released (or expires); after
-/// it the vote is durable and counted exactly once by the database's unique key whatever else fails.
+/// The write path's entry: each cast attempt joins a queue, and a few workers take what has
+/// gathered there as one batch for <see cref="VoteBatchCaster"/>. An idle worker takes a lone
+/// attempt at once, so batching adds no wait when the load is light; under load a batch is
+/// whatever arrived during the previous one, so round trips to Redis and Kafka are paid per batch
+/// instead of per vote.
 /// </summary>
-public sealed partial class VoteCaster(
-    ElectionRegistry elections,
-    VoterGate gate,
-    VoterFilterRebuilder filterRebuilder,
-    ParticipationLookup participation,
-    VoteProducer producer,
-    IOptions<IngestOptions> options,
-    IngestMetrics metrics,
-    TimeProvider clock,
-    ILogger<VoteCaster> logger)
+public sealed class VoteCaster : IAsyncDisposable
 {
     private static readonly TimeSpan FilterRetryInterval = TimeSpan.FromMilliseconds(100);
 
-    private readonly IngestOptions settings = options.Value;
+    private readonly ElectionRegistry elections;
+    private readonly VoteBatchCaster batchCaster;
+    private readonly VoterGate gate;
+    private readonly VoterFilterRebuilder filterRebuilder;
+    private readonly IngestMetrics metrics;
+    private readonly TimeProvider clock;
+    private readonly IngestOptions settings;
+    private readonly Channel<PendingVote> queue = Channel.CreateUnbounded<PendingVote>();
+    private readonly Task[] workers;
+
+    public VoteCaster(
+        ElectionRegistry elections,
+        VoteBatchCaster batchCaster,
+        VoterGate gate,
+        VoterFilterRebuilder filterRebuilder,
+        IOptions<IngestOptions> options,
+        IngestMetrics metrics,
+        TimeProvider clock)
+    {
+        this.elections = elections;
+        this.batchCaster = batchCaster;
+        this.gate = gate;
+        this.filterRebuilder = filterRebuilder;
+        this.metrics = metrics;
+        this.clock = clock;
+        settings = options.Value;
+        workers = Enumerable.Range(0, settings.BatchesInFlight).Select(_ => Task.Run(WorkAsync)).ToArray();
+    }
 
     /// <summary>
     /// Casts the voter's ballot. With an <paramref name="idempotencyKey"/> the ballot is the one every
-    /// retry with that key casts (see <see cref="IdempotencyKey"/>): if an earlier attempt reached Kafka
-    /// but its answer was lost, the retry's receipt is still the ballot that counts.
+    /// retry with that key casts (see <see cref="Voting.Core.Ballots.IdempotencyKey"/>): if an earlier
+    /// attempt reached Kafka but its answer was lost, the retry's receipt is still the ballot that counts.
+    /// Once queued, an attempt is carried through even if the caller stops waiting.
     /// </summary>
     public async Task<CastOutcome> CastAsync(string electionId, string voterId, string state, string candidate, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        var pseudonym = elections.Pseudonym(electionId, voterId);
-        VoterAdmission admission;
-        string token;
-        try
+        var voter = new VoterKey(electionId, elections.Pseudonym(electionId, voterId));
+        var outcome = await SubmitAsync(voter, state, candidate, idempotencyKey);
+        if (outcome is not CastOutcome.FilterRebuilding)
         {
-            (admission, token) = await gate.EnterAsync(electionId, pseudonym, TimeSpan.FromMilliseconds(settings.VoterLockMilliseconds));
-            if (admission == VoterAdmission.FilterRebuilding)
-            {
-                // First start, or Redis lost its data: wait a little for the filter to become usable.
-                filterRebuilder.Nudge(electionId);
-                var patience = clock.GetUtcNow().AddMilliseconds(settings.FilterRebuildWaitMilliseconds);
-                while (admission == VoterAdmission.FilterRebuilding && clock.GetUtcNow() < patience)
-                {
-                    await Task.Delay(FilterRetryInterval, clock, cancellationToken);
-                    (admission, token) = await gate.EnterAsync(electionId, pseudonym, TimeSpan.FromMilliseconds(settings.VoterLockMilliseconds));
-                }
-            }
-        }
-        catch (Exception e) when (IsRedisFailure(e))
-        {
-            return Unavailable("redis", e);
+            return outcome;
         }
 
-        switch (admission)
+        // First start, or Redis lost its data: wait a little for the filter to become usable.
+        filterRebuilder.Nudge(electionId);
+        var patience = clock.GetUtcNow().AddMilliseconds(settings.FilterRebuildWaitMilliseconds);
+        while (outcome is CastOutcome.FilterRebuilding && clock.GetUtcNow() < patience)
         {
-            case VoterAdmission.FilterRebuilding:
-                metrics.Refuse("filter_rebuilding");
-                return new CastOutcome.Unavailable("the duplicate filter is being rebuilt (first start, or Redis lost its data); try again shortly");
-            case VoterAdmission.InProgress:
-                metrics.Refuse("in_progress");
-                return new CastOutcome.InProgress();
-            case VoterAdmission.AlreadyVoted:
-                metrics.Refuse("already_voted");
-                return new CastOutcome.AlreadyVoted();
+            await Task.Delay(FilterRetryInterval, clock, cancellationToken);
+            outcome = await SubmitAsync(voter, state, candidate, idempotencyKey);
         }
 
-        var committed = false;
-        try
+        if (outcome is not CastOutcome.FilterRebuilding)
         {
-            if (admission is VoterAdmission.MaybeVoted or VoterAdmission.Unverified)
-            {
-                if (await participation.HasVotedAsync(electionId, state, pseudonym, cancellationToken))
-                {
-                    metrics.Refuse("already_voted");
-                    return new CastOutcome.AlreadyVoted();
-                }
-
-                if (admission == VoterAdmission.MaybeVoted)
-                {
-                    metrics.BloomFalsePositives.Add(1);
-                }
-            }
-
-            var ballot = idempotencyKey is null
-                ? Ballot.New(electionId, state, candidate)
-                : Ballot.ForIdempotencyKey(electionId, state, candidate, pseudonym, idempotencyKey);
-            var hash = BallotHash.Compute(ballot);
-            var acceptedAt = clock.GetUtcNow();
-            await producer.ProduceAsync(
-                new VoteMessage(VoteMessage.CurrentVersion, electionId, pseudonym, state, candidate, ballot.BallotId, hash, acceptedAt.ToUnixTimeMilliseconds()),
-                cancellationToken);
-
-            // Durable from here on. The updates only make later duplicate checks fast; if they fail,
-            // the database's unique key still keeps the voter to one counted ballot.
-            try
-            {
-                await gate.CommitAsync(electionId, pseudonym, token, TimeSpan.FromMinutes(settings.AcceptedMarkerMinutes));
-                committed = true;
-            }
-            catch (Exception e) when (IsRedisFailure(e))
-            {
-                LogDuplicateDefenceDegraded(logger, e.Message);
-            }
-
-            metrics.Accepted.Add(1);
-            return new CastOutcome.Accepted(BallotHash.ToReceipt(hash), acceptedAt);
+            return outcome;
         }
-        catch (VoteNotDurableException e)
-        {
-            return Unavailable("kafka", e);
-        }
-        catch (MySqlException e)
-        {
-            return Unavailable("mysql", e);
-        }
-        finally
-        {
-            if (!committed)
-            {
-                await LeaveAsync(electionId, pseudonym, token);
-            }
-        }
+
+        metrics.Refuse("filter_rebuilding");
+        return new CastOutcome.Unavailable("the duplicate filter is being rebuilt (first start, or Redis lost its data); try again shortly");
     }
 
-    private async Task LeaveAsync(string electionId, byte[] pseudonym, string token)
+    /// <summary>
+    /// Counts an attempt refused before casting (a malformed or invalid ballot) against the voter's
+    /// attempt limit: null while within it (or when it can't be counted), else how long until the
+    /// voter may try again. The refusal stands either way; only its status changes.
+    /// </summary>
+    public async Task<TimeSpan?> CountRefusedAttemptAsync(string electionId, string voterId)
     {
+        if (elections.Find(electionId) is null)
+        {
+            return null;
+        }
+
         try
         {
-            await gate.LeaveAsync(electionId, pseudonym, token);
+            return await gate.CountAttemptAsync(new VoterKey(electionId, elections.Pseudonym(electionId, voterId)), settings.AttemptLimit);
         }
-        catch (Exception e) when (IsRedisFailure(e))
+        catch (Exception e) when (e is RedisException or RedisTimeoutException)
         {
-            LogLockNotReleased(logger, e.Message);
+            return null; // the refusal is answered anyway; the client limit still applies
         }
     }
 
-    // RedisTimeoutException derives from TimeoutException, not RedisException.
-    private static bool IsRedisFailure(Exception e) => e is RedisException or RedisTimeoutException;
-
-    private CastOutcome Unavailable(string dependency, Exception e)
+    /// <summary>Lets the workers finish every queued attempt; attempts arriving after this are refused as unavailable.</summary>
+    public async ValueTask DisposeAsync()
     {
-        metrics.Refuse(dependency + "_unavailable");
-        LogUnavailable(logger, dependency, e.Message);
-        return new CastOutcome.Unavailable($"{dependency} is unavailable");
+        queue.Writer.TryComplete();
+        await Task.WhenAll(workers);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Vote not recorded: {Dependency} unavailable ({Error})")]
-    private static partial void LogUnavailable(ILogger logger, string dependency, string error);
+    private Task<CastOutcome> SubmitAsync(VoterKey voter, string state, string candidate, string? idempotencyKey)
+    {
+        var vote = new PendingVote(voter, state, candidate, idempotencyKey);
+        return queue.Writer.TryWrite(vote)
+            ? vote.Outcome
+            : Task.FromResult<CastOutcome>(new CastOutcome.Unavailable("the service is shutting down"));
+    }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Vote accepted but the duplicate filter was not updated ({Error}); the database key still guards")]
-    private static partial void LogDuplicateDefenceDegraded(ILogger logger, string error);
+    private async Task WorkAsync()
+    {
+        var reader = queue.Reader;
+        var batch = new List<PendingVote>(settings.BatchSize);
+        while (await reader.WaitToReadAsync())
+        {
+            while (batch.Count < settings.BatchSize && reader.TryRead(out var vote))
+            {
+                batch.Add(vote);
+            }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Voter lock not released ({Error}); it expires by itself")]
-    private static partial void LogLockNotReleased(ILogger logger, string error);
+            if (batch.Count > 0)
+            {
+                await batchCaster.CastAsync(batch);
+                batch.Clear();
+            }
+        }
+    }
 }

@@ -30,6 +30,46 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task The_voter_limit_holds_across_ingest_instances()
+    {
+        using var first = new IngestFactory();
+        first.Settings["Voting:Ingest:PerVoterPermitsPerMinute"] = "3";
+        using var second = new IngestFactory();
+        foreach (var (key, value) in first.Settings)
+        {
+            second.Settings[key] = value; // same election, Redis and topic: a second instance behind the same load balancer
+        }
+
+        var token = first.TokenFor("roamer");
+        using var one = first.CreateClient();
+        using var two = second.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var attempt = await VoteApiTests.PostAsync(i % 2 == 0 ? one : two, token, """{"candidate":"nobody"}""");
+            statuses.Add(attempt.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.UnprocessableEntity, HttpStatusCode.UnprocessableEntity, HttpStatusCode.UnprocessableEntity, HttpStatusCode.TooManyRequests], statuses);
+
+        // Having voted, a voter's repeats are counted the same way.
+        var voter = first.TokenFor("voted-roamer");
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            using var attempt = await VoteApiTests.PostAsync(i % 2 == 0 ? two : one, voter, """{"candidate":"harper"}""");
+            answers.Add(attempt.StatusCode);
+            if (attempt.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                await VoteApiTests.AssertProblemAsync(attempt, HttpStatusCode.TooManyRequests, "rate-limited");
+                Assert.InRange(int.Parse(attempt.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 60);
+            }
+        }
+
+        Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Conflict, HttpStatusCode.Conflict, HttpStatusCode.Conflict, HttpStatusCode.TooManyRequests], answers);
+    }
+
+    [Fact]
     public async Task One_client_address_flooding_gets_429_with_Retry_After()
     {
         using var factory = new IngestFactory();

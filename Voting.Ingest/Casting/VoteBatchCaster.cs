@@ -1,0 +1,243 @@
+using Microsoft.Extensions.Options;
+using MySqlConnector;
+using StackExchange.Redis;
+using Voting.Core.Ballots;
+using Voting.Infrastructure.Kafka;
+using Voting.Infrastructure.MySql;
+using Voting.Infrastructure.Redis;
+
+namespace Voting.Ingest.Casting;
+
+/// <summary>
+/// One lock, two checks, three updates, for a batch of cast attempts at once:
+/// lock every voter's pseudonym and check the Bloom filter and the accepted-marker (one Redis
+/// script for the batch); only where the filter says "maybe" and no marker exists, check the
+/// participation table; produce the admitted votes to Kafka and wait for the acknowledgements; then
+/// add them to the filter, set their markers and release their locks (one Redis script). Nothing is
+/// recorded anywhere before Kafka has a vote, so a failure before that leaves no trace but the lock,
+/// which is released (or expires); after it the vote is durable and counted exactly once by the
+/// database's unique key whatever else fails. Batching changes the number of round trips, not what
+/// happens to any one voter: each attempt is settled as if it had been cast alone.
+/// </summary>
+public sealed partial class VoteBatchCaster(
+    VoterGate gate,
+    ParticipationLookup participation,
+    VoteProducer producer,
+    IOptions<IngestOptions> options,
+    IngestMetrics metrics,
+    TimeProvider clock,
+    ILogger<VoteBatchCaster> logger)
+{
+    private readonly IngestOptions settings = options.Value;
+
+    /// <summary>Settles every attempt of <paramref name="votes"/>; never throws.</summary>
+    public async Task CastAsync(IReadOnlyList<PendingVote> votes)
+    {
+        try
+        {
+            await CastAllAsync(votes);
+        }
+        catch (Exception e)
+        {
+            LogBatchFailed(logger, votes.Count, e);
+            foreach (var vote in votes)
+            {
+                vote.Fail(e);
+            }
+        }
+    }
+
+    private async Task CastAllAsync(IReadOnlyList<PendingVote> votes)
+    {
+        // One lock, two checks (filter, marker): one script for the whole batch.
+        VoterEntry[] entries;
+        try
+        {
+            entries = await gate.EnterAsync(
+                votes.Select(v => v.Voter).ToArray(), TimeSpan.FromMilliseconds(settings.VoterLockMilliseconds), settings.AttemptLimit);
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            SettleUnavailable(votes, "redis", e);
+            return;
+        }
+
+        var admitted = new List<(PendingVote Vote, HeldVoterLock Lock, VoterAdmission Admission)>(votes.Count);
+        for (var i = 0; i < votes.Count; i++)
+        {
+            var (admission, token, retryAfter) = entries[i];
+            switch (admission)
+            {
+                case VoterAdmission.RateLimited:
+                    metrics.Refuse("voter_rate_limited");
+                    votes[i].Settle(new CastOutcome.RateLimited(retryAfter));
+                    break;
+                case VoterAdmission.FilterRebuilding:
+                    votes[i].Settle(new CastOutcome.FilterRebuilding());
+                    break;
+                case VoterAdmission.InProgress:
+                    metrics.Refuse("in_progress");
+                    votes[i].Settle(new CastOutcome.InProgress());
+                    break;
+                case VoterAdmission.AlreadyVoted:
+                    metrics.Refuse("already_voted");
+                    votes[i].Settle(new CastOutcome.AlreadyVoted());
+                    break;
+                default:
+                    admitted.Add((votes[i], new HeldVoterLock(votes[i].Voter, token), admission));
+                    break;
+            }
+        }
+
+        var released = new List<HeldVoterLock>();
+        try
+        {
+            // The exact check, where the filter cannot say "no".
+            var refusals = await Task.WhenAll(admitted.Select(a => ConfirmNotVotedAsync(a.Vote, a.Admission)));
+            var producing = new List<(PendingVote Vote, HeldVoterLock Lock, byte[] Hash)>(admitted.Count);
+            var messages = new List<VoteMessage>(admitted.Count);
+            var acceptedAt = clock.GetUtcNow();
+            for (var i = 0; i < admitted.Count; i++)
+            {
+                var (vote, held, _) = admitted[i];
+                if (refusals[i] is { } refusal)
+                {
+                    vote.Settle(refusal);
+                    released.Add(held);
+                    continue;
+                }
+
+                var (electionId, pseudonym) = vote.Voter;
+                var ballot = vote.IdempotencyKey is null
+                    ? Ballot.New(electionId, vote.State, vote.Candidate)
+                    : Ballot.ForIdempotencyKey(electionId, vote.State, vote.Candidate, pseudonym, vote.IdempotencyKey);
+                var hash = BallotHash.Compute(ballot);
+                producing.Add((vote, held, hash));
+                messages.Add(new VoteMessage(
+                    VoteMessage.CurrentVersion, electionId, pseudonym, vote.State, vote.Candidate, ballot.BallotId, hash, acceptedAt.ToUnixTimeMilliseconds()));
+            }
+
+            var failures = await producer.ProduceAllAsync(messages);
+            var durable = new List<(PendingVote Vote, HeldVoterLock Lock, byte[] Hash)>(producing.Count);
+            var notDurable = new List<PendingVote>();
+            for (var i = 0; i < producing.Count; i++)
+            {
+                if (failures[i] is null)
+                {
+                    durable.Add(producing[i]);
+                }
+                else
+                {
+                    notDurable.Add(producing[i].Vote);
+                    released.Add(producing[i].Lock);
+                }
+            }
+
+            if (notDurable.Count > 0)
+            {
+                SettleUnavailable(notDurable, "kafka", failures.First(f => f is not null)!);
+            }
+
+            if (durable.Count == 0)
+            {
+                return;
+            }
+
+            // Durable from here on. The updates only make later duplicate checks fast; if they fail,
+            // the database's unique key still keeps each voter to one counted ballot.
+            try
+            {
+                await gate.CommitAsync(durable.Select(d => d.Lock).ToArray(), TimeSpan.FromMinutes(settings.AcceptedMarkerMinutes));
+            }
+            catch (Exception e) when (IsRedisFailure(e))
+            {
+                LogDuplicateDefenceDegraded(logger, durable.Count, e.Message);
+                released.AddRange(durable.Select(d => d.Lock));
+            }
+
+            metrics.Accepted.Add(durable.Count);
+            foreach (var (vote, _, hash) in durable)
+            {
+                vote.Settle(new CastOutcome.Accepted(BallotHash.ToReceipt(hash), acceptedAt));
+            }
+        }
+        finally
+        {
+            await LeaveAsync(released);
+        }
+    }
+
+    /// <summary>Null when the voter may go on; the refusal when the record says they voted or can't be read.</summary>
+    private async Task<CastOutcome?> ConfirmNotVotedAsync(PendingVote vote, VoterAdmission admission)
+    {
+        if (admission is not (VoterAdmission.MaybeVoted or VoterAdmission.Unverified))
+        {
+            return null;
+        }
+
+        try
+        {
+            if (await participation.HasVotedAsync(vote.Voter.ElectionId, vote.State, vote.Voter.Pseudonym, CancellationToken.None))
+            {
+                metrics.Refuse("already_voted");
+                return new CastOutcome.AlreadyVoted();
+            }
+        }
+        catch (MySqlException e)
+        {
+            metrics.Refuse("mysql_unavailable");
+            LogUnavailable(logger, 1, "mysql", e.Message);
+            return new CastOutcome.Unavailable("mysql is unavailable");
+        }
+
+        if (admission == VoterAdmission.MaybeVoted)
+        {
+            metrics.BloomFalsePositives.Add(1);
+        }
+
+        return null;
+    }
+
+    private async Task LeaveAsync(List<HeldVoterLock> locks)
+    {
+        if (locks.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await gate.LeaveAsync(locks);
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            LogLocksNotReleased(logger, locks.Count, e.Message);
+        }
+    }
+
+    private void SettleUnavailable(IReadOnlyList<PendingVote> votes, string dependency, Exception e)
+    {
+        metrics.Refused.Add(votes.Count, new KeyValuePair<string, object?>("reason", dependency + "_unavailable"));
+        LogUnavailable(logger, votes.Count, dependency, e.Message);
+        var outcome = new CastOutcome.Unavailable($"{dependency} is unavailable");
+        foreach (var vote in votes)
+        {
+            vote.Settle(outcome);
+        }
+    }
+
+    // RedisTimeoutException derives from TimeoutException, not RedisException.
+    private static bool IsRedisFailure(Exception e) => e is RedisException or RedisTimeoutException;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} vote(s) not recorded: {Dependency} unavailable ({Error})")]
+    private static partial void LogUnavailable(ILogger logger, int count, string dependency, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} vote(s) accepted but the duplicate filter was not updated ({Error}); the database key still guards")]
+    private static partial void LogDuplicateDefenceDegraded(ILogger logger, int count, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} voter lock(s) not released ({Error}); they expire by themselves")]
+    private static partial void LogLocksNotReleased(ILogger logger, int count, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A batch of {Count} cast attempt(s) failed unexpectedly")]
+    private static partial void LogBatchFailed(ILogger logger, int count, Exception error);
+}
