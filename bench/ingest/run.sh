@@ -2,7 +2,8 @@
 # Ingest benchmark, side by side in one run on this box:
 #   1. the ceiling: bare Kestrel answering the same POST with a fixed 202 (bench/Voting.Bench.BareKestrel);
 #   2. Voting.Ingest at full load (wrk, closed loop, every request a distinct voter);
-#   3. Voting.Ingest at 70% of its measured maximum (open loop, fixed rate) for p50/p99.
+#   3. Voting.Ingest at 70% of its measured maximum (open loop, fixed rate) for p50/p99, after 3 s
+#      of the same schedule unmeasured (the generator's JIT and its 256 connections being opened).
 # Server pinned to CPU 0, load generator to CPU 1 (the stack's servers float). Bounded in time.
 # Writes bench/results/ingest.md. Env: BENCH_SECONDS (10), BENCH_CONNECTIONS (64).
 set -euo pipefail
@@ -23,7 +24,7 @@ dotnet build bench/Bench.slnf -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/
 source bench/lib/servers.sh
 
 echo "bench: minting tokens for distinct voters"
-for set in bare warm ingest open; do
+for set in bare warm ingest open; do # distinct voters per phase (a repeat would be a 409)
   dotnet "$(bin Voting.Simulator)" tokens --count 300000 --out "$work/$set.tokens" >/dev/null
 done
 
