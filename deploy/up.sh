@@ -60,7 +60,7 @@ for entry in "${services[@]}"; do
     echo "up: port $port is taken by another process; cannot start Voting.$name" >&2
     exit 1
   fi
-  (cd "$root/Voting.$name" && exec dotnet "bin/Release/net10.0/Voting.$name.dll" --urls "http://127.0.0.1:$port") \
+  (cd "$root/Voting.$name" && exec "${service_runtime[@]}" dotnet "bin/Release/net10.0/Voting.$name.dll" --urls "http://127.0.0.1:$port") \
     >"$run_dir/$name.log" 2>&1 &
   echo $! >"$pidfile"
 done

@@ -5,6 +5,7 @@
 #   3. Voting.Ingest at 70% of its measured maximum (open loop, fixed rate) for p50/p99, after 3 s
 #      of the same schedule unmeasured (the generator's JIT and its 256 connections being opened).
 # Server pinned to CPU 0, load generator to CPU 1 (the stack's servers float). Bounded in time.
+# Both servers start as deploy/up.sh starts the services (service_runtime in deploy/local/service-env.sh).
 # Writes bench/results/ingest.md. Env: BENCH_SECONDS (10), BENCH_CONNECTIONS (64).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -34,7 +35,7 @@ wrk_run() { # url tokens seconds -> JSON line
 
 echo "bench: bare Kestrel ceiling (${seconds}s, $connections connections)"
 require_free http://127.0.0.1:5190
-taskset -c 0 dotnet "$(bin bench/Voting.Bench.BareKestrel)" --urls http://127.0.0.1:5190 >/dev/null 2>&1 &
+taskset -c 0 "${service_runtime[@]}" dotnet "$(bin bench/Voting.Bench.BareKestrel)" --urls http://127.0.0.1:5190 >/dev/null 2>&1 &
 pids+=($!); bare_pid=$!
 wait_ready http://127.0.0.1:5190 "$bare_pid"
 wrk_run http://127.0.0.1:5190 "$work/bare.tokens" 3 >/dev/null
@@ -45,7 +46,7 @@ kill "$bare_pid"
 
 echo "bench: Voting.Ingest at full load"
 require_free http://127.0.0.1:5191
-(cd Voting.Ingest && exec taskset -c 0 dotnet "$(bin Voting.Ingest)" --urls http://127.0.0.1:5191 \
+(cd Voting.Ingest && exec taskset -c 0 "${service_runtime[@]}" dotnet "$(bin Voting.Ingest)" --urls http://127.0.0.1:5191 \
   --Logging:LogLevel:Default=Warning ${BENCH_INGEST_ARGS:-}) >"$work/ingest.log" 2>&1 &
 pids+=($!); ingest_pid=$!
 wait_ready http://127.0.0.1:5191 "$ingest_pid"

@@ -10,3 +10,9 @@ export Voting__MySql__ConnectionString="Server=127.0.0.1;Port=${VOTING_MYSQL_POR
 export Voting__Redis__Configuration="127.0.0.1:${VOTING_REDIS_PORT:-6379},abortConnect=false,allowAdmin=true"
 export Voting__ClickHouse__ConnectionString="Host=127.0.0.1;Port=${VOTING_CLICKHOUSE_HTTP_PORT:-8123};Username=default;Password=;JsonReadMode=None;JsonWriteMode=None"
 export Voting__Chain__RpcUrl="http://127.0.0.1:${VOTING_ANVIL_PORT:-8545}"
+
+# Prefixed to a service's command line (servers only, not test hosts): framework code JIT-compiled
+# at full optimization instead of its precompiled ReadyToRun images, which tiered compilation is off
+# to replace (Directory.Build.targets). Measured on ingest under load: 13-20% more votes/s (three
+# alternating runs); start-up 2.7 s -> 5.8 s.
+service_runtime=(env DOTNET_ReadyToRun=0)
