@@ -6,6 +6,8 @@
 #      of the same schedule unmeasured (the generator's JIT and its 256 connections being opened).
 # Server pinned to CPU 0, load generator to CPU 1 (the stack's servers float). Bounded in time.
 # Both servers start as deploy/up.sh starts the services (service_runtime in deploy/local/service-env.sh).
+# Votes go to a scratch topic and Redis keys under a scratch prefix, both removed before and after
+# the run: the local pipeline's votes topic and duplicate filter never see the bench's votes.
 # Writes bench/results/ingest.md. Env: BENCH_SECONDS (10), BENCH_CONNECTIONS (64).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -14,12 +16,30 @@ seconds=${BENCH_SECONDS:-10}
 connections=${BENCH_CONNECTIONS:-64}
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+  if declare -F scrub >/dev/null; then echo "bench: removing this run's scratch votes"; scrub; fi
+}
 trap cleanup EXIT
+# A fresh topic name per run: Kafka 0.9 deletes topics in the background, so a name just deleted
+# may not be creatable again yet.
+scratch_topic=bench.ingest.$(date +%s) scratch_prefix=bench-ingest:
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 bash deploy/local/stack.sh up >/dev/null
 source deploy/local/service-env.sh
+export Voting__Kafka__VotesTopic=$scratch_topic Voting__Kafka__DeadLetterTopic=$scratch_topic.dlq Voting__Redis__KeyPrefix=$scratch_prefix
+scrub() { # this run's topics and those earlier runs left (by their partition directories), and the scratch keys
+  local topics
+  mapfile -t topics < <({ printf '%s\n' "$scratch_topic" "$scratch_topic.dlq"
+    find "${VOTING_STACK_DIR:-$root/.stack}/kafka" -maxdepth 2 -type d -name 'bench.ingest.*-[0-9]*' -printf '%f\n' 2>/dev/null | sed 's/-[0-9]*$//'; } | sort -u)
+  bash deploy/local/stack.sh delete-topics "${topics[@]}" >/dev/null 2>&1 || true
+  redis-cli -h 127.0.0.1 -p "${VOTING_REDIS_PORT:-6379}" --scan --pattern "$scratch_prefix*" \
+    | xargs -r -n 1000 redis-cli -h 127.0.0.1 -p "${VOTING_REDIS_PORT:-6379}" unlink >/dev/null
+}
+echo "bench: removing scratch votes of earlier runs"
+scrub
 echo "bench: building (Release)"
 dotnet build bench/Bench.slnf -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null || { echo "bench: the build failed:" >&2; dotnet build bench/Bench.slnf -c Release -nologo -v quiet -clp:ErrorsOnly >&2; exit 1; }
 source bench/lib/servers.sh
