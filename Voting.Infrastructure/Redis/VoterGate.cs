@@ -131,7 +131,7 @@ public sealed class VoterGate
     private readonly Lock gate = new();
     private readonly HashSet<string> reserved = [];
     private Task<bool>? moduleProbe;
-    private Task<bool>? clusterProbe;
+    private int topology; // 0 not known yet, 1 a single server, 2 a cluster
 
     public VoterGate(IConnectionMultiplexer redis, RedisOptions options, BloomFilterOptions filterOptions)
     {
@@ -159,7 +159,7 @@ public sealed class VoterGate
     {
         var tokens = voters.Select(_ => Guid.NewGuid().ToString("N")).ToArray();
         var answers = new VoterEntry[voters.Count];
-        foreach (var group in await GroupsAsync(voters.Count, i => voters[i]))
+        foreach (var group in Groups(voters.Count, i => voters[i]))
         {
             var (keys, args) = await ScriptInputsAsync(group, i => voters[i], i => tokens[i], (long)lockTtl.TotalMilliseconds, limit);
             var replies = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(EnterScript, keys, args))!;
@@ -197,7 +197,7 @@ public sealed class VoterGate
     /// <summary><see cref="CommitAsync(string, byte[], string, TimeSpan)"/> for a batch of voters.</summary>
     public async Task CommitAsync(IReadOnlyList<HeldVoterLock> locks, TimeSpan markerTtl)
     {
-        foreach (var group in await GroupsAsync(locks.Count, i => locks[i].Voter))
+        foreach (var group in Groups(locks.Count, i => locks[i].Voter))
         {
             var (keys, args) = await ScriptInputsAsync(group, i => locks[i].Voter, i => locks[i].Token, (long)markerTtl.TotalSeconds, VoterAttemptLimit.None);
             if ((string?)args[1] == "module")
@@ -219,7 +219,7 @@ public sealed class VoterGate
     /// <summary><see cref="LeaveAsync(string, byte[], string)"/> for a batch of voters; a lock no longer held by its token is left alone.</summary>
     public async Task LeaveAsync(IReadOnlyList<HeldVoterLock> locks)
     {
-        foreach (var group in await GroupsAsync(locks.Count, i => locks[i].Voter))
+        foreach (var group in Groups(locks.Count, i => locks[i].Voter))
         {
             var (keys, args) = await ScriptInputsAsync(group, i => locks[i].Voter, i => locks[i].Token, 0, VoterAttemptLimit.None);
             await redis.GetDatabase().ScriptEvaluateAsync(LeaveScript, keys, args);
@@ -287,14 +287,14 @@ public sealed class VoterGate
     /// The batch's voters (by index) in script calls: all in one on a single Redis server; on Redis
     /// Cluster one per filter shard, since a script's keys must share a hash slot.
     /// </summary>
-    private async Task<IReadOnlyList<IReadOnlyList<int>>> GroupsAsync(int count, Func<int, VoterKey> voter)
+    private IReadOnlyList<IReadOnlyList<int>> Groups(int count, Func<int, VoterKey> voter)
     {
         if (count == 0)
         {
             return [];
         }
 
-        if (!await IsClusterAsync())
+        if (!IsCluster())
         {
             return [Enumerable.Range(0, count).ToArray()];
         }
@@ -347,13 +347,24 @@ public sealed class VoterGate
 
     private RedisKey FilterKey(string electionId, int shard, bool module) => $"{options.KeyPrefix}{(module ? "bf" : "bloom")}:{electionId}:{{{shard}}}";
 
-    private Task<bool> IsClusterAsync()
+    /// <summary>Whether Redis is a cluster; known (and remembered) only once connected, so an early call can't fix a wrong answer.</summary>
+    private bool IsCluster()
     {
-        lock (gate)
+        var known = Volatile.Read(ref topology);
+        if (known != 0)
         {
-            clusterProbe ??= Task.Run(() => redis.GetServers().Any(server => server.ServerType == ServerType.Cluster));
-            return clusterProbe;
+            return known == 2;
         }
+
+        var connected = redis.GetServers().Where(server => server.IsConnected).ToArray();
+        if (connected.Length == 0)
+        {
+            return false; // nothing to send to yet: the script fails as unavailable either way
+        }
+
+        var isCluster = connected.Any(server => server.ServerType == ServerType.Cluster);
+        Volatile.Write(ref topology, isCluster ? 2 : 1);
+        return isCluster;
     }
 
     private Task<bool> UseModuleAsync()
