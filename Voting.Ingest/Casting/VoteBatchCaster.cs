@@ -90,11 +90,12 @@ public sealed partial class VoteBatchCaster(
         }
 
         var released = new List<HeldVoterLock>();
+        var producing = new List<(PendingVote Vote, HeldVoterLock Lock, byte[] Hash)>(admitted.Count);
+        var produced = false;
         try
         {
             // The exact check, where the filter cannot say "no".
             var refusals = await Task.WhenAll(admitted.Select(a => ConfirmNotVotedAsync(a.Vote, a.Admission)));
-            var producing = new List<(PendingVote Vote, HeldVoterLock Lock, byte[] Hash)>(admitted.Count);
             var messages = new List<VoteMessage>(admitted.Count);
             var acceptedAt = clock.GetUtcNow();
             for (var i = 0; i < admitted.Count; i++)
@@ -118,6 +119,7 @@ public sealed partial class VoteBatchCaster(
             }
 
             var failures = await producer.ProduceAllAsync(messages);
+            produced = true;
             var durable = new List<(PendingVote Vote, HeldVoterLock Lock, byte[] Hash)>(producing.Count);
             var notDurable = new List<PendingVote>();
             for (var i = 0; i < producing.Count; i++)
@@ -160,6 +162,13 @@ public sealed partial class VoteBatchCaster(
             {
                 vote.Settle(new CastOutcome.Accepted(BallotHash.ToReceipt(hash), acceptedAt));
             }
+        }
+        catch when (!produced)
+        {
+            // Unexpected, before anything of this batch reached Kafka: nothing of it is recorded, so
+            // every lock it took is freed (a refused voter's is already in the list).
+            released.AddRange(admitted.Select(a => a.Lock).Except(released));
+            throw;
         }
         finally
         {

@@ -129,6 +129,7 @@ public sealed class VoteCaster : IAsyncDisposable
 
             if (batch.Count > 0)
             {
+                metrics.BatchSize.Record(batch.Count);
                 await batchCaster.CastAsync(batch);
                 batch.Clear();
             }

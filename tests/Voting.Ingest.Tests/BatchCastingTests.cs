@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Voting.Core.Ballots;
 using Voting.Core.Identity;
 using Voting.TestSupport;
@@ -48,5 +50,19 @@ public sealed class BatchCastingTests
             var vote = Assert.Single(messages, m => m.Pseudonym.AsSpan().SequenceEqual(pseudonym));
             Assert.Equal(receipt, BallotHash.ToReceipt(BallotHash.Compute(vote.ToBallot())));
         }
+
+        // The attempts really shared batches: every one was in a batch, and there were fewer batches than attempts.
+        var exposition = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        var handled = Sample(exposition, "voting_ingest_batch_size_sum");
+        var batches = Sample(exposition, "voting_ingest_batch_size_count");
+        Assert.True(handled >= attempts.Length, $"{handled} attempts in batches, {attempts.Length} sent");
+        Assert.True(batches < handled, $"{batches} batches for {handled} attempts");
+    }
+
+    private static double Sample(string exposition, string name)
+    {
+        var match = Regex.Match(exposition, $@"^{name}(\{{[^}}]*\}})? (\S+)", RegexOptions.Multiline);
+        Assert.True(match.Success, $"{name} not in /metrics");
+        return double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
     }
 }
