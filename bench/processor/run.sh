@@ -4,6 +4,8 @@
 #   2. the Kafka producer filling a scratch topic with the same votes;
 #   3. the real Voting.Processor (Release) draining that topic into fresh shard databases.
 # Writes bench/results/processor.md; drops its scratch databases and topics afterwards.
+# The bench process (the raw writer) and the processor it starts run as deploy/up.sh runs services
+# (service_runtime in deploy/local/service-env.sh).
 # Env: BENCH_VOTES (1000000), BENCH_RAW_VOTES_PER_TRANSACTION (1000).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,7 +17,7 @@ dotnet build bench/Bench.slnf -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/
 bin() { echo "$root/$1/bin/Release/net10.0/$(basename "$1").dll"; }
 
 status=0
-dotnet "$(bin bench/Voting.Bench.Processor)" --processor "$(bin Voting.Processor)" \
+"${service_runtime[@]}" dotnet "$(bin bench/Voting.Bench.Processor)" --processor "$(bin Voting.Processor)" \
   --votes "${BENCH_VOTES:-1000000}" --raw-votes-per-transaction "${BENCH_RAW_VOTES_PER_TRANSACTION:-1000}" \
   --out bench/results/processor.md || status=$?
 
