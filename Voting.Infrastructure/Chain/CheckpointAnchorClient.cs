@@ -82,7 +82,7 @@ public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress)
             from, AnchorGas, null, cancellationToken, ElectionKey(electionId), (ulong)treeSize, root, (ulong)time.ToUnixTimeSeconds());
         if (receipt.Status?.Value != BigInteger.One)
         {
-            throw new InvalidOperationException($"The anchor contract refused tree size {treeSize} (transaction {receipt.TransactionHash} reverted).");
+            throw new AnchorRefusedException(electionId, treeSize, receipt.TransactionHash);
         }
 
         var anchored = receipt.DecodeAllEvents<AnchoredEvent>().SingleOrDefault()
@@ -91,24 +91,45 @@ public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress)
     }
 
     /// <summary>
-    /// The transaction that anchored <paramref name="treeSize"/>, found from the contract's events
-    /// (after a crash between sending and recording it); null when it was never anchored.
+    /// The transaction that anchored <paramref name="treeSize"/> with <paramref name="root"/>, found on
+    /// chain after a sent anchor went unrecorded (crash, timeout, database down); null when that size
+    /// was never anchored. Throws when the chain holds the size with another root.
     /// </summary>
-    public async Task<AnchorTransaction?> FindAnchorTransactionAsync(string electionId, long treeSize)
+    public async Task<AnchorTransaction?> FindAnchorTransactionAsync(string electionId, long treeSize, byte[] root)
     {
-        // The contract's own storage first (plain calls): a node restored from a state dump may fail
-        // log queries over blocks from before its restart, and most failed attempts never got mined.
-        if (await FindBySizeAsync(electionId, treeSize) is null)
+        // The contract's own storage first (plain calls): most failed attempts never got mined, and
+        // the checkpoint's index narrows the event query to exactly one log.
+        if (await FindBySizeAsync(electionId, treeSize) is not { } found)
         {
             return null;
         }
 
+        if (!found.Checkpoint.Root.AsSpan().SequenceEqual(root))
+        {
+            throw new InvalidOperationException(
+                $"The anchor contract holds tree size {treeSize} of {electionId} with root {Convert.ToHexStringLower(found.Checkpoint.Root)}, not {Convert.ToHexStringLower(root)}.");
+        }
+
+        // Both indexed topics written out as the 32-byte words the node compares: Nethereum's typed
+        // CreateFilterInput does not encode a byte[] topic as the bytes32 the event declares, and
+        // its filter matched nothing.
         var handler = web3.Eth.GetEvent<AnchoredEvent>(ContractAddress);
-        var filter = handler.CreateFilterInput(ElectionKey(electionId), BlockParameter.CreateEarliest(), BlockParameter.CreateLatest());
-        var events = await handler.GetAllChangesAsync(filter);
-        var match = events.FirstOrDefault(e => (long)e.Event.TreeSize == treeSize);
+        var filter = new NewFilterInput
+        {
+            Address = [ContractAddress],
+            FromBlock = BlockParameter.CreateEarliest(),
+            ToBlock = BlockParameter.CreateLatest(),
+            Topics =
+            [
+                "0x" + handler.EventABI.Sha3Signature,
+                "0x" + Convert.ToHexStringLower(ElectionKey(electionId)),
+                "0x" + found.Index.ToString("x64", System.Globalization.CultureInfo.InvariantCulture),
+            ],
+        };
+        var match = (await handler.GetAllChangesAsync(filter)).FirstOrDefault(e => (long)e.Event.TreeSize == treeSize);
         return match is null
-            ? null
+            ? throw new InvalidOperationException(
+                $"The anchor contract holds tree size {treeSize} of {electionId} at index {found.Index}, but the node returned no Anchored event for it.")
             : new AnchorTransaction(match.Log.TransactionHash, (long)match.Log.BlockNumber.Value, (long)match.Event.Index);
     }
 

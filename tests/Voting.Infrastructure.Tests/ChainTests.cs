@@ -49,6 +49,30 @@ public sealed class ChainTests
         Assert.Equal(BigInteger.One, await contract.GetFunction("count").CallAsync<BigInteger>(election));
     }
 
+    [Fact]
+    public async Task An_anchor_mined_but_not_recorded_is_found_on_chain_with_its_transaction()
+    {
+        var web3 = chain.CreateSigning();
+        var deployed = await CheckpointAnchorContract.DeployAsync(web3, CancellationToken.None);
+        var client = new CheckpointAnchorClient(web3, deployed.ContractAddress);
+        var election = LocalStack.UniqueName("election");
+        var other = LocalStack.UniqueName("election");
+        var at = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
+
+        var first = await client.AnchorAsync(election, 11, SHA256.HashData("11"u8), at, CancellationToken.None);
+        await client.AnchorAsync(other, 11, SHA256.HashData("other 11"u8), at, CancellationToken.None);
+        var second = await client.AnchorAsync(election, 40, SHA256.HashData("40"u8), at, CancellationToken.None);
+
+        Assert.Equal(first, await client.FindAnchorTransactionAsync(election, 11, SHA256.HashData("11"u8)));
+        Assert.Equal(second, await client.FindAnchorTransactionAsync(election, 40, SHA256.HashData("40"u8)));
+        Assert.Null(await client.FindAnchorTransactionAsync(election, 12, SHA256.HashData("12"u8)));
+        Assert.Null(await client.FindAnchorTransactionAsync(LocalStack.UniqueName("election"), 11, SHA256.HashData("11"u8)));
+        var forged = await Assert.ThrowsAsync<InvalidOperationException>(() => client.FindAnchorTransactionAsync(election, 40, SHA256.HashData("forged"u8)));
+        Assert.Contains("with root " + Convert.ToHexStringLower(SHA256.HashData("40"u8)), forged.Message, StringComparison.Ordinal);
+        var again = await Assert.ThrowsAsync<AnchorRefusedException>(() => client.AnchorAsync(election, 40, SHA256.HashData("40"u8), at, CancellationToken.None));
+        Assert.Equal(40, again.TreeSize);
+    }
+
     [Nethereum.ABI.FunctionEncoding.Attributes.FunctionOutput]
     public sealed class CheckpointDto : Nethereum.ABI.FunctionEncoding.Attributes.IFunctionOutputDTO
     {

@@ -1,0 +1,15 @@
+namespace Voting.Infrastructure.Chain;
+
+/// <summary>
+/// The anchor contract reverted an anchoring transaction: the election's on-chain log already holds
+/// this tree size or a larger one (or the sender isn't the contract's owner).
+/// </summary>
+public sealed class AnchorRefusedException(string electionId, long treeSize, string transactionHash)
+    : InvalidOperationException($"The anchor contract refused tree size {treeSize} of {electionId} (transaction {transactionHash} reverted).")
+{
+    public string ElectionId { get; } = electionId;
+
+    public long TreeSize { get; } = treeSize;
+
+    public string TransactionHash { get; } = transactionHash;
+}
