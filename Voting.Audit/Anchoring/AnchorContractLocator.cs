@@ -56,6 +56,12 @@ public sealed partial class AnchorContractLocator(ChainClientFactory chain, Chec
         }
     }
 
+    /// <summary>
+    /// Drops the client after a failed anchoring attempt: the next one connects afresh and checks
+    /// again that the contract is on chain (a node restored from an older state may have lost it).
+    /// </summary>
+    public void Forget() => client = null;
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Deployed the anchor contract at {Address} on chain {ChainId} (transaction {Transaction})")]
     private static partial void LogDeployed(ILogger logger, string address, long chainId, string transaction);
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Voting.Audit.Logs;
+using Voting.Infrastructure.Chain;
 using Voting.Infrastructure.Elections;
 using Voting.Infrastructure.Hosting;
 using Voting.Infrastructure.Storage;
@@ -100,19 +101,19 @@ public sealed partial class CheckpointService(
             try
             {
                 var client = await contracts.GetAsync(cancellationToken);
-                // A failed attempt may still have been mined (timeout while waiting for the receipt).
-                var transaction = (checkpoint.LastError is null ? null : await client.FindAnchorTransactionAsync(electionId, checkpoint.TreeSize))
-                    ?? await client.AnchorAsync(electionId, checkpoint.TreeSize, checkpoint.Root, new DateTimeOffset(checkpoint.CreatedAt, TimeSpan.Zero), cancellationToken);
+                var transaction = await AnchorOnceAsync(client, electionId, checkpoint, cancellationToken);
                 await checkpoints.MarkAnchoredAsync(
                     electionId, checkpoint.TreeSize, transaction.TransactionHash, transaction.BlockNumber, clock.GetUtcNow().UtcDateTime, cancellationToken);
                 LogAnchored(logger, electionId, checkpoint.TreeSize, transaction.TransactionHash, transaction.BlockNumber);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogAnchorFailed(logger, electionId, checkpoint.TreeSize, e.Message);
+                var error = Describe(e);
+                LogAnchorFailed(logger, electionId, checkpoint.TreeSize, error);
+                contracts.Forget();
                 try
                 {
-                    await checkpoints.MarkFailedAsync(electionId, checkpoint.TreeSize, e.Message, cancellationToken);
+                    await checkpoints.MarkFailedAsync(electionId, checkpoint.TreeSize, error, cancellationToken);
                 }
                 catch (Exception inner) when (inner is not OperationCanceledException)
                 {
@@ -124,6 +125,43 @@ public sealed partial class CheckpointService(
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Anchors a checkpoint unless an earlier attempt already did: one that failed after the
+    /// transaction was sent (timeout waiting for the receipt, node restarted), or one that was mined
+    /// while its result could not be recorded (database down, crash), which left no error behind and
+    /// is found when the contract refuses the size again.
+    /// </summary>
+    private static async Task<AnchorTransaction> AnchorOnceAsync(
+        CheckpointAnchorClient client, string electionId, Checkpoint checkpoint, CancellationToken cancellationToken)
+    {
+        if (checkpoint.LastError is not null && await client.FindAnchorTransactionAsync(electionId, checkpoint.TreeSize, checkpoint.Root) is { } earlier)
+        {
+            return earlier;
+        }
+
+        try
+        {
+            return await client.AnchorAsync(electionId, checkpoint.TreeSize, checkpoint.Root, new DateTimeOffset(checkpoint.CreatedAt, TimeSpan.Zero), cancellationToken);
+        }
+        catch (AnchorRefusedException refused)
+        {
+            return await client.FindAnchorTransactionAsync(electionId, checkpoint.TreeSize, checkpoint.Root)
+                ?? throw new InvalidOperationException(refused.Message + " The chain holds no checkpoint of that size: either its log of this election is ahead of the log database, or this account does not own the contract.", refused);
+        }
+    }
+
+    /// <summary>The error and its root cause: Nethereum wraps transport failures in a message that names only the RPC method.</summary>
+    private static string Describe(Exception e)
+    {
+        var cause = e;
+        while (cause.InnerException is not null)
+        {
+            cause = cause.InnerException;
+        }
+
+        return ReferenceEquals(cause, e) ? e.Message : $"{e.Message} ({cause.GetType().Name}: {cause.Message})";
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Checkpoint of {Election}: size {Size}, root {Root}")]

@@ -44,7 +44,7 @@ public static class LocalStack
     /// </summary>
     public static ChainOptions Chain(int account = 0) => Bind<ChainOptions>(ChainOptions.Section, o => o.AnchorPrivateKey = DevAccountKey(account));
 
-    /// <summary>Private key of Anvil's development account <paramref name="account"/> (0–5): 0 audit tests, 1 infrastructure, 2 verifier, 3 results, 4 console, 5 fault suite.</summary>
+    /// <summary>Private key of Anvil's development account <paramref name="account"/> (0–6): 0 audit tests, 1 infrastructure, 2 verifier, 3 results, 4 console, 5 fault suite, 6 the audit test that counts its own transactions.</summary>
     public static string DevAccountKey(int account) => DevAccountKeys[account];
 
     private static readonly string[] DevAccountKeys =
@@ -55,6 +55,7 @@ public static class LocalStack
         "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
         "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
         "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
+        "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e",
     ];
 
     /// <summary>A short name unique to this test run, safe in topic, database and key names.</summary>
