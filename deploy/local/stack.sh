@@ -738,7 +738,10 @@ down_one() {
   fi
   t0=$(now_ms)
   deadline=$((t0 + 15000))
-  kill -TERM "$pid" 2>/dev/null || true
+  # Anvil writes its whole chain to --state on exit only when interrupted (SIGINT); on SIGTERM it
+  # exits at once and the chain loses everything mined since its last periodic dump, anchors included.
+  [[ $s == anvil ]] && sig=INT
+  kill "-$sig" "$pid" 2>/dev/null || true
   while :; do
     open=0
     for p in $(ports_of "$s"); do port_open "$p" && open=1; done
