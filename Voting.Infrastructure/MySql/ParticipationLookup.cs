@@ -6,8 +6,51 @@ namespace Voting.Infrastructure.MySql;
 /// <summary>The authoritative answer to "has this pseudonym voted?": its row in the participation table.</summary>
 public sealed class ParticipationLookup(MySqlShardConnections connections)
 {
-    public async Task<bool> HasVotedAsync(string electionId, string state, byte[] pseudonym, CancellationToken cancellationToken) =>
-        await RecordedHourAsync(electionId, state, pseudonym, cancellationToken) is not null;
+    /// <summary>
+    /// Which of <paramref name="voters"/> have voted, in their order: one query per shard database
+    /// holding any of them, those databases asked at the same time.
+    /// </summary>
+    public async Task<bool[]> WhichVotedAsync(IReadOnlyList<(string ElectionId, string State, byte[] Pseudonym)> voters, CancellationToken cancellationToken)
+    {
+        var voted = new bool[voters.Count];
+        var byDatabase = Enumerable.Range(0, voters.Count).GroupBy(i => ShardRouter.DatabaseFor(voters[i].State));
+        await Task.WhenAll(byDatabase.Select(async database =>
+        {
+            var elections = database.Select(i => voters[i].ElectionId).Distinct(StringComparer.Ordinal).ToList();
+            var statement = new ShardStatement();
+            foreach (var table in database.GroupBy(i => (Table: ShardRouter.TableFor(voters[i].Pseudonym), voters[i].ElectionId)))
+            {
+                statement.Append(statement.IsEmpty ? "" : " UNION ALL ")
+                    .Append($"SELECT {elections.IndexOf(table.Key.ElectionId)}, pseudonym FROM `{ShardLayout.ParticipationTable(table.Key.Table)}` WHERE election_id = ")
+                    .Text(table.Key.ElectionId).Append(" AND pseudonym IN (");
+                var first = true;
+                foreach (var i in table)
+                {
+                    statement.Append(first ? "" : ",").Bytes(voters[i].Pseudonym);
+                    first = false;
+                }
+
+                statement.Append(")");
+            }
+
+            var found = new HashSet<string>(StringComparer.Ordinal);
+            await using (var connection = await connections.OpenShardAsync(database.Key, cancellationToken))
+            await using (var command = statement.ToCommand(connection, transaction: null))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    found.Add(elections[reader.GetInt32(0)] + "/" + Convert.ToHexString((byte[])reader[1]));
+                }
+            }
+
+            foreach (var i in database)
+            {
+                voted[i] = found.Contains(voters[i].ElectionId + "/" + Convert.ToHexString(voters[i].Pseudonym));
+            }
+        }));
+        return voted;
+    }
 
     /// <summary>The (coarse, hourly) time a pseudonym's vote was recorded, or null when it has none.</summary>
     public async Task<DateTime?> RecordedHourAsync(string electionId, string state, byte[] pseudonym, CancellationToken cancellationToken)

@@ -57,7 +57,7 @@ internal sealed class ShardStatement
         return this;
     }
 
-    public MySqlCommand ToCommand(MySqlConnection connection, MySqlTransaction transaction)
+    public MySqlCommand ToCommand(MySqlConnection connection, MySqlTransaction? transaction)
     {
         var command = new MySqlCommand(sql.ToString(), connection, transaction);
         foreach (var parameter in parameters)

@@ -95,7 +95,7 @@ public sealed partial class VoteBatchCaster(
         try
         {
             // The exact check, where the filter cannot say "no".
-            var refusals = await Task.WhenAll(admitted.Select(a => ConfirmNotVotedAsync(a.Vote, a.Admission)));
+            var refusals = await ConfirmNotVotedAsync(admitted);
             var messages = new List<VoteMessage>(admitted.Count);
             var acceptedAt = clock.GetUtcNow();
             for (var i = 0; i < admitted.Count; i++)
@@ -176,35 +176,56 @@ public sealed partial class VoteBatchCaster(
         }
     }
 
-    /// <summary>Null when the voter may go on; the refusal when the record says they voted or can't be read.</summary>
-    private async Task<CastOutcome?> ConfirmNotVotedAsync(PendingVote vote, VoterAdmission admission)
+    /// <summary>
+    /// For each admitted voter: null when they may go on; the refusal when the record says they voted
+    /// or can't be read. Only voters the filter could not clear are looked up, all in one query per
+    /// shard database.
+    /// </summary>
+    private async Task<CastOutcome?[]> ConfirmNotVotedAsync(List<(PendingVote Vote, HeldVoterLock Lock, VoterAdmission Admission)> admitted)
     {
-        if (admission is not (VoterAdmission.MaybeVoted or VoterAdmission.Unverified))
+        var refusals = new CastOutcome?[admitted.Count];
+        var unsure = Enumerable.Range(0, admitted.Count)
+            .Where(i => admitted[i].Admission is VoterAdmission.MaybeVoted or VoterAdmission.Unverified)
+            .ToList();
+        if (unsure.Count == 0)
         {
-            return null;
+            return refusals;
         }
 
+        bool[] voted;
         try
         {
-            if (await participation.HasVotedAsync(vote.Voter.ElectionId, vote.State, vote.Voter.Pseudonym, CancellationToken.None))
-            {
-                metrics.Refuse("already_voted");
-                return new CastOutcome.AlreadyVoted();
-            }
+            voted = await participation.WhichVotedAsync(
+                [.. unsure.Select(i => (admitted[i].Vote.Voter.ElectionId, admitted[i].Vote.State, admitted[i].Vote.Voter.Pseudonym))], CancellationToken.None);
         }
         catch (MySqlException e)
         {
-            metrics.Refuse("mysql_unavailable");
-            LogUnavailable(logger, 1, "mysql", e.Message);
-            return new CastOutcome.Unavailable("mysql is unavailable");
+            metrics.Refused.Add(unsure.Count, new KeyValuePair<string, object?>("reason", "mysql_unavailable"));
+            LogUnavailable(logger, unsure.Count, "mysql", e.Message);
+            var unavailable = new CastOutcome.Unavailable("mysql is unavailable");
+            foreach (var i in unsure)
+            {
+                refusals[i] = unavailable;
+            }
+
+            return refusals;
         }
 
-        if (admission == VoterAdmission.MaybeVoted)
+        for (var k = 0; k < unsure.Count; k++)
         {
-            metrics.BloomFalsePositives.Add(1);
+            var i = unsure[k];
+            if (voted[k])
+            {
+                metrics.Refuse("already_voted");
+                refusals[i] = new CastOutcome.AlreadyVoted();
+            }
+            else if (admitted[i].Admission == VoterAdmission.MaybeVoted)
+            {
+                metrics.BloomFalsePositives.Add(1);
+            }
         }
 
-        return null;
+        return refusals;
     }
 
     private async Task LeaveAsync(List<HeldVoterLock> locks)

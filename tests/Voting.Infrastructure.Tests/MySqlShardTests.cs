@@ -64,6 +64,36 @@ public sealed class MySqlShardTests(MigratedShardsFixture shards) : IClassFixtur
     }
 
     [Fact]
+    public async Task One_lookup_answers_for_many_voters_across_shard_databases_tables_and_elections()
+    {
+        var secret = new byte[32];
+        string[] states = ["OH", "CA", "TX", "WY", "DC", "PA", "NY", "FL"];
+        var voters = Enumerable.Range(0, 80)
+            .Select(i => (ElectionId: i % 3 == 0 ? "it-lookup-b" : "it-lookup-a", State: states[i % states.Length], Id: "lookup-voter-" + i))
+            .Select(v => (v.ElectionId, v.State, Pseudonym: VoterPseudonym.Compute(secret, v.ElectionId, v.Id)))
+            .ToList();
+        var votedOnes = Enumerable.Range(0, voters.Count).Where(i => i % 4 == 1 || i % 7 == 0).ToHashSet();
+        foreach (var i in votedOnes)
+        {
+            var (election, state, pseudonym) = voters[i];
+            var address = ShardRouter.Route(state, pseudonym);
+            await using var connection = await connections.OpenShardAsync(address.Database, CancellationToken.None);
+            Assert.Equal(1, await ExecuteAsync(connection, $"""
+                INSERT INTO `{ShardLayout.ParticipationTable(address.Table)}` (election_id, pseudonym, state, recorded_hour)
+                VALUES ('{election}', @p, '{state}', '2028-11-07 20:00:00')
+                """, pseudonym));
+        }
+
+        // The same pseudonym in the other election has not voted there.
+        var other = (ElectionId: "it-lookup-c", voters[1].State, voters[1].Pseudonym);
+        var answers = await new ParticipationLookup(connections).WhichVotedAsync([.. voters, other], CancellationToken.None);
+
+        Assert.Equal(voters.Count + 1, answers.Length);
+        Assert.Equal(Enumerable.Range(0, voters.Count).Select(votedOnes.Contains).Append(false), answers);
+        Assert.True(voters.Select(v => ShardRouter.DatabaseFor(v.State)).Distinct().Count() > 4, "the voters should span several shard databases");
+    }
+
+    [Fact]
     public async Task Ballot_rows_are_written_and_read_back_by_their_own_random_id()
     {
         var ballotId = Guid.NewGuid().ToByteArray();

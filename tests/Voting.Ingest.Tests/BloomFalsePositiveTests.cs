@@ -1,5 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using StackExchange.Redis;
+using Voting.ServiceDefaults;
 using Voting.TestSupport;
 
 namespace Voting.Ingest.Tests;
@@ -10,24 +14,7 @@ public sealed class BloomFalsePositiveTests
     public async Task A_maybe_from_the_filter_is_confirmed_against_the_exact_records_before_anyone_is_refused()
     {
         using var factory = new IngestFactory();
-        // One shard of 64 bits, one hash: then saturate it so the filter says "maybe" to everyone.
-        factory.Settings["Voting:BloomFilter:ExpectedVoters"] = "1";
-        factory.Settings["Voting:BloomFilter:FalsePositiveRate"] = "0.5";
-        factory.Settings["Voting:BloomFilter:Shards"] = "1";
-        factory.Settings["Voting:BloomFilter:Backend"] = "bitmap";
-        using var redis = await ConnectionMultiplexer.ConnectAsync(LocalStack.Redis().Configuration);
-        var key = $"{factory.KeyPrefix}bloom:{factory.ElectionId}:{{0}}";
-        await redis.GetDatabase().StringSetAsync(key, new byte[] { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff });
-
-        using var client = factory.CreateClient();
-        await ServiceReadiness.WaitUntilReadyAsync(client, TimeSpan.FromSeconds(90)); // the exact check needs the schema
-        // Until the election's filter is built (first start) every voter is checked exactly anyway; this is about the built filter.
-        var state = $"{factory.KeyPrefix}filter-state:{factory.ElectionId}:{{0}}";
-        for (var wait = 0; await redis.GetDatabase().StringGetAsync(state) != "ready"; wait++)
-        {
-            Assert.True(wait < 600, "the election's filter not built within 60 s");
-            await Task.Delay(100);
-        }
+        using var client = await StartWithSaturatedFilterAsync(factory);
 
         using var first = await VoteApiTests.PostAsync(client, factory.TokenFor("fresh-voter"), """{"candidate":"harper"}""");
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
@@ -37,5 +24,67 @@ public sealed class BloomFalsePositiveTests
 
         var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         Assert.Matches(@"voting_ingest_bloom_false_positives_total(\{[^}]*\})? 1\b", metrics);
+    }
+
+    [Fact]
+    [Trait("Category", StackControl.FaultCategory)]
+    public async Task A_maybe_that_cannot_be_confirmed_because_the_database_is_down_is_refused_with_503_and_leaves_nothing_behind()
+    {
+        using var factory = new IngestFactory();
+        using var client = await StartWithSaturatedFilterAsync(factory);
+        using var refused = new MetricCollector<long>(factory.Services.GetRequiredService<IMeterFactory>(), ServiceDefaultsExtensions.MeterName, "voting.ingest.refused");
+        var voters = Enumerable.Range(0, 6).Select(i => "unconfirmed-voter-" + i).ToList();
+
+        await StackControl.StopAsync("mariadb");
+        try
+        {
+            var answers = await Task.WhenAll(voters.Select(v => VoteApiTests.PostAsync(client, factory.TokenFor(v), """{"candidate":"harper"}""")));
+            foreach (var answer in answers)
+            {
+                await VoteApiTests.AssertProblemAsync(answer, HttpStatusCode.ServiceUnavailable, "vote-not-recorded");
+                answer.Dispose();
+            }
+        }
+        finally
+        {
+            await StackControl.StartAsync("mariadb");
+        }
+
+        Assert.Empty(TopicReader.ReadAll(factory.Kafka, factory.VotesTopic));
+        Assert.Equal(voters.Count, refused.GetMeasurementSnapshot().Where(m => Equals(m.Tags["reason"], "mysql_unavailable")).Sum(m => m.Value));
+
+        // Nothing was held or marked: each voter votes once the database is back.
+        foreach (var voter in voters)
+        {
+            using var retry = await VoteApiTests.PostAsync(client, factory.TokenFor(voter), """{"candidate":"harper"}""");
+            Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        }
+    }
+
+    /// <summary>
+    /// Starts ingest with its election's filter one shard of 64 bits and one hash, saturated, so the
+    /// filter says "maybe" to everyone and every voter goes to the exact check.
+    /// </summary>
+    private static async Task<HttpClient> StartWithSaturatedFilterAsync(IngestFactory factory)
+    {
+        factory.Settings["Voting:BloomFilter:ExpectedVoters"] = "1";
+        factory.Settings["Voting:BloomFilter:FalsePositiveRate"] = "0.5";
+        factory.Settings["Voting:BloomFilter:Shards"] = "1";
+        factory.Settings["Voting:BloomFilter:Backend"] = "bitmap";
+        using var redis = await ConnectionMultiplexer.ConnectAsync(LocalStack.Redis().Configuration);
+        var key = $"{factory.KeyPrefix}bloom:{factory.ElectionId}:{{0}}";
+        await redis.GetDatabase().StringSetAsync(key, new byte[] { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff });
+
+        var client = factory.CreateClient();
+        await ServiceReadiness.WaitUntilReadyAsync(client, TimeSpan.FromSeconds(90)); // the exact check needs the schema
+        // Until the election's filter is built (first start) every voter is checked exactly anyway; this is about the built filter.
+        var state = $"{factory.KeyPrefix}filter-state:{factory.ElectionId}:{{0}}";
+        for (var wait = 0; await redis.GetDatabase().StringGetAsync(state) != "ready"; wait++)
+        {
+            Assert.True(wait < 600, "the election's filter not built within 60 s");
+            await Task.Delay(100);
+        }
+
+        return client;
     }
 }
