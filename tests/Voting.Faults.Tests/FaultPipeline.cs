@@ -61,6 +61,35 @@ public sealed class FaultPipeline : IAsyncDisposable
 
     public string ChildOutput => string.Join("\n", ingest.Concat(others).Select(c => $"--- {c.BaseAddress}\n{c.RecentOutput}"));
 
+    /// <summary>
+    /// Every distinct reason the audit gave for keeping a checkpoint queued, with how often and for
+    /// which sizes, in order of first appearance (from the kept logs; the child's recent output only
+    /// shows the last few). Empty without kept logs.
+    /// </summary>
+    public string AnchoringErrors()
+    {
+        const string marker = "failed, kept queued: ";
+        var reasons = new OrderedDictionary<string, (int Count, string First, string Last)>(StringComparer.Ordinal);
+        foreach (var file in LogFiles.Where(f => Path.GetFileName(f).StartsWith("Voting.Audit", StringComparison.Ordinal)))
+        {
+            foreach (var line in File.ReadLines(file))
+            {
+                var at = line.IndexOf(marker, StringComparison.Ordinal);
+                if (at < 0)
+                {
+                    continue;
+                }
+
+                var reason = line[(at + marker.Length)..];
+                var size = line[..at].Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "?";
+                reasons[reason] = reasons.TryGetValue(reason, out var seen) ? (seen.Count + 1, seen.First, size) : (1, size, size);
+            }
+        }
+
+        return string.Join("\n", reasons.Select(r =>
+            $"  {r.Value.Count} × at size {(r.Value.First == r.Value.Last ? r.Value.First : r.Value.First + " to " + r.Value.Last)}: {r.Key}"));
+    }
+
     public string TokenFor(string voterId, string state) => Tokens.Issue(voterId, state, Election);
 
     private Dictionary<string, string> Environment()
@@ -190,5 +219,9 @@ public sealed class FaultPipeline : IAsyncDisposable
         }
 
         await TestStores.DropAsync(Shards, Tallies);
+        if (logFolder is not null)
+        {
+            Directory.Delete(logFolder, recursive: true);
+        }
     }
 }

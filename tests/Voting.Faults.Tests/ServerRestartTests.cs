@@ -28,7 +28,7 @@ public sealed class ServerRestartTests
     public async Task A_server_restarted_under_load_loses_no_accepted_vote_counts_none_twice_and_keeps_the_anchors_continuous(string server, int downSeconds)
     {
         var kafka = server == "kafka";
-        await using var pipeline = new FaultPipeline("restart_" + server, keepLogs: kafka);
+        await using var pipeline = new FaultPipeline("restart_" + server, keepLogs: true);
         if (kafka)
         {
             pipeline.Settings["Voting__Processor__GroupStallSeconds"] = GroupStallSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -65,7 +65,7 @@ public sealed class ServerRestartTests
         await Eventually.TrueAsync(
             async () => (latest = await audit.GetFromJsonAsync($"/api/v1/audit/elections/{pipeline.Election}/checkpoints/latest", AuditJsonContext.Default.CheckpointView)) is { Status: "anchored" } anchored
                         && anchored.TreeSize == outcome.Stored,
-            () => $"the whole log ({outcome.Stored}) anchored; latest {latest}\n{pipeline.ChildOutput}", 120);
+            () => $"the whole log ({outcome.Stored}) anchored; latest {latest}\nwhy anchoring failed, first to last:\n{pipeline.AnchoringErrors()}\n{pipeline.ChildOutput}", 120);
         var report = await pipeline.AuditAsync();
         Assert.True(report.Clean, string.Join("\n", report.Findings.Select(f => $"{f.Kind} at {f.Location}: {f.Detail}")));
         Assert.Equal(outcome.Stored, report.LogSize);
