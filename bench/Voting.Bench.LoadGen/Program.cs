@@ -7,7 +7,9 @@ using System.Text;
 // Sends RATE requests/s on a fixed schedule for SECONDS (bounded), each with the next token, and
 // measures latency from the scheduled send time (so queueing delay counts: no coordinated omission).
 // The first WARMUP_SECONDS (default 3) run the same schedule unmeasured, so the figures are the
-// steady state, not this generator's own JIT and connection set-up. Prints one JSON line.
+// steady state, not this generator's own JIT and connection set-up. Also reports how late the
+// generator itself started each request (send_lag): on a shared box its own stalls are part of the
+// latency above, and this says how much. Prints one JSON line.
 if (args.Length < 4)
 {
     Console.Error.WriteLine("usage: LoadGen URL TOKENS_FILE RATE SECONDS [CONNECTIONS] [WARMUP_SECONDS]");
@@ -35,18 +37,20 @@ if (warmup + total > tokens.Length)
     return 2;
 }
 
-await RunAsync(warmup, 0, new double[warmup], new int[warmup]);
+await RunAsync(warmup, 0, new double[warmup], new double[warmup], new int[warmup]);
 var latencies = new double[total];
+var sendLags = new double[total];
 var statuses = new int[total];
-var elapsed = await RunAsync(total, warmup, latencies, statuses);
+var elapsed = await RunAsync(total, warmup, latencies, sendLags, statuses);
 Array.Sort(latencies);
-double Percentile(double p) => latencies[Math.Min(latencies.Length - 1, (int)(p / 100 * latencies.Length))];
+Array.Sort(sendLags);
+static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)(p / 100 * sorted.Length))];
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $$"""JSON {"requests":{{total}},"seconds":{{elapsed:F3}},"accepted":{{statuses.Count(s => s == 202)}},"failed":{{statuses.Count(s => s is 0 or >= 500)}},"p50_ms":{{Percentile(50):F3}},"p99_ms":{{Percentile(99):F3}}}"""));
+    $$"""JSON {"requests":{{total}},"seconds":{{elapsed:F3}},"accepted":{{statuses.Count(s => s == 202)}},"failed":{{statuses.Count(s => s is 0 or >= 500)}},"p50_ms":{{Percentile(latencies, 50):F3}},"p99_ms":{{Percentile(latencies, 99):F3}},"send_lag_p99_ms":{{Percentile(sendLags, 99):F3}}}"""));
 return 0;
 
 // Sends count requests on the schedule, voters from tokens[first..]; returns the seconds it took.
-async Task<double> RunAsync(int count, int first, double[] latencies, int[] statuses)
+async Task<double> RunAsync(int count, int first, double[] latencies, double[] sendLags, int[] statuses)
 {
     var clock = Stopwatch.StartNew();
     var tasks = new List<Task>(count);
@@ -62,6 +66,7 @@ async Task<double> RunAsync(int count, int first, double[] latencies, int[] stat
         var index = i;
         tasks.Add(Task.Run(async () =>
         {
+            sendLags[index] = (clock.Elapsed - due).TotalMilliseconds;
             using var request = new HttpRequestMessage(HttpMethod.Post, target)
             {
                 Content = new StringContent("""{"candidate":"harper"}""", Encoding.UTF8, "application/json"),
