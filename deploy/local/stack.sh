@@ -724,7 +724,7 @@ cmd_up() {
 # ---------------------------------------------------------------- down
 
 down_one() {
-  local s=$1 pidf pid t0 p open deadline sig=TERM
+  local s=$1 pidf pid t0 p open deadline resend sig=TERM
   pidf=$(pidfile_of "$s")
   pid=$(read_pid "$pidf")
   if [[ -z $pid ]]; then
@@ -740,12 +740,18 @@ down_one() {
   deadline=$((t0 + 15000))
   # Anvil writes its whole chain to --state on exit only when interrupted (SIGINT); on SIGTERM it
   # exits at once and the chain loses everything mined since its last periodic dump, anchors included.
+  # Sent again every 2 s: once (of some 30 stops) an Anvil let a SIGINT pass and was killed at the deadline.
   [[ $s == anvil ]] && sig=INT
   kill "-$sig" "$pid" 2>/dev/null || true
+  resend=$((t0 + 2000))
   while :; do
     open=0
     for p in $(ports_of "$s"); do port_open "$p" && open=1; done
     if ((!open)) && ! pid_alive "$pid"; then break; fi
+    if [[ $sig == INT ]] && (($(now_ms) > resend)); then
+      kill -INT "$pid" 2>/dev/null || true
+      resend=$(($(now_ms) + 2000))
+    fi
     if (($(now_ms) > deadline)); then
       if [[ $sig == KILL ]]; then
         say_failed "$s" "pid $pid survived SIGKILL"
