@@ -63,7 +63,7 @@ public sealed class ChainAnchorLog : IAnchorLog
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new AnchorContractException($"the contract at {ContractAddress} does not answer as a checkpoint anchor: {Innermost(e).Message}", e);
+            throw new AnchorContractException($"the contract at {ContractAddress} does not answer as a checkpoint anchor: {ChainErrors.RootCause(e).Message}", e);
         }
     }
 
@@ -97,15 +97,5 @@ public sealed class ChainAnchorLog : IAnchorLog
         || (e.InnerException is { } inner && IsTransportFailure(inner));
 
     private CannotCheckException Unreachable(string call, Exception e) =>
-        new($"cannot reach the chain node at {Node} ({call} failed: {Innermost(e).Message})", e);
-
-    private static Exception Innermost(Exception e)
-    {
-        while (e.InnerException is not null)
-        {
-            e = e.InnerException;
-        }
-
-        return e;
-    }
+        new($"cannot reach the chain node at {Node} ({call} failed: {ChainErrors.RootCause(e).Message})", e);
 }

@@ -108,7 +108,7 @@ public sealed partial class CheckpointService(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                var error = Describe(e);
+                var error = ChainErrors.Describe(e);
                 LogAnchorFailed(logger, electionId, checkpoint.TreeSize, error);
                 contracts.Forget();
                 try
@@ -150,18 +150,6 @@ public sealed partial class CheckpointService(
             return await client.FindAnchorTransactionAsync(electionId, checkpoint.TreeSize, checkpoint.Root)
                 ?? throw new InvalidOperationException(refused.Message + " The chain holds no checkpoint of that size: either its log of this election is ahead of the log database, or this account does not own the contract.", refused);
         }
-    }
-
-    /// <summary>The error and its root cause: Nethereum wraps transport failures in a message that names only the RPC method.</summary>
-    private static string Describe(Exception e)
-    {
-        var cause = e;
-        while (cause.InnerException is not null)
-        {
-            cause = cause.InnerException;
-        }
-
-        return ReferenceEquals(cause, e) ? e.Message : $"{e.Message} ({cause.GetType().Name}: {cause.Message})";
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Checkpoint of {Election}: size {Size}, root {Root}")]
