@@ -170,21 +170,10 @@ public sealed class BallotStore(MySqlShardConnections connections)
 
         var elections = votes.Select(v => v.ElectionId).Distinct(StringComparer.Ordinal).ToList();
         var statement = new ShardStatement();
-        var first = true;
         foreach (var group in votes.GroupBy(v => (Table: ShardRouter.TableFor(v.Pseudonym), v.ElectionId)))
         {
-            statement.Append(first ? "" : " UNION ALL ")
-                .Append($"SELECT 0, {elections.IndexOf(group.Key.ElectionId)}, pseudonym FROM `{ShardLayout.ParticipationTable(group.Key.Table)}` WHERE election_id = ")
-                .Text(group.Key.ElectionId).Append(" AND pseudonym IN (");
-            var firstValue = true;
-            foreach (var v in group.DistinctBy(ParticipantKey))
-            {
-                statement.Append(firstValue ? "" : ",").Bytes(v.Pseudonym);
-                firstValue = false;
-            }
-
-            statement.Append(")");
-            first = false;
+            statement.AppendVoted(
+                $"0, {elections.IndexOf(group.Key.ElectionId)}", group.Key.Table, group.Key.ElectionId, group.DistinctBy(ParticipantKey).Select(v => v.Pseudonym));
         }
 
         foreach (var group in votes.GroupBy(v => ShardRouter.TableFor(v.BallotId)))

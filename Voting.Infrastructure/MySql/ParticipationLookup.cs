@@ -20,17 +20,8 @@ public sealed class ParticipationLookup(MySqlShardConnections connections)
             var statement = new ShardStatement();
             foreach (var table in database.GroupBy(i => (Table: ShardRouter.TableFor(voters[i].Pseudonym), voters[i].ElectionId)))
             {
-                statement.Append(statement.IsEmpty ? "" : " UNION ALL ")
-                    .Append($"SELECT {elections.IndexOf(table.Key.ElectionId)}, pseudonym FROM `{ShardLayout.ParticipationTable(table.Key.Table)}` WHERE election_id = ")
-                    .Text(table.Key.ElectionId).Append(" AND pseudonym IN (");
-                var first = true;
-                foreach (var i in table)
-                {
-                    statement.Append(first ? "" : ",").Bytes(voters[i].Pseudonym);
-                    first = false;
-                }
-
-                statement.Append(")");
+                statement.AppendVoted(
+                    $"{elections.IndexOf(table.Key.ElectionId)}", table.Key.Table, table.Key.ElectionId, table.Select(i => voters[i].Pseudonym));
             }
 
             var found = new HashSet<string>(StringComparer.Ordinal);
