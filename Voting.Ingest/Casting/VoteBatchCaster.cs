@@ -200,9 +200,7 @@ public sealed partial class VoteBatchCaster(
         }
         catch (MySqlException e)
         {
-            metrics.Refused.Add(unsure.Count, new KeyValuePair<string, object?>("reason", "mysql_unavailable"));
-            LogUnavailable(logger, unsure.Count, "mysql", e.Message);
-            var unavailable = new CastOutcome.Unavailable("mysql is unavailable");
+            var unavailable = Unavailable(unsure.Count, "mysql", e);
             foreach (var i in unsure)
             {
                 refusals[i] = unavailable;
@@ -247,13 +245,19 @@ public sealed partial class VoteBatchCaster(
 
     private void SettleUnavailable(IReadOnlyList<PendingVote> votes, string dependency, Exception e)
     {
-        metrics.Refused.Add(votes.Count, new KeyValuePair<string, object?>("reason", dependency + "_unavailable"));
-        LogUnavailable(logger, votes.Count, dependency, e.Message);
-        var outcome = new CastOutcome.Unavailable($"{dependency} is unavailable");
+        var outcome = Unavailable(votes.Count, dependency, e);
         foreach (var vote in votes)
         {
             vote.Settle(outcome);
         }
+    }
+
+    /// <summary>Counts and logs <paramref name="count"/> votes refused at once because <paramref name="dependency"/> failed; their answer.</summary>
+    private CastOutcome.Unavailable Unavailable(int count, string dependency, Exception e)
+    {
+        metrics.Refused.Add(count, new KeyValuePair<string, object?>("reason", dependency + "_unavailable"));
+        LogUnavailable(logger, count, dependency, e.Message);
+        return new CastOutcome.Unavailable($"{dependency} is unavailable");
     }
 
     // RedisTimeoutException derives from TimeoutException, not RedisException.
