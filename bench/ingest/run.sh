@@ -29,11 +29,11 @@ scratch_topic=bench.ingest.$(date +%s) scratch_prefix=bench-ingest:
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 bash deploy/local/stack.sh up >/dev/null
 source deploy/local/service-env.sh
+source bench/lib/scratch-topics.sh
 export Voting__Kafka__VotesTopic=$scratch_topic Voting__Kafka__DeadLetterTopic=$scratch_topic.dlq Voting__Redis__KeyPrefix=$scratch_prefix
 scrub() { # this run's topics and those earlier runs left (by their partition directories), and the scratch keys
   local topics
-  mapfile -t topics < <({ printf '%s\n' "$scratch_topic" "$scratch_topic.dlq"
-    find "${VOTING_STACK_DIR:-$root/.stack}/kafka" -maxdepth 2 -type d -name 'bench.ingest.*-[0-9]*' -printf '%f\n' 2>/dev/null | sed 's/-[0-9]*$//'; } | sort -u)
+  mapfile -t topics < <({ printf '%s\n' "$scratch_topic" "$scratch_topic.dlq"; scratch_topics 'bench.ingest.*'; } | sort -u)
   bash deploy/local/stack.sh delete-topics "${topics[@]}" >/dev/null 2>&1 || true
   redis-cli -h 127.0.0.1 -p "${VOTING_REDIS_PORT:-6379}" --scan --pattern "$scratch_prefix*" \
     | xargs -r -n 1000 redis-cli -h 127.0.0.1 -p "${VOTING_REDIS_PORT:-6379}" unlink >/dev/null

@@ -22,6 +22,7 @@ status=0
   --out bench/results/processor.md || status=$?
 
 # Scratch topics of this and earlier runs.
-mapfile -t topics < <(find "${VOTING_STACK_DIR:-$root/.stack}/kafka" -maxdepth 2 -type d -name 'bench.*-[0-9]*' -printf '%f\n' 2>/dev/null | sed 's/-[0-9]*$//' | sort -u)
+source bench/lib/scratch-topics.sh
+mapfile -t topics < <(scratch_topics 'bench.*')
 if ((${#topics[@]})); then bash deploy/local/stack.sh delete-topics "${topics[@]}" >/dev/null || true; fi
 exit "$status"
