@@ -15,6 +15,7 @@ builder.Services.AddSingleton<BallotStore>();
 builder.Services.AddSingleton<TallyOutbox>();
 builder.Services.AddSingleton<TallyReconciliation>();
 builder.Services.AddSingleton<MerkleLogAppender>();
+builder.Services.AddSingleton<BatchRecorder>();
 builder.Services.AddSingleton<TallyShipper>();
 builder.Services.AddHostedService(services => services.GetRequiredService<TallyShipper>());
 builder.Services.AddSingleton<DeadLetterProducer>();

@@ -5,38 +5,76 @@ using Voting.Core.Sharding;
 namespace Voting.Infrastructure.MySql;
 
 /// <summary>
-/// Writes batches of votes into the shards: per shard database one transaction that adds the
-/// participation rows (the unique key is one-person-one-vote) and the ballot rows. Idempotent: a
-/// message already stored is recognised by its ballot hash and changes nothing; a different ballot
-/// from a voter who already voted is not stored. The ballots go into the Merkle log afterwards
-/// (<see cref="Storage.MerkleLogAppender"/>), before the batch's offsets are committed.
+/// The shard side of recording a batch (<see cref="Storage.BatchRecorder"/> orchestrates):
+/// <list type="number">
+/// <item><see cref="CheckAsync"/> finds which voters already have a participation row, and for
+/// those whether this very ballot is the one stored (a replay) or another (a second ballot);</item>
+/// <item><see cref="WriteAsync"/> writes, per shard database in one transaction, the participation
+/// rows (the unique key is one-person-one-vote), the ballot rows with their Merkle log positions
+/// already in them, and the batch's counts for the tally outbox.</item>
+/// </list>
 /// Participation and ballot rows are written in unrelated orders (ballots sorted by their random
 /// id) so nothing lines them up.
 /// </summary>
 public sealed class BallotStore(MySqlShardConnections connections)
 {
-    public async Task<BatchOutcome> WriteBatchAsync(IReadOnlyList<VoteMessage> votes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Where each of <paramref name="votes"/> (one per voter) stands: one query per shard database
+    /// for the participation rows, and only for voters found there a second one for their ballot hashes.
+    /// </summary>
+    public async Task<IReadOnlyList<BallotStanding>> CheckAsync(IReadOnlyList<VoteMessage> votes, CancellationToken cancellationToken)
+    {
+        var standings = new BallotStanding[votes.Count];
+        await Task.WhenAll(Enumerable.Range(0, votes.Count).GroupBy(i => ShardRouter.DatabaseFor(votes[i].State)).Select(async database =>
+        {
+            var shardVotes = database.Select(i => votes[i]).ToList();
+            await using var connection = await connections.OpenShardAsync(database.Key, cancellationToken);
+            var voted = await VotedAsync(connection, null, shardVotes, cancellationToken);
+            var votedAgain = shardVotes.Where(v => voted.Contains(ParticipantKey(v))).ToList();
+            var stored = await StoredHashesAsync(connection, null, votedAgain, cancellationToken);
+            foreach (var i in database)
+            {
+                var vote = votes[i];
+                standings[i] = !voted.Contains(ParticipantKey(vote)) ? BallotStanding.New
+                    : !stored.TryGetValue(HashKey(vote), out var leaf) ? BallotStanding.SecondBallot
+                    : leaf is null ? BallotStanding.StoredNotLogged
+                    : BallotStanding.Stored;
+            }
+        }));
+        return standings;
+    }
+
+    /// <summary>
+    /// Stores <paramref name="votes"/> (checked new, one per voter) with the leaf index
+    /// <paramref name="positions"/> gives each hash. Should another writer have stored a voter or a
+    /// hash since the check, the unique keys object and that shard is written the careful way: those
+    /// ballots come back as replays or second ballots instead.
+    /// </summary>
+    public async Task<BatchOutcome> WriteAsync(IReadOnlyList<VoteMessage> votes, IReadOnlyDictionary<string, long> positions, CancellationToken cancellationToken)
     {
         var perShard = await Task.WhenAll(votes
             .GroupBy(v => ShardRouter.DatabaseFor(v.State))
-            .Select(group => WriteShardAsync(group.Key, [.. group], cancellationToken)));
+            .Select(group => WriteShardAsync(group.Key, [.. group], positions, cancellationToken)));
         return new BatchOutcome(
             [.. perShard.SelectMany(o => o.Stored)], [.. perShard.SelectMany(o => o.Replayed)], perShard.Sum(o => o.DuplicateAttempts),
             [.. perShard.SelectMany(o => o.Shards)]);
     }
 
-    private async Task<BatchOutcome> WriteShardAsync(int database, List<VoteMessage> votes, CancellationToken cancellationToken)
+    /// <summary>The key a ballot hash has in the positions of <see cref="WriteAsync"/>.</summary>
+    public static string HashKey(VoteMessage vote) => Convert.ToHexString(vote.BallotHash);
+
+    private async Task<BatchOutcome> WriteShardAsync(int database, List<VoteMessage> votes, IReadOnlyDictionary<string, long> positions, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenShardAsync(database, cancellationToken);
 
-        // Nearly every batch is all new ballots from new voters: insert straight away and let the
-        // unique keys object. Only when they do (a replay, a second ballot) is the batch rolled back
-        // and written the careful way, message by message.
+        // The check just found these voters new: insert straight away and let the unique keys
+        // object. Only if they do (another writer got there since) is the shard's transaction rolled
+        // back and written the careful way.
         await using (var optimistic = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken))
         {
             try
             {
-                await using var command = Inserts(votes).ToCommand(connection, optimistic);
+                await using var command = Inserts(votes, positions).ToCommand(connection, optimistic);
                 await command.ExecuteNonQueryAsync(cancellationToken);
                 await optimistic.CommitAsync(cancellationToken);
                 return new BatchOutcome(votes, [], 0, [database]);
@@ -47,29 +85,30 @@ public sealed class BallotStore(MySqlShardConnections connections)
             }
         }
 
-        return await WriteCarefullyAsync(connection, database, votes, cancellationToken);
+        return await WriteCarefullyAsync(connection, database, votes, positions, cancellationToken);
     }
 
-    private static ShardStatement Inserts(List<VoteMessage> stored)
+    private static ShardStatement Inserts(List<VoteMessage> stored, IReadOnlyDictionary<string, long> positions)
     {
         var statement = new ShardStatement();
         AppendParticipation(statement, stored);
-        AppendBallots(statement, stored);
+        AppendBallots(statement, stored, positions);
         AppendTallyOutbox(statement, stored);
         return statement;
     }
 
-    private static async Task<BatchOutcome> WriteCarefullyAsync(MySqlConnection connection, int database, List<VoteMessage> votes, CancellationToken cancellationToken)
+    private static async Task<BatchOutcome> WriteCarefullyAsync(
+        MySqlConnection connection, int database, List<VoteMessage> votes, IReadOnlyDictionary<string, long> positions, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
-        var (voted, storedHashes) = await ExistingAsync(connection, transaction, votes, cancellationToken);
+        var voted = await VotedAsync(connection, transaction, votes, cancellationToken);
+        var storedHashes = await StoredHashesAsync(connection, transaction, votes, cancellationToken);
         var stored = new List<VoteMessage>();
         var replayed = new List<VoteMessage>();
         var duplicates = 0;
         foreach (var vote in votes)
         {
-            var hash = Convert.ToHexString(vote.BallotHash);
-            if (storedHashes.Contains(hash))
+            if (storedHashes.ContainsKey(HashKey(vote)))
             {
                 replayed.Add(vote);
             }
@@ -80,13 +119,12 @@ public sealed class BallotStore(MySqlShardConnections connections)
             else
             {
                 stored.Add(vote);
-                storedHashes.Add(hash);
             }
         }
 
         if (stored.Count > 0)
         {
-            await using var command = Inserts(stored).ToCommand(connection, transaction);
+            await using var command = Inserts(stored, positions).ToCommand(connection, transaction);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -113,16 +151,22 @@ public sealed class BallotStore(MySqlShardConnections connections)
         }
     }
 
-    private static void AppendBallots(ShardStatement statement, List<VoteMessage> stored)
+    private static void AppendBallots(ShardStatement statement, List<VoteMessage> stored, IReadOnlyDictionary<string, long> positions)
     {
         foreach (var table in stored.GroupBy(v => ShardRouter.TableFor(v.BallotId)).OrderBy(t => t.Key))
         {
-            statement.Append($"INSERT INTO `{ShardLayout.BallotTable(table.Key)}` (election_id, ballot_id, state, candidate, ballot_hash, recorded_hour) VALUES ");
+            statement.Append($"INSERT INTO `{ShardLayout.BallotTable(table.Key)}` (election_id, ballot_id, state, candidate, ballot_hash, recorded_hour, leaf_index) VALUES ");
             var first = true;
             foreach (var v in table.OrderBy(v => v.BallotId, ByteOrder.Instance))
             {
+                if (!positions.TryGetValue(HashKey(v), out var leaf))
+                {
+                    throw new InvalidOperationException($"ballot {HashKey(v)} has no Merkle log position: a ballot is stored only once the log holds it");
+                }
+
                 statement.Append(first ? "(" : ",(").Text(v.ElectionId).Append(",").Bytes(v.BallotId).Append(",").Text(v.State)
-                    .Append(",").Text(v.Candidate).Append(",").Bytes(v.BallotHash).Append(",").Time(VoteMessageRules.RecordedHour(v.AcceptedAtUnixMs)).Append(")");
+                    .Append(",").Text(v.Candidate).Append(",").Bytes(v.BallotHash).Append(",").Time(VoteMessageRules.RecordedHour(v.AcceptedAtUnixMs))
+                    .Append(",").Number(leaf).Append(")");
                 first = false;
             }
 
@@ -154,18 +198,14 @@ public sealed class BallotStore(MySqlShardConnections connections)
 
     private static string ParticipantKey(VoteMessage vote) => vote.ElectionId + "/" + Convert.ToHexString(vote.Pseudonym);
 
-    /// <summary>
-    /// In one round trip: which of the batch's voters already have a participation row, and which
-    /// of its ballot hashes are already stored.
-    /// </summary>
-    private static async Task<(HashSet<string> Voted, HashSet<string> StoredHashes)> ExistingAsync(
-        MySqlConnection connection, MySqlTransaction transaction, List<VoteMessage> votes, CancellationToken cancellationToken)
+    /// <summary>In one round trip: which of the voters of <paramref name="votes"/> already have a participation row.</summary>
+    private static async Task<HashSet<string>> VotedAsync(
+        MySqlConnection connection, MySqlTransaction? transaction, List<VoteMessage> votes, CancellationToken cancellationToken)
     {
         var voted = new HashSet<string>(StringComparer.Ordinal);
-        var storedHashes = new HashSet<string>(StringComparer.Ordinal);
         if (votes.Count == 0)
         {
-            return (voted, storedHashes);
+            return voted;
         }
 
         var elections = votes.Select(v => v.ElectionId).Distinct(StringComparer.Ordinal).ToList();
@@ -173,12 +213,34 @@ public sealed class BallotStore(MySqlShardConnections connections)
         foreach (var group in votes.GroupBy(v => (Table: ShardRouter.TableFor(v.Pseudonym), v.ElectionId)))
         {
             statement.AppendVoted(
-                $"0, {elections.IndexOf(group.Key.ElectionId)}", group.Key.Table, group.Key.ElectionId, group.DistinctBy(ParticipantKey).Select(v => v.Pseudonym));
+                $"{elections.IndexOf(group.Key.ElectionId)}", group.Key.Table, group.Key.ElectionId, group.DistinctBy(ParticipantKey).Select(v => v.Pseudonym));
         }
 
+        await using var command = statement.ToCommand(connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            voted.Add(elections[reader.GetInt32(0)] + "/" + Convert.ToHexString((byte[])reader[1]));
+        }
+
+        return voted;
+    }
+
+    /// <summary>In one round trip: which ballot hashes of <paramref name="votes"/> are stored, each with its leaf index (null if it has none).</summary>
+    private static async Task<Dictionary<string, long?>> StoredHashesAsync(
+        MySqlConnection connection, MySqlTransaction? transaction, List<VoteMessage> votes, CancellationToken cancellationToken)
+    {
+        var stored = new Dictionary<string, long?>(StringComparer.Ordinal);
+        if (votes.Count == 0)
+        {
+            return stored;
+        }
+
+        var statement = new ShardStatement();
         foreach (var group in votes.GroupBy(v => ShardRouter.TableFor(v.BallotId)))
         {
-            statement.Append($" UNION ALL SELECT 1, 0, ballot_hash FROM `{ShardLayout.BallotTable(group.Key)}` WHERE ballot_hash IN (");
+            statement.Append(statement.IsEmpty ? "" : " UNION ALL ")
+                .Append($"SELECT ballot_hash, leaf_index FROM `{ShardLayout.BallotTable(group.Key)}` WHERE ballot_hash IN (");
             var firstValue = true;
             foreach (var v in group)
             {
@@ -193,17 +255,9 @@ public sealed class BallotStore(MySqlShardConnections connections)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var value = Convert.ToHexString((byte[])reader[2]);
-            if (reader.GetInt32(0) == 0)
-            {
-                voted.Add(elections[reader.GetInt32(1)] + "/" + value);
-            }
-            else
-            {
-                storedHashes.Add(value);
-            }
+            stored[Convert.ToHexString((byte[])reader[0])] = reader.IsDBNull(1) ? null : reader.GetInt64(1);
         }
 
-        return (voted, storedHashes);
+        return stored;
     }
 }

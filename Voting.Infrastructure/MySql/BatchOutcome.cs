@@ -9,9 +9,15 @@ namespace Voting.Infrastructure.MySql;
 /// <param name="Shards">Shard databases written to (whose tally outbox has new rows).</param>
 public sealed record BatchOutcome(IReadOnlyList<VoteMessage> Stored, IReadOnlyList<VoteMessage> Replayed, int DuplicateAttempts, IReadOnlyList<int> Shards)
 {
+    /// <summary>Ballot hashes this batch appended to the Merkle log.</summary>
+    public int LeavesAppended { get; init; }
+
     /// <summary>
-    /// The ballots that must be in the Merkle log once this batch is done: the new ones, and the
-    /// replayed ones, whose append a crash may have cut short.
+    /// Leaves given to ballots that were then not stored, because another writer stored their voter's
+    /// other ballot between the check and the write. The log is append-only, so these stay without a
+    /// row, and the audit reports each as a missing ballot. One processor never makes them (batches in
+    /// flight share their voters); processors sharing a partition during a rebalance read its ballots
+    /// in the same order, so they agree on each voter's first one.
     /// </summary>
-    public IReadOnlyList<VoteMessage> ForLog => Replayed.Count == 0 ? Stored : [.. Stored, .. Replayed];
+    public IReadOnlyList<VoteMessage> LeavesWithoutRow { get; init; } = [];
 }

@@ -6,36 +6,46 @@ using Voting.Infrastructure.MySql;
 namespace Voting.Infrastructure.Storage;
 
 /// <summary>
-/// Gives stored ballots their places in the elections' append-only Merkle logs, then writes each
-/// ballot's leaf index into its row. The processor calls it after a batch's shard transactions
-/// commit and before the batch's offsets are committed, so a crash in between replays the batch:
-/// the replayed ballots come back here, and a hash already in the log keeps its position.
-/// Exactly once across crashes and concurrent processors: the tree head row lock serializes
-/// appends, and the unique key on the leaf hash lets no ballot in twice.
+/// Gives ballots their places in the elections' append-only Merkle logs. The processor appends a
+/// batch's new ballots before its shard transactions, which write each ballot row once, with its
+/// leaf index (<see cref="BatchRecorder"/>). A crash in between replays the batch: its ballots come
+/// back here, and a hash already in the log keeps its position. Exactly once across crashes and
+/// concurrent processors: the tree head row lock serializes appends, and the unique key on the leaf
+/// hash lets no ballot in twice.
 /// </summary>
 public sealed class MerkleLogAppender(MySqlShardConnections connections)
 {
     /// <summary>
-    /// Appends the hashes of <paramref name="ballots"/> (stored in the shards already) that the log
-    /// does not hold yet, in hash order, and records every ballot's position in its row. Returns the
-    /// number of new leaves.
+    /// Appends the hashes of <paramref name="ballots"/> that the log does not hold yet, in hash
+    /// order, and returns the position of every one of them (new or already there).
     /// </summary>
-    public async Task<int> AppendAsync(IReadOnlyCollection<VoteMessage> ballots, CancellationToken cancellationToken)
+    public async Task<LogPositions> AppendAsync(IReadOnlyCollection<VoteMessage> ballots, CancellationToken cancellationToken)
     {
-        var rows = ballots
-            .Select(b => new LogEntry(b.ElectionId, ShardRouter.DatabaseFor(b.State), ShardRouter.TableFor(b.BallotId), b.BallotId, b.BallotHash))
-            .DistinctBy(r => r.Key)
-            .OrderBy(r => r.BallotHash, ByteOrder.Instance)
-            .ToList();
+        var rows = Entries(ballots);
         if (rows.Count == 0)
         {
-            return 0;
+            return new LogPositions(new Dictionary<string, long>(StringComparer.Ordinal), 0);
         }
 
         var (positions, appended) = await AppendToLogAsync(rows, cancellationToken);
-        await Task.WhenAll(rows.GroupBy(r => r.Database).Select(shard => RecordPositionsAsync(shard.Key, [.. shard], positions, cancellationToken)));
-        return appended;
+        return new LogPositions(positions, appended);
     }
+
+    /// <summary>
+    /// Writes the positions of <paramref name="ballots"/>, stored already without one, into their
+    /// rows: ballots an earlier processor version stored before appending them to the log.
+    /// </summary>
+    public async Task RecordPositionsAsync(IReadOnlyCollection<VoteMessage> ballots, IReadOnlyDictionary<string, long> positions, CancellationToken cancellationToken)
+    {
+        var rows = Entries(ballots);
+        await Task.WhenAll(rows.GroupBy(r => r.Database).Select(shard => RecordPositionsAsync(shard.Key, [.. shard], positions, cancellationToken)));
+    }
+
+    private static List<LogEntry> Entries(IReadOnlyCollection<VoteMessage> ballots) => ballots
+        .Select(b => new LogEntry(b.ElectionId, ShardRouter.DatabaseFor(b.State), ShardRouter.TableFor(b.BallotId), b.BallotId, b.BallotHash))
+        .DistinctBy(r => r.Key)
+        .OrderBy(r => r.BallotHash, ByteOrder.Instance)
+        .ToList();
 
     private sealed record LogEntry(string ElectionId, int Database, int BallotTable, byte[] BallotId, byte[] BallotHash)
     {
@@ -153,7 +163,7 @@ public sealed class MerkleLogAppender(MySqlShardConnections connections)
     /// Writes the leaf indices into one shard's ballot rows, in one transaction; rows are found by
     /// their primary key (election, ballot id), not through the ballot-hash index: one lookup each.
     /// </summary>
-    private async Task RecordPositionsAsync(int database, List<LogEntry> rows, Dictionary<string, long> positions, CancellationToken cancellationToken)
+    private async Task RecordPositionsAsync(int database, List<LogEntry> rows, IReadOnlyDictionary<string, long> positions, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenShardAsync(database, cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);

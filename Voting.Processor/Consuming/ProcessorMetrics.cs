@@ -16,6 +16,7 @@ public sealed class ProcessorMetrics
         DeadLetters = meter.CreateCounter<long>("voting.processor.dead_letters", description: "Messages sent to the dead-letter topic");
         BatchSeconds = meter.CreateHistogram<double>("voting.processor.batch_duration", unit: "s", description: "Write time of one batch");
         LeavesAppended = meter.CreateCounter<long>("voting.processor.leaves_appended", description: "Ballot hashes appended to the Merkle log");
+        LeavesWithoutRow = meter.CreateCounter<long>("voting.processor.leaves_without_row", description: "Merkle log leaves whose ballot was then not stored (another writer stored the voter's other ballot): each an audit finding");
         Retries = meter.CreateCounter<long>("voting.processor.retries", description: "Batch writes retried after a transient failure");
         ConsumerRebuilds = meter.CreateCounter<long>("voting.processor.consumer_rebuilds", description: "Kafka consumers closed and built afresh after being out of their group too long");
         meter.CreateObservableGauge(
@@ -30,6 +31,8 @@ public sealed class ProcessorMetrics
     public Counter<long> LeavesAppended { get; }
 
     public Counter<long> ConsumerRebuilds { get; }
+
+    public Counter<long> LeavesWithoutRow { get; }
 
     /// <summary>Records how far behind the end of <paramref name="partition"/> this consumer is.</summary>
     public void SetLag(int partition, long messages) => lag[partition] = Math.Max(0, messages);

@@ -6,25 +6,24 @@ using Polly;
 using Voting.Core.Ballots;
 using Voting.Infrastructure.Hosting;
 using Voting.Infrastructure.Kafka;
-using Voting.Infrastructure.MySql;
 using Voting.Infrastructure.Storage;
 
 namespace Voting.Processor.Consuming;
 
 /// <summary>
-/// Consumes the votes topic in batches: dead-letters what can never be stored, writes the rest to
-/// the shards (idempotent, with the batch's counts in each shard's tally outbox), appends the
-/// ballots to the Merkle log, and only then commits the offsets; <see cref="TallyShipper"/> takes
-/// the counts to ClickHouse. A crash between the shard write and the log append replays the batch:
-/// its ballots are found stored and go to the log (where a hash already there keeps its place).
+/// Consumes the votes topic in batches: dead-letters what can never be stored, records the rest
+/// (<see cref="BatchRecorder"/>: voters checked, new ballots appended to the Merkle log, then the
+/// shards written with each ballot's leaf index and the batch's counts in each shard's tally outbox),
+/// and only then commits the offsets; <see cref="TallyShipper"/> takes the counts to ClickHouse. A
+/// crash between the log append and the shard write replays the batch: its ballots are appended
+/// again, where a hash already there keeps its place, and then stored.
 /// While a store is down the batch is retried with backoff and nothing more is consumed, so memory
 /// stays bounded and nothing is lost; a crash anywhere replays from the last commit.
 /// </summary>
 public sealed partial class VoteBatchConsumer(
     KafkaOptions kafka,
     IOptions<ProcessorOptions> options,
-    BallotStore ballots,
-    MerkleLogAppender log,
+    BatchRecorder recorder,
     TallyShipper tallies,
     DeadLetterProducer deadLetters,
     SchemaState schema,
@@ -115,7 +114,7 @@ public sealed partial class VoteBatchConsumer(
         // Several batches are written at once (MySQL does better with concurrent transactions than
         // with one at a time); offsets are stored for commit strictly in consumption order, each only
         // after its batch and every batch before it are in MySQL. A voter whose ballots land in two
-        // concurrent batches makes one of them fail on the unique key; its retry sees the other's.
+        // concurrent batches is decided by the batch that reserves them first (BatchRecorder).
         var inFlight = new Queue<(List<ConsumeResult<byte[], byte[]>> Batch, Task Work)>();
         try
         {
@@ -305,12 +304,17 @@ public sealed partial class VoteBatchConsumer(
             LogDeadLetter(logger, message.Partition.Value, message.Offset.Value, error);
         }
 
-        var outcome = await ballots.WriteBatchAsync(votes, cancellationToken);
+        var outcome = await recorder.RecordAsync(votes, cancellationToken);
         tallies.Signal(outcome.Shards);
         metrics.Stored.Add(outcome.Stored.Count);
         metrics.Replays.Add(outcome.Replayed.Count);
         metrics.Duplicates.Add(outcome.DuplicateAttempts);
-        metrics.LeavesAppended.Add(await log.AppendAsync(outcome.ForLog, cancellationToken));
+        metrics.LeavesAppended.Add(outcome.LeavesAppended);
+        foreach (var ballot in outcome.LeavesWithoutRow)
+        {
+            metrics.LeavesWithoutRow.Add(1);
+            LogLeafWithoutRow(logger, Convert.ToHexString(ballot.BallotHash));
+        }
         metrics.BatchSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
@@ -334,6 +338,9 @@ public sealed partial class VoteBatchConsumer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Batch write failed (attempt {Attempt}); retrying, consumption paused: {Error}")]
     private static partial void LogRetry(ILogger logger, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ballot {BallotHash} got a Merkle log leaf but no row: another writer stored its voter's other ballot meanwhile; the audit will report the leaf as a missing ballot")]
+    private static partial void LogLeafWithoutRow(ILogger logger, string ballotHash);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dead letter: partition {Partition} offset {Offset}: {Error}")]
     private static partial void LogDeadLetter(ILogger logger, int partition, long offset, string error);

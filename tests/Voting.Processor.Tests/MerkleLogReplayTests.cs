@@ -1,3 +1,6 @@
+using MySqlConnector;
+using Voting.Core.Ballots;
+using Voting.Core.Sharding;
 using Voting.Infrastructure.MySql;
 using Voting.Infrastructure.Storage;
 using Voting.TestSupport;
@@ -7,49 +10,130 @@ namespace Voting.Processor.Tests;
 public sealed class MerkleLogReplayTests
 {
     /// <summary>
-    /// The processor appends a batch to the Merkle log after its shard commit and before its offsets
-    /// are committed; a crash at either point replays the batch. Its ballots then come back as
-    /// replays, alone or beside new ones: those already in the log keep their positions, those the
-    /// crash kept out get theirs, and nothing is appended twice.
+    /// The processor appends a batch's new ballots to the Merkle log, then writes them with their leaf
+    /// indices, then commits its offsets; a crash after either write replays the batch. Its ballots
+    /// then come back, alone or beside new ones: those stored are replays and change nothing, those
+    /// the log holds without a row keep their positions, and nothing is appended twice.
     /// </summary>
     [Fact]
     public async Task Replayed_ballots_keep_their_log_positions_and_ones_the_crash_kept_out_get_theirs()
     {
         await using var factory = new ProcessorFactory();
+        await MigrateAsync(factory);
+        var election = LocalStack.UniqueName("e");
+        var recorder = Recorder(factory);
+        var firstBatch = ProcessorFactory.Votes(election, 40, ["harper", "morgan"]);
+
+        var first = await recorder.RecordAsync(firstBatch, CancellationToken.None);
+        Assert.Equal((40, 40), (first.Stored.Count, first.LeavesAppended));
+        await factory.AssertLogExactAsync(election, 40);
+        var before = await LeavesAsync(factory, election, 40);
+
+        // Crash after the shard write, before the offsets: the batch comes back beside a new one.
+        var second = await recorder.RecordAsync([.. firstBatch, .. ProcessorFactory.Votes(election, 25, ["harper", "morgan"], firstVoter: 1000)], CancellationToken.None);
+        Assert.Equal((25, 40, 25), (second.Stored.Count, second.Replayed.Count, second.LeavesAppended));
+        var after = await LeavesAsync(factory, election, 65);
+        Assert.All(before, leaf => Assert.Equal(leaf.Value, after[leaf.Key]));
+        await factory.AssertLogExactAsync(election, 65);
+
+        // Crash between the log append and the shard write: the replay finds the ballots logged, not stored.
+        var thirdBatch = ProcessorFactory.Votes(election, 10, ["harper", "morgan"], firstVoter: 2000);
+        var logged = await new MerkleLogAppender(factory.Shards).AppendAsync(thirdBatch, CancellationToken.None);
+        Assert.Equal(10, logged.Appended);
+        var third = await recorder.RecordAsync(thirdBatch, CancellationToken.None);
+        Assert.Equal((10, 0, 0), (third.Stored.Count, third.Replayed.Count, third.LeavesAppended));
+        await factory.AssertLogExactAsync(election, 75);
+        var withThird = await LeavesAsync(factory, election, 75);
+        Assert.All(thirdBatch, v => Assert.Equal(logged.Positions[BallotStore.HashKey(v)], withThird[BallotStore.HashKey(v)]));
+
+        // Everything again: nothing appended, nothing moved, nothing stored.
+        var final = await LeavesAsync(factory, election, 75);
+        var again = await recorder.RecordAsync([.. firstBatch, .. thirdBatch], CancellationToken.None);
+        Assert.Equal((0, 50, 0), (again.Stored.Count, again.Replayed.Count, again.LeavesAppended));
+        Assert.Equal(final, await LeavesAsync(factory, election, 75));
+    }
+
+    /// <summary>
+    /// A ballot an earlier processor version stored and never appended (it wrote rows first, the log
+    /// after, and stopped in between) gets its place in the log and its index in its row when replayed.
+    /// </summary>
+    [Fact]
+    public async Task A_ballot_stored_without_a_leaf_by_an_earlier_version_gets_one_when_replayed()
+    {
+        await using var factory = new ProcessorFactory();
+        await MigrateAsync(factory);
+        var election = LocalStack.UniqueName("e");
+        var recorder = Recorder(factory);
+        Assert.Equal(30, (await recorder.RecordAsync(ProcessorFactory.Votes(election, 30, ["harper", "morgan"]), CancellationToken.None)).Stored.Count);
+        var unlogged = ProcessorFactory.Votes(election, 6, ["harper", "morgan"], firstVoter: 500);
+        foreach (var vote in unlogged)
+        {
+            await StoreWithoutLeafAsync(factory.Shards, vote);
+        }
+
+        var replay = await recorder.RecordAsync([.. unlogged, .. ProcessorFactory.Votes(election, 4, ["harper"], firstVoter: 600)], CancellationToken.None);
+
+        Assert.Equal((4, 6, 0, 10), (replay.Stored.Count, replay.Replayed.Count, replay.DuplicateAttempts, replay.LeavesAppended));
+        await factory.AssertLogExactAsync(election, 40);
+    }
+
+    /// <summary>
+    /// Two batches in flight at once, the second holding another ballot of every voter of the first
+    /// (and one message of the first again): exactly one ballot per voter is stored, the other counted
+    /// as a second ballot, and the log holds exactly the stored ones: no leaf without its row.
+    /// </summary>
+    [Fact]
+    public async Task Batches_in_flight_together_never_give_a_second_ballot_a_leaf()
+    {
+        await using var factory = new ProcessorFactory();
+        await MigrateAsync(factory);
+        var election = LocalStack.UniqueName("e");
+        var recorder = Recorder(factory);
+        var firstBallots = ProcessorFactory.Votes(election, 200, ["harper", "morgan"]);
+        var secondBallots = ProcessorFactory.Votes(election, 200, ["morgan", "harper"]);
+
+        var outcomes = await Task.WhenAll(
+            Task.Run(() => recorder.RecordAsync(firstBallots, CancellationToken.None)),
+            Task.Run(() => recorder.RecordAsync([.. secondBallots, firstBallots[0]], CancellationToken.None)));
+
+        // Whichever batch reserves a voter first decides: the repeated message is a replay if the
+        // first batch got there first, else one more second ballot.
+        Assert.Equal(200, outcomes.Sum(o => o.Stored.Count));
+        Assert.Equal(201, outcomes.Sum(o => o.DuplicateAttempts + o.Replayed.Count));
+        Assert.InRange(outcomes.Sum(o => o.DuplicateAttempts), 200, 201);
+        Assert.Empty(outcomes.SelectMany(o => o.LeavesWithoutRow));
+        Assert.Equal(200, outcomes.Sum(o => o.LeavesAppended));
+        await factory.AssertLogExactAsync(election, 200);
+    }
+
+    private static BatchRecorder Recorder(ProcessorFactory factory) => new(new BallotStore(factory.Shards), new MerkleLogAppender(factory.Shards));
+
+    private static async Task MigrateAsync(ProcessorFactory factory)
+    {
         var migrator = new MySqlSchemaMigrator(factory.Shards, TestLoggers.For<MySqlSchemaMigrator>());
         await migrator.MigrateAsync(MySqlMigrations.All, CancellationToken.None);
         await migrator.MigrateLogAsync(MerkleLogMigrations.All, CancellationToken.None);
-        var election = LocalStack.UniqueName("e");
-        var appender = new MerkleLogAppender(factory.Shards);
-        var store = new BallotStore(factory.Shards);
-        var firstBatch = ProcessorFactory.Votes(election, 40, ["harper", "morgan"]);
+    }
 
-        var first = await store.WriteBatchAsync(firstBatch, CancellationToken.None);
-        Assert.Equal(40, await appender.AppendAsync(first.ForLog, CancellationToken.None));
-        var before = await LeavesAsync(factory, election, 40);
-
-        // Crash after the log append, before the offsets: the batch comes back beside a new one.
-        var second = await store.WriteBatchAsync([.. firstBatch, .. ProcessorFactory.Votes(election, 25, ["harper", "morgan"], firstVoter: 1000)], CancellationToken.None);
-        Assert.Equal((25, 40), (second.Stored.Count, second.Replayed.Count));
-        Assert.Equal(25, await appender.AppendAsync(second.ForLog, CancellationToken.None));
-        var after = await LeavesAsync(factory, election, 65);
-        Assert.All(before, leaf => Assert.Equal(leaf.Value, after[leaf.Key]));
-        Assert.Equal(65, after.Values.Distinct().Count());
-        await factory.AssertLogExactAsync(election, 65);
-
-        // Crash between the shard commit and the log append: the replay finds the ballots stored, not logged.
-        var thirdBatch = ProcessorFactory.Votes(election, 10, ["harper", "morgan"], firstVoter: 2000);
-        Assert.Equal(10, (await store.WriteBatchAsync(thirdBatch, CancellationToken.None)).Stored.Count);
-        var third = await store.WriteBatchAsync(thirdBatch, CancellationToken.None);
-        Assert.Equal((0, 10), (third.Stored.Count, third.Replayed.Count));
-        Assert.Equal(10, await appender.AppendAsync(third.ForLog, CancellationToken.None));
-        await factory.AssertLogExactAsync(election, 75);
-
-        // Everything again: nothing appended, nothing moved.
-        var final = await LeavesAsync(factory, election, 75);
-        var again = await store.WriteBatchAsync([.. firstBatch, .. thirdBatch], CancellationToken.None);
-        Assert.Equal(0, await appender.AppendAsync(again.ForLog, CancellationToken.None));
-        Assert.Equal(final, await LeavesAsync(factory, election, 75));
+    /// <summary>What a processor from before write-once left when it stopped between its shard commit and its log append.</summary>
+    private static async Task StoreWithoutLeafAsync(MySqlShardConnections shards, VoteMessage vote)
+    {
+        var address = ShardRouter.Route(vote.State, vote.Pseudonym);
+        await using var connection = await shards.OpenShardAsync(address.Database, CancellationToken.None);
+        await using var insert = new MySqlCommand(
+            $"""
+            INSERT INTO `{ShardLayout.ParticipationTable(address.Table)}` (election_id, pseudonym, state, recorded_hour) VALUES (@e, @p, @s, @h);
+            INSERT INTO `{ShardLayout.BallotTable(ShardRouter.TableFor(vote.BallotId))}` (election_id, ballot_id, state, candidate, ballot_hash, recorded_hour)
+              VALUES (@e, @b, @s, @c, @x, @h)
+            """, connection);
+        insert.Parameters.AddWithValue("@e", vote.ElectionId);
+        insert.Parameters.AddWithValue("@p", vote.Pseudonym);
+        insert.Parameters.AddWithValue("@s", vote.State);
+        insert.Parameters.AddWithValue("@h", VoteMessageRules.RecordedHour(vote.AcceptedAtUnixMs));
+        insert.Parameters.AddWithValue("@b", vote.BallotId);
+        insert.Parameters.AddWithValue("@c", vote.Candidate);
+        insert.Parameters.AddWithValue("@x", vote.BallotHash);
+        await insert.ExecuteNonQueryAsync();
     }
 
     private static async Task<Dictionary<string, long>> LeavesAsync(ProcessorFactory factory, string election, int expectedSize)

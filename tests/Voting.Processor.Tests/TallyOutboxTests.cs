@@ -15,9 +15,11 @@ public sealed class TallyOutboxTests
     {
         await using var factory = new ProcessorFactory();
         // A predecessor stored a batch and died before shipping its counts.
-        await new MySqlSchemaMigrator(factory.Shards, TestLoggers.For<MySqlSchemaMigrator>()).MigrateAsync(MySqlMigrations.All, CancellationToken.None);
+        var migrator = new MySqlSchemaMigrator(factory.Shards, TestLoggers.For<MySqlSchemaMigrator>());
+        await migrator.MigrateAsync(MySqlMigrations.All, CancellationToken.None);
+        await migrator.MigrateLogAsync(MerkleLogMigrations.All, CancellationToken.None);
         var election = LocalStack.UniqueName("e");
-        var outcome = await new BallotStore(factory.Shards).WriteBatchAsync(ProcessorFactory.Votes(election, 90, ["harper", "morgan"]), CancellationToken.None);
+        var outcome = await ProcessorWrites.RecordAsync(factory.Shards, ProcessorFactory.Votes(election, 90, ["harper", "morgan"]));
         Assert.Equal(90, outcome.Stored.Count);
 
         using var client = await factory.StartAsync();

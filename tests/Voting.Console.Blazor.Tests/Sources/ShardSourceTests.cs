@@ -11,8 +11,12 @@ public sealed class ShardSourceTests : IAsyncLifetime
 {
     private readonly MySqlShardConnections shards = new(LocalStack.MySql(LocalStack.UniqueName("itc") + "_s"));
 
-    public async Task InitializeAsync() =>
-        await new MySqlSchemaMigrator(shards, TestLoggers.For<MySqlSchemaMigrator>()).MigrateAsync(MySqlMigrations.All, CancellationToken.None);
+    public async Task InitializeAsync()
+    {
+        var migrator = new MySqlSchemaMigrator(shards, TestLoggers.For<MySqlSchemaMigrator>());
+        await migrator.MigrateAsync(MySqlMigrations.All, CancellationToken.None);
+        await migrator.MigrateLogAsync(MerkleLogMigrations.All, CancellationToken.None);
+    }
 
     public Task DisposeAsync() => TestStores.DropAsync(shards);
 
@@ -21,7 +25,7 @@ public sealed class ShardSourceTests : IAsyncLifetime
     {
         string[] states = ["OH", "CA", "TX", "WY", "PA"];
         var votes = Enumerable.Range(0, 60).Select(i => TestVotes.For("e-shards", $"voter-{i}", states[i % states.Length], "harper")).ToList();
-        await new BallotStore(shards).WriteBatchAsync(votes, CancellationToken.None);
+        await ProcessorWrites.RecordAsync(shards, votes);
 
         var source = new ShardSource(shards, Options.Create(new ConsoleOptions()));
         var snapshot = await source.ReadAsync(CancellationToken.None);
