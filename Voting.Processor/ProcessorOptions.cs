@@ -9,7 +9,7 @@ public sealed class ProcessorOptions
 
     /// <summary>Most messages written in one batch (one transaction per shard database).</summary>
     [Range(1, 100_000)]
-    public int BatchSize { get; set; } = 16_000;
+    public int BatchSize { get; set; } = 64_000;
 
     /// <summary>Batches written concurrently; offsets are still committed in order.</summary>
     [Range(1, 32)]

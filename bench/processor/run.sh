@@ -6,7 +6,8 @@
 # Writes bench/results/processor.md; drops its scratch databases and topics afterwards.
 # The bench process (the raw writer) and the processor it starts run as deploy/up.sh runs services
 # (service_runtime in deploy/local/service-env.sh).
-# Env: BENCH_VOTES (1000000), BENCH_RAW_VOTES_PER_TRANSACTION (1000).
+# Env: BENCH_VOTES (1000000), BENCH_RAW_VOTES_PER_TRANSACTION (1000,2000,4000,8000,16000: the raw ceiling is
+# the best rate over these transaction sizes).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -18,7 +19,7 @@ bin() { echo "$root/$1/bin/Release/net10.0/$(basename "$1").dll"; }
 
 status=0
 "${service_runtime[@]}" dotnet "$(bin bench/Voting.Bench.Processor)" --processor "$(bin Voting.Processor)" \
-  --votes "${BENCH_VOTES:-1000000}" --raw-votes-per-transaction "${BENCH_RAW_VOTES_PER_TRANSACTION:-1000}" \
+  --votes "${BENCH_VOTES:-1000000}" --raw-votes-per-transaction "${BENCH_RAW_VOTES_PER_TRANSACTION:-1000,2000,4000,8000,16000}" \
   --out bench/results/processor.md || status=$?
 
 # Scratch topics of this and earlier runs.
