@@ -129,7 +129,7 @@ def arguments(argv):
     p.add_argument("--redis-scripts-per-core", type=float, default=50_000,
                    help="ASSUMED (not measured in bench/): gate scripts/s one Redis core runs")
     p.add_argument("--redis-key-bytes", type=float, default=170, help="ASSUMED: Redis memory per accepted-marker key (key ~100 B + overhead)")
-    p.add_argument("--batch-size", type=int, default=16_000, help="processor batch (Voting:Processor:BatchSize)")
+    p.add_argument("--batch-size", type=int, default=64_000, help="processor batch (Voting:Processor:BatchSize)")
     p.add_argument("--states", type=int, default=51, help="states + DC")
     p.add_argument("--candidates", type=int, default=3, help="candidates per state")
     p.add_argument("--results-keys", type=int, default=53, help="result cache keys: national, per state, the state list")
