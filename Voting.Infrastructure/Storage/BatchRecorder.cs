@@ -79,9 +79,13 @@ public sealed class BatchRecorder(BallotStore ballots, MerkleLogAppender log)
 
             var appended = await log.AppendAsync([.. fresh, .. notLogged], cancellationToken);
             var written = await ballots.WriteAsync(fresh, appended.Positions, cancellationToken);
-            if (notLogged.Count > 0)
+            // Rows found stored only at the write (another writer got there since the check) are
+            // given their positions too: rare, and such a row may come from a version that stored
+            // it without one. Setting a row's index to the value it holds changes nothing.
+            List<VoteMessage> withoutIndex = [.. notLogged, .. written.Replayed];
+            if (withoutIndex.Count > 0)
             {
-                await log.RecordPositionsAsync(notLogged, appended.Positions, cancellationToken);
+                await log.RecordPositionsAsync(withoutIndex, appended.Positions, cancellationToken);
             }
 
             var storedHashes = written.Stored.Concat(written.Replayed).Select(BallotStore.HashKey).ToHashSet(StringComparer.Ordinal);

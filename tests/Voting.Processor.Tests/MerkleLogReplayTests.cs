@@ -106,6 +106,31 @@ public sealed class MerkleLogReplayTests
         await factory.AssertLogExactAsync(election, 200);
     }
 
+    /// <summary>
+    /// Two processors holding the same messages at once (a rebalance hands a partition over while its
+    /// old owner is still writing): both find the voters new and append, and one of them finds the
+    /// rows stored when it writes. Each ballot is stored once, under the one leaf the log gave its hash.
+    /// </summary>
+    [Fact]
+    public async Task Two_processors_recording_the_same_batch_at_once_store_it_once()
+    {
+        await using var factory = new ProcessorFactory();
+        await MigrateAsync(factory);
+        var election = LocalStack.UniqueName("e");
+        var batch = ProcessorFactory.Votes(election, 300, ["harper", "morgan"]);
+
+        var outcomes = await Task.WhenAll(
+            Task.Run(() => Recorder(factory).RecordAsync(batch, CancellationToken.None)),
+            Task.Run(() => Recorder(factory).RecordAsync(batch, CancellationToken.None)));
+
+        Assert.Equal(300, outcomes.Sum(o => o.Stored.Count));
+        Assert.Equal(300, outcomes.Sum(o => o.Replayed.Count));
+        Assert.Equal(0, outcomes.Sum(o => o.DuplicateAttempts));
+        Assert.Equal(300, outcomes.Sum(o => o.LeavesAppended));
+        Assert.Empty(outcomes.SelectMany(o => o.LeavesWithoutRow));
+        await factory.AssertLogExactAsync(election, 300);
+    }
+
     private static BatchRecorder Recorder(ProcessorFactory factory) => new(new BallotStore(factory.Shards), new MerkleLogAppender(factory.Shards));
 
     private static async Task MigrateAsync(ProcessorFactory factory)
