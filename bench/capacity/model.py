@@ -229,7 +229,7 @@ def render(f, r, a):
         ("Results nodes", f"{fmt(r['results'][2])} nodes ({fmt(r['results'][1])} pods, {fmt(r['results'][0])} cores)", f"{fmt(a.reads)} reads/s × {h:g} / per core"),
         ("Kafka partitions", f"{r['partitions']}", f"≥ processor pods and ≥ votes × {h:g} / {fmt(r['kafka_per_partition'])} per partition (measured), next power of two"),
         ("Kafka brokers", f"{r['kafka_brokers']} nodes ({fmt(r['kafka_cores'])} cores)", f"votes × {h:g} × replication {a.replication_factor} / {fmt(r['kafka_pc'])} messages/s per core (producer + broker box)"),
-        ("MySQL write load per shard", f"{fmt(r['shard_votes'])} votes/s", f"{fmt(a.votes)} / {a.shard_databases} databases: participation + ballot + tally outbox rows, then leaf index update"),
+        ("MySQL write load per shard", f"{fmt(r['shard_votes'])} votes/s", f"{fmt(a.votes)} / {a.shard_databases} databases: participation check, then participation + ballot (with its leaf index) + tally outbox rows"),
         ("MySQL cores per shard", f"{fmt(r['shard_cores'], 1)} (at the raw ceiling: {fmt(r['shard_cores_raw'], 1)})", f"per shard × {h:g} / processor per core (raw: / {fmt(r['raw_pc'])} votes/s per core)"),
         ("MySQL servers", f"{r['mysql_servers']} ({r['shards_per_server']} shard databases each)", f"{fmt(a.max_server_cores)}-core servers"),
         ("Merkle log database", f"{fmt(r['log_cores'], 1)} cores on one thread", f"{fmt(a.votes)} leaves/s × {h:g} / {fmt(r['log_rows_pc'])} rows/s per core, serialized per election"),
