@@ -196,7 +196,8 @@ public sealed class BallotStore(MySqlShardConnections connections)
         statement.Append(";\n");
     }
 
-    private static string ParticipantKey(VoteMessage vote) => vote.ElectionId + "/" + Convert.ToHexString(vote.Pseudonym);
+    /// <summary>A voter's key (election and pseudonym) in the checks.</summary>
+    public static string ParticipantKey(VoteMessage vote) => vote.ElectionId + "/" + Convert.ToHexString(vote.Pseudonym);
 
     /// <summary>In one round trip: which of the voters of <paramref name="votes"/> already have a participation row.</summary>
     private static async Task<HashSet<string>> VotedAsync(

@@ -21,21 +21,55 @@ namespace Voting.Infrastructure.Storage;
 /// </summary>
 public sealed class BatchRecorder(BallotStore ballots, MerkleLogAppender log)
 {
-    /// <summary>Voter (election/pseudonym) → ballot hash, for every voter of every batch in flight here.</summary>
-    private readonly Dictionary<string, string> reserved = new(StringComparer.Ordinal);
+    /// <summary>Voter (election/pseudonym) → the ballot hash and batch that reserved them, for every batch in flight here.</summary>
+    private readonly Dictionary<string, (string Hash, object Batch)> reserved = new(StringComparer.Ordinal);
 
+    /// <summary>The voters each batch in flight reserved.</summary>
+    private readonly Dictionary<object, List<string>> reservedBy = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Records <paramref name="votes"/> as one batch, and ends its reservations whatever happens.</summary>
     public async Task<BatchOutcome> RecordAsync(IReadOnlyList<VoteMessage> votes, CancellationToken cancellationToken)
+    {
+        var batch = new object();
+        try
+        {
+            return await RecordAsync(votes, batch, cancellationToken);
+        }
+        finally
+        {
+            Release(batch);
+        }
+    }
+
+    /// <summary>
+    /// Records <paramref name="votes"/> as the batch <paramref name="batch"/>. Its voters stay reserved
+    /// until <see cref="Release"/>, across retries: an attempt that failed after its log append must
+    /// find its voters still its own when retried, or a later batch could store another ballot of one
+    /// of them, and the leaf appended first would have no row.
+    /// </summary>
+    public async Task<BatchOutcome> RecordAsync(IReadOnlyList<VoteMessage> votes, object batch, CancellationToken cancellationToken)
     {
         var mine = new List<VoteMessage>(votes.Count);
         var replayed = new List<VoteMessage>();
         var duplicates = 0;
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         lock (reserved)
         {
+            if (!reservedBy.TryGetValue(batch, out var keys))
+            {
+                reservedBy[batch] = keys = [];
+            }
+
             foreach (var vote in votes)
             {
-                if (reserved.TryGetValue(VoterKey(vote), out var hash))
+                var voter = VoterKey(vote);
+                var hash = BallotStore.HashKey(vote);
+                var earlier = seen.TryGetValue(voter, out var seenHash) ? seenHash
+                    : reserved.TryGetValue(voter, out var other) && other.Batch != batch ? other.Hash
+                    : null;
+                if (earlier is not null)
                 {
-                    if (hash == BallotStore.HashKey(vote))
+                    if (earlier == hash)
                     {
                         replayed.Add(vote);
                     }
@@ -47,65 +81,75 @@ public sealed class BatchRecorder(BallotStore ballots, MerkleLogAppender log)
                     continue;
                 }
 
-                reserved.Add(VoterKey(vote), BallotStore.HashKey(vote));
+                seen[voter] = hash;
+                if (reserved.TryAdd(voter, (hash, batch)))
+                {
+                    keys.Add(voter);
+                }
+
                 mine.Add(vote);
             }
         }
 
-        try
+        var standings = await ballots.CheckAsync(mine, cancellationToken);
+        var fresh = new List<VoteMessage>(mine.Count);
+        var notLogged = new List<VoteMessage>();
+        for (var i = 0; i < mine.Count; i++)
         {
-            var standings = await ballots.CheckAsync(mine, cancellationToken);
-            var fresh = new List<VoteMessage>(mine.Count);
-            var notLogged = new List<VoteMessage>();
-            for (var i = 0; i < mine.Count; i++)
+            switch (standings[i])
             {
-                switch (standings[i])
-                {
-                    case BallotStanding.New:
-                        fresh.Add(mine[i]);
-                        break;
-                    case BallotStanding.Stored:
-                        replayed.Add(mine[i]);
-                        break;
-                    case BallotStanding.StoredNotLogged:
-                        notLogged.Add(mine[i]);
-                        replayed.Add(mine[i]);
-                        break;
-                    default:
-                        duplicates++;
-                        break;
-                }
+                case BallotStanding.New:
+                    fresh.Add(mine[i]);
+                    break;
+                case BallotStanding.Stored:
+                    replayed.Add(mine[i]);
+                    break;
+                case BallotStanding.StoredNotLogged:
+                    notLogged.Add(mine[i]);
+                    replayed.Add(mine[i]);
+                    break;
+                default:
+                    duplicates++;
+                    break;
             }
-
-            var appended = await log.AppendAsync([.. fresh, .. notLogged], cancellationToken);
-            var written = await ballots.WriteAsync(fresh, appended.Positions, cancellationToken);
-            // Rows found stored only at the write (another writer got there since the check) are
-            // given their positions too: rare, and such a row may come from a version that stored
-            // it without one. Setting a row's index to the value it holds changes nothing.
-            List<VoteMessage> withoutIndex = [.. notLogged, .. written.Replayed];
-            if (withoutIndex.Count > 0)
-            {
-                await log.RecordPositionsAsync(withoutIndex, appended.Positions, cancellationToken);
-            }
-
-            var storedHashes = written.Stored.Concat(written.Replayed).Select(BallotStore.HashKey).ToHashSet(StringComparer.Ordinal);
-            return new BatchOutcome(written.Stored, [.. replayed, .. written.Replayed], duplicates + written.DuplicateAttempts, written.Shards)
-            {
-                LeavesAppended = appended.Appended,
-                LeavesWithoutRow = [.. fresh.Where(v => !storedHashes.Contains(BallotStore.HashKey(v)))],
-            };
         }
-        finally
+
+        var appended = await log.AppendAsync([.. fresh, .. notLogged], cancellationToken);
+        var written = await ballots.WriteAsync(fresh, appended.Positions, cancellationToken);
+        // Rows found stored only at the write (another writer got there since the check) are
+        // given their positions too: rare, and such a row may come from a version that stored
+        // it without one. Setting a row's index to the value it holds changes nothing.
+        List<VoteMessage> withoutIndex = [.. notLogged, .. written.Replayed];
+        if (withoutIndex.Count > 0)
         {
-            lock (reserved)
+            await log.RecordPositionsAsync(withoutIndex, appended.Positions, cancellationToken);
+        }
+
+        var storedHashes = written.Stored.Concat(written.Replayed).Select(BallotStore.HashKey).ToHashSet(StringComparer.Ordinal);
+        return new BatchOutcome(written.Stored, [.. replayed, .. written.Replayed], duplicates + written.DuplicateAttempts, written.Shards)
+        {
+            LeavesAppended = appended.Appended,
+            LeavesWithoutRow = [.. fresh.Where(v => !storedHashes.Contains(BallotStore.HashKey(v)))],
+        };
+    }
+
+    /// <summary>
+    /// Ends the reservations of <paramref name="batch"/>: once its ballots are stored, or when it is
+    /// abandoned (its messages are then replayed from Kafka, as new).
+    /// </summary>
+    public void Release(object batch)
+    {
+        lock (reserved)
+        {
+            if (reservedBy.Remove(batch, out var keys))
             {
-                foreach (var vote in mine)
+                foreach (var voter in keys)
                 {
-                    reserved.Remove(VoterKey(vote));
+                    reserved.Remove(voter);
                 }
             }
         }
     }
 
-    private static string VoterKey(VoteMessage vote) => vote.ElectionId + "/" + Convert.ToHexString(vote.Pseudonym);
+    private static string VoterKey(VoteMessage vote) => BallotStore.ParticipantKey(vote);
 }

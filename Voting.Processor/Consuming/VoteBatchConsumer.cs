@@ -125,7 +125,18 @@ public sealed partial class VoteBatchConsumer(
                 var batch = ConsumeBatch(consumer, stoppingToken);
                 if (batch.Count > 0)
                 {
-                    inFlight.Enqueue((batch, Task.Run(async () => await retry.ExecuteAsync(async ct => await ProcessAsync(batch, ct), stoppingToken), stoppingToken)));
+                    inFlight.Enqueue((batch, Task.Run(async () =>
+                    {
+                        // The batch's voters stay reserved across its retries, until it is stored or abandoned.
+                        try
+                        {
+                            await retry.ExecuteAsync(async ct => await ProcessAsync(batch, ct), stoppingToken);
+                        }
+                        finally
+                        {
+                            recorder.Release(batch);
+                        }
+                    }, stoppingToken)));
                 }
 
                 while (inFlight.Count > 0
@@ -304,7 +315,7 @@ public sealed partial class VoteBatchConsumer(
             LogDeadLetter(logger, message.Partition.Value, message.Offset.Value, error);
         }
 
-        var outcome = await recorder.RecordAsync(votes, cancellationToken);
+        var outcome = await recorder.RecordAsync(votes, batch, cancellationToken);
         tallies.Signal(outcome.Shards);
         metrics.Stored.Add(outcome.Stored.Count);
         metrics.Replays.Add(outcome.Replayed.Count);

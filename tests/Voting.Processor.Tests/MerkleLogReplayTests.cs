@@ -131,6 +131,53 @@ public sealed class MerkleLogReplayTests
         await factory.AssertLogExactAsync(election, 300);
     }
 
+    /// <summary>
+    /// A batch whose shard write fails after its log append keeps its voters until it is retried: a
+    /// later batch holding other ballots of theirs counts those as second ballots, and the retry
+    /// stores the first ones under the leaves appended for them. No leaf is left without its row.
+    /// </summary>
+    [Fact]
+    public async Task A_batch_failing_after_its_log_append_keeps_its_voters_until_its_retry()
+    {
+        await using var factory = new ProcessorFactory();
+        await MigrateAsync(factory);
+        var election = LocalStack.UniqueName("e");
+        var recorder = Recorder(factory);
+        var first = ProcessorFactory.Votes(election, 60, ["harper", "morgan"]);
+        var second = ProcessorFactory.Votes(election, 60, ["morgan", "harper"]);
+        var batch = new object();
+
+        // One shard's ballot table is held, so that shard's write waits after the log append; then the attempt is given up.
+        var held = first[0];
+        await using (var blocker = await factory.Shards.OpenShardAsync(ShardRouter.DatabaseFor(held.State), CancellationToken.None))
+        {
+            await using (var hold = new MySqlCommand($"LOCK TABLES `{ShardLayout.BallotTable(ShardRouter.TableFor(held.BallotId))}` WRITE", blocker))
+            {
+                await hold.ExecuteNonQueryAsync();
+            }
+
+            using var attempt = new CancellationTokenSource();
+            var failing = recorder.RecordAsync(first, batch, attempt.Token);
+            await ProcessorFactory.EventuallyAsync(async () => await factory.Log.TreeSizeAsync(election, CancellationToken.None) == 60, "the first attempt's log append");
+            await Task.Delay(500);
+            attempt.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => failing);
+            await using var release = new MySqlCommand("UNLOCK TABLES", blocker);
+            await release.ExecuteNonQueryAsync();
+        }
+
+        var later = await recorder.RecordAsync(second, CancellationToken.None);
+        Assert.Equal((0, 60), (later.Stored.Count, later.DuplicateAttempts));
+
+        var retried = await recorder.RecordAsync(first, batch, CancellationToken.None);
+        recorder.Release(batch);
+        Assert.InRange(retried.Stored.Count, 1, 59);
+        Assert.Equal(60, retried.Stored.Count + retried.Replayed.Count);
+        Assert.Equal(0, retried.LeavesAppended);
+        Assert.Empty(retried.LeavesWithoutRow);
+        await factory.AssertLogExactAsync(election, 60);
+    }
+
     private static BatchRecorder Recorder(ProcessorFactory factory) => new(new BallotStore(factory.Shards), new MerkleLogAppender(factory.Shards));
 
     private static async Task MigrateAsync(ProcessorFactory factory)
