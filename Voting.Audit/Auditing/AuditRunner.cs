@@ -63,7 +63,7 @@ public sealed class AuditRunner(
             if (row.LeafIndex is not { } leaf || leaf >= size)
             {
                 findings.Add(new AuditFinding("ballot-not-in-log", where,
-                    row.LeafIndex is null ? "the row has no leaf index: not in the log (inserted behind the system's back, or not yet appended)"
+                    row.LeafIndex is null ? "the row has no leaf index: not in the log (inserted behind the system's back, or stored by an earlier processor version that stopped before its log append)"
                                           : $"leaf index {row.LeafIndex} is beyond the log's size {size}"));
                 continue;
             }
@@ -90,7 +90,7 @@ public sealed class AuditRunner(
             if (rebuilt[leaf] is null)
             {
                 findings.Add(new AuditFinding("missing-ballot", $"leaf {leaf}",
-                    $"the log holds ballot {Hex(logged[leaf] ?? [])} at this position but no ballot row has it: the row was deleted"));
+                    $"the log holds ballot {Hex(logged[leaf] ?? [])} at this position but no ballot row has it: the row was deleted (or, at the log's end during processing, its batch is still being stored: the processor appends a batch before writing its rows)"));
             }
 
             tree.AppendLeafData(rebuilt[leaf] ?? logged[leaf] ?? new byte[BallotHash.Size]);

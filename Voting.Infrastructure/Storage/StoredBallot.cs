@@ -8,6 +8,6 @@ namespace Voting.Infrastructure.Storage;
 /// <param name="State">State code.</param>
 /// <param name="Candidate">Candidate.</param>
 /// <param name="BallotHash">Stored SHA-256 of the canonical ballot.</param>
-/// <param name="LeafIndex">Position in the election's Merkle log, null while not yet appended.</param>
+/// <param name="LeafIndex">Position in the election's Merkle log; null only on rows an earlier processor version stored before appending them.</param>
 public sealed record StoredBallot(
     string Database, string Table, string ElectionId, byte[] BallotId, string State, string Candidate, byte[] BallotHash, long? LeafIndex);
