@@ -24,9 +24,6 @@ public sealed class BatchRecorder(BallotStore ballots, MerkleLogAppender log)
     /// <summary>Voter (election/pseudonym) → the ballot hash and batch that reserved them, for every batch in flight here.</summary>
     private readonly Dictionary<string, (string Hash, object Batch)> reserved = new(StringComparer.Ordinal);
 
-    /// <summary>The voters each batch in flight reserved.</summary>
-    private readonly Dictionary<object, List<string>> reservedBy = new(ReferenceEqualityComparer.Instance);
-
     /// <summary>Records <paramref name="votes"/> as one batch, and ends its reservations whatever happens.</summary>
     public async Task<BatchOutcome> RecordAsync(IReadOnlyList<VoteMessage> votes, CancellationToken cancellationToken)
     {
@@ -55,14 +52,9 @@ public sealed class BatchRecorder(BallotStore ballots, MerkleLogAppender log)
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         lock (reserved)
         {
-            if (!reservedBy.TryGetValue(batch, out var keys))
-            {
-                reservedBy[batch] = keys = [];
-            }
-
             foreach (var vote in votes)
             {
-                var voter = VoterKey(vote);
+                var voter = BallotStore.ParticipantKey(vote);
                 var hash = BallotStore.HashKey(vote);
                 var earlier = seen.TryGetValue(voter, out var seenHash) ? seenHash
                     : reserved.TryGetValue(voter, out var other) && other.Batch != batch ? other.Hash
@@ -82,11 +74,7 @@ public sealed class BatchRecorder(BallotStore ballots, MerkleLogAppender log)
                 }
 
                 seen[voter] = hash;
-                if (reserved.TryAdd(voter, (hash, batch)))
-                {
-                    keys.Add(voter);
-                }
-
+                reserved.TryAdd(voter, (hash, batch));
                 mine.Add(vote);
             }
         }
@@ -125,12 +113,21 @@ public sealed class BatchRecorder(BallotStore ballots, MerkleLogAppender log)
             await log.RecordPositionsAsync(withoutIndex, appended.Positions, cancellationToken);
         }
 
-        var storedHashes = written.Stored.Concat(written.Replayed).Select(BallotStore.HashKey).ToHashSet(StringComparer.Ordinal);
         return new BatchOutcome(written.Stored, [.. replayed, .. written.Replayed], duplicates + written.DuplicateAttempts, written.Shards)
         {
             LeavesAppended = appended.Appended,
-            LeavesWithoutRow = [.. fresh.Where(v => !storedHashes.Contains(BallotStore.HashKey(v)))],
+            LeavesWithoutRow = written.DuplicateAttempts == 0 ? [] : RefusedAtTheWrite(fresh, written),
         };
+    }
+
+    /// <summary>
+    /// The fresh ballots the write refused as second ballots (each was stored, found stored, or
+    /// refused): they hold a leaf without a row.
+    /// </summary>
+    private static List<VoteMessage> RefusedAtTheWrite(List<VoteMessage> fresh, BatchOutcome written)
+    {
+        var kept = written.Stored.Concat(written.Replayed).Select(BallotStore.HashKey).ToHashSet(StringComparer.Ordinal);
+        return [.. fresh.Where(v => !kept.Contains(BallotStore.HashKey(v)))];
     }
 
     /// <summary>
@@ -141,15 +138,13 @@ public sealed class BatchRecorder(BallotStore ballots, MerkleLogAppender log)
     {
         lock (reserved)
         {
-            if (reservedBy.Remove(batch, out var keys))
+            foreach (var (voter, holder) in reserved)
             {
-                foreach (var voter in keys)
+                if (holder.Batch == batch)
                 {
                     reserved.Remove(voter);
                 }
             }
         }
     }
-
-    private static string VoterKey(VoteMessage vote) => BallotStore.ParticipantKey(vote);
 }

@@ -18,8 +18,7 @@ public sealed class MerkleLogReplayTests
     [Fact]
     public async Task Replayed_ballots_keep_their_log_positions_and_ones_the_crash_kept_out_get_theirs()
     {
-        await using var factory = new ProcessorFactory();
-        await MigrateAsync(factory);
+        await using var factory = await MigratedFactoryAsync();
         var election = LocalStack.UniqueName("e");
         var recorder = Recorder(factory);
         var firstBatch = ProcessorFactory.Votes(election, 40, ["harper", "morgan"]);
@@ -60,8 +59,7 @@ public sealed class MerkleLogReplayTests
     [Fact]
     public async Task A_ballot_stored_without_a_leaf_by_an_earlier_version_gets_one_when_replayed()
     {
-        await using var factory = new ProcessorFactory();
-        await MigrateAsync(factory);
+        await using var factory = await MigratedFactoryAsync();
         var election = LocalStack.UniqueName("e");
         var recorder = Recorder(factory);
         Assert.Equal(30, (await recorder.RecordAsync(ProcessorFactory.Votes(election, 30, ["harper", "morgan"]), CancellationToken.None)).Stored.Count);
@@ -85,8 +83,7 @@ public sealed class MerkleLogReplayTests
     [Fact]
     public async Task Batches_in_flight_together_never_give_a_second_ballot_a_leaf()
     {
-        await using var factory = new ProcessorFactory();
-        await MigrateAsync(factory);
+        await using var factory = await MigratedFactoryAsync();
         var election = LocalStack.UniqueName("e");
         var recorder = Recorder(factory);
         var firstBallots = ProcessorFactory.Votes(election, 200, ["harper", "morgan"]);
@@ -101,9 +98,7 @@ public sealed class MerkleLogReplayTests
         Assert.Equal(200, outcomes.Sum(o => o.Stored.Count));
         Assert.Equal(201, outcomes.Sum(o => o.DuplicateAttempts + o.Replayed.Count));
         Assert.InRange(outcomes.Sum(o => o.DuplicateAttempts), 200, 201);
-        Assert.Empty(outcomes.SelectMany(o => o.LeavesWithoutRow));
-        Assert.Equal(200, outcomes.Sum(o => o.LeavesAppended));
-        await factory.AssertLogExactAsync(election, 200);
+        await AssertEveryLeafHasItsRowAsync(factory, election, outcomes, 200);
     }
 
     /// <summary>
@@ -114,8 +109,7 @@ public sealed class MerkleLogReplayTests
     [Fact]
     public async Task Two_processors_recording_the_same_batch_at_once_store_it_once()
     {
-        await using var factory = new ProcessorFactory();
-        await MigrateAsync(factory);
+        await using var factory = await MigratedFactoryAsync();
         var election = LocalStack.UniqueName("e");
         var batch = ProcessorFactory.Votes(election, 300, ["harper", "morgan"]);
 
@@ -126,9 +120,7 @@ public sealed class MerkleLogReplayTests
         Assert.Equal(300, outcomes.Sum(o => o.Stored.Count));
         Assert.Equal(300, outcomes.Sum(o => o.Replayed.Count));
         Assert.Equal(0, outcomes.Sum(o => o.DuplicateAttempts));
-        Assert.Equal(300, outcomes.Sum(o => o.LeavesAppended));
-        Assert.Empty(outcomes.SelectMany(o => o.LeavesWithoutRow));
-        await factory.AssertLogExactAsync(election, 300);
+        await AssertEveryLeafHasItsRowAsync(factory, election, outcomes, 300);
     }
 
     /// <summary>
@@ -139,8 +131,7 @@ public sealed class MerkleLogReplayTests
     [Fact]
     public async Task A_batch_failing_after_its_log_append_keeps_its_voters_until_its_retry()
     {
-        await using var factory = new ProcessorFactory();
-        await MigrateAsync(factory);
+        await using var factory = await MigratedFactoryAsync();
         var election = LocalStack.UniqueName("e");
         var recorder = Recorder(factory);
         var first = ProcessorFactory.Votes(election, 60, ["harper", "morgan"]);
@@ -180,11 +171,22 @@ public sealed class MerkleLogReplayTests
 
     private static BatchRecorder Recorder(ProcessorFactory factory) => new(new BallotStore(factory.Shards), new MerkleLogAppender(factory.Shards));
 
-    private static async Task MigrateAsync(ProcessorFactory factory)
+    /// <summary>This test's stores, with the shard and Merkle log schemas in place (no processor host).</summary>
+    private static async Task<ProcessorFactory> MigratedFactoryAsync()
     {
+        var factory = new ProcessorFactory();
         var migrator = new MySqlSchemaMigrator(factory.Shards, TestLoggers.For<MySqlSchemaMigrator>());
         await migrator.MigrateAsync(MySqlMigrations.All, CancellationToken.None);
         await migrator.MigrateLogAsync(MerkleLogMigrations.All, CancellationToken.None);
+        return factory;
+    }
+
+    /// <summary>Batches recorded at once appended <paramref name="leaves"/> leaves between them, none without its row, and the log is exact.</summary>
+    private static async Task AssertEveryLeafHasItsRowAsync(ProcessorFactory factory, string election, BatchOutcome[] outcomes, int leaves)
+    {
+        Assert.Empty(outcomes.SelectMany(o => o.LeavesWithoutRow));
+        Assert.Equal(leaves, outcomes.Sum(o => o.LeavesAppended));
+        await factory.AssertLogExactAsync(election, leaves);
     }
 
     /// <summary>What a processor from before write-once left when it stopped between its shard commit and its log append.</summary>
