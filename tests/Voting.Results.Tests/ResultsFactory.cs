@@ -15,14 +15,20 @@ namespace Voting.Results.Tests;
 /// <summary>
 /// The real results service over the real ClickHouse, Redis and MariaDB, isolated by its own shard
 /// databases, ClickHouse database, Redis key prefix and elections. Ballots are stored the way the
-/// processor stores them (ballot store, Merkle log appender, tally outbox), without Kafka.
+/// processor stores them (ballot store, Merkle log appender, tally outbox), without Kafka. Its caches
+/// live 300 ms locally and 500 ms shared, so tests can watch them expire.
 /// </summary>
-public sealed class ResultsFactory : WebApplicationFactory<Program>
+public class ResultsFactory : WebApplicationFactory<Program>
 {
     public static readonly string[] Candidates = ["harper", "morgan", "reyes"];
     public static readonly byte[] PseudonymSecret = Enumerable.Range(7, 32).Select(i => (byte)i).ToArray();
 
     public ResultsFactory()
+        : this(localCacheMilliseconds: 300, sharedCacheMilliseconds: 500)
+    {
+    }
+
+    protected ResultsFactory(int localCacheMilliseconds, int sharedCacheMilliseconds)
     {
         Shards = new MySqlShardConnections(LocalStack.MySql(LocalStack.UniqueName("itr") + "_s"));
         Tallies = new ClickHouseTallyStore(LocalStack.ClickHouse(LocalStack.UniqueName("itr")));
@@ -33,8 +39,8 @@ public sealed class ResultsFactory : WebApplicationFactory<Program>
             ["Voting:MySql:DatabasePrefix"] = Shards.Options.DatabasePrefix,
             ["Voting:ClickHouse:Database"] = Tallies.Options.Database,
             ["Voting:Redis:KeyPrefix"] = KeyPrefix,
-            ["Voting:Results:LocalCacheMilliseconds"] = "300",
-            ["Voting:Results:SharedCacheMilliseconds"] = "500",
+            ["Voting:Results:LocalCacheMilliseconds"] = localCacheMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Voting:Results:SharedCacheMilliseconds"] = sharedCacheMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None",
         };
