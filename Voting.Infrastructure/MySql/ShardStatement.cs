@@ -7,7 +7,10 @@ namespace Voting.Infrastructure.MySql;
 /// <summary>
 /// Builds one multi-statement command for a shard so a whole batch costs one round trip.
 /// Byte strings and hours are written as literals (hex digits and a fixed date format can't
-/// inject anything); text values always go through parameters, each distinct value once.
+/// inject anything). Text made only of letters, digits and <c>-_.: </c> is written as a quoted
+/// literal too (none of those characters can end the quotes or escape anything); any other text
+/// goes through a parameter, each distinct value once. Literals spare the driver substituting a
+/// parameter into every row of a 64,000-row batch (measured: ~8% of the processor's CPU).
 /// </summary>
 internal sealed class ShardStatement
 {
@@ -23,9 +26,15 @@ internal sealed class ShardStatement
         return this;
     }
 
-    /// <summary>Appends a text value as a parameter (one parameter per distinct value).</summary>
+    /// <summary>Appends a text value: as a quoted literal when it is plainly safe, else as a parameter (one per distinct value).</summary>
     public ShardStatement Text(string value)
     {
+        if (IsPlainLiteral(value))
+        {
+            sql.Append('\'').Append(value).Append('\'');
+            return this;
+        }
+
         if (!textParameters.TryGetValue(value, out var name))
         {
             name = "@t" + textParameters.Count.ToString(CultureInfo.InvariantCulture);
@@ -36,6 +45,12 @@ internal sealed class ShardStatement
         sql.Append(name);
         return this;
     }
+
+    /// <summary>Whether <paramref name="value"/> can be written between single quotes as it is, in any SQL mode and character set.</summary>
+    internal static bool IsPlainLiteral(string value) => value.AsSpan().IndexOfAnyExcept(PlainCharacters) < 0;
+
+    private static readonly System.Buffers.SearchValues<char> PlainCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.: ");
 
     /// <summary>Appends a byte string as a hex literal.</summary>
     public ShardStatement Bytes(ReadOnlySpan<byte> value)
