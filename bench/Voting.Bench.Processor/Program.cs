@@ -58,7 +58,7 @@ async Task<int> RunAsync()
 
         // The ceiling is the best rate over transaction sizes: larger transactions pay fewer commits
         // (each a redo log flush), up to where the statements themselves dominate.
-        var rawRuns = new List<(int VotesPerTransaction, double Rate, TimeSpan Time)>();
+        var rawRuns = new List<(int VotesPerTransaction, double Rate, TimeSpan Time, CpuUse Cpu)>();
         foreach (var size in options.RawVotesPerTransaction)
         {
             await DropAsync(raw, ct);
@@ -68,6 +68,7 @@ async Task<int> RunAsync()
 
             Say($"raw ceiling: multi-row INSERTs, one writer per shard database, {size} votes per transaction");
             var nextReport = options.Votes / 10;
+            var rawMeter = CpuMeter.Start("the raw writer");
             var time = await RawShardWriter.WriteAsync(raw, votes, size, written =>
             {
                 if (written >= Interlocked.CompareExchange(ref nextReport, 0, 0))
@@ -76,7 +77,7 @@ async Task<int> RunAsync()
                     Say($"  raw: {written:N0} written");
                 }
             }, ct);
-            rawRuns.Add((size, options.Votes / time.TotalSeconds, time));
+            rawRuns.Add((size, options.Votes / time.TotalSeconds, time, rawMeter.Stop(options.Votes)));
             Say($"raw: {options.Votes / time.TotalSeconds:N0} votes/s at {size} votes per transaction ({time.TotalSeconds:F1} s)");
         }
 
@@ -103,6 +104,7 @@ async Task<int> RunAsync()
     ]);
         await processor.StartAsync(ct);
         Say("processor ready (schema created); draining");
+        var processorMeter = CpuMeter.Start("Voting.Processor", () => processor.Child);
         var lastReport = DateTime.UtcNow;
         var drain = await processor.WaitUntilStoredAsync(options.Votes, (stored, rate) =>
         {
@@ -112,6 +114,7 @@ async Task<int> RunAsync()
                 Say($"  processor: {stored:N0} stored, {rate:N0}/s now");
             }
         }, ct);
+        var processorCpu = processorMeter.Stop(options.Votes);
         var processorRate = options.Votes / drain.ReadyToLast.TotalSeconds;
         var sustained = options.Votes / drain.FirstToLast.TotalSeconds;
         Say($"processor: {processorRate:N0} votes/s from ready to drained ({drain.ReadyToLast.TotalSeconds:F1} s), {sustained:N0}/s first to last stored");
@@ -139,6 +142,13 @@ async Task<int> RunAsync()
 
         **Processor / raw ceiling: {ratio:P0}** (target ≥ 70%). Every vote stored exactly once: {participation:N0} participation rows, {ballots:N0} ballot rows.
 
+        CPU per vote in each phase, in microseconds (process CPU time from /proc over the phase, divided by the votes stored; "box busy" is the share of the {Environment.ProcessorCount} cores neither idle nor waiting on I/O):
+
+        | phase | MariaDB | the writing process | Kafka + ZooKeeper | ClickHouse | all four | box busy |
+        |---|---:|---:|---:|---:|---:|---:|
+        {CpuRow($"raw ceiling at {best.VotesPerTransaction} votes per transaction", best.Cpu)}
+        {CpuRow("Voting.Processor", processorCpu)}
+
         """;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Out))!);
         await File.WriteAllTextAsync(options.Out, report, ct);
@@ -152,6 +162,13 @@ async Task<int> RunAsync()
         await DropAsync(drained, CancellationToken.None);
         await DropClickHouseAsync(clickHouse, clickHouseDatabase);
     }
+}
+
+static string CpuRow(string phase, CpuUse cpu)
+{
+    string[] groups = ["MariaDB", cpu.WorkerName, "Kafka + ZooKeeper", "ClickHouse"];
+    return $"| {phase} | {string.Join(" | ", groups.Select(g => cpu.Of(g).ToString("F1", CultureInfo.InvariantCulture)))} "
+        + $"| {groups.Sum(cpu.Of).ToString("F1", CultureInfo.InvariantCulture)} | {cpu.BoxBusy:P0} |";
 }
 
 static MySqlShardOptions Copy(MySqlShardOptions options, string prefix) => new()
