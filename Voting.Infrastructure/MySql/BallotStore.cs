@@ -30,6 +30,17 @@ public sealed class BallotStore(MySqlShardConnections connections)
             var shardVotes = database.Select(i => votes[i]).ToList();
             await using var connection = await connections.OpenShardAsync(database.Key, cancellationToken);
             var voted = await VotedAsync(connection, null, shardVotes, cancellationToken);
+            if (voted.Count == 0)
+            {
+                // The usual case: nobody in this shard voted before; no keys to build.
+                foreach (var i in database)
+                {
+                    standings[i] = BallotStanding.New;
+                }
+
+                return;
+            }
+
             var votedAgain = shardVotes.Where(v => voted.Contains(ParticipantKey(v))).ToList();
             var stored = await StoredHashesAsync(connection, null, votedAgain, cancellationToken);
             foreach (var i in database)
@@ -197,7 +208,16 @@ public sealed class BallotStore(MySqlShardConnections connections)
     }
 
     /// <summary>A voter's key (election and pseudonym) in the checks.</summary>
-    public static string ParticipantKey(VoteMessage vote) => vote.ElectionId + "/" + Convert.ToHexString(vote.Pseudonym);
+    public static string ParticipantKey(VoteMessage vote) => ParticipantKey(vote.ElectionId, vote.Pseudonym);
+
+    /// <summary>The key of the voter <paramref name="pseudonym"/> of <paramref name="electionId"/>, built in one allocation.</summary>
+    private static string ParticipantKey(string electionId, byte[] pseudonym) =>
+        string.Create(electionId.Length + 1 + pseudonym.Length * 2, (electionId, pseudonym), static (key, parts) =>
+        {
+            parts.electionId.CopyTo(key);
+            key[parts.electionId.Length] = '/';
+            Convert.TryToHexString(parts.pseudonym, key[(parts.electionId.Length + 1)..], out _);
+        });
 
     /// <summary>In one round trip: which of the voters of <paramref name="votes"/> already have a participation row.</summary>
     private static async Task<HashSet<string>> VotedAsync(
@@ -221,7 +241,7 @@ public sealed class BallotStore(MySqlShardConnections connections)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            voted.Add(elections[reader.GetInt32(0)] + "/" + Convert.ToHexString((byte[])reader[1]));
+            voted.Add(ParticipantKey(elections[reader.GetInt32(0)], (byte[])reader[1]));
         }
 
         return voted;

@@ -55,20 +55,25 @@ internal sealed class ShardStatement
     /// <summary>Appends a byte string as a hex literal.</summary>
     public ShardStatement Bytes(ReadOnlySpan<byte> value)
     {
-        sql.Append("X'").Append(Convert.ToHexString(value)).Append('\'');
+        // Keys and hashes are 16 or 32 bytes: hex them on the stack, not into a new string per value.
+        Span<char> hex = value.Length <= MaxStackBytes ? stackalloc char[MaxStackBytes * 2] : new char[value.Length * 2];
+        Convert.TryToHexString(value, hex, out var written);
+        sql.Append("X'").Append(hex[..written]).Append('\'');
         return this;
     }
+
+    private const int MaxStackBytes = 64;
 
     /// <summary>Appends a UTC time truncated to the second as a DATETIME literal.</summary>
     public ShardStatement Time(DateTime value)
     {
-        sql.Append('\'').Append(value.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)).Append('\'');
+        sql.Append(CultureInfo.InvariantCulture, $"'{value:yyyy-MM-dd HH:mm:ss}'");
         return this;
     }
 
     public ShardStatement Number(long value)
     {
-        sql.Append(value.ToString(CultureInfo.InvariantCulture));
+        sql.Append(CultureInfo.InvariantCulture, $"{value}");
         return this;
     }
 
