@@ -115,16 +115,18 @@ public sealed partial class VoteBatchConsumer(
         // with one at a time); offsets are stored for commit strictly in consumption order, each only
         // after its batch and every batch before it are in MySQL. A voter whose ballots land in two
         // concurrent batches is decided by the batch that reserves them first (BatchRecorder).
-        var inFlight = new Queue<(List<ConsumeResult<byte[], byte[]>> Batch, Task Work)>();
+        var inFlight = new Queue<(ConsumedBatch Batch, Task Work)>();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 // Back-pressure: while the tally outboxes can't be drained, don't add to them.
                 await tallies.WaitWhileFailingAsync(stoppingToken);
-                var batch = ConsumeBatch(consumer, stoppingToken);
-                if (batch.Count > 0)
+                var messages = ConsumeBatch(consumer, stoppingToken);
+                var consumedNothing = messages.Count == 0;
+                if (!consumedNothing)
                 {
+                    var batch = new ConsumedBatch(messages);
                     inFlight.Enqueue((batch, Task.Run(async () =>
                     {
                         // The batch's voters stay reserved across its retries, until it is stored or abandoned.
@@ -140,7 +142,7 @@ public sealed partial class VoteBatchConsumer(
                 }
 
                 while (inFlight.Count > 0
-                       && (inFlight.Peek().Work.IsCompleted || inFlight.Count >= settings.BatchesInFlight || batch.Count == 0))
+                       && (inFlight.Peek().Work.IsCompleted || inFlight.Count >= settings.BatchesInFlight || consumedNothing))
                 {
                     var (done, work) = inFlight.Dequeue();
                     await work;
@@ -224,18 +226,18 @@ public sealed partial class VoteBatchConsumer(
     /// that failed, so a broker restart never blocks this loop; a crash before the commit replays the
     /// batch, which changes nothing.
     /// </summary>
-    private void StoreOffsets(IConsumer<byte[], byte[]> consumer, List<ConsumeResult<byte[], byte[]>> batch)
+    private void StoreOffsets(IConsumer<byte[], byte[]> consumer, ConsumedBatch batch)
     {
-        foreach (var partition in batch.GroupBy(m => m.TopicPartition))
+        foreach (var next in batch.NextOffsets)
         {
             try
             {
-                consumer.StoreOffset(new TopicPartitionOffset(partition.Key, partition.Max(m => m.Offset.Value) + 1));
+                consumer.StoreOffset(next);
             }
             catch (KafkaException e)
             {
                 // The partition moved to another instance meanwhile: it replays the batch, which changes nothing.
-                LogStoreSkipped(logger, partition.Key.Partition.Value, e.Error.Reason);
+                LogStoreSkipped(logger, next.Partition.Value, e.Error.Reason);
             }
         }
     }
@@ -284,11 +286,34 @@ public sealed partial class VoteBatchConsumer(
         return batch;
     }
 
-    private async Task ProcessAsync(List<ConsumeResult<byte[], byte[]>> batch, CancellationToken cancellationToken)
+    private async Task ProcessAsync(ConsumedBatch batch, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var votes = new List<VoteMessage>(batch.Count);
-        foreach (var message in batch)
+        if (batch.Votes is null)
+        {
+            // Once: a retry after a failed write neither decodes again nor sends a dead letter twice.
+            batch.Decoded(await DecodeAsync(batch.Messages, cancellationToken));
+        }
+
+        var outcome = await recorder.RecordAsync(batch.Votes!, batch, cancellationToken);
+        tallies.Signal(outcome.Shards);
+        metrics.Stored.Add(outcome.Stored.Count);
+        metrics.Replays.Add(outcome.Replayed.Count);
+        metrics.Duplicates.Add(outcome.DuplicateAttempts);
+        metrics.LeavesAppended.Add(outcome.LeavesAppended);
+        foreach (var ballot in outcome.LeavesWithoutRow)
+        {
+            metrics.LeavesWithoutRow.Add(1);
+            LogLeafWithoutRow(logger, Convert.ToHexString(ballot.BallotHash));
+        }
+        metrics.BatchSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    /// <summary>The votes of <paramref name="messages"/>; what can never be stored goes to the dead-letter topic.</summary>
+    private async Task<List<VoteMessage>> DecodeAsync(IReadOnlyList<ConsumeResult<byte[], byte[]>> messages, CancellationToken cancellationToken)
+    {
+        var votes = new List<VoteMessage>(messages.Count);
+        foreach (var message in messages)
         {
             VoteMessage? vote = null;
             string? error;
@@ -315,18 +340,7 @@ public sealed partial class VoteBatchConsumer(
             LogDeadLetter(logger, message.Partition.Value, message.Offset.Value, error);
         }
 
-        var outcome = await recorder.RecordAsync(votes, batch, cancellationToken);
-        tallies.Signal(outcome.Shards);
-        metrics.Stored.Add(outcome.Stored.Count);
-        metrics.Replays.Add(outcome.Replayed.Count);
-        metrics.Duplicates.Add(outcome.DuplicateAttempts);
-        metrics.LeavesAppended.Add(outcome.LeavesAppended);
-        foreach (var ballot in outcome.LeavesWithoutRow)
-        {
-            metrics.LeavesWithoutRow.Add(1);
-            LogLeafWithoutRow(logger, Convert.ToHexString(ballot.BallotHash));
-        }
-        metrics.BatchSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        return votes;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Offset commit failed ({Failures} in a row; the batches are stored, the commit is retried, and a restart before it succeeds replays them harmlessly): {Error}")]
