@@ -5,10 +5,9 @@ namespace Voting.Processor.Consuming;
 
 /// <summary>
 /// A batch taken from the votes topic: its messages until they are decoded, then only its votes
-/// and the positions to commit once it is stored. Letting the messages go early matters: a batch of
-/// 64,000 lives for seconds, and every object it still holds is copied by each garbage collection
-/// meanwhile. The batch is also what <see cref="Voting.Infrastructure.Storage.BatchRecorder"/>
-/// reserves its voters under.
+/// and the positions to commit once it is stored: a batch of 64,000 lives for seconds, and holds no
+/// more than it still needs meanwhile; a retry works from the votes already decoded. The batch is also
+/// what <see cref="Voting.Infrastructure.Storage.BatchRecorder"/> reserves its voters under.
 /// </summary>
 internal sealed class ConsumedBatch
 {
@@ -17,14 +16,10 @@ internal sealed class ConsumedBatch
     public ConsumedBatch(List<ConsumeResult<byte[], byte[]>> messages)
     {
         this.messages = messages;
-        Count = messages.Count;
         NextOffsets = [.. messages
             .GroupBy(m => m.TopicPartition)
             .Select(partition => new TopicPartitionOffset(partition.Key, partition.Max(m => m.Offset.Value) + 1))];
     }
-
-    /// <summary>How many messages the batch took.</summary>
-    public int Count { get; }
 
     /// <summary>Per partition, the offset after the batch's last message: what to commit once it is stored.</summary>
     public IReadOnlyList<TopicPartitionOffset> NextOffsets { get; }

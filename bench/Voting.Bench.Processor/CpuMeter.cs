@@ -12,7 +12,6 @@ internal sealed class CpuMeter
 {
     private readonly Dictionary<string, TimeSpan> start;
     private readonly (long Busy, long Total) boxStart;
-    private readonly Stopwatch wall = Stopwatch.StartNew();
     private readonly Func<Process?> worker;
 
     private CpuMeter(string workerName, Func<Process?> worker)
@@ -27,7 +26,9 @@ internal sealed class CpuMeter
     public string WorkerName { get; }
 
     /// <summary>Starts measuring; <paramref name="worker"/> is the writing process (null: this one).</summary>
-    public static CpuMeter Start(string workerName, Func<Process?>? worker = null) => new(workerName, worker ?? Process.GetCurrentProcess);
+    public static CpuMeter Start(string workerName, Func<Process?>? worker = null) => new(workerName, worker ?? (() => Current));
+
+    private static readonly Process Current = Process.GetCurrentProcess();
 
     /// <summary>CPU used since the start, per process group, in microseconds per vote, and the box's busy share.</summary>
     public CpuUse Stop(long votes)
@@ -39,7 +40,7 @@ internal sealed class CpuMeter
             e => (e.Value - start.GetValueOrDefault(e.Key)).TotalMicroseconds / Math.Max(votes, 1),
             StringComparer.Ordinal);
         var total = box.Total - boxStart.Total;
-        return new CpuUse(WorkerName, perVote, total == 0 ? 0 : (double)(box.Busy - boxStart.Busy) / total, wall.Elapsed);
+        return new CpuUse(WorkerName, perVote, total == 0 ? 0 : (double)(box.Busy - boxStart.Busy) / total);
     }
 
     private Dictionary<string, TimeSpan> Sample()

@@ -11,10 +11,10 @@ namespace Voting.Bench.Processor;
 internal sealed partial class ProcessorRun(string processorDll, int port, IReadOnlyList<string> settings) : IAsyncDisposable
 {
     private Process? process;
+    private readonly HttpClient http = new() { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
 
     /// <summary>The processor's process, once started.</summary>
     public Process? Child => process;
-    private readonly HttpClient http = new() { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
 
     /// <summary>Time from the first stored ballot to the last, and from readiness to the last.</summary>
     public sealed record Drain(TimeSpan FirstToLast, TimeSpan ReadyToLast, long Stored, double PeakRate);
