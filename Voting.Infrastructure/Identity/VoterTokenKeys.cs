@@ -1,4 +1,5 @@
 using Microsoft.IdentityModel.Tokens;
+using Voting.Core.Identity;
 
 namespace Voting.Infrastructure.Identity;
 
@@ -25,16 +26,10 @@ public static class VoterTokenKeys
                 : throw new InvalidOperationException($"Voting:VoterTokens:SigningKeys:{index} is {bytes.Length} bytes; at least {MinimumKeyBytes} are required.");
         })];
 
-    /// <summary>How ingest validates a token: signature by a known key, issuer, audience, lifetime, HS256 only.</summary>
-    public static TokenValidationParameters ValidationParameters(VoterTokenOptions options) => new()
-    {
-        ValidIssuer = options.Issuer,
-        ValidAudience = options.Audience,
-        IssuerSigningKeys = From(options),
-        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-        RequireExpirationTime = true,
-        RequireSignedTokens = true,
-        ClockSkew = TimeSpan.FromSeconds(options.ClockSkewSeconds),
-        NameClaimType = VoterClaims.VoterId,
-    };
+    /// <summary>How the services verify a token: signed by one of the keys, for the configured issuer and audience, current within the clock skew.</summary>
+    public static VoterTokenVerifier Verifier(VoterTokenOptions options) => new(
+        [.. From(options).Select(key => new VoterTokenKey(key.KeyId, key.Key))],
+        options.Issuer,
+        options.Audience,
+        TimeSpan.FromSeconds(options.ClockSkewSeconds));
 }

@@ -77,5 +77,8 @@ public sealed class BadInputCase
 
         /// <summary>The problem type after <c>urn:voting:problem:</c>.</summary>
         public string Type { get; set; } = "";
+
+        /// <summary>When set, the problem's <c>detail</c> exactly: which of several refusals of one type it was.</summary>
+        public string? Detail { get; set; }
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Voting.Infrastructure.Identity;
@@ -50,11 +51,12 @@ public sealed class BadInputCorpusTests
             var (status, type, body) = @case.DripMilliseconds is { } drip
                 ? await DripAsync(ingest, token!, @case.BodyBytes(), TimeSpan.FromMilliseconds(drip))
                 : await AnswerAsync(client, token, @case);
-            var verdict = status == @case.Expect.Status && type == VoteProblemType(@case.Expect.Type) ? "ok" : "WRONG";
+            var verdict = status == @case.Expect.Status && type == VoteProblemType(@case.Expect.Type)
+                && (@case.Expect.Detail is null || @case.Expect.Detail == ProblemDetail(body)) ? "ok" : "WRONG";
             verdicts.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"{verdict,-5} {@case.Name,-40} {status} {type}");
             if (verdict != "ok")
             {
-                failures.Add($"{@case.Name} ({@case.Why}): expected {@case.Expect.Status} {@case.Expect.Type}, got {status} {type}: {body}");
+                failures.Add($"{@case.Name} ({@case.Why}): expected {@case.Expect.Status} {@case.Expect.Type} {@case.Expect.Detail}, got {status} {type}: {body}");
             }
 
             if (!documented.Contains(@case.Expect.Type, StringComparison.Ordinal))
@@ -77,6 +79,19 @@ public sealed class BadInputCorpusTests
     }
 
     private static string VoteProblemType(string type) => "urn:voting:problem:" + type;
+
+    private static string? ProblemDetail(string body)
+    {
+        try
+        {
+            using var problem = JsonDocument.Parse(body);
+            return problem.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     private static void AddElection(FaultPipeline pipeline, int slot, string suffix, DateTimeOffset opens, DateTimeOffset closes)
     {
@@ -103,6 +118,8 @@ public sealed class BadInputCorpusTests
                 .Issue(voter, @case.State, pipeline.Election),
             "tampered" => Tamper(tokens.Issue(voter, @case.State, pipeline.Election)),
             "unsigned" => Unsigned(tokens.Issue(voter, @case.State, pipeline.Election)),
+            "other-algorithm" => Resigned(tokens.Issue(voter, @case.State, pipeline.Election), """{"alg":"HS512","kid":"k0","typ":"JWT"}""", options),
+            "critical-extension" => Resigned(tokens.Issue(voter, @case.State, pipeline.Election), """{"alg":"HS256","kid":"k0","crit":["exp"],"exp":0}""", options),
             "other-audience" => new VoterTokenIssuer(new VoterTokenOptions { SigningKeys = options.SigningKeys, Audience = "results" }, TimeProvider.System)
                 .Issue(voter, @case.State, pipeline.Election),
             "unknown-election" => tokens.Issue(voter, @case.State, "no-such-election"),
@@ -125,6 +142,19 @@ public sealed class BadInputCorpusTests
     /// <summary>The same claims under <c>alg: none</c> and no signature.</summary>
     private static string Unsigned(string token) =>
         Base64UrlEncode(Encoding.UTF8.GetBytes("""{"alg":"none","typ":"JWT"}""")) + "." + token.Split('.')[1] + ".";
+
+    /// <summary>
+    /// The same claims under <paramref name="header"/>, signed again with the authority's own key (HS512
+    /// when the header says so): a valid signature the verifier must still refuse.
+    /// </summary>
+    private static string Resigned(string token, string header, VoterTokenOptions options)
+    {
+        var signingInput = Base64UrlEncode(Encoding.UTF8.GetBytes(header)) + "." + token.Split('.')[1];
+        var key = Convert.FromBase64String(options.SigningKeys[0]);
+        var data = Encoding.ASCII.GetBytes(signingInput);
+        var signature = header.Contains("HS512", StringComparison.Ordinal) ? HMACSHA512.HashData(key, data) : HMACSHA256.HashData(key, data);
+        return signingInput + "." + Base64UrlEncode(signature);
+    }
 
     private static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

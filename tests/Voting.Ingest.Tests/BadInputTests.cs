@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Voting.Infrastructure.Identity;
 using Voting.TestSupport;
 
@@ -49,11 +50,19 @@ public sealed class BadInputTests(IngestFactory factory) : IClassFixture<IngestF
         Assert.True(NothingProduced());
     }
 
-    public static TheoryData<string> BadTokens => new() { "none", "garbage", "expired", "not yet valid", "forged", "other audience" };
+    public static TheoryData<string, string> BadTokens => new()
+    {
+        { "none", "Send 'Authorization: Bearer <voter token>'." },
+        { "garbage", "The token is malformed or invalid." },
+        { "expired", "The token has expired." },
+        { "not yet valid", "The token is not valid yet." },
+        { "forged", "The token's signature is not the election authority's." },
+        { "other audience", "The token was issued for another service." },
+    };
 
     [Theory]
     [MemberData(nameof(BadTokens))]
-    public async Task Missing_expired_or_forged_tokens_get_401(string kind)
+    public async Task Missing_expired_or_forged_tokens_get_401_saying_why(string kind, string detail)
     {
         var options = LocalStack.Bind<VoterTokenOptions>(VoterTokenOptions.Section);
         var token = kind switch
@@ -71,6 +80,7 @@ public sealed class BadInputTests(IngestFactory factory) : IClassFixture<IngestF
 
         using var response = await VoteApiTests.PostAsync(factory.CreateClient(), token, """{"candidate":"harper"}""");
         await VoteApiTests.AssertProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
+        Assert.Equal(detail, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString());
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
         Assert.True(NothingProduced(), kind);
     }

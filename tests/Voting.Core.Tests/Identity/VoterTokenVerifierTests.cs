@@ -1,0 +1,227 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using Voting.Core.Identity;
+
+namespace Voting.Core.Tests.Identity;
+
+/// <summary>Tokens are built by hand here (header and payload JSON, HMAC-SHA256), so every deviation can be tried.</summary>
+public sealed class VoterTokenVerifierTests
+{
+    private const string Issuer = "election-authority";
+    private const string Audience = "voting-ingest";
+    private const string ValidHeader = """{"alg":"HS256","kid":"k0","typ":"JWT"}""";
+
+    private static readonly byte[] Key0 = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+    private static readonly byte[] Key1 = Enumerable.Range(101, 32).Select(i => (byte)i).ToArray();
+    private static readonly DateTimeOffset Now = new(2028, 11, 7, 12, 0, 0, TimeSpan.Zero);
+    private static readonly VoterTokenVerifier Verifier = new(
+        [new VoterTokenKey("k0", Key0), new VoterTokenKey("k1", Key1)], Issuer, Audience, TimeSpan.FromSeconds(30));
+
+    [Fact]
+    public void A_token_of_the_authority_gives_its_voter_state_election_and_expiry()
+    {
+        var check = Verifier.Verify(Token(ValidHeader, Payload()), Now);
+
+        Assert.True(check.IsValid);
+        Assert.Equal(new VoterToken("voter-1", "PA", "us-2028", Now.AddHours(1)), check.Token);
+    }
+
+    [Theory]
+    [InlineData("""{"alg":"HS256","kid":"k1"}""")]
+    [InlineData("""{"alg":"HS256"}""")] // no key id: every key is tried
+    [InlineData("""{"alg":"HS256","kid":"retired"}""")] // an unknown key id: every key is tried
+    [InlineData("""{"typ":"JWT","x5t":{"nested":[1,2]},"alg":"HS256"}""")] // unknown header members are ignored
+    public void Any_of_the_authoritys_keys_may_have_signed(string header)
+    {
+        Assert.True(Verifier.Verify(Token(header, Payload(), Key1), Now).IsValid);
+    }
+
+    [Fact]
+    public void Key_ids_only_order_the_keys_so_a_rotation_that_renames_them_keeps_older_tokens_valid()
+    {
+        // Ids are positions in the configured list: after a new key is put first, a token signed by the
+        // old first key still names "k0", which is now the new key.
+        var rotated = new VoterTokenVerifier(
+            [new VoterTokenKey("k0", Key1), new VoterTokenKey("k1", Key0), new VoterTokenKey("k2", new byte[32])], Issuer, Audience, TimeSpan.Zero);
+        foreach (var kid in new[] { "k0", "k1", "k2" })
+        {
+            Assert.True(rotated.Verify(Token($$"""{"alg":"HS256","kid":"{{kid}}"}""", Payload(), Key0), Now).IsValid, kid);
+        }
+    }
+
+    [Fact]
+    public void A_token_signed_by_another_key_or_changed_after_signing_is_refused_as_forged()
+    {
+        var stranger = Token(ValidHeader, Payload(), new byte[32]);
+        var valid = Token(ValidHeader, Payload());
+        var parts = valid.Split('.');
+        var otherVoter = Token(ValidHeader, Payload(sub: "voter-2"));
+        var swappedPayload = $"{parts[0]}.{otherVoter.Split('.')[1]}.{parts[2]}";
+        var flippedSignature = $"{parts[0]}.{parts[1]}.{Flip(parts[2])}";
+
+        Assert.Equal(VoterTokenFailure.BadSignature, Verifier.Verify(stranger, Now).Failure);
+        Assert.Equal(VoterTokenFailure.BadSignature, Verifier.Verify(swappedPayload, Now).Failure);
+        Assert.Equal(VoterTokenFailure.BadSignature, Verifier.Verify(flippedSignature, Now).Failure);
+    }
+
+    [Theory]
+    [InlineData("""{"alg":"none"}""")]
+    [InlineData("""{"alg":"HS512"}""")]
+    [InlineData("""{"alg":"RS256"}""")]
+    [InlineData("""{"alg":"hs256"}""")]
+    [InlineData("""{"kid":"k0"}""")] // no algorithm
+    [InlineData("""{"alg":"HS256","alg":"HS256"}""")]
+    [InlineData("""{"alg":"HS256","crit":["exp"]}""")]
+    [InlineData("""{"alg":"HS256","kid":7}""")]
+    [InlineData("""["alg","HS256"]""")]
+    [InlineData("""{"alg":"HS256"} {}""")]
+    [InlineData("""{"alg":"HS256\""")]
+    public void Any_other_algorithm_or_header_is_refused_even_with_a_valid_HMAC(string header)
+    {
+        Assert.Equal(VoterTokenFailure.Malformed, Verifier.Verify(Token(header, Payload()), Now).Failure);
+    }
+
+    [Fact]
+    public void An_unsigned_token_is_refused()
+    {
+        var unsigned = $"{Encode("""{"alg":"none"}""")}.{Encode(Payload())}.";
+        Assert.Equal(VoterTokenFailure.Malformed, Verifier.Verify(unsigned, Now).Failure);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("abc.def.ghi")]
+    [InlineData("abc")]
+    [InlineData("a.b")]
+    [InlineData("a.b.c.d.e")] // the JWE form
+    [InlineData("..")]
+    public void Text_that_is_not_a_compact_token_is_malformed(string token)
+    {
+        Assert.Equal(VoterTokenFailure.Malformed, Verifier.Verify(token, Now).Failure);
+    }
+
+    [Theory]
+    [InlineData(" ")]
+    [InlineData("=")]
+    [InlineData("+")]
+    [InlineData("\u00e9")]
+    [InlineData("\n")]
+    public void A_character_outside_base64url_anywhere_makes_a_token_malformed(string inserted)
+    {
+        var valid = Token(ValidHeader, Payload());
+        foreach (var at in new[] { 1, valid.IndexOf('.') + 2, valid.Length - 1, valid.Length })
+        {
+            Assert.Equal(VoterTokenFailure.Malformed, Verifier.Verify(valid.Insert(at, inserted), Now).Failure);
+        }
+    }
+
+    [Fact]
+    public void A_token_longer_than_any_voter_token_is_malformed_before_any_work()
+    {
+        var huge = Token(ValidHeader, Payload(extra: $""","pad":"{new string('x', VoterTokenVerifier.MaxTokenLength)}" """));
+        Assert.Equal(VoterTokenFailure.Malformed, Verifier.Verify(huge, Now).Failure);
+    }
+
+    [Fact]
+    public void Expiry_and_not_before_hold_with_the_clock_skew_and_no_more()
+    {
+        var expires = Now.ToUnixTimeSeconds();
+        var token = Token(ValidHeader, Payload(exp: expires, nbf: expires - 600));
+
+        Assert.True(Verifier.Verify(token, Now.AddSeconds(30)).IsValid);
+        Assert.Equal(VoterTokenFailure.Expired, Verifier.Verify(token, Now.AddSeconds(31)).Failure);
+        Assert.True(Verifier.Verify(token, Now.AddSeconds(-630)).IsValid);
+        Assert.Equal(VoterTokenFailure.NotYetValid, Verifier.Verify(token, Now.AddSeconds(-631)).Failure);
+    }
+
+    [Theory]
+    [InlineData("""{"iss":"election-authority","aud":"voting-ingest","sub":"v","state":"PA","election":"e","exp":1.9e9}""", true)]
+    [InlineData("""{"iss":"election-authority","aud":"voting-ingest","sub":"v","state":"PA","election":"e","exp":1900000000.75}""", true)]
+    [InlineData("""{"iss":"election-authority","aud":"voting-ingest","sub":"v","state":"PA","election":"e"}""", false)] // no expiry
+    [InlineData("""{"iss":"election-authority","aud":"voting-ingest","sub":"v","state":"PA","election":"e","exp":"1900000000"}""", false)]
+    [InlineData("""{"iss":"election-authority","aud":"voting-ingest","sub":"v","state":"PA","election":"e","exp":1e300}""", false)]
+    [InlineData("""{"iss":"election-authority","aud":"voting-ingest","sub":"v","state":"PA","election":"e","exp":1900000000,"nbf":1900000001}""", false)]
+    [InlineData("""{"iss":"election-authority","aud":"voting-ingest","sub":"v","state":"PA","election":"e","exp":1900000000,"exp":1900000000}""", false)]
+    [InlineData("""{"iss":"election-authority","aud":"voting-ingest","sub":"v","sub":"w","state":"PA","election":"e","exp":1900000000}""", false)]
+    [InlineData("""{"iss":"election-authority","aud":"voting-ingest","sub":7,"state":"PA","election":"e","exp":1900000000}""", false)]
+    [InlineData("""{"iss":"election-authority","aud":["voting-ingest",3],"sub":"v","state":"PA","election":"e","exp":1900000000}""", false)]
+    [InlineData("""{"iss":"election-authority","aud":"voting-ingest","aud":"voting-ingest","sub":"v","state":"PA","election":"e","exp":1900000000}""", false)]
+    [InlineData("""["not","an","object"]""", false)]
+    [InlineData("""{"iss":"election-authority",""", false)]
+    public void Claims_must_have_their_JWT_types_and_appear_once(string payload, bool valid)
+    {
+        var check = Verifier.Verify(Token(ValidHeader, payload), Now);
+        Assert.Equal(valid, check.IsValid);
+        if (!valid)
+        {
+            Assert.Equal(VoterTokenFailure.Malformed, check.Failure);
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"iss":"someone-else","aud":"voting-ingest"}""")]
+    [InlineData("""{"aud":"voting-ingest"}""")]
+    [InlineData("""{"iss":"election-authority","aud":"voting-results"}""")]
+    [InlineData("""{"iss":"election-authority","aud":["voting-results","other"]}""")]
+    [InlineData("""{"iss":"election-authority"}""")]
+    [InlineData("""{"iss":"Election-Authority","aud":"voting-ingest"}""")]
+    public void A_token_for_another_issuer_or_audience_is_refused(string issuerAndAudience)
+    {
+        var payload = issuerAndAudience[..^1] + $$""","sub":"v","state":"PA","election":"e","exp":{{Now.AddHours(1).ToUnixTimeSeconds()}}}""";
+        Assert.Equal(VoterTokenFailure.OtherIssuerOrAudience, Verifier.Verify(Token(ValidHeader, payload), Now).Failure);
+    }
+
+    [Fact]
+    public void An_audience_list_naming_this_service_is_accepted()
+    {
+        var payload = Payload(audience: """["voting-results","voting-ingest"]""");
+        Assert.True(Verifier.Verify(Token(ValidHeader, payload), Now).IsValid);
+    }
+
+    [Theory]
+    [InlineData("sub")]
+    [InlineData("state")]
+    [InlineData("election")]
+    public void A_token_without_a_voter_claim_says_so(string missing)
+    {
+        var payload = Payload().Replace($"\"{missing}\":", "\"other\":", StringComparison.Ordinal);
+        Assert.Equal(VoterTokenFailure.MissingVoterClaims, Verifier.Verify(Token(ValidHeader, payload), Now).Failure);
+    }
+
+    [Fact]
+    public void Claim_names_and_values_are_read_with_their_JSON_escapes()
+    {
+        var payload = Payload(sub: "v\\u00f6ter \\\"1\\\"").Replace("\"state\"", "\"st\\u0061te\"", StringComparison.Ordinal);
+        Assert.Equal("v\u00f6ter \"1\"", Verifier.Verify(Token(ValidHeader, payload), Now).Token?.VoterId);
+        Assert.Equal("PA", Verifier.Verify(Token(ValidHeader, payload), Now).Token?.State);
+    }
+
+    [Fact]
+    public void A_verifier_needs_a_key_an_issuer_an_audience_and_a_non_negative_skew()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new VoterTokenVerifier([], Issuer, Audience, TimeSpan.Zero));
+        Assert.Throws<ArgumentException>(() => new VoterTokenVerifier([new("k0", Key0)], "", Audience, TimeSpan.Zero));
+        Assert.Throws<ArgumentException>(() => new VoterTokenVerifier([new("k0", Key0)], Issuer, "", TimeSpan.Zero));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new VoterTokenVerifier([new("k0", Key0)], Issuer, Audience, TimeSpan.FromSeconds(-1)));
+    }
+
+    private static string Payload(string sub = "voter-1", long? exp = null, long? nbf = null, string audience = "\"voting-ingest\"", string extra = "") =>
+        $$"""{"aud":{{audience}},"iss":"election-authority","exp":{{exp ?? Now.AddHours(1).ToUnixTimeSeconds()}},{{(nbf is { } n ? $"\"nbf\":{n}," : "")}}"iat":{{Now.ToUnixTimeSeconds()}},"sub":"{{sub}}","state":"PA","election":"us-2028"{{extra}}}""";
+
+    private static string Token(string header, string payload, byte[]? key = null)
+    {
+        var signingInput = $"{Encode(header)}.{Encode(payload)}";
+        var signature = HMACSHA256.HashData(key ?? Key0, Encoding.ASCII.GetBytes(signingInput));
+        return $"{signingInput}.{Base64Url.EncodeToString(signature)}";
+    }
+
+    private static string Encode(string json) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(json));
+
+    private static string Flip(string encodedSignature)
+    {
+        var bytes = Base64Url.DecodeFromChars(encodedSignature);
+        bytes[5] ^= 0x40;
+        return Base64Url.EncodeToString(bytes);
+    }
+}
