@@ -46,7 +46,7 @@ public sealed class ResultsCache(IConnectionMultiplexer redis, RedisOptions redi
         var now = clock.GetUtcNow();
         if (entry.Expires > now)
         {
-            metrics.CacheHits.Add(1, new KeyValuePair<string, object?>("level", "local"));
+            metrics.LocalHit();
             return entry.Response;
         }
 
@@ -61,7 +61,7 @@ public sealed class ResultsCache(IConnectionMultiplexer redis, RedisOptions redi
                     failed => _ = failed.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             }
 
-            metrics.CacheHits.Add(1, new KeyValuePair<string, object?>("level", "stale"));
+            metrics.StaleHit();
             return entry.Response;
         }
 
@@ -95,7 +95,7 @@ public sealed class ResultsCache(IConnectionMultiplexer redis, RedisOptions redi
             json = await database.StringGetAsync(ReplicaKey(key, Random.Shared.Next(settings.HotKeyReplicas)));
             if (json is not null)
             {
-                metrics.CacheHits.Add(1, new KeyValuePair<string, object?>("level", "redis"));
+                metrics.RedisHit();
             }
         }
         catch (RedisException)

@@ -1,6 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Voting.Results.Apis;
+using Voting.ServiceDefaults;
 
 namespace Voting.Results.Tests;
 
@@ -47,4 +51,30 @@ public sealed class ResultsRevalidationTests(SteadyResultsFactory factory) : ICl
         using var unchanged = await client.SendAsync(revalidate);
         Assert.Equal(HttpStatusCode.NotModified, unchanged.StatusCode);
     }
+
+    [Fact]
+    public async Task Reads_answered_from_this_process_are_counted_as_local_cache_hits()
+    {
+        using var client = await factory.StartAsync();
+        var election = factory.Elections[2];
+        await factory.RecordVotesAsync(election, [("m-1", "OH", "harper")]);
+        var url = new Uri($"/api/v1/results/OH?election={election}", UriKind.Relative);
+        using var hits = new MetricCollector<long>(
+            factory.Services.GetRequiredService<IMeterFactory>(), ServiceDefaultsExtensions.MeterName, "voting.results.cache_hits");
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(url)).StatusCode); // fills the caches
+
+        hits.RecordObservableInstruments();
+        var before = LocalHits(hits);
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(url)).StatusCode);
+        }
+
+        hits.RecordObservableInstruments();
+        Assert.Equal(before + 5, LocalHits(hits));
+        Assert.Equal(["local", "redis", "stale"], hits.GetMeasurementSnapshot().Select(m => (string)m.Tags["level"]!).Distinct().Order());
+    }
+
+    private static long LocalHits(MetricCollector<long> hits) =>
+        hits.GetMeasurementSnapshot().Last(m => Equals(m.Tags["level"], "local")).Value;
 }
