@@ -183,7 +183,7 @@ def model(f, a):
     bits_per_shard, k, bloom_bytes = bloom_shape(a.voters, a.fpr, a.bloom_shards)
     r["bloom"] = (bits_per_shard, k, bloom_bytes)
     r["redis_scripts"] = 2 * votes
-    r["redis_commands_bitmap"] = (1 + k + 1, k + 3)
+    r["redis_commands_bitmap"] = (1 + k + 1, 4)  # commit: one BITFIELD sets the k bits, then the marker and the lock
     r["redis_primaries"] = math.ceil(r["redis_scripts"] * h / a.redis_scripts_per_core)
     r["redis_tag_load"] = r["redis_scripts"] * h / a.bloom_shards / a.redis_scripts_per_core
     r["bloom_shards_needed"] = next_power_of_two(r["redis_scripts"] * h / a.redis_scripts_per_core)
@@ -233,7 +233,7 @@ def render(f, r, a):
         ("MySQL cores per shard", f"{fmt(r['shard_cores'], 1)} (at the raw ceiling: {fmt(r['shard_cores_raw'], 1)})", f"per shard × {h:g} / processor per core (raw: / {fmt(r['raw_pc'])} votes/s per core)"),
         ("MySQL servers", f"{r['mysql_servers']} ({r['shards_per_server']} shard databases each)", f"{fmt(a.max_server_cores)}-core servers"),
         ("Merkle log database", f"{fmt(r['log_cores'], 1)} cores on one thread", f"{fmt(a.votes)} leaves/s × {h:g} / {fmt(r['log_rows_pc'])} rows/s per core, serialized per election"),
-        ("Redis scripts/s", f"{fmt(r['redis_scripts'])}", f"2 per accepted vote (enter: {r['redis_commands_bitmap'][0]} commands at most, commit: {r['redis_commands_bitmap'][1]}, bitmap backend); results cache: {fmt(r['redis_results_reads'])} GETs/s"),
+        ("Redis scripts/s", f"{fmt(r['redis_scripts'])}", f"2 per accepted vote (enter: {r['redis_commands_bitmap'][0]} commands at most, commit: {r['redis_commands_bitmap'][1]} with one BITFIELD for the {r['bloom'][1]} bits, bitmap backend); results cache: {fmt(r['redis_results_reads'])} GETs/s"),
         ("Redis primaries", f"{r['redis_primaries']} (+ as many replicas)", f"scripts × {h:g} / {fmt(a.redis_scripts_per_core)} per core (assumed, not measured)"),
         ("Redis load per Bloom hash tag", f"{r['redis_tag_load']:.2f} cores", f"over {a.bloom_shards} shards; ≤ 1 needs {r['bloom_shards_needed']} shards"),
         ("Bloom memory", f"{r['bloom'][2] / 2**20:,.1f} MiB ({fmt(r['bloom'][2])} bytes)", f"{fmt(a.voters)} voters at {a.fpr:g}: {a.bloom_shards} × {fmt(r['bloom'][0])} bits, {r['bloom'][1]} hashes (BloomFilterShape)"),

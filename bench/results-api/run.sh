@@ -3,6 +3,7 @@
 #   1. the ceiling: bare Kestrel answering GET /api/v1/results with a fixed results-sized JSON;
 #   2. Voting.Results serving GET /api/v1/results (national totals of the local election) under the same load.
 # Server pinned to CPU 0, wrk to CPU 1 (the stack floats). Bounded in time.
+# Both servers start as deploy/up.sh starts the services (service_runtime in deploy/local/service-env.sh).
 # Writes bench/results/results-api.md. Env: BENCH_SECONDS (10), BENCH_CONNECTIONS (64).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -26,7 +27,7 @@ rate() { python3 -c "import json,sys; j=json.loads(sys.argv[1]); print(round((j[
 
 echo "bench: bare Kestrel GET ceiling (${seconds}s, $connections connections)"
 require_free http://127.0.0.1:5190
-taskset -c 0 dotnet "$(bin bench/Voting.Bench.BareKestrel)" --urls http://127.0.0.1:5190 >/dev/null 2>&1 &
+taskset -c 0 "${service_runtime[@]}" dotnet "$(bin bench/Voting.Bench.BareKestrel)" --urls http://127.0.0.1:5190 >/dev/null 2>&1 &
 pids+=($!); bare_pid=$!
 wait_ready http://127.0.0.1:5190 "$bare_pid"
 wrk_run http://127.0.0.1:5190 3 >/dev/null
@@ -37,7 +38,7 @@ kill "$bare_pid"
 
 echo "bench: Voting.Results GET /api/v1/results"
 require_free http://127.0.0.1:5193
-(cd Voting.Results && exec taskset -c 0 dotnet "$(bin Voting.Results)" --urls http://127.0.0.1:5193 --Logging:LogLevel:Default=Warning) >/dev/null 2>&1 &
+(cd Voting.Results && exec taskset -c 0 "${service_runtime[@]}" dotnet "$(bin Voting.Results)" --urls http://127.0.0.1:5193 --Logging:LogLevel:Default=Warning) >/dev/null 2>&1 &
 pids+=($!); results_pid=$!
 wait_ready http://127.0.0.1:5193 "$results_pid"
 wrk_run http://127.0.0.1:5193 3 >/dev/null
