@@ -146,7 +146,7 @@ public sealed class VoterTokenVerifier
 
             return algorithmSeen && reader.TokenType == JsonTokenType.EndObject && !reader.Read();
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException) // invalid JSON; invalid UTF-8 in a string
         {
             return false;
         }
@@ -209,7 +209,7 @@ public sealed class VoterTokenVerifier
                 return VoterTokenCheck.Refused(VoterTokenFailure.Malformed);
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException) // invalid JSON; invalid UTF-8 in a string
         {
             return VoterTokenCheck.Refused(VoterTokenFailure.Malformed);
         }

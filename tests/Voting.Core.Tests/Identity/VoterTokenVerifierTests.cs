@@ -117,6 +117,54 @@ public sealed class VoterTokenVerifierTests
     }
 
     [Fact]
+    public void Invalid_UTF8_in_a_header_or_claim_string_is_malformed_not_an_error()
+    {
+        // '#' stands for a byte that can't start a UTF-8 sequence (0xFB) or a lead byte with nothing after it (0xC3).
+        var header = Encoding.UTF8.GetBytes("""{"alg":"HS256","kid":"k#"}""").Select(b => b == (byte)'#' ? (byte)0xFB : b).ToArray();
+        var badHeader = Base64Url.EncodeToString(header);
+        var signingInput = $"{badHeader}.{Encode(Payload())}";
+        var token = $"{signingInput}.{Base64Url.EncodeToString(HMACSHA256.HashData(Key0, Encoding.ASCII.GetBytes(signingInput)))}";
+        Assert.Equal(VoterTokenFailure.Malformed, Verifier.Verify(token, Now).Failure);
+
+        var payload = Encoding.UTF8.GetBytes(Payload(sub: "v#")).Select(b => b == (byte)'#' ? (byte)0xC3 : b).ToArray();
+        var signedPayload = $"{Encode(ValidHeader)}.{Base64Url.EncodeToString(payload)}";
+        var withBadClaim = $"{signedPayload}.{Base64Url.EncodeToString(HMACSHA256.HashData(Key0, Encoding.ASCII.GetBytes(signedPayload)))}";
+        Assert.Equal(VoterTokenFailure.Malformed, Verifier.Verify(withBadClaim, Now).Failure);
+    }
+
+    [Fact]
+    public void No_single_character_change_anywhere_yields_another_valid_token()
+    {
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        var valid = Token(ValidHeader, Payload());
+        var segments = valid.Split('.').Select(part => Base64Url.DecodeFromChars(part)).ToArray();
+        var tried = 0;
+        for (var at = 0; at < valid.Length; at++)
+        {
+            if (valid[at] == '.')
+            {
+                continue;
+            }
+
+            // Every other character, at a stride so the test stays fast: 8 replacements per position.
+            for (var k = 1; k < Alphabet.Length; k += 8)
+            {
+                var replacement = Alphabet[(Alphabet.IndexOf(valid[at], StringComparison.Ordinal) + k) % Alphabet.Length];
+                var changed = string.Concat(valid.AsSpan(0, at), [replacement], valid.AsSpan(at + 1));
+                tried++;
+                if (Verifier.Verify(changed, Now).IsValid)
+                {
+                    // Only the unused low bits of a segment's last character may change: same bytes, same token.
+                    var decoded = changed.Split('.').Select(part => Base64Url.DecodeFromChars(part)).ToArray();
+                    Assert.True(segments.Zip(decoded).All(pair => pair.First.SequenceEqual(pair.Second)), $"'{changed}' verified");
+                }
+            }
+        }
+
+        Assert.True(tried > 2000, $"{tried} changes tried");
+    }
+
+    [Fact]
     public void A_token_longer_than_any_voter_token_is_malformed_before_any_work()
     {
         var huge = Token(ValidHeader, Payload(extra: $""","pad":"{new string('x', VoterTokenVerifier.MaxTokenLength)}" """));
