@@ -133,6 +133,52 @@ public sealed class VoterTokenVerifierTests
     }
 
     [Fact]
+    public void Signed_garbage_in_the_header_or_payload_gets_a_verdict_never_an_exception()
+    {
+        var random = new Random(20261205); // fixed: a failure names the same input every run
+        var validHeader = Encoding.UTF8.GetBytes(ValidHeader);
+        var validPayload = Encoding.UTF8.GetBytes(Payload());
+        for (var i = 0; i < 3000; i++)
+        {
+            // Random bytes, or a valid part with a few bytes overwritten (JSON that is almost right).
+            byte[] Garble(byte[] valid)
+            {
+                if (i % 2 == 0)
+                {
+                    var bytes = new byte[random.Next(0, 200)];
+                    random.NextBytes(bytes);
+                    return bytes;
+                }
+
+                var copy = (byte[])valid.Clone();
+                for (var n = random.Next(1, 4); n > 0; n--)
+                {
+                    copy[random.Next(copy.Length)] = (byte)random.Next(256);
+                }
+
+                return copy;
+            }
+
+            var header = i % 3 == 0 ? validHeader : Garble(validHeader);
+            var payload = i % 3 == 1 ? validPayload : Garble(validPayload);
+            var signingInput = $"{Base64Url.EncodeToString(header)}.{Base64Url.EncodeToString(payload)}";
+            var token = $"{signingInput}.{Base64Url.EncodeToString(HMACSHA256.HashData(Key0, Encoding.ASCII.GetBytes(signingInput)))}";
+
+            // Signed by the authority's key, a garbled part that still reads as the claims (a changed
+            // letter inside a value) is a valid token; whatever else comes out, it is a verdict.
+            var check = Verifier.Verify(token, Now);
+            if (check.Token is { } voter)
+            {
+                Assert.All(new[] { voter.VoterId, voter.State, voter.ElectionId }, claim => Assert.False(string.IsNullOrEmpty(claim)));
+            }
+            else
+            {
+                Assert.True(Enum.IsDefined(check.Failure));
+            }
+        }
+    }
+
+    [Fact]
     public void No_single_character_change_anywhere_yields_another_valid_token()
     {
         const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
