@@ -161,18 +161,26 @@ public sealed class VoterTokenVerifier
     {
         Span<byte> expected = stackalloc byte[SignatureBytes];
         var named = keyId is null ? -1 : Array.FindIndex(keys, key => key.Id == keyId);
-        for (var attempt = 0; attempt < keys.Length; attempt++)
+        if (named >= 0 && Signed(keys[named].Secret, signingInput, signature, expected))
         {
-            // The named key at attempt 0, then the rest in order.
-            var index = named < 0 ? attempt : attempt == 0 ? named : attempt <= named ? attempt - 1 : attempt;
-            HMACSHA256.HashData(keys[index].Secret, signingInput, expected);
-            if (CryptographicOperations.FixedTimeEquals(expected, signature))
+            return true;
+        }
+
+        for (var index = 0; index < keys.Length; index++)
+        {
+            if (index != named && Signed(keys[index].Secret, signingInput, signature, expected))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    private static bool Signed(byte[] secret, ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> signature, Span<byte> expected)
+    {
+        HMACSHA256.HashData(secret, signingInput, expected);
+        return CryptographicOperations.FixedTimeEquals(expected, signature);
     }
 
     private VoterTokenCheck CheckPayload(ReadOnlySpan<byte> json, DateTimeOffset now)
