@@ -139,6 +139,27 @@ internal sealed partial class ProcessorRun(string processorDll, int port, IReadO
         return match.Success ? (long)double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
     }
 
+    /// <summary>What the processor's runtime reports so far: bytes allocated and time paused in GC, since it started.</summary>
+    public sealed record RuntimeFigures(double AllocatedBytes, double GcPauseSeconds, double Gen2Collections);
+
+    public async Task<RuntimeFigures> RuntimeFiguresAsync(CancellationToken cancellationToken)
+    {
+        var text = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), cancellationToken);
+        double Read(Regex line) => line.Match(text) is { Success: true } match
+            ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"the processor's /metrics lacks {line}");
+        return new RuntimeFigures(Read(AllocatedLine()), Read(GcPauseLine()), Read(Gen2Line()));
+    }
+
+    [GeneratedRegex(@"^dotnet_gc_heap_total_allocated_bytes_total(?:\{[^}]*\})? ([0-9.eE+]+)", RegexOptions.Multiline)]
+    private static partial Regex AllocatedLine();
+
+    [GeneratedRegex(@"^dotnet_gc_pause_time_seconds_total(?:\{[^}]*\})? ([0-9.eE+]+)", RegexOptions.Multiline)]
+    private static partial Regex GcPauseLine();
+
+    [GeneratedRegex(@"^dotnet_gc_collections_total\{[^}]*gc_heap_generation=""gen2""[^}]*\} ([0-9.eE+]+)", RegexOptions.Multiline)]
+    private static partial Regex Gen2Line();
+
     [GeneratedRegex(@"^voting_processor_ballots_stored_total(?:\{[^}]*\})? ([0-9.eE+]+)", RegexOptions.Multiline)]
     private static partial Regex StoredLine();
 

@@ -104,6 +104,7 @@ async Task<int> RunAsync()
     ]);
         await processor.StartAsync(ct);
         Say("processor ready (schema created); draining");
+        var runtimeAtReady = await processor.RuntimeFiguresAsync(ct);
         var processorMeter = CpuMeter.Start("Voting.Processor", () => processor.Child);
         var lastReport = DateTime.UtcNow;
         var drain = await processor.WaitUntilStoredAsync(options.Votes, (stored, rate) =>
@@ -115,6 +116,10 @@ async Task<int> RunAsync()
             }
         }, ct);
         var processorCpu = processorMeter.Stop(options.Votes);
+        var runtimeDrained = await processor.RuntimeFiguresAsync(ct);
+        var allocatedPerVote = (runtimeDrained.AllocatedBytes - runtimeAtReady.AllocatedBytes) / options.Votes;
+        var gcPause = runtimeDrained.GcPauseSeconds - runtimeAtReady.GcPauseSeconds;
+        var gen2 = runtimeDrained.Gen2Collections - runtimeAtReady.Gen2Collections;
         var processorRate = options.Votes / drain.ReadyToLast.TotalSeconds;
         var sustained = options.Votes / drain.FirstToLast.TotalSeconds;
         Say($"processor: {processorRate:N0} votes/s from ready to drained ({drain.ReadyToLast.TotalSeconds:F1} s), {sustained:N0}/s first to last stored");
@@ -148,6 +153,8 @@ async Task<int> RunAsync()
         |---|---:|---:|---:|---:|---:|---:|
         {CpuRow($"raw ceiling at {best.VotesPerTransaction} votes per transaction", best.Cpu)}
         {CpuRow("Voting.Processor", processorCpu)}
+
+        The processor's runtime over the drain (its own `/metrics`): **{allocatedPerVote / 1024:F2} KB allocated per vote**, {gcPause:F2} s paused in GC, {gen2:N0} gen-2 collections.
 
         """;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Out))!);
