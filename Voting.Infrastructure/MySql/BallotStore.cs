@@ -41,12 +41,12 @@ public sealed class BallotStore(MySqlShardConnections connections)
                 return;
             }
 
-            var votedAgain = shardVotes.Where(v => voted.Contains(ParticipantKey(v))).ToList();
+            var votedAgain = shardVotes.Where(v => voted.Contains(VoterKey.Of(v))).ToList();
             var stored = await StoredHashesAsync(connection, null, votedAgain, cancellationToken);
             foreach (var i in database)
             {
                 var vote = votes[i];
-                standings[i] = !voted.Contains(ParticipantKey(vote)) ? BallotStanding.New
+                standings[i] = !voted.Contains(VoterKey.Of(vote)) ? BallotStanding.New
                     : !stored.TryGetValue(HashKey(vote), out var leaf) ? BallotStanding.SecondBallot
                     : leaf is null ? BallotStanding.StoredNotLogged
                     : BallotStanding.Stored;
@@ -61,7 +61,7 @@ public sealed class BallotStore(MySqlShardConnections connections)
     /// hash since the check, the unique keys object and that shard is written the careful way: those
     /// ballots come back as replays or second ballots instead.
     /// </summary>
-    public async Task<BatchOutcome> WriteAsync(IReadOnlyList<VoteMessage> votes, IReadOnlyDictionary<string, long> positions, CancellationToken cancellationToken)
+    public async Task<BatchOutcome> WriteAsync(IReadOnlyList<VoteMessage> votes, IReadOnlyDictionary<Bytes32, long> positions, CancellationToken cancellationToken)
     {
         var perShard = await Task.WhenAll(votes
             .GroupBy(v => ShardRouter.DatabaseFor(v.State))
@@ -72,9 +72,9 @@ public sealed class BallotStore(MySqlShardConnections connections)
     }
 
     /// <summary>The key a ballot hash has in the positions of <see cref="WriteAsync"/>.</summary>
-    public static string HashKey(VoteMessage vote) => Convert.ToHexString(vote.BallotHash);
+    public static Bytes32 HashKey(VoteMessage vote) => new(vote.BallotHash);
 
-    private async Task<BatchOutcome> WriteShardAsync(int database, List<VoteMessage> votes, IReadOnlyDictionary<string, long> positions, CancellationToken cancellationToken)
+    private async Task<BatchOutcome> WriteShardAsync(int database, List<VoteMessage> votes, IReadOnlyDictionary<Bytes32, long> positions, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenShardAsync(database, cancellationToken);
 
@@ -99,7 +99,7 @@ public sealed class BallotStore(MySqlShardConnections connections)
         return await WriteCarefullyAsync(connection, database, votes, positions, cancellationToken);
     }
 
-    private static ShardStatement Inserts(List<VoteMessage> stored, IReadOnlyDictionary<string, long> positions)
+    private static ShardStatement Inserts(List<VoteMessage> stored, IReadOnlyDictionary<Bytes32, long> positions)
     {
         var statement = new ShardStatement();
         AppendParticipation(statement, stored);
@@ -109,7 +109,7 @@ public sealed class BallotStore(MySqlShardConnections connections)
     }
 
     private static async Task<BatchOutcome> WriteCarefullyAsync(
-        MySqlConnection connection, int database, List<VoteMessage> votes, IReadOnlyDictionary<string, long> positions, CancellationToken cancellationToken)
+        MySqlConnection connection, int database, List<VoteMessage> votes, IReadOnlyDictionary<Bytes32, long> positions, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
         var voted = await VotedAsync(connection, transaction, votes, cancellationToken);
@@ -123,7 +123,7 @@ public sealed class BallotStore(MySqlShardConnections connections)
             {
                 replayed.Add(vote);
             }
-            else if (!voted.Add(ParticipantKey(vote)))
+            else if (!voted.Add(VoterKey.Of(vote)))
             {
                 duplicates++;
             }
@@ -151,7 +151,7 @@ public sealed class BallotStore(MySqlShardConnections connections)
         {
             statement.Append($"INSERT INTO `{ShardLayout.ParticipationTable(table.Key)}` (election_id, pseudonym, state, recorded_hour) VALUES ");
             var first = true;
-            foreach (var v in table.OrderBy(v => v.Pseudonym, ByteOrder.Instance))
+            foreach (var v in table.OrderBy(v => new Bytes32(v.Pseudonym)))
             {
                 statement.Append(first ? "(" : ",(").Text(v.ElectionId).Append(",").Bytes(v.Pseudonym).Append(",").Text(v.State)
                     .Append(",").Time(VoteMessageRules.RecordedHour(v.AcceptedAtUnixMs)).Append(")");
@@ -162,7 +162,7 @@ public sealed class BallotStore(MySqlShardConnections connections)
         }
     }
 
-    private static void AppendBallots(ShardStatement statement, List<VoteMessage> stored, IReadOnlyDictionary<string, long> positions)
+    private static void AppendBallots(ShardStatement statement, List<VoteMessage> stored, IReadOnlyDictionary<Bytes32, long> positions)
     {
         foreach (var table in stored.GroupBy(v => ShardRouter.TableFor(v.BallotId)).OrderBy(t => t.Key))
         {
@@ -207,23 +207,12 @@ public sealed class BallotStore(MySqlShardConnections connections)
         statement.Append(";\n");
     }
 
-    /// <summary>A voter's key (election and pseudonym) in the checks.</summary>
-    public static string ParticipantKey(VoteMessage vote) => ParticipantKey(vote.ElectionId, vote.Pseudonym);
-
-    /// <summary>The key of the voter <paramref name="pseudonym"/> of <paramref name="electionId"/>, built in one allocation.</summary>
-    private static string ParticipantKey(string electionId, byte[] pseudonym) =>
-        string.Create(electionId.Length + 1 + pseudonym.Length * 2, (electionId, pseudonym), static (key, parts) =>
-        {
-            parts.electionId.CopyTo(key);
-            key[parts.electionId.Length] = '/';
-            Convert.TryToHexString(parts.pseudonym, key[(parts.electionId.Length + 1)..], out _);
-        });
 
     /// <summary>In one round trip: which of the voters of <paramref name="votes"/> already have a participation row.</summary>
-    private static async Task<HashSet<string>> VotedAsync(
+    private static async Task<HashSet<VoterKey>> VotedAsync(
         MySqlConnection connection, MySqlTransaction? transaction, List<VoteMessage> votes, CancellationToken cancellationToken)
     {
-        var voted = new HashSet<string>(StringComparer.Ordinal);
+        var voted = new HashSet<VoterKey>();
         if (votes.Count == 0)
         {
             return voted;
@@ -234,24 +223,24 @@ public sealed class BallotStore(MySqlShardConnections connections)
         foreach (var group in votes.GroupBy(v => (Table: ShardRouter.TableFor(v.Pseudonym), v.ElectionId)))
         {
             statement.AppendVoted(
-                $"{elections.IndexOf(group.Key.ElectionId)}", group.Key.Table, group.Key.ElectionId, group.DistinctBy(ParticipantKey).Select(v => v.Pseudonym));
+                $"{elections.IndexOf(group.Key.ElectionId)}", group.Key.Table, group.Key.ElectionId, group.DistinctBy(VoterKey.Of).Select(v => v.Pseudonym));
         }
 
         await using var command = statement.ToCommand(connection, transaction);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            voted.Add(ParticipantKey(elections[reader.GetInt32(0)], (byte[])reader[1]));
+            voted.Add(new VoterKey(elections[reader.GetInt32(0)], new Bytes32((byte[])reader[1])));
         }
 
         return voted;
     }
 
     /// <summary>In one round trip: which ballot hashes of <paramref name="votes"/> are stored, each with its leaf index (null if it has none).</summary>
-    private static async Task<Dictionary<string, long?>> StoredHashesAsync(
+    private static async Task<Dictionary<Bytes32, long?>> StoredHashesAsync(
         MySqlConnection connection, MySqlTransaction? transaction, List<VoteMessage> votes, CancellationToken cancellationToken)
     {
-        var stored = new Dictionary<string, long?>(StringComparer.Ordinal);
+        var stored = new Dictionary<Bytes32, long?>();
         if (votes.Count == 0)
         {
             return stored;
@@ -276,7 +265,7 @@ public sealed class BallotStore(MySqlShardConnections connections)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            stored[Convert.ToHexString((byte[])reader[0])] = reader.IsDBNull(1) ? null : reader.GetInt64(1);
+            stored[new Bytes32((byte[])reader[0])] = reader.IsDBNull(1) ? null : reader.GetInt64(1);
         }
 
         return stored;

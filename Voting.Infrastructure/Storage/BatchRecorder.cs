@@ -22,7 +22,7 @@ namespace Voting.Infrastructure.Storage;
 public sealed class BatchRecorder(BallotStore ballots, MerkleLogAppender log)
 {
     /// <summary>Voter (election/pseudonym) → the ballot hash and batch that reserved them, for every batch in flight here.</summary>
-    private readonly Dictionary<string, (string Hash, object Batch)> reserved = new(StringComparer.Ordinal);
+    private readonly Dictionary<VoterKey, (Bytes32 Hash, object Batch)> reserved = [];
 
     /// <summary>Records <paramref name="votes"/> as one batch, and ends its reservations whatever happens.</summary>
     public async Task<BatchOutcome> RecordAsync(IReadOnlyList<VoteMessage> votes, CancellationToken cancellationToken)
@@ -49,14 +49,14 @@ public sealed class BatchRecorder(BallotStore ballots, MerkleLogAppender log)
         var mine = new List<VoteMessage>(votes.Count);
         var replayed = new List<VoteMessage>();
         var duplicates = 0;
-        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        var seen = new Dictionary<VoterKey, Bytes32>(votes.Count);
         lock (reserved)
         {
             foreach (var vote in votes)
             {
-                var voter = BallotStore.ParticipantKey(vote);
+                var voter = VoterKey.Of(vote);
                 var hash = BallotStore.HashKey(vote);
-                var earlier = seen.TryGetValue(voter, out var seenHash) ? seenHash
+                Bytes32? earlier = seen.TryGetValue(voter, out var seenHash) ? seenHash
                     : reserved.TryGetValue(voter, out var other) && other.Batch != batch ? other.Hash
                     : null;
                 if (earlier is not null)
@@ -126,7 +126,7 @@ public sealed class BatchRecorder(BallotStore ballots, MerkleLogAppender log)
     /// </summary>
     private static List<VoteMessage> RefusedAtTheWrite(List<VoteMessage> fresh, BatchOutcome written)
     {
-        var kept = written.Stored.Concat(written.Replayed).Select(BallotStore.HashKey).ToHashSet(StringComparer.Ordinal);
+        var kept = written.Stored.Concat(written.Replayed).Select(BallotStore.HashKey).ToHashSet();
         return [.. fresh.Where(v => !kept.Contains(BallotStore.HashKey(v)))];
     }
 

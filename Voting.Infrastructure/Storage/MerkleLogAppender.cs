@@ -24,7 +24,7 @@ public sealed class MerkleLogAppender(MySqlShardConnections connections)
         var rows = Entries(ballots);
         if (rows.Count == 0)
         {
-            return new LogPositions(new Dictionary<string, long>(StringComparer.Ordinal), 0);
+            return new LogPositions(new Dictionary<Bytes32, long>(), 0);
         }
 
         var (positions, appended) = await AppendToLogAsync(rows, cancellationToken);
@@ -35,7 +35,7 @@ public sealed class MerkleLogAppender(MySqlShardConnections connections)
     /// Writes the positions of <paramref name="ballots"/>, stored already without one, into their
     /// rows: ballots an earlier processor version stored before appending them to the log.
     /// </summary>
-    public async Task RecordPositionsAsync(IReadOnlyCollection<VoteMessage> ballots, IReadOnlyDictionary<string, long> positions, CancellationToken cancellationToken)
+    public async Task RecordPositionsAsync(IReadOnlyCollection<VoteMessage> ballots, IReadOnlyDictionary<Bytes32, long> positions, CancellationToken cancellationToken)
     {
         var rows = Entries(ballots);
         await Task.WhenAll(rows.GroupBy(r => r.Database).Select(shard => RecordPositionsAsync(shard.Key, [.. shard], positions, cancellationToken)));
@@ -44,21 +44,21 @@ public sealed class MerkleLogAppender(MySqlShardConnections connections)
     private static List<LogEntry> Entries(IReadOnlyCollection<VoteMessage> ballots) => ballots
         .Select(b => new LogEntry(b.ElectionId, ShardRouter.DatabaseFor(b.State), ShardRouter.TableFor(b.BallotId), b.BallotId, b.BallotHash))
         .DistinctBy(r => r.Key)
-        .OrderBy(r => r.BallotHash, ByteOrder.Instance)
+        .OrderBy(r => r.Key)
         .ToList();
 
     private sealed record LogEntry(string ElectionId, int Database, int BallotTable, byte[] BallotId, byte[] BallotHash)
     {
-        /// <summary>The hash as text, the key of the positions found for it.</summary>
-        public string Key { get; } = Convert.ToHexString(BallotHash);
+        /// <summary>The key of the positions found for the hash.</summary>
+        public Bytes32 Key { get; } = new(BallotHash);
     }
 
     /// <summary>One transaction on the log: leaf positions for every row (new or already appended).</summary>
-    private async Task<(Dictionary<string, long> Positions, int Appended)> AppendToLogAsync(List<LogEntry> rows, CancellationToken cancellationToken)
+    private async Task<(Dictionary<Bytes32, long> Positions, int Appended)> AppendToLogAsync(List<LogEntry> rows, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenLogAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
-        var positions = new Dictionary<string, long>(StringComparer.Ordinal);
+        var positions = new Dictionary<Bytes32, long>(rows.Count);
         var appended = 0;
         foreach (var election in rows.GroupBy(r => r.ElectionId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
@@ -84,13 +84,13 @@ public sealed class MerkleLogAppender(MySqlShardConnections connections)
                 first = false;
             }
 
-            var existing = new Dictionary<string, long>(StringComparer.Ordinal);
+            var existing = new Dictionary<Bytes32, long>();
             await using (var command = known.Append(")").ToCommand(connection, transaction))
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    existing[Convert.ToHexString((byte[])reader[0])] = reader.GetInt64(1);
+                    existing[new Bytes32((byte[])reader[0])] = reader.GetInt64(1);
                 }
             }
 
@@ -110,7 +110,7 @@ public sealed class MerkleLogAppender(MySqlShardConnections connections)
     /// <summary>Appends <paramref name="rows"/> at positions from <paramref name="size"/> on, moves the head; records their positions.</summary>
     private static async Task<int> InsertLeavesAsync(
         MySqlConnection connection, MySqlTransaction transaction, string electionId, IEnumerable<LogEntry> rows, long size,
-        Dictionary<string, long> positions, CancellationToken cancellationToken)
+        Dictionary<Bytes32, long> positions, CancellationToken cancellationToken)
     {
         var insert = new ShardStatement().Append("INSERT INTO merkle_leaves (election_id, leaf_index, ballot_hash) VALUES ");
         var added = new List<LogEntry>();
@@ -163,7 +163,7 @@ public sealed class MerkleLogAppender(MySqlShardConnections connections)
     /// Writes the leaf indices into one shard's ballot rows, in one transaction; rows are found by
     /// their primary key (election, ballot id), not through the ballot-hash index: one lookup each.
     /// </summary>
-    private async Task RecordPositionsAsync(int database, List<LogEntry> rows, IReadOnlyDictionary<string, long> positions, CancellationToken cancellationToken)
+    private async Task RecordPositionsAsync(int database, List<LogEntry> rows, IReadOnlyDictionary<Bytes32, long> positions, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenShardAsync(database, cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);

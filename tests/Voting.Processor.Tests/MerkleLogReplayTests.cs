@@ -43,7 +43,7 @@ public sealed class MerkleLogReplayTests
         Assert.Equal((10, 0, 0), (third.Stored.Count, third.Replayed.Count, third.LeavesAppended));
         await factory.AssertLogExactAsync(election, 75);
         var withThird = await LeavesAsync(factory, election, 75);
-        Assert.All(thirdBatch, v => Assert.Equal(logged.Positions[BallotStore.HashKey(v)], withThird[BallotStore.HashKey(v)]));
+        Assert.All(thirdBatch, v => Assert.Equal(logged.Positions[BallotStore.HashKey(v)], withThird[Convert.ToHexString(v.BallotHash)]));
 
         // Everything again: nothing appended, nothing moved, nothing stored.
         var final = await LeavesAsync(factory, election, 75);
