@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Globalization;
-using System.Text;
 using MySqlConnector;
 
 namespace Voting.Infrastructure.MySql;
@@ -14,15 +14,21 @@ namespace Voting.Infrastructure.MySql;
 /// </summary>
 internal sealed class ShardStatement
 {
-    private readonly StringBuilder sql = new(16 * 1024);
+    // The text is written into one pooled buffer and becomes a string once, for the command: a
+    // batch's statements run to megabytes, and building them in a StringBuilder allocated them twice.
+    private const int InitialCapacity = 16 * 1024;
+    private char[] buffer = ArrayPool<char>.Shared.Rent(InitialCapacity);
+    private int length;
+    private bool sent;
     private readonly Dictionary<string, string> textParameters = new(StringComparer.Ordinal);
     private readonly List<MySqlParameter> parameters = [];
 
-    public bool IsEmpty => sql.Length == 0;
+    public bool IsEmpty => length == 0;
 
     public ShardStatement Append(string text)
     {
-        sql.Append(text);
+        text.CopyTo(Reserve(text.Length));
+        length += text.Length;
         return this;
     }
 
@@ -31,7 +37,11 @@ internal sealed class ShardStatement
     {
         if (IsPlainLiteral(value))
         {
-            sql.Append('\'').Append(value).Append('\'');
+            var literal = Reserve(value.Length + 2);
+            literal[0] = '\'';
+            value.CopyTo(literal[1..]);
+            literal[^1] = '\'';
+            length += literal.Length;
             return this;
         }
 
@@ -42,48 +52,75 @@ internal sealed class ShardStatement
             parameters.Add(new MySqlParameter(name, value));
         }
 
-        sql.Append(name);
-        return this;
+        return Append(name);
     }
 
     /// <summary>Whether <paramref name="value"/> can be written between single quotes as it is, in any SQL mode and character set.</summary>
     internal static bool IsPlainLiteral(string value) => value.AsSpan().IndexOfAnyExcept(PlainCharacters) < 0;
 
-    private static readonly System.Buffers.SearchValues<char> PlainCharacters =
-        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.: ");
+    private static readonly SearchValues<char> PlainCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.: ");
 
     /// <summary>Appends a byte string as a hex literal.</summary>
     public ShardStatement Bytes(ReadOnlySpan<byte> value)
     {
-        // Keys and hashes are 16 or 32 bytes: hex them on the stack, not into a new string per value.
-        Span<char> hex = value.Length <= MaxStackBytes ? stackalloc char[MaxStackBytes * 2] : new char[value.Length * 2];
-        Convert.TryToHexString(value, hex, out var written);
-        sql.Append("X'").Append(hex[..written]).Append('\'');
+        var literal = Reserve(value.Length * 2 + 3);
+        literal[0] = 'X';
+        literal[1] = '\'';
+        Convert.TryToHexString(value, literal[2..], out var written);
+        literal[2 + written] = '\'';
+        length += written + 3;
         return this;
     }
-
-    private const int MaxStackBytes = 64;
 
     /// <summary>Appends a UTC time truncated to the second as a DATETIME literal.</summary>
     public ShardStatement Time(DateTime value)
     {
-        sql.Append(CultureInfo.InvariantCulture, $"'{value:yyyy-MM-dd HH:mm:ss}'");
+        var literal = Reserve(TimeLiteralLength);
+        literal[0] = '\'';
+        value.TryFormat(literal[1..], out var written, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        literal[1 + written] = '\'';
+        length += written + 2;
         return this;
     }
+
+    private const int TimeLiteralLength = 2 + 19;
 
     public ShardStatement Number(long value)
     {
-        sql.Append(CultureInfo.InvariantCulture, $"{value}");
+        value.TryFormat(Reserve(20), out var written, default, CultureInfo.InvariantCulture);
+        length += written;
         return this;
     }
 
+    /// <summary>The command for the statement; the statement is spent (its buffer goes back to the pool).</summary>
     public MySqlCommand ToCommand(MySqlConnection connection, MySqlTransaction? transaction)
     {
-        var command = new MySqlCommand(sql.ToString(), connection, transaction);
+        ObjectDisposedException.ThrowIf(sent, this);
+        var command = new MySqlCommand(new string(buffer, 0, length), connection, transaction);
         foreach (var parameter in parameters)
         {
             command.Parameters.Add(parameter);
         }
+
+        sent = true;
+        ArrayPool<char>.Shared.Return(buffer);
+        buffer = [];
         return command;
+    }
+
+    /// <summary>Room for <paramref name="count"/> more characters at the end (the caller advances the length by what it wrote).</summary>
+    private Span<char> Reserve(int count)
+    {
+        ObjectDisposedException.ThrowIf(sent, this);
+        if (length + count > buffer.Length)
+        {
+            var larger = ArrayPool<char>.Shared.Rent(Math.Max(buffer.Length * 2, length + count));
+            buffer.AsSpan(0, length).CopyTo(larger);
+            ArrayPool<char>.Shared.Return(buffer);
+            buffer = larger;
+        }
+
+        return buffer.AsSpan(length, count);
     }
 }

@@ -47,6 +47,53 @@ public sealed class ShardStatementTests(MigratedShardsFixture shards) : IClassFi
         Assert.False(await reader.ReadAsync());
     }
 
+    [Fact]
+    public async Task A_statement_of_many_rows_grown_far_past_its_first_buffer_stores_every_row_as_written()
+    {
+        // ~2,000 rows of ~200 characters each: the statement outgrows its first buffer several times.
+        var election = "it-grow-" + Guid.NewGuid().ToString("N")[..8];
+        var table = ShardLayout.BallotTable(0);
+        var rows = Enumerable.Range(0, 2_000).Select(i => (BallotId: Guid.NewGuid().ToByteArray(), Candidate: i % 3 == 0 ? "O'Brien" : "harper", Leaf: (long)i * 1_000_003)).ToList();
+        var statement = new ShardStatement()
+            .Append($"INSERT INTO `{table}` (election_id, ballot_id, state, candidate, ballot_hash, recorded_hour, leaf_index) VALUES ");
+        foreach (var (row, i) in rows.Select((r, i) => (r, i)))
+        {
+            statement.Append(i == 0 ? "(" : ",(").Text(election).Append(",").Bytes(row.BallotId).Append(",").Text("OH").Append(",").Text(row.Candidate)
+                .Append(",").Bytes(System.Security.Cryptography.SHA256.HashData(row.BallotId)).Append(",").Time(new DateTime(2028, 11, 7, 20, 0, 0, DateTimeKind.Utc))
+                .Append(",").Number(row.Leaf).Append(")");
+        }
+
+        await using var connection = await shards.Connections.OpenShardAsync(0, CancellationToken.None);
+        await using (var insert = statement.ToCommand(connection, null))
+        {
+            Assert.True(insert.CommandText.Length > 64 * 1024, $"the statement should have outgrown its first buffer: {insert.CommandText.Length} characters");
+            Assert.Equal(rows.Count, await insert.ExecuteNonQueryAsync());
+        }
+
+        // Spent: the buffer went back to the pool with the command.
+        Assert.Throws<ObjectDisposedException>(() => statement.Append(" "));
+        Assert.Throws<ObjectDisposedException>(() => statement.ToCommand(connection, null));
+
+        await using var read = new MySqlCommand($"SELECT ballot_id, candidate, ballot_hash, leaf_index FROM `{table}` WHERE election_id = @e", connection);
+        read.Parameters.AddWithValue("@e", election);
+        var stored = new Dictionary<string, (string Candidate, byte[] Hash, long Leaf)>();
+        await using (var reader = await read.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                stored.Add(Convert.ToHexString((byte[])reader[0]), (reader.GetString(1), (byte[])reader[2], reader.GetInt64(3)));
+            }
+        }
+
+        Assert.Equal(rows.Count, stored.Count);
+        Assert.All(rows, row =>
+        {
+            var got = stored[Convert.ToHexString(row.BallotId)];
+            Assert.Equal((row.Candidate, row.Leaf), (got.Candidate, got.Leaf));
+            Assert.Equal(System.Security.Cryptography.SHA256.HashData(row.BallotId), got.Hash);
+        });
+    }
+
     [Theory]
     [InlineData("harper", true)]
     [InlineData("it-election-2028", true)]
