@@ -41,12 +41,12 @@ public sealed class BallotStore(MySqlShardConnections connections)
                 return;
             }
 
-            var votedAgain = shardVotes.Where(v => voted.Contains(VoterKey.Of(v))).ToList();
+            var votedAgain = shardVotes.Where(v => voted.Contains(ParticipationKey.Of(v))).ToList();
             var stored = await StoredHashesAsync(connection, null, votedAgain, cancellationToken);
             foreach (var i in database)
             {
                 var vote = votes[i];
-                standings[i] = !voted.Contains(VoterKey.Of(vote)) ? BallotStanding.New
+                standings[i] = !voted.Contains(ParticipationKey.Of(vote)) ? BallotStanding.New
                     : !stored.TryGetValue(HashKey(vote), out var leaf) ? BallotStanding.SecondBallot
                     : leaf is null ? BallotStanding.StoredNotLogged
                     : BallotStanding.Stored;
@@ -123,7 +123,7 @@ public sealed class BallotStore(MySqlShardConnections connections)
             {
                 replayed.Add(vote);
             }
-            else if (!voted.Add(VoterKey.Of(vote)))
+            else if (!voted.Add(ParticipationKey.Of(vote)))
             {
                 duplicates++;
             }
@@ -209,10 +209,10 @@ public sealed class BallotStore(MySqlShardConnections connections)
 
 
     /// <summary>In one round trip: which of the voters of <paramref name="votes"/> already have a participation row.</summary>
-    private static async Task<HashSet<VoterKey>> VotedAsync(
+    private static async Task<HashSet<ParticipationKey>> VotedAsync(
         MySqlConnection connection, MySqlTransaction? transaction, List<VoteMessage> votes, CancellationToken cancellationToken)
     {
-        var voted = new HashSet<VoterKey>();
+        var voted = new HashSet<ParticipationKey>();
         if (votes.Count == 0)
         {
             return voted;
@@ -223,14 +223,14 @@ public sealed class BallotStore(MySqlShardConnections connections)
         foreach (var group in votes.GroupBy(v => (Table: ShardRouter.TableFor(v.Pseudonym), v.ElectionId)))
         {
             statement.AppendVoted(
-                $"{elections.IndexOf(group.Key.ElectionId)}", group.Key.Table, group.Key.ElectionId, group.DistinctBy(VoterKey.Of).Select(v => v.Pseudonym));
+                $"{elections.IndexOf(group.Key.ElectionId)}", group.Key.Table, group.Key.ElectionId, group.DistinctBy(ParticipationKey.Of).Select(v => v.Pseudonym));
         }
 
         await using var command = statement.ToCommand(connection, transaction);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            voted.Add(new VoterKey(elections[reader.GetInt32(0)], new Bytes32((byte[])reader[1])));
+            voted.Add(new ParticipationKey(elections[reader.GetInt32(0)], new Bytes32((byte[])reader[1])));
         }
 
         return voted;

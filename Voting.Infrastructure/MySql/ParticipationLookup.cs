@@ -24,20 +24,20 @@ public sealed class ParticipationLookup(MySqlShardConnections connections)
                     $"{elections.IndexOf(table.Key.ElectionId)}", table.Key.Table, table.Key.ElectionId, table.Select(i => voters[i].Pseudonym));
             }
 
-            var found = new HashSet<string>(StringComparer.Ordinal);
+            var found = new HashSet<ParticipationKey>();
             await using (var connection = await connections.OpenShardAsync(database.Key, cancellationToken))
             await using (var command = statement.ToCommand(connection, transaction: null))
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    found.Add(elections[reader.GetInt32(0)] + "/" + Convert.ToHexString((byte[])reader[1]));
+                    found.Add(new ParticipationKey(elections[reader.GetInt32(0)], new Bytes32((byte[])reader[1])));
                 }
             }
 
             foreach (var i in database)
             {
-                voted[i] = found.Contains(voters[i].ElectionId + "/" + Convert.ToHexString(voters[i].Pseudonym));
+                voted[i] = found.Contains(new ParticipationKey(voters[i].ElectionId, new Bytes32(voters[i].Pseudonym)));
             }
         }));
         return voted;

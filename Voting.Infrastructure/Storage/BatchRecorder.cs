@@ -22,7 +22,7 @@ namespace Voting.Infrastructure.Storage;
 public sealed class BatchRecorder(BallotStore ballots, MerkleLogAppender log)
 {
     /// <summary>Voter (election/pseudonym) → the ballot hash and batch that reserved them, for every batch in flight here.</summary>
-    private readonly Dictionary<VoterKey, (Bytes32 Hash, object Batch)> reserved = [];
+    private readonly Dictionary<ParticipationKey, (Bytes32 Hash, object Batch)> reserved = [];
 
     /// <summary>Records <paramref name="votes"/> as one batch, and ends its reservations whatever happens.</summary>
     public async Task<BatchOutcome> RecordAsync(IReadOnlyList<VoteMessage> votes, CancellationToken cancellationToken)
@@ -49,12 +49,12 @@ public sealed class BatchRecorder(BallotStore ballots, MerkleLogAppender log)
         var mine = new List<VoteMessage>(votes.Count);
         var replayed = new List<VoteMessage>();
         var duplicates = 0;
-        var seen = new Dictionary<VoterKey, Bytes32>(votes.Count);
+        var seen = new Dictionary<ParticipationKey, Bytes32>(votes.Count);
         lock (reserved)
         {
             foreach (var vote in votes)
             {
-                var voter = VoterKey.Of(vote);
+                var voter = ParticipationKey.Of(vote);
                 var hash = BallotStore.HashKey(vote);
                 Bytes32? earlier = seen.TryGetValue(voter, out var seenHash) ? seenHash
                     : reserved.TryGetValue(voter, out var other) && other.Batch != batch ? other.Hash

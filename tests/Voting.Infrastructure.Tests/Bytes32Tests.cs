@@ -76,7 +76,7 @@ public sealed class Bytes32Tests
     public void Voters_are_one_key_only_in_the_same_election()
     {
         var pseudonym = new Bytes32(SHA256.HashData("voter"u8));
-        Assert.Equal(new VoterKey("general-2028", pseudonym), new VoterKey("general-2028", new Bytes32(SHA256.HashData("voter"u8))));
-        Assert.NotEqual(new VoterKey("general-2028", pseudonym), new VoterKey("primary-2028", pseudonym));
+        Assert.Equal(new ParticipationKey("general-2028", pseudonym), new ParticipationKey("general-2028", new Bytes32(SHA256.HashData("voter"u8))));
+        Assert.NotEqual(new ParticipationKey("general-2028", pseudonym), new ParticipationKey("primary-2028", pseudonym));
     }
 }
