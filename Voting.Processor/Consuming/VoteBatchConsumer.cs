@@ -319,7 +319,7 @@ public sealed partial class VoteBatchConsumer(
             string? error;
             try
             {
-                vote = JsonSerializer.Deserialize(message.Message.Value, VotingJsonContext.Default.VoteMessage);
+                vote = VoteMessageReader.Read(message.Message.Value);
                 error = VoteMessageRules.Check(vote);
             }
             catch (JsonException e)
