@@ -44,7 +44,7 @@ public static class VoteMessageRules
             return "ballot id is not 16 bytes";
         }
 
-        if (vote.BallotHash is not { Length: BallotHash.Size } || !vote.BallotHash.AsSpan().SequenceEqual(BallotHash.Compute(vote.ToBallot())))
+        if (vote.BallotHash is not { Length: BallotHash.Size } || !BallotHash.Matches(vote.BallotHash, vote.ElectionId, vote.State, vote.Candidate, vote.BallotId))
         {
             return "ballot hash does not match the ballot";
         }

@@ -46,6 +46,41 @@ public sealed class BallotHashTests
         Assert.NotEqual(BallotHash.Compute(new Ballot("ab", "CA", "c", FixedId)), BallotHash.Compute(new Ballot("a", "CA", "bc", FixedId)));
     }
 
+    [Theory]
+    [InlineData("e-28", "CA", "alice")]
+    [InlineData("general-2028", "OH", "Zoë \"Z\" Ngô")]
+    [InlineData("", "", "")]
+    public void A_hash_matches_exactly_the_ballot_it_was_computed_from(string electionId, string state, string candidate)
+    {
+        var hash = BallotHash.Compute(new Ballot(electionId, state, candidate, FixedId));
+        Assert.True(BallotHash.Matches(hash, electionId, state, candidate, FixedId));
+
+        var otherId = (byte[])FixedId.Clone();
+        otherId[0] ^= 0x80;
+        Assert.False(BallotHash.Matches(hash, electionId + "x", state, candidate, FixedId));
+        Assert.False(BallotHash.Matches(hash, electionId, state + "x", candidate, FixedId));
+        Assert.False(BallotHash.Matches(hash, electionId, state, candidate + "x", FixedId));
+        Assert.False(BallotHash.Matches(hash, electionId, state, candidate, otherId));
+        for (var i = 0; i < BallotHash.Size; i++)
+        {
+            var changed = (byte[])hash.Clone();
+            changed[i] ^= 1;
+            Assert.False(BallotHash.Matches(changed, electionId, state, candidate, FixedId));
+        }
+
+        Assert.False(BallotHash.Matches(hash[..31], electionId, state, candidate, FixedId));
+    }
+
+    [Fact]
+    public void A_ballot_too_long_for_the_stack_is_matched_the_same_way()
+    {
+        var candidate = new string('é', 400); // 800 bytes of UTF-8: past the stack buffer
+        var hash = BallotHash.Compute(new Ballot("e", "CA", candidate, FixedId));
+        Assert.True(BallotHash.Matches(hash, "e", "CA", candidate, FixedId));
+        Assert.False(BallotHash.Matches(hash, "e", "CA", candidate[..^1], FixedId));
+        Assert.Throws<ArgumentException>(() => BallotHash.Matches(hash, "e", "CA", candidate, new byte[15]));
+    }
+
     [Fact]
     public void Ballot_ids_of_the_wrong_size_are_rejected()
     {
