@@ -207,7 +207,6 @@ public sealed class BallotStore(MySqlShardConnections connections)
         statement.Append(";\n");
     }
 
-
     /// <summary>In one round trip: which of the voters of <paramref name="votes"/> already have a participation row.</summary>
     private static async Task<HashSet<ParticipationKey>> VotedAsync(
         MySqlConnection connection, MySqlTransaction? transaction, List<VoteMessage> votes, CancellationToken cancellationToken)
