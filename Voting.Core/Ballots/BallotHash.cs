@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -35,24 +34,14 @@ public static class BallotHash
     /// </summary>
     public static bool Matches(ReadOnlySpan<byte> hash, string electionId, string state, string candidate, ReadOnlySpan<byte> ballotId)
     {
+        // Messages cap their fields at 64 characters, so a checked message always fits the stack.
         var length = CanonicalLength(electionId, state, candidate, ballotId);
-        var rented = length > MaxStackCanonical ? ArrayPool<byte>.Shared.Rent(length) : null;
-        var canonical = rented is null ? stackalloc byte[MaxStackCanonical] : rented;
-        try
-        {
-            canonical = canonical[..length];
-            WriteCanonical(canonical, electionId, state, candidate, ballotId);
-            Span<byte> computed = stackalloc byte[Size];
-            SHA256.HashData(canonical, computed);
-            return hash.SequenceEqual(computed);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
+        var canonical = length <= MaxStackCanonical ? stackalloc byte[MaxStackCanonical] : new byte[length];
+        canonical = canonical[..length];
+        WriteCanonical(canonical, electionId, state, candidate, ballotId);
+        Span<byte> computed = stackalloc byte[Size];
+        SHA256.HashData(canonical, computed);
+        return hash.SequenceEqual(computed);
     }
 
     private const int MaxStackCanonical = 512;

@@ -42,13 +42,9 @@ public static class VoteMessageReader
             vote = new VoteMessage(version, electionId, pseudonym, state, candidate, ballotId, ballotHash, acceptedAt);
             return true;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException) // invalid JSON; invalid UTF-8 in a string
         {
             return false; // malformed: the serializer says how
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
         }
     }
 
