@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using StackExchange.Redis;
 using Voting.Core.Dedup;
 
@@ -139,6 +141,7 @@ public sealed class VoterGate
     private readonly BloomFilterOptions filterOptions;
     private readonly Lock gate = new();
     private readonly HashSet<string> reserved = [];
+    private readonly ConcurrentDictionary<(string ElectionId, int Shard, bool Module), (RedisKey Filter, RedisKey State)> shardKeys = new();
     private Task<bool>? moduleProbe;
     private int topology; // 0 not known yet, 1 a single server, 2 a cluster
 
@@ -327,16 +330,15 @@ public sealed class VoterGate
         var offsets = new long[shape.HashCount];
         for (var g = 0; g < group.Count; g++)
         {
-            var current = voter(group[g]);
-            var (electionId, pseudonym) = current;
+            var (electionId, pseudonym) = voter(group[g]);
             var shard = shape.Locate(pseudonym, offsets);
-            var hex = Convert.ToHexStringLower(pseudonym);
+            var (filterKey, stateKey) = ShardKeys(electionId, shard, module);
             var key = g * KeysPerVoter;
-            keys[key] = $"{options.KeyPrefix}lock:{electionId}:{{{shard}}}:{hex}";
-            keys[key + 1] = FilterKey(electionId, shard, module);
-            keys[key + 2] = $"{options.KeyPrefix}voted:{electionId}:{{{shard}}}:{hex}";
-            keys[key + 3] = FilterStateKey(electionId, shard);
-            keys[key + 4] = AttemptsKey(current, shard);
+            keys[key] = VoterScopedKey("lock", electionId, shard, pseudonym);
+            keys[key + 1] = filterKey;
+            keys[key + 2] = VoterScopedKey("voted", electionId, shard, pseudonym);
+            keys[key + 3] = stateKey;
+            keys[key + 4] = VoterScopedKey("attempts", electionId, shard, pseudonym);
             var arg = SharedArgs + (g * (2 + perVoter));
             args[arg] = token(group[g]);
             args[arg + 1] = pseudonym;
@@ -349,8 +351,23 @@ public sealed class VoterGate
         return (keys, args);
     }
 
-    private RedisKey AttemptsKey(VoterKey voter, int shard) =>
-        $"{options.KeyPrefix}attempts:{voter.ElectionId}:{{{shard}}}:{Convert.ToHexStringLower(voter.Pseudonym)}";
+    private RedisKey AttemptsKey(VoterKey voter, int shard) => VoterScopedKey("attempts", voter.ElectionId, shard, voter.Pseudonym);
+
+    /// <summary>
+    /// A key of one voter (<c>lock</c>, <c>voted</c>, <c>attempts</c>): prefix, kind, election, the
+    /// filter shard as hash tag, the pseudonym in hex. Written once, with no intermediate strings:
+    /// a batch builds three of them per voter for every script it sends.
+    /// </summary>
+    private RedisKey VoterScopedKey(string kind, string electionId, int shard, ReadOnlySpan<byte> pseudonym)
+    {
+        var hex = pseudonym.Length <= 64 ? stackalloc char[128] : new char[pseudonym.Length * 2];
+        Convert.TryToHexStringLower(pseudonym, hex, out var written);
+        return string.Create(CultureInfo.InvariantCulture, stackalloc char[256], $"{options.KeyPrefix}{kind}:{electionId}:{{{shard}}}:{(ReadOnlySpan<char>)hex[..written]}");
+    }
+
+    /// <summary>The filter and filter-state keys of one shard, built once and shared by every voter of that shard.</summary>
+    private (RedisKey Filter, RedisKey State) ShardKeys(string electionId, int shard, bool module) =>
+        shardKeys.GetOrAdd((electionId, shard, module), k => (FilterKey(k.ElectionId, k.Shard, k.Module), FilterStateKey(k.ElectionId, k.Shard)));
 
     private RedisKey FilterStateKey(string electionId, int shard) => $"{options.KeyPrefix}filter-state:{electionId}:{{{shard}}}";
 
