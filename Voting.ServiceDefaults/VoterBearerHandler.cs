@@ -36,15 +36,12 @@ public sealed class VoterBearerHandler(
             return Task.FromResult(AuthenticateResult.Fail(Explain(check.Failure)));
         }
 
-        var identity = new ClaimsIdentity(
-            [
-                new Claim(VoterClaims.VoterId, voter.VoterId),
-                new Claim(VoterClaims.State, voter.State),
-                new Claim(VoterClaims.Election, voter.ElectionId),
-            ],
-            Scheme.Name,
-            VoterClaims.VoterId,
-            roleType: null);
+        // Claims made with the identity as their subject are kept as they are; any other claim
+        // would be copied into the identity, one more object each per request.
+        var identity = new ClaimsIdentity(Scheme.Name, VoterClaims.VoterId, roleType: null);
+        identity.AddClaim(Own(identity, VoterClaims.VoterId, voter.VoterId));
+        identity.AddClaim(Own(identity, VoterClaims.State, voter.State));
+        identity.AddClaim(Own(identity, VoterClaims.Election, voter.ElectionId));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
     }
 
@@ -70,4 +67,7 @@ public sealed class VoterBearerHandler(
         VoterTokenFailure.MissingVoterClaims => "The token lacks the voter, state or election claim.",
         _ => "The token is malformed or invalid.",
     };
+
+    private static Claim Own(ClaimsIdentity identity, string type, string value) =>
+        new(type, value, ClaimValueTypes.String, ClaimsIdentity.DefaultIssuer, ClaimsIdentity.DefaultIssuer, identity);
 }
