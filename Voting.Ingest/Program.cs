@@ -10,6 +10,7 @@ builder.Services.AddIngest();
 builder.Services.AddVoterAuthentication(builder.Configuration);
 builder.Services.AddIngestRateLimits();
 builder.Services.AddOpenApi();
+builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, IngestJsonContext.Default));
 builder.Services.Configure<ProblemDetailsOptions>(options => options.CustomizeProblemDetails = VoteProblems.Customize);
 
 var app = builder.Build();
