@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text;
 using StackExchange.Redis;
 using Voting.Core.Dedup;
 
@@ -355,14 +356,30 @@ public sealed class VoterGate
 
     /// <summary>
     /// A key of one voter (<c>lock</c>, <c>voted</c>, <c>attempts</c>): prefix, kind, election, the
-    /// filter shard as hash tag, the pseudonym in hex. Written once, with no intermediate strings:
-    /// a batch builds three of them per voter for every script it sends.
+    /// filter shard as hash tag, the pseudonym in hex; the same key as the text, written once as its
+    /// UTF-8 bytes, which is what goes on the wire: a batch builds three of them per voter for every
+    /// script it sends.
     /// </summary>
     private RedisKey VoterScopedKey(string kind, string electionId, int shard, ReadOnlySpan<byte> pseudonym)
     {
-        var hex = pseudonym.Length <= 64 ? stackalloc char[128] : new char[pseudonym.Length * 2];
-        Convert.TryToHexStringLower(pseudonym, hex, out var written);
-        return string.Create(CultureInfo.InvariantCulture, stackalloc char[256], $"{options.KeyPrefix}{kind}:{electionId}:{{{shard}}}:{(ReadOnlySpan<char>)hex[..written]}");
+        Span<byte> number = stackalloc byte[11];
+        shard.TryFormat(number, out var digits, provider: CultureInfo.InvariantCulture);
+        var prefix = options.KeyPrefix;
+        var length = Encoding.UTF8.GetByteCount(prefix) + kind.Length + 1 + Encoding.UTF8.GetByteCount(electionId) + 2
+                     + digits + 2 + (2 * pseudonym.Length);
+        var key = new byte[length];
+        var at = Encoding.UTF8.GetBytes(prefix, key);
+        at += Encoding.UTF8.GetBytes(kind, key.AsSpan(at));
+        key[at++] = (byte)':';
+        at += Encoding.UTF8.GetBytes(electionId, key.AsSpan(at));
+        key[at++] = (byte)':';
+        key[at++] = (byte)'{';
+        number[..digits].CopyTo(key.AsSpan(at));
+        at += digits;
+        key[at++] = (byte)'}';
+        key[at++] = (byte)':';
+        Convert.TryToHexStringLower(pseudonym, key.AsSpan(at), out _);
+        return key;
     }
 
     /// <summary>The filter and filter-state keys of one shard, built once and shared by every voter of that shard.</summary>

@@ -44,6 +44,27 @@ public sealed class VoterGateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Keys_keep_their_names_so_an_upgraded_ingest_finds_the_locks_and_markers_of_the_one_before()
+    {
+        var voter = RandomNumberGenerator.GetBytes(32);
+        var shard = gate.Shape.Locate(voter, new long[gate.Shape.HashCount]);
+        var suffix = $"e:{{{shard}}}:{Convert.ToHexStringLower(voter)}";
+        var database = redis.GetDatabase();
+
+        var (admission, token) = await gate.EnterAsync("e", voter, LockTtl);
+        Assert.Equal(VoterAdmission.New, admission);
+        Assert.Equal(token, (string?)await database.StringGetAsync($"{redisOptions.KeyPrefix}lock:{suffix}"));
+
+        await gate.CommitAsync("e", voter, token, TimeSpan.FromMinutes(5));
+        Assert.False(await database.KeyExistsAsync($"{redisOptions.KeyPrefix}lock:{suffix}"));
+        Assert.True(await database.KeyExistsAsync($"{redisOptions.KeyPrefix}voted:{suffix}"));
+
+        // A repeat is counted against the voter's attempt limit under the attempts key.
+        Assert.Equal(VoterAdmission.AlreadyVoted, (await gate.EnterAsync([new VoterKey("e", voter)], LockTtl, new VoterAttemptLimit(5, TimeSpan.FromMinutes(1))))[0].Admission);
+        Assert.Equal(1, (long)await database.StringGetAsync($"{redisOptions.KeyPrefix}attempts:{suffix}"));
+    }
+
+    [Fact]
     public async Task Concurrent_entries_of_one_voter_let_exactly_one_through()
     {
         var voter = RandomNumberGenerator.GetBytes(32);
