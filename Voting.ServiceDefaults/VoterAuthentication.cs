@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Voting.Infrastructure.Identity;
 
 namespace Voting.ServiceDefaults;
@@ -16,8 +16,13 @@ public static class VoterAuthentication
         var tokens = new VoterTokenOptions();
         configuration.GetSection(VoterTokenOptions.Section).Bind(tokens);
         services.AddSingleton(VoterTokenKeys.Verifier(tokens));
-        services.AddAuthentication(VoterBearerHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, VoterBearerHandler>(VoterBearerHandler.SchemeName, configureOptions: null);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddTransient<VoterBearerHandler>();
+        services.AddAuthentication(options =>
+        {
+            options.AddScheme<VoterBearerHandler>(VoterBearerHandler.SchemeName, displayName: null);
+            options.DefaultScheme = VoterBearerHandler.SchemeName;
+        });
         services.AddAuthorization();
         return services;
     }

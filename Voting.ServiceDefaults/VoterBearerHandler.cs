@@ -1,9 +1,7 @@
 using System.Security.Claims;
-using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Voting.Core.Identity;
 using Voting.Infrastructure.Identity;
 
@@ -14,47 +12,48 @@ namespace Voting.ServiceDefaults;
 /// <see cref="VoterTokenVerifier"/>; the principal carries the voter, state and election claims. A
 /// refusal answers 401 as problem details saying why.
 /// </summary>
-public sealed class VoterBearerHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, VoterTokenVerifier verifier)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+/// <remarks>
+/// A plain <see cref="IAuthenticationHandler"/> rather than an <c>AuthenticationHandler&lt;TOptions&gt;</c>:
+/// the scheme has no options, events, forwarding or remote sign-in, and the base class's per-request
+/// set-up for them (options lookup, events object, its async layers) was most of what authenticating
+/// a vote cost. One instance serves one request (the framework creates it per request), so the
+/// result is computed once and kept for the challenge.
+/// </remarks>
+public sealed partial class VoterBearerHandler(VoterTokenVerifier verifier, TimeProvider clock, ILogger<VoterBearerHandler> logger) : IAuthenticationHandler
 {
     public const string SchemeName = "Bearer";
 
     private const string NoToken = "Send 'Authorization: Bearer <voter token>'.";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    private AuthenticationScheme scheme = null!;
+    private HttpContext context = null!;
+    private AuthenticateResult? result;
+
+    public Task InitializeAsync(AuthenticationScheme scheme, HttpContext context)
     {
-        string? header = Request.Headers.Authorization;
-        if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return Task.FromResult(AuthenticateResult.NoResult());
-        }
-
-        var check = verifier.Verify(header.AsSpan(7).Trim(' '), TimeProvider.GetUtcNow());
-        if (check.Token is not { } voter)
-        {
-            return Task.FromResult(AuthenticateResult.Fail(Explain(check.Failure)));
-        }
-
-        // Claims made with the identity as their subject are kept as they are; any other claim
-        // would be copied into the identity, one more object each per request.
-        var identity = new ClaimsIdentity(Scheme.Name, VoterClaims.VoterId, roleType: null);
-        identity.AddClaim(Own(identity, VoterClaims.VoterId, voter.VoterId));
-        identity.AddClaim(Own(identity, VoterClaims.State, voter.State));
-        identity.AddClaim(Own(identity, VoterClaims.Election, voter.ElectionId));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
+        this.scheme = scheme;
+        this.context = context;
+        return Task.CompletedTask;
     }
 
-    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    public Task<AuthenticateResult> AuthenticateAsync() => Task.FromResult(result ??= Authenticate());
+
+    public Task ChallengeAsync(AuthenticationProperties? properties)
     {
-        var result = await HandleAuthenticateOnceSafeAsync();
-        Response.Headers.WWWAuthenticate = "Bearer";
-        await TypedResults.Problem(
-                detail: result.Failure?.Message ?? NoToken,
+        var failure = (result ??= Authenticate()).Failure;
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return TypedResults.Problem(
+                detail: failure?.Message ?? NoToken,
                 statusCode: StatusCodes.Status401Unauthorized,
                 title: "A valid voter token is required.",
                 type: "urn:voting:problem:unauthenticated")
-            .ExecuteAsync(Context);
+            .ExecuteAsync(context);
+    }
+
+    public Task ForbidAsync(AuthenticationProperties? properties)
+    {
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        return Task.CompletedTask;
     }
 
     /// <summary>What the voter is told about a refused token.</summary>
@@ -68,6 +67,34 @@ public sealed class VoterBearerHandler(
         _ => "The token is malformed or invalid.",
     };
 
+    private AuthenticateResult Authenticate()
+    {
+        string? header = context.Request.Headers.Authorization;
+        if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var check = verifier.Verify(header.AsSpan(7).Trim(' '), clock.GetUtcNow());
+        if (check.Token is not { } voter)
+        {
+            var why = Explain(check.Failure);
+            LogRefused(logger, scheme.Name, why);
+            return AuthenticateResult.Fail(why);
+        }
+
+        // Claims made with the identity as their subject are kept as they are; any other claim
+        // would be copied into the identity, one more object each per request.
+        var identity = new ClaimsIdentity(scheme.Name, VoterClaims.VoterId, roleType: null);
+        identity.AddClaim(Own(identity, VoterClaims.VoterId, voter.VoterId));
+        identity.AddClaim(Own(identity, VoterClaims.State, voter.State));
+        identity.AddClaim(Own(identity, VoterClaims.Election, voter.ElectionId));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), scheme.Name));
+    }
+
     private static Claim Own(ClaimsIdentity identity, string type, string value) =>
         new(type, value, ClaimValueTypes.String, ClaimsIdentity.DefaultIssuer, ClaimsIdentity.DefaultIssuer, identity);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Scheme} was not authenticated: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string scheme, string reason);
 }
