@@ -160,7 +160,7 @@ public sealed class VoterTokenVerifier
     private bool SignedByAuthority(ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> signature, string? keyId)
     {
         Span<byte> expected = stackalloc byte[SignatureBytes];
-        var named = keyId is null ? -1 : Array.FindIndex(keys, key => key.Id == keyId);
+        var named = keyId is null ? -1 : IndexOfKey(keyId);
         if (named >= 0 && Signed(keys[named].Secret, signingInput, signature, expected))
         {
             return true;
@@ -175,6 +175,20 @@ public sealed class VoterTokenVerifier
         }
 
         return false;
+    }
+
+    /// <summary>The named key's place, -1 when none has that id (a loop: a lambda would allocate per token).</summary>
+    private int IndexOfKey(string keyId)
+    {
+        for (var index = 0; index < keys.Length; index++)
+        {
+            if (keys[index].Id == keyId)
+            {
+                return index;
+            }
+        }
+
+        return -1;
     }
 
     private static bool Signed(byte[] secret, ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> signature, Span<byte> expected)
