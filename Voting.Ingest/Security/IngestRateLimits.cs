@@ -35,22 +35,33 @@ public static class IngestRateLimits
 
     private static bool IsVote(HttpContext context) => context.Request.Path.StartsWithSegments("/api/v1/vote");
 
-    private static PartitionedRateLimiter<HttpContext> PerClient() =>
-        PartitionedRateLimiter.Create<HttpContext, IPAddress>(context =>
+    private static PartitionedRateLimiter<HttpContext> PerClient()
+    {
+        // The bucket's settings, read from the options on the first vote and shared by every
+        // client's bucket after: no service lookup and no new delegate per request.
+        Func<IPAddress, TokenBucketRateLimiterOptions>? bucket = null;
+        return PartitionedRateLimiter.Create<HttpContext, IPAddress>(context =>
         {
             if (!IsVote(context))
             {
                 return RateLimitPartition.GetNoLimiter(IPAddress.None);
             }
 
-            var options = context.RequestServices.GetRequiredService<IOptions<IngestOptions>>().Value;
-            return RateLimitPartition.GetTokenBucketLimiter(context.Connection.RemoteIpAddress ?? IPAddress.None, _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = options.PerClientBurst,
-                TokensPerPeriod = options.PerClientPermitsPerSecond,
-                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            });
+            bucket ??= Bucket(context.RequestServices.GetRequiredService<IOptions<IngestOptions>>().Value);
+            return RateLimitPartition.GetTokenBucketLimiter(context.Connection.RemoteIpAddress ?? IPAddress.None, bucket);
         });
+    }
+
+    private static Func<IPAddress, TokenBucketRateLimiterOptions> Bucket(IngestOptions options)
+    {
+        var settings = new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = options.PerClientBurst,
+            TokensPerPeriod = options.PerClientPermitsPerSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        };
+        return _ => settings;
+    }
 }
