@@ -20,13 +20,14 @@ namespace Voting.Infrastructure.Redis;
 /// </summary>
 public sealed class VoterGate
 {
-    // Every script takes a batch of voters, five keys and 2 + k arguments each, after five shared
+    // Every script takes a batch of voters, n keys and 2 + k arguments each, after five shared
     // arguments: ARGV[1] the TTL, ARGV[2] the backend ('module' or 'bitmap'), ARGV[3] k, the bit
     // offsets per voter (0 with the module), ARGV[4] the attempts a voter may make per window beyond
     // an admitted first one (0: no limit) and ARGV[5] the window in milliseconds. Voter i's keys are
-    // KEYS[5i+1..5i+5] (lock, filter, accepted-marker, filter state, attempt counter) and its
-    // arguments start at ARGV[6 + i(2+k)]: lock token, pseudonym, then its k offsets. Voters are
-    // taken in order, so a second request of one voter in the same batch finds the first one's lock.
+    // KEYS[ni+1..ni+n], the first n of (lock, filter, accepted-marker, filter state, attempt counter):
+    // enter takes all five, commit the first three, leave the lock alone. Its arguments start at
+    // ARGV[6 + i(2+k)]: lock token, pseudonym, then its k offsets. Voters are taken in order, so a
+    // second request of one voter in the same batch finds the first one's lock.
     //
     // The filter state: absent (never built, or lost with Redis) refuses until a rebuild has caught
     // up with everything accepted before; 'exact' (being rebuilt) sends every voter to the
@@ -107,8 +108,8 @@ public sealed class VoterGate
         for n = 0, k - 1 do
           bits[2 + 4 * n], bits[3 + 4 * n], bits[5 + 4 * n] = 'SET', 'u1', '1'
         end
-        for i = 0, #KEYS / 5 - 1 do
-          local key, arg = i * 5, 6 + i * (2 + k)
+        for i = 0, #KEYS / 3 - 1 do
+          local key, arg = i * 3, 6 + i * (2 + k)
           if module then
             redis.call('BF.ADD', KEYS[key + 2], ARGV[arg + 1])
           else
@@ -124,14 +125,16 @@ public sealed class VoterGate
 
     private const string LeaveScript = """
         local k, released = tonumber(ARGV[3]), 0
-        for i = 0, #KEYS / 5 - 1 do
-          local key, arg = i * 5, 6 + i * (2 + k)
+        for i = 0, #KEYS - 1 do
+          local key, arg = i, 6 + i * (2 + k)
           if redis.call('GET', KEYS[key + 1]) == ARGV[arg] then released = released + redis.call('DEL', KEYS[key + 1]) end
         end
         return released
         """;
 
-    private const int KeysPerVoter = 5;
+    private const int EnterKeys = 5;
+    private const int CommitKeys = 3;
+    private const int LeaveKeys = 1;
     private const int SharedArgs = 5;
     private const string ReadyState = "ready";
     private const string ExactState = "exact";
@@ -174,7 +177,7 @@ public sealed class VoterGate
         var answers = new VoterEntry[voters.Count];
         foreach (var group in Groups(voters.Count, i => voters[i]))
         {
-            var (keys, args) = await ScriptInputsAsync(group, i => voters[i], i => tokens[i], (long)lockTtl.TotalMilliseconds, limit);
+            var (keys, args) = await ScriptInputsAsync(group, i => voters[i], i => tokens[i], (long)lockTtl.TotalMilliseconds, limit, EnterKeys);
             var replies = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(EnterScript, keys, args))!;
             for (var g = 0; g < group.Count; g++)
             {
@@ -212,10 +215,10 @@ public sealed class VoterGate
     {
         foreach (var group in Groups(locks.Count, i => locks[i].Voter))
         {
-            var (keys, args) = await ScriptInputsAsync(group, i => locks[i].Voter, i => locks[i].Token, (long)markerTtl.TotalSeconds, VoterAttemptLimit.None);
+            var (keys, args) = await ScriptInputsAsync(group, i => locks[i].Voter, i => locks[i].Token, (long)markerTtl.TotalSeconds, VoterAttemptLimit.None, CommitKeys);
             if ((string?)args[1] == "module")
             {
-                foreach (var filterKey in keys.Where((_, i) => i % KeysPerVoter == 1).Distinct())
+                foreach (var filterKey in keys.Where((_, i) => i % CommitKeys == 1).Distinct())
                 {
                     await EnsureReservedAsync(filterKey);
                 }
@@ -234,7 +237,7 @@ public sealed class VoterGate
     {
         foreach (var group in Groups(locks.Count, i => locks[i].Voter))
         {
-            var (keys, args) = await ScriptInputsAsync(group, i => locks[i].Voter, i => locks[i].Token, 0, VoterAttemptLimit.None);
+            var (keys, args) = await ScriptInputsAsync(group, i => locks[i].Voter, i => locks[i].Token, 0, VoterAttemptLimit.None, LeaveKeys);
             await redis.GetDatabase().ScriptEvaluateAsync(LeaveScript, keys, args);
         }
     }
@@ -317,11 +320,11 @@ public sealed class VoterGate
     }
 
     private async Task<(RedisKey[] Keys, RedisValue[] Args)> ScriptInputsAsync(
-        IReadOnlyList<int> group, Func<int, VoterKey> voter, Func<int, string> token, long ttl, VoterAttemptLimit limit)
+        IReadOnlyList<int> group, Func<int, VoterKey> voter, Func<int, string> token, long ttl, VoterAttemptLimit limit, int keysPerVoter)
     {
         var module = await UseModuleAsync();
         var perVoter = module ? 0 : shape.HashCount;
-        var keys = new RedisKey[group.Count * KeysPerVoter];
+        var keys = new RedisKey[group.Count * keysPerVoter];
         var args = new RedisValue[SharedArgs + (group.Count * (2 + perVoter))];
         args[0] = ttl;
         args[1] = module ? "module" : "bitmap";
@@ -334,12 +337,20 @@ public sealed class VoterGate
             var (electionId, pseudonym) = voter(group[g]);
             var shard = shape.Locate(pseudonym, offsets);
             var (filterKey, stateKey) = ShardKeys(electionId, shard, module);
-            var key = g * KeysPerVoter;
+            var key = g * keysPerVoter;
             keys[key] = VoterScopedKey("lock", electionId, shard, pseudonym);
-            keys[key + 1] = filterKey;
-            keys[key + 2] = VoterScopedKey("voted", electionId, shard, pseudonym);
-            keys[key + 3] = stateKey;
-            keys[key + 4] = VoterScopedKey("attempts", electionId, shard, pseudonym);
+            if (keysPerVoter >= CommitKeys)
+            {
+                keys[key + 1] = filterKey;
+                keys[key + 2] = VoterScopedKey("voted", electionId, shard, pseudonym);
+            }
+
+            if (keysPerVoter == EnterKeys)
+            {
+                keys[key + 3] = stateKey;
+                keys[key + 4] = VoterScopedKey("attempts", electionId, shard, pseudonym);
+            }
+
             var arg = SharedArgs + (g * (2 + perVoter));
             args[arg] = token(group[g]);
             args[arg + 1] = pseudonym;
