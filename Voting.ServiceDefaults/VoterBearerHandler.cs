@@ -15,8 +15,8 @@ namespace Voting.ServiceDefaults;
 /// <remarks>
 /// A plain <see cref="IAuthenticationHandler"/> rather than an <c>AuthenticationHandler&lt;TOptions&gt;</c>:
 /// the scheme has no options, events, forwarding or remote sign-in, and the base class's per-request
-/// set-up for them (options lookup, events object, its async layers) was most of what authenticating
-/// a vote cost. One instance serves one request (the framework creates it per request), so the
+/// set-up for them (options lookup, events object, its async layers) cost about as much as checking
+/// the token itself. One instance serves one request (the framework creates it per request), so the
 /// result is computed once and kept for the challenge.
 /// </remarks>
 public sealed partial class VoterBearerHandler(VoterTokenVerifier verifier, TimeProvider clock, ILogger<VoterBearerHandler> logger) : IAuthenticationHandler
