@@ -14,6 +14,9 @@ public static class BallotHash
 {
     public const int Size = 32;
 
+    /// <summary>Canonical encodings up to this length are written on the stack by <see cref="Matches"/>.</summary>
+    private const int MaxStackCanonical = 512;
+
     private static readonly byte[] DomainTag = "voting/ballot/v1"u8.ToArray();
 
     /// <summary>The canonical bytes of <paramref name="ballot"/>, the exact input of the hash.</summary>
@@ -43,8 +46,6 @@ public static class BallotHash
         SHA256.HashData(canonical, computed);
         return hash.SequenceEqual(computed);
     }
-
-    private const int MaxStackCanonical = 512;
 
     private static int CanonicalLength(string electionId, string state, string candidate, ReadOnlySpan<byte> ballotId)
     {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using System.Text.Unicode;
 using StackExchange.Redis;
 using Voting.Core.Dedup;
 
@@ -202,7 +203,7 @@ public sealed class VoterGate
 
         var shard = shape.Locate(voter.Pseudonym, new long[shape.HashCount]);
         var wait = (long)await redis.GetDatabase().ScriptEvaluateAsync(
-            CountAttemptScript, [AttemptsKey(voter, shard)], [limit.Attempts, (long)limit.Window.TotalMilliseconds]);
+            CountAttemptScript, [VoterScopedKey("attempts", voter.ElectionId, shard, voter.Pseudonym)], [limit.Attempts, (long)limit.Window.TotalMilliseconds]);
         return wait == 0 ? null : TimeSpan.FromMilliseconds(wait);
     }
 
@@ -363,8 +364,6 @@ public sealed class VoterGate
         return (keys, args);
     }
 
-    private RedisKey AttemptsKey(VoterKey voter, int shard) => VoterScopedKey("attempts", voter.ElectionId, shard, voter.Pseudonym);
-
     /// <summary>
     /// A key of one voter (<c>lock</c>, <c>voted</c>, <c>attempts</c>): prefix, kind, election, the
     /// filter shard as hash tag, the pseudonym in hex; the same key as the text, written once as its
@@ -373,24 +372,11 @@ public sealed class VoterGate
     /// </summary>
     private RedisKey VoterScopedKey(string kind, string electionId, int shard, ReadOnlySpan<byte> pseudonym)
     {
-        Span<byte> number = stackalloc byte[11];
-        shard.TryFormat(number, out var digits, provider: CultureInfo.InvariantCulture);
-        var prefix = options.KeyPrefix;
-        var length = Encoding.UTF8.GetByteCount(prefix) + kind.Length + 1 + Encoding.UTF8.GetByteCount(electionId) + 2
-                     + digits + 2 + (2 * pseudonym.Length);
-        var key = new byte[length];
-        var at = Encoding.UTF8.GetBytes(prefix, key);
-        at += Encoding.UTF8.GetBytes(kind, key.AsSpan(at));
-        key[at++] = (byte)':';
-        at += Encoding.UTF8.GetBytes(electionId, key.AsSpan(at));
-        key[at++] = (byte)':';
-        key[at++] = (byte)'{';
-        number[..digits].CopyTo(key.AsSpan(at));
-        at += digits;
-        key[at++] = (byte)'}';
-        key[at++] = (byte)':';
-        Convert.TryToHexStringLower(pseudonym, key.AsSpan(at), out _);
-        return key;
+        var capacity = Encoding.UTF8.GetMaxByteCount(options.KeyPrefix.Length + kind.Length + electionId.Length + 14) + (2 * pseudonym.Length);
+        var key = capacity <= 512 ? stackalloc byte[512] : new byte[capacity];
+        Utf8.TryWrite(key, CultureInfo.InvariantCulture, $"{options.KeyPrefix}{kind}:{electionId}:{{{shard}}}:", out var written);
+        Convert.TryToHexStringLower(pseudonym, key[written..], out var hex);
+        return key[..(written + hex)].ToArray();
     }
 
     /// <summary>The filter and filter-state keys of one shard, built once and shared by every voter of that shard.</summary>
