@@ -139,8 +139,8 @@ internal sealed partial class ProcessorRun(string processorDll, int port, IReadO
         return match.Success ? (long)double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
     }
 
-    /// <summary>What the processor's runtime reports so far: bytes allocated and time paused in GC, since it started.</summary>
-    public sealed record RuntimeFigures(double AllocatedBytes, double GcPauseSeconds, double Gen2Collections);
+    /// <summary>What the processor reports so far, since it started: bytes allocated, time paused in GC, batches written.</summary>
+    public sealed record RuntimeFigures(double AllocatedBytes, double GcPauseSeconds, double Gen2Collections, double Batches);
 
     public async Task<RuntimeFigures> RuntimeFiguresAsync(CancellationToken cancellationToken)
     {
@@ -148,7 +148,11 @@ internal sealed partial class ProcessorRun(string processorDll, int port, IReadO
         double Read(Regex line) => line.Match(text) is { Success: true } match
             ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)
             : throw new InvalidOperationException($"the processor's /metrics lacks {line}");
-        return new RuntimeFigures(Read(AllocatedLine()), Read(GcPauseLine()), Read(Gen2Line()));
+        // No batch written yet: the histogram has no line.
+        var batches = BatchCountLine().Match(text) is { Success: true } written
+            ? double.Parse(written.Groups[1].Value, CultureInfo.InvariantCulture)
+            : 0;
+        return new RuntimeFigures(Read(AllocatedLine()), Read(GcPauseLine()), Read(Gen2Line()), batches);
     }
 
     [GeneratedRegex(@"^dotnet_gc_heap_total_allocated_bytes_total(?:\{[^}]*\})? ([0-9.eE+]+)", RegexOptions.Multiline)]
@@ -159,6 +163,9 @@ internal sealed partial class ProcessorRun(string processorDll, int port, IReadO
 
     [GeneratedRegex(@"^dotnet_gc_collections_total\{[^}]*gc_heap_generation=""gen2""[^}]*\} ([0-9.eE+]+)", RegexOptions.Multiline)]
     private static partial Regex Gen2Line();
+
+    [GeneratedRegex(@"^voting_processor_batch_duration(?:_seconds)?_count(?:\{[^}]*\})? ([0-9.eE+]+)", RegexOptions.Multiline)]
+    private static partial Regex BatchCountLine();
 
     [GeneratedRegex(@"^voting_processor_ballots_stored_total(?:\{[^}]*\})? ([0-9.eE+]+)", RegexOptions.Multiline)]
     private static partial Regex StoredLine();

@@ -120,6 +120,7 @@ async Task<int> RunAsync()
         var allocatedPerVote = (runtimeDrained.AllocatedBytes - runtimeAtReady.AllocatedBytes) / options.Votes;
         var gcPause = runtimeDrained.GcPauseSeconds - runtimeAtReady.GcPauseSeconds;
         var gen2 = runtimeDrained.Gen2Collections - runtimeAtReady.Gen2Collections;
+        var batches = runtimeDrained.Batches - runtimeAtReady.Batches;
         var processorRate = options.Votes / drain.ReadyToLast.TotalSeconds;
         var sustained = options.Votes / drain.FirstToLast.TotalSeconds;
         Say($"processor: {processorRate:N0} votes/s from ready to drained ({drain.ReadyToLast.TotalSeconds:F1} s), {sustained:N0}/s first to last stored");
@@ -143,7 +144,7 @@ async Task<int> RunAsync()
         |---|---:|---:|---|
         | raw ceiling: multi-row INSERTs, no Kafka | {rawRate:N0} | {rawTime.TotalSeconds:F1} s | one writer per shard database, participation + ballot rows; the best of {string.Join(", ", rawRuns.Select(r => $"{r.Rate:N0}/s at {r.VotesPerTransaction}"))} votes per transaction |
         | Kafka producer filling the topic | {fillRate:N0} | {fillTime.TotalSeconds:F1} s | acks=all, keyed by pseudonym (Kafka 0.9, {kafka.Partitions} partitions) |
-        | Voting.Processor draining the topic | {processorRate:N0} | {drain.ReadyToLast.TotalSeconds:F1} s | batches of {processorSettings.BatchSize:N0}, {processorSettings.BatchesInFlight} in flight; checks, tally outbox, Merkle log append and leaf indices, ClickHouse, offset commits; {sustained:N0}/s first→last stored, peak {drain.PeakRate:N0}/s |
+        | Voting.Processor draining the topic | {processorRate:N0} | {drain.ReadyToLast.TotalSeconds:F1} s | batches of {processorSettings.BatchSize:N0}, {processorSettings.BatchesInFlight} in flight, at most {processorSettings.MaxBatchWaitMilliseconds:N0} ms to fill one ({batches:N0} written, {options.Votes / Math.Max(batches, 1):N0} votes each on average); checks, tally outbox, Merkle log append and leaf indices, ClickHouse, offset commits; {sustained:N0}/s first→last stored, peak {drain.PeakRate:N0}/s |
 
         **Processor / raw ceiling: {ratio:P0}** (target ≥ 70%). Every vote stored exactly once: {participation:N0} participation rows, {ballots:N0} ballot rows.
 
