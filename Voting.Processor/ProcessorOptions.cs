@@ -15,7 +15,7 @@ public sealed class ProcessorOptions
     [Range(1, 32)]
     public int BatchesInFlight { get; set; } = 2;
 
-    /// <summary>Longest wait for a batch to fill before writing what is there.</summary>
+    /// <summary>Longest wait for votes still to come before a batch is written with what is there; votes the client has already fetched still fill it up to <see cref="BatchSize"/>.</summary>
     [Range(1, 60_000)]
     public int MaxBatchWaitMilliseconds { get; set; } = 200;
 

@@ -265,13 +265,12 @@ public sealed partial class VoteBatchConsumer(
         var wait = TimeSpan.FromMilliseconds(settings.MaxBatchWaitMilliseconds);
         while (batch.Count < settings.BatchSize && !stoppingToken.IsCancellationRequested)
         {
+            // The wait bounds how long a batch waits for votes still to come, not how many of those
+            // already fetched it takes: past it, the batch still fills from what the client holds
+            // (a backlog), and is written as soon as that runs out. Cut on time instead, a batch
+            // draining a backlog held what a starved consuming thread took in 200 ms.
             var left = wait - deadline.Elapsed;
-            if (left <= TimeSpan.Zero && batch.Count > 0)
-            {
-                break;
-            }
-
-            var result = consumer.Consume(left > TimeSpan.Zero ? left : wait);
+            var result = consumer.Consume(left > TimeSpan.Zero ? left : batch.Count > 0 ? TimeSpan.Zero : wait);
             if (result is null)
             {
                 // Nothing more within the wait: hand back what there is, even nothing, so batches
