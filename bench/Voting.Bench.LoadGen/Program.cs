@@ -1,15 +1,20 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
+using System.Net;
 using System.Text;
+using System.Threading.Channels;
+using Voting.Bench.LoadGen;
 
 // Usage: LoadGen URL TOKENS_FILE RATE SECONDS [CONNECTIONS] [WARMUP_SECONDS]
 // Sends RATE requests/s on a fixed schedule for SECONDS (bounded), each with the next token, and
-// measures latency from the scheduled send time (so queueing delay counts: no coordinated omission).
+// measures latency from the scheduled send time (so queueing delay counts: no coordinated omission):
+// a request waits for a free connection when all CONNECTIONS (256, opened before the run) are busy.
 // The first WARMUP_SECONDS (default 3) run the same schedule unmeasured, so the figures are the
-// steady state, not this generator's own JIT and connection set-up. Also reports how late the
-// generator itself started each request (send_lag): on a shared box its own stalls are part of the
-// latency above, and this says how much. Prints one JSON line.
+// steady state, not this generator's own JIT. Also reports how late the generator itself started
+// each request (send_lag): on a shared box its own stalls are part of the latency above, and this
+// says how much, and the generator's own CPU per measured request (cpu_us_per_request). Prints one
+// JSON line. LOADGEN_TIMELINE=FILE also writes each measured request's scheduled time and latency
+// (ms), after a first line with the wall-clock start, to find when a tail happened.
 if (args.Length < 4)
 {
     Console.Error.WriteLine("usage: LoadGen URL TOKENS_FILE RATE SECONDS [CONNECTIONS] [WARMUP_SECONDS]");
@@ -17,18 +22,17 @@ if (args.Length < 4)
 }
 
 var target = new Uri(args[0]);
-if (!target.IsLoopback)
+if (!target.IsLoopback || target.Scheme != "http")
 {
-    Console.Error.WriteLine("LoadGen: only loopback targets are allowed");
+    Console.Error.WriteLine("LoadGen: only plain http loopback targets are allowed");
     return 2;
 }
 
 var tokens = File.ReadAllLines(args[1]);
 var rate = double.Parse(args[2], CultureInfo.InvariantCulture);
 var seconds = Math.Min(120, double.Parse(args[3], CultureInfo.InvariantCulture));
-var connections = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 256;
+var connectionCount = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 256;
 var warmupSeconds = args.Length > 5 ? Math.Min(30, double.Parse(args[5], CultureInfo.InvariantCulture)) : 3;
-using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections }) { Timeout = TimeSpan.FromSeconds(10) };
 var warmup = (int)(rate * warmupSeconds);
 var total = (int)(rate * seconds);
 if (warmup + total > tokens.Length)
@@ -37,55 +41,94 @@ if (warmup + total > tokens.Length)
     return 2;
 }
 
+// Every request written out before the run: nothing is formatted while it is measured.
+const string Body = """{"candidate":"harper"}""";
+var requests = tokens.Take(warmup + total).Select(token => Encoding.ASCII.GetBytes(
+    $"POST {target.PathAndQuery} HTTP/1.1\r\nHost: {target.Authority}\r\nContent-Type: application/json\r\n" +
+    $"Authorization: Bearer {token}\r\nContent-Length: {Body.Length}\r\n\r\n{Body}")).ToArray();
+var server = new IPEndPoint(IPAddress.Parse(target.Host == "localhost" ? "127.0.0.1" : target.Host), target.Port);
+var connections = Enumerable.Range(0, connectionCount).Select(_ => new KeepAliveConnection(server)).ToArray();
+await Task.WhenAll(connections.Select(c => c.ConnectAsync()));
+
 await RunAsync(warmup, 0, new double[warmup], new double[warmup], new int[warmup]);
 var latencies = new double[total];
 var sendLags = new double[total];
 var statuses = new int[total];
+var measuredFrom = DateTimeOffset.UtcNow;
+var cpuBefore = Environment.CpuUsage.TotalTime;
 var elapsed = await RunAsync(total, warmup, latencies, sendLags, statuses);
+var cpuPerRequest = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMicroseconds / total;
+if (Environment.GetEnvironmentVariable("LOADGEN_TIMELINE") is { Length: > 0 } timeline)
+{
+    File.WriteAllLines(timeline, latencies
+        .Select((latency, i) => string.Create(CultureInfo.InvariantCulture, $"{i / rate * 1000:F1} {latency:F2}"))
+        .Prepend(measuredFrom.ToString("O", CultureInfo.InvariantCulture)));
+}
+
 Array.Sort(latencies);
 Array.Sort(sendLags);
 static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)(p / 100 * sorted.Length))];
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $$"""JSON {"requests":{{total}},"seconds":{{elapsed:F3}},"accepted":{{statuses.Count(s => s == 202)}},"failed":{{statuses.Count(s => s is 0 or >= 500)}},"p50_ms":{{Percentile(latencies, 50):F3}},"p99_ms":{{Percentile(latencies, 99):F3}},"send_lag_p99_ms":{{Percentile(sendLags, 99):F3}}}"""));
+    $$"""JSON {"requests":{{total}},"seconds":{{elapsed:F3}},"accepted":{{statuses.Count(s => s == 202)}},"failed":{{statuses.Count(s => s is 0 or >= 500)}},"p50_ms":{{Percentile(latencies, 50):F3}},"p99_ms":{{Percentile(latencies, 99):F3}},"send_lag_p99_ms":{{Percentile(sendLags, 99):F3}},"cpu_us_per_request":{{cpuPerRequest:F1}}}"""));
+foreach (var connection in connections)
+{
+    connection.Dispose();
+}
+
 return 0;
 
-// Sends count requests on the schedule, voters from tokens[first..]; returns the seconds it took.
+// Sends count requests on the schedule, requests[first..]; returns the seconds it took. Requests not
+// answered within 10 s of the schedule's end count as failed, with the time waited as their latency.
 async Task<double> RunAsync(int count, int first, double[] latencies, double[] sendLags, int[] statuses)
 {
     var clock = Stopwatch.StartNew();
-    var tasks = new List<Task>(count);
+    var due = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleWriter = true });
+    var workers = connections.Select(connection => Task.Run(async () =>
+    {
+        await foreach (var index in due.Reader.ReadAllAsync())
+        {
+            var scheduled = index / rate * 1000;
+            sendLags[index] = clock.Elapsed.TotalMilliseconds - scheduled;
+            try
+            {
+                statuses[index] = await connection.SendAsync(requests[first + index]);
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or InvalidDataException)
+            {
+                statuses[index] = 0;
+            }
+
+            latencies[index] = clock.Elapsed.TotalMilliseconds - scheduled;
+        }
+    })).ToArray();
+
     for (var i = 0; i < count; i++)
     {
-        var due = TimeSpan.FromSeconds(i / rate);
-        var wait = due - clock.Elapsed;
+        var wait = TimeSpan.FromSeconds(i / rate) - clock.Elapsed;
         if (wait > TimeSpan.FromMilliseconds(1))
         {
             await Task.Delay(wait);
         }
 
-        var index = i;
-        tasks.Add(Task.Run(async () =>
-        {
-            sendLags[index] = (clock.Elapsed - due).TotalMilliseconds;
-            using var request = new HttpRequestMessage(HttpMethod.Post, target)
-            {
-                Content = new StringContent("""{"candidate":"harper"}""", Encoding.UTF8, "application/json"),
-            };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens[first + index]);
-            try
-            {
-                using var response = await http.SendAsync(request);
-                statuses[index] = (int)response.StatusCode;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                statuses[index] = 0;
-            }
-
-            latencies[index] = (clock.Elapsed - due).TotalMilliseconds;
-        }));
+        due.Writer.TryWrite(i);
     }
 
-    await Task.WhenAll(tasks);
-    return clock.Elapsed.TotalSeconds;
+    due.Writer.Complete();
+    var scheduleEnd = clock.Elapsed;
+    try
+    {
+        await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+    catch (TimeoutException)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (latencies[i] == 0)
+            {
+                latencies[i] = clock.Elapsed.TotalMilliseconds - i / rate * 1000;
+            }
+        }
+    }
+
+    return Math.Max(scheduleEnd.TotalSeconds, count / rate);
 }
