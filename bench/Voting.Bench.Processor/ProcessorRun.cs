@@ -179,6 +179,7 @@ internal sealed partial class ProcessorRun(string processorDll, int port, IReadO
         }
 
         process?.Dispose();
+        process = null;
         http.Dispose();
     }
 }

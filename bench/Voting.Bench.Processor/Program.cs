@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using MySqlConnector;
 using Voting.Bench.Processor;
+using Voting.Core.Ballots;
 using Voting.Core.Sharding;
 using Voting.Infrastructure.ClickHouse;
 using Voting.Infrastructure.Kafka;
@@ -58,33 +59,14 @@ async Task<int> RunAsync()
 
         // The ceiling is the best rate over transaction sizes: larger transactions pay fewer commits
         // (each a redo log flush), up to where the statements themselves dominate.
-        var rawRuns = new List<(int VotesPerTransaction, double Rate, TimeSpan Time, CpuUse Cpu)>();
+        var rawRuns = new List<RawRun>();
         foreach (var size in options.RawVotesPerTransaction)
         {
-            await DropAsync(raw, ct);
-            Say("creating the raw-ceiling shard schema (16 databases x 64 tables)");
-            await new MySqlSchemaMigrator(raw, NullLogger<MySqlSchemaMigrator>.Instance).MigrateAsync(MySqlMigrations.All, ct);
-            await MariaDbQuiet.WaitAsync(raw, Say, ct);
-
-            Say($"raw ceiling: multi-row INSERTs, one writer per shard database, {size} votes per transaction");
-            var nextReport = options.Votes / 10;
-            var rawMeter = CpuMeter.Start("the raw writer");
-            var time = await RawShardWriter.WriteAsync(raw, votes, size, written =>
-            {
-                if (written >= Interlocked.CompareExchange(ref nextReport, 0, 0))
-                {
-                    Interlocked.Add(ref nextReport, options.Votes / 10);
-                    Say($"  raw: {written:N0} written");
-                }
-            }, ct);
-            rawRuns.Add((size, options.Votes / time.TotalSeconds, time, rawMeter.Stop(options.Votes)));
-            Say($"raw: {options.Votes / time.TotalSeconds:N0} votes/s at {size} votes per transaction ({time.TotalSeconds:F1} s)");
+            rawRuns.Add(await RawRunAsync(votes, size, afterProcessor: false));
         }
 
-        var best = rawRuns.MaxBy(r => r.Rate);
-        var rawRate = best.Rate;
-        var rawTime = best.Time;
-        Say($"raw ceiling: {rawRate:N0} votes/s ({rawTime.TotalSeconds:F1} s)");
+        var bestBefore = rawRuns.MaxBy(r => r.Rate)!;
+        Say($"raw ceiling so far: {bestBefore.Rate:N0} votes/s ({bestBefore.Time.TotalSeconds:F1} s)");
         await DropAsync(raw, ct);
 
         Say($"filling topic {topic} with {options.Votes:N0} votes");
@@ -133,6 +115,17 @@ async Task<int> RunAsync()
             return 1;
         }
 
+        // The best size once more, after the processor: the box's speed drifts within a run, and a
+        // ceiling measured in one slow minute would flatter the ratio. The better of the two counts.
+        await processor.DisposeAsync();
+        await DropAsync(drained, ct);
+        rawRuns.Add(await RawRunAsync(votes, bestBefore.VotesPerTransaction, afterProcessor: true));
+        var best = rawRuns.MaxBy(r => r.Rate)!;
+        var rawRate = best.Rate;
+        var rawTime = best.Time;
+        Say($"raw ceiling: {rawRate:N0} votes/s ({rawTime.TotalSeconds:F1} s)");
+        await DropAsync(raw, ct);
+
         var ratio = processorRate / rawRate;
         var report = $"""
         # Processor benchmark — {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}
@@ -142,7 +135,7 @@ async Task<int> RunAsync()
 
         | measurement | votes/s | time | notes |
         |---|---:|---:|---|
-        | raw ceiling: multi-row INSERTs, no Kafka | {rawRate:N0} | {rawTime.TotalSeconds:F1} s | one writer per shard database, participation + ballot rows; the best of {string.Join(", ", rawRuns.Select(r => $"{r.Rate:N0}/s at {r.VotesPerTransaction}"))} votes per transaction |
+        | raw ceiling: multi-row INSERTs, no Kafka | {rawRate:N0} | {rawTime.TotalSeconds:F1} s | one writer per shard database, participation + ballot rows; the best of {string.Join(", ", rawRuns.Where(r => !r.AfterProcessor).Select(r => $"{r.Rate:N0}/s at {r.VotesPerTransaction}"))} votes per transaction, and {string.Join(", ", rawRuns.Where(r => r.AfterProcessor).Select(r => $"{r.Rate:N0}/s at {r.VotesPerTransaction}"))} again after the processor |
         | Kafka producer filling the topic | {fillRate:N0} | {fillTime.TotalSeconds:F1} s | acks=all, keyed by pseudonym (Kafka 0.9, {kafka.Partitions} partitions) |
         | Voting.Processor draining the topic | {processorRate:N0} | {drain.ReadyToLast.TotalSeconds:F1} s | batches of {processorSettings.BatchSize:N0}, {processorSettings.BatchesInFlight} in flight, at most {processorSettings.MaxBatchWaitMilliseconds:N0} ms to fill one ({batches:N0} written, {options.Votes / Math.Max(batches, 1):N0} votes each on average); checks, tally outbox, Merkle log append and leaf indices, ClickHouse, offset commits; {sustained:N0}/s first→last stored, peak {drain.PeakRate:N0}/s |
 
@@ -152,7 +145,7 @@ async Task<int> RunAsync()
 
         | phase | MariaDB | the writing process | Kafka + ZooKeeper | ClickHouse | all four | box busy |
         |---|---:|---:|---:|---:|---:|---:|
-        {CpuRow($"raw ceiling at {best.VotesPerTransaction} votes per transaction", best.Cpu)}
+        {CpuRow($"raw ceiling at {best.VotesPerTransaction} votes per transaction{(best.AfterProcessor ? ", after the processor" : "")}", best.Cpu)}
         {CpuRow("Voting.Processor", processorCpu)}
 
         The processor's runtime over the drain (its own `/metrics`): **{allocatedPerVote / 1024:F2} KB allocated per vote**, {gcPause:F2} s paused in GC, {gen2:N0} gen-2 collections.
@@ -170,6 +163,29 @@ async Task<int> RunAsync()
         await DropAsync(drained, CancellationToken.None);
         await DropClickHouseAsync(clickHouse, clickHouseDatabase);
     }
+}
+
+// One measurement of the ceiling on a fresh raw schema, from a quiet MariaDB.
+async Task<RawRun> RawRunAsync(VoteMessage[] votes, int size, bool afterProcessor)
+{
+    await DropAsync(raw, ct);
+    Say("creating the raw-ceiling shard schema (16 databases x 64 tables)");
+    await new MySqlSchemaMigrator(raw, NullLogger<MySqlSchemaMigrator>.Instance).MigrateAsync(MySqlMigrations.All, ct);
+    await MariaDbQuiet.WaitAsync(raw, Say, ct);
+
+    Say($"raw ceiling{(afterProcessor ? " again, after the processor" : "")}: multi-row INSERTs, one writer per shard database, {size} votes per transaction");
+    var nextReport = options.Votes / 10;
+    var rawMeter = CpuMeter.Start("the raw writer");
+    var time = await RawShardWriter.WriteAsync(raw, votes, size, written =>
+    {
+        if (written >= Interlocked.CompareExchange(ref nextReport, 0, 0))
+        {
+            Interlocked.Add(ref nextReport, options.Votes / 10);
+            Say($"  raw: {written:N0} written");
+        }
+    }, ct);
+    Say($"raw: {options.Votes / time.TotalSeconds:N0} votes/s at {size} votes per transaction ({time.TotalSeconds:F1} s)");
+    return new RawRun(size, afterProcessor, options.Votes / time.TotalSeconds, time, rawMeter.Stop(options.Votes));
 }
 
 static string CpuRow(string phase, CpuUse cpu)
