@@ -55,16 +55,7 @@ internal sealed class KeepAliveConnection(IPEndPoint server) : IDisposable
     private async Task<int> ReadResponseAsync()
     {
         var headerEnd = await FillUntilAsync(HeadEnd);
-        var head = buffer.AsSpan(start, headerEnd - start);
-        // "HTTP/1.1 202 Accepted"
-        if (head.Length < 12 || !Utf8Parser.TryParse(head.Slice(9, 3), out int status, out _))
-        {
-            throw new InvalidDataException("not an HTTP/1.1 status line");
-        }
-
-        var contentLength = HeaderValue(head, "content-length");
-        var chunked = HeaderValue(head, "transfer-encoding") is { } encoding && encoding.Contains("chunked", StringComparison.OrdinalIgnoreCase);
-        var close = HeaderValue(head, "connection") is { } connection && connection.Equals("close", StringComparison.OrdinalIgnoreCase);
+        var (status, contentLength, chunked, close) = ParseHead(buffer.AsSpan(start, headerEnd - start));
         start = headerEnd + 4;
         if (chunked)
         {
@@ -84,9 +75,9 @@ internal sealed class KeepAliveConnection(IPEndPoint server) : IDisposable
                 }
             }
         }
-        else if (contentLength is not null)
+        else
         {
-            await SkipAsync(int.Parse(contentLength, System.Globalization.CultureInfo.InvariantCulture));
+            await SkipAsync(contentLength);
         }
 
         if (close)
@@ -148,18 +139,39 @@ internal sealed class KeepAliveConnection(IPEndPoint server) : IDisposable
         end += read;
     }
 
-    private static string? HeaderValue(ReadOnlySpan<byte> head, string name)
+    /// <summary>
+    /// The status, the body's length (0 when not given), whether the body is chunked and whether the
+    /// server closes the connection; read in one pass over the response head, without allocating.
+    /// </summary>
+    private static (int Status, int ContentLength, bool Chunked, bool Close) ParseHead(ReadOnlySpan<byte> head)
     {
+        // "HTTP/1.1 202 Accepted"
+        if (head.Length < 12 || !Utf8Parser.TryParse(head.Slice(9, 3), out int status, out _))
+        {
+            throw new InvalidDataException("not an HTTP/1.1 status line");
+        }
+
+        var (contentLength, chunked, close) = (0, false, false);
         foreach (var range in head.Split("\r\n"u8))
         {
             var line = head[range];
             var colon = line.IndexOf((byte)':');
-            if (colon > 0 && Ascii.EqualsIgnoreCase(line[..colon], name))
+            if (colon <= 0)
             {
-                return Encoding.ASCII.GetString(line[(colon + 1)..].Trim((byte)' '));
+                continue;
             }
+
+            var name = line[..colon];
+            var value = line[(colon + 1)..].Trim((byte)' ');
+            if (Ascii.EqualsIgnoreCase(name, "content-length"u8) && !Utf8Parser.TryParse(value, out contentLength, out _))
+            {
+                throw new InvalidDataException("bad Content-Length");
+            }
+
+            chunked |= Ascii.EqualsIgnoreCase(name, "transfer-encoding"u8) && Ascii.EqualsIgnoreCase(value, "chunked"u8);
+            close |= Ascii.EqualsIgnoreCase(name, "connection"u8) && Ascii.EqualsIgnoreCase(value, "close"u8);
         }
 
-        return null;
+        return (status, contentLength, chunked, close);
     }
 }

@@ -46,9 +46,17 @@ const string Body = """{"candidate":"harper"}""";
 var requests = tokens.Take(warmup + total).Select(token => Encoding.ASCII.GetBytes(
     $"POST {target.PathAndQuery} HTTP/1.1\r\nHost: {target.Authority}\r\nContent-Type: application/json\r\n" +
     $"Authorization: Bearer {token}\r\nContent-Length: {Body.Length}\r\n\r\n{Body}")).ToArray();
-var server = new IPEndPoint(IPAddress.Parse(target.Host == "localhost" ? "127.0.0.1" : target.Host), target.Port);
+var server = new IPEndPoint(target.HostNameType == UriHostNameType.Dns ? IPAddress.Loopback : IPAddress.Parse(target.DnsSafeHost), target.Port);
 var connections = Enumerable.Range(0, connectionCount).Select(_ => new KeepAliveConnection(server)).ToArray();
-await Task.WhenAll(connections.Select(c => c.ConnectAsync()));
+try
+{
+    await Task.WhenAll(connections.Select(c => c.ConnectAsync()));
+}
+catch (System.Net.Sockets.SocketException e)
+{
+    Console.Error.WriteLine($"LoadGen: cannot connect to {server}: {e.Message}");
+    return 1;
+}
 
 await RunAsync(warmup, 0, new double[warmup], new double[warmup], new int[warmup]);
 var latencies = new double[total];
