@@ -258,32 +258,8 @@ public sealed partial class VoteBatchConsumer(
         }
     }
 
-    private List<ConsumeResult<byte[], byte[]>> ConsumeBatch(IConsumer<byte[], byte[]> consumer, CancellationToken stoppingToken)
-    {
-        var batch = new List<ConsumeResult<byte[], byte[]>>(settings.BatchSize);
-        var deadline = Stopwatch.StartNew();
-        var wait = TimeSpan.FromMilliseconds(settings.MaxBatchWaitMilliseconds);
-        while (batch.Count < settings.BatchSize && !stoppingToken.IsCancellationRequested)
-        {
-            // The wait bounds how long a batch waits for votes still to come, not how many of those
-            // already fetched it takes: past it, the batch still fills from what the client holds
-            // (a backlog), and is written as soon as that runs out. Cut on time instead, a batch
-            // draining a backlog held what a starved consuming thread took in 200 ms.
-            var left = wait - deadline.Elapsed;
-            var result = consumer.Consume(left > TimeSpan.Zero ? left : batch.Count > 0 ? TimeSpan.Zero : wait);
-            if (result is null)
-            {
-                // Nothing more within the wait: hand back what there is, even nothing, so batches
-                // still in flight get committed while the topic is idle (else the last batch's
-                // offsets would wait for the next vote, and lag would never read zero).
-                break;
-            }
-
-            batch.Add(result);
-        }
-
-        return batch;
-    }
+    private List<ConsumeResult<byte[], byte[]>> ConsumeBatch(IConsumer<byte[], byte[]> consumer, CancellationToken stoppingToken) =>
+        BatchFill.Take(consumer.Consume, settings.BatchSize, TimeSpan.FromMilliseconds(settings.MaxBatchWaitMilliseconds), clock, stoppingToken);
 
     private async Task ProcessAsync(ConsumedBatch batch, CancellationToken cancellationToken)
     {
