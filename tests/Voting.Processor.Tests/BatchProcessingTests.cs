@@ -34,6 +34,13 @@ public sealed class BatchProcessingTests(ProcessorFactory factory) : IClassFixtu
         var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         Assert.Matches(@"voting_processor_ballots_stored_total(\{[^}]*\})? \d+", metrics);
         Assert.Matches(@"voting_processor_lag(_messages)?\{[^}]*partition=""\d+""[^}]*\} \d+", metrics);
+
+        // Batch write times are told apart below a second: the exporter's default buckets, meant for
+        // milliseconds, would put every batch of a histogram in seconds under 5 s.
+        foreach (var bound in new[] { "0.1", "0.5", "1" })
+        {
+            Assert.Matches($@"voting_processor_batch_duration(_seconds)?_bucket\{{[^}}]*le=""{bound}""[^}}]*\}} \d+", metrics);
+        }
     }
 
     [Fact]
