@@ -22,7 +22,7 @@ public sealed class ConsoleOptions
     [Range(200, 60_000)]
     public int RefreshMilliseconds { get; set; } = 1_000;
 
-    /// <summary>How often the shards are probed and counted, in milliseconds (a count touches 1,024 tables).</summary>
+    /// <summary>How often the shards are probed, in milliseconds (latency, and the ballot rows of 1,024 tables from their statistics).</summary>
     [Range(500, 600_000)]
     public int ShardRefreshMilliseconds { get; set; } = 5_000;
 

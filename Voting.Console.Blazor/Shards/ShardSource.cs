@@ -11,13 +11,22 @@ namespace Voting.Console.Blazor.Shards;
 
 /// <summary>
 /// Probes every shard database: a trivial query's latency, then the ballot rows of each of its 64
-/// tables in one statement. A shard that can't answer within the timeout is reported, not waited for.
+/// tables from the server's table statistics, in one statement. The statistics cost the same
+/// whatever a table holds; a <c>COUNT(*)</c> reads every row of an index, which at national scale
+/// (millions of rows per database, every few seconds) would load the shards the console watches and
+/// outrun the probe's timeout. InnoDB keeps the figure up to date as rows are written; after a restart
+/// or a statistics recalculation it is sampled, so it may be off by a few percent until then. Exact
+/// counts are the reconciliation's job (<c>Voting.Processor reconcile</c>). A shard that can't answer
+/// within the timeout is reported, not waited for.
 /// </summary>
 public sealed class ShardSource(MySqlShardConnections shards, IOptions<ConsoleOptions> options) : IBoardSource<ShardSnapshot>
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
-    private static readonly string CountStatement = string.Join(" UNION ALL ", Enumerable.Range(0, ShardLayout.TablesPerDatabase)
-        .Select(t => string.Create(CultureInfo.InvariantCulture, $"SELECT {t} AS t, COUNT(*) AS n FROM {ShardLayout.BallotTable(t)}")));
+    private const string RowsStatement =
+        "SELECT table_name, table_rows FROM information_schema.TABLES WHERE table_schema = DATABASE() AND table_name LIKE 'ballots\\_%'";
+
+    private static readonly Dictionary<string, int> BallotTables = Enumerable.Range(0, ShardLayout.TablesPerDatabase)
+        .ToDictionary(ShardLayout.BallotTable, t => t, StringComparer.OrdinalIgnoreCase);
 
     private readonly ConcurrentDictionary<int, (long Rows, long At)> previous = new();
 
@@ -42,12 +51,15 @@ public sealed class ShardSource(MySqlShardConnections shards, IOptions<ConsoleOp
 
             var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var rows = new long[ShardLayout.TablesPerDatabase];
-            await using (var count = new MySqlCommand(CountStatement, connection))
-            await using (var reader = await count.ExecuteReaderAsync(timeout.Token))
+            await using (var statistics = new MySqlCommand(RowsStatement, connection))
+            await using (var reader = await statistics.ExecuteReaderAsync(timeout.Token))
             {
                 while (await reader.ReadAsync(timeout.Token))
                 {
-                    rows[reader.GetInt32(0)] = reader.GetInt64(1);
+                    if (BallotTables.TryGetValue(reader.GetString(0), out var table) && !reader.IsDBNull(1))
+                    {
+                        rows[table] = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
+                    }
                 }
             }
 
