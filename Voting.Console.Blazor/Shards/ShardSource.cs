@@ -15,9 +15,10 @@ namespace Voting.Console.Blazor.Shards;
 /// whatever a table holds; a <c>COUNT(*)</c> reads every row of an index, which at national scale
 /// (millions of rows per database, every few seconds) would load the shards the console watches and
 /// outrun the probe's timeout. InnoDB keeps the figure up to date as rows are written; after a restart
-/// or a statistics recalculation it is sampled, so it may be off by a few percent until then. Exact
-/// counts are the reconciliation's job (<c>Voting.Processor reconcile</c>). A shard that can't answer
-/// within the timeout is reported, not waited for.
+/// or a statistics recalculation it is sampled, so it may be off by a few percent until then. (MySQL 8,
+/// unlike MariaDB, caches these statistics for a day unless <c>information_schema_stats_expiry</c> is 0.)
+/// Exact counts are the reconciliation's job (<c>Voting.Processor reconcile</c>). A shard that can't
+/// answer within the timeout is reported, not waited for.
 /// </summary>
 public sealed class ShardSource(MySqlShardConnections shards, IOptions<ConsoleOptions> options) : IBoardSource<ShardSnapshot>
 {
