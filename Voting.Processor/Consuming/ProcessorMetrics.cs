@@ -18,7 +18,9 @@ public sealed class ProcessorMetrics
             "voting.processor.batch_duration",
             unit: "s",
             description: "Write time of one batch",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = BatchSecondsBuckets });
+            // In seconds: the exporter's defaults (0, 5, 10, 25, ... 10,000) are meant for milliseconds
+            // and would put every batch in the first bucket.
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
         LeavesAppended = meter.CreateCounter<long>("voting.processor.leaves_appended", description: "Ballot hashes appended to the Merkle log");
         LeavesWithoutRow = meter.CreateCounter<long>("voting.processor.leaves_without_row", description: "Merkle log leaves whose ballot was then not stored (another writer stored the voter's other ballot): each an audit finding");
         Retries = meter.CreateCounter<long>("voting.processor.retries", description: "Batch writes retried after a transient failure");
@@ -29,12 +31,6 @@ public sealed class ProcessorMetrics
             unit: "{message}",
             description: "Messages behind the partition's end, per assigned partition (as of the last batch)");
     }
-
-    /// <summary>
-    /// Bucket bounds of <see cref="BatchSeconds"/>, in seconds. Without them the exporter's defaults
-    /// (0, 5, 10, 25, ... 10,000, meant for milliseconds) put every batch in the first bucket.
-    /// </summary>
-    public static IReadOnlyList<double> BatchSecondsBuckets { get; } = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
     private readonly ConcurrentDictionary<int, long> lag = new();
 

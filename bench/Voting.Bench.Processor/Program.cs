@@ -124,7 +124,6 @@ async Task<int> RunAsync()
         var rawRate = best.Rate;
         var rawTime = best.Time;
         Say($"raw ceiling: {rawRate:N0} votes/s ({rawTime.TotalSeconds:F1} s)");
-        await DropAsync(raw, ct);
 
         var ratio = processorRate / rawRate;
         var report = $"""

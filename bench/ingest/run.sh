@@ -105,8 +105,7 @@ open_row() { # run json -> one table row
   echo "| Voting.Ingest at 70% of max ($target/s, open loop), run $1 | $(python3 -c "import json,sys; j=json.loads(sys.argv[1]); print(round(j['accepted']/j['seconds']))" "$2") votes/s accepted | $(field "$2" p50_ms) ms | $(field "$2" p99_ms) ms | | failed: $(field "$2" failed); the generator started its requests up to $(field "$2" send_lag_p99_ms) ms late (p99), which counts in the latency, and used $(field "$2" cpu_us_per_request) µs of CPU per request |"
 }
 open_rows=$(for i in "${!opens[@]}"; do open_row "${open_runs[$i]}" "${opens[$i]}"; done)
-open_p99s=$(python3 -c "import json,sys; print(' / '.join(str(json.loads(j)['p99_ms']) for j in sys.argv[1:]))" "${opens[@]}")
-worst_p99=$(python3 -c "import json,sys; print(max(json.loads(j)['p99_ms'] for j in sys.argv[1:]))" "${opens[@]}")
+IFS=$'\t' read -r open_p99s worst_p99 < <(python3 -c "import json,sys; p=[json.loads(j)['p99_ms'] for j in sys.argv[1:]]; print(' / '.join(map(str, p)), max(p), sep='\t')" "${opens[@]}")
 
 ratio=$(python3 -c "print(f'{$ingest_rate / $bare_rate * 100:.0f}%')")
 out=bench/results/ingest.md
