@@ -13,6 +13,7 @@ builder.Services.AddValidatedOptions<ProcessorOptions>(ProcessorOptions.Section)
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<BallotStore>();
 builder.Services.AddSingleton<TallyOutbox>();
+builder.Services.AddSingleton<PerBatchTalliesCarryOver>();
 builder.Services.AddSingleton<TallyReconciliation>();
 builder.Services.AddSingleton<MerkleLogAppender>();
 builder.Services.AddSingleton<BatchRecorder>();

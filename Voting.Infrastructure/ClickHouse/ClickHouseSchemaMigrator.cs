@@ -15,7 +15,7 @@ public sealed class ClickHouseSchemaMigrator(ClickHouseTallyStore store, ILogger
             var name = table.GetProperty("name").GetString()!;
             if (ClickHouseSchema.Superseded.TryGetValue(name, out var oldEngine) && table.GetProperty("engine").GetString() == oldEngine)
             {
-                logger.LogWarning("Dropping {Database}.{Table} ({Engine}) of an earlier schema version; tallies are rebuilt from MySQL", database, name, oldEngine);
+                logger.LogWarning("Dropping {Database}.{Table} ({Engine}) of schema version 1, which could not tell a batch shipped twice", database, name, oldEngine);
                 await store.ExecuteAsync($"DROP TABLE {database}.{name}", cancellationToken);
             }
         }

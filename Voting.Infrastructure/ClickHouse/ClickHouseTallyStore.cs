@@ -48,19 +48,24 @@ public sealed class ClickHouseTallyStore(ClickHouseOptions options) : IDisposabl
         return rows;
     }
 
-    /// <summary>The server's version string.</summary>
-    /// <summary>Votes per (state, candidate) of an election, each shipped batch counted once (FINAL).</summary>
-    public async Task<Dictionary<(string State, string Candidate), long>> CountsAsync(string electionId, CancellationToken cancellationToken)
+    /// <summary>Votes per (state, candidate) of an election: the newest version of each shard's running total (FINAL), summed over shards.</summary>
+    public async Task<Dictionary<(string State, string Candidate), long>> CountsAsync(string electionId, CancellationToken cancellationToken) =>
+        (await CountsByShardAsync(electionId, cancellationToken))
+            .GroupBy(p => (p.Key.State, p.Key.Candidate))
+            .ToDictionary(g => g.Key, g => g.Sum(p => p.Value));
+
+    /// <summary>Votes per (shard, state, candidate) of an election, each row's newest version (FINAL).</summary>
+    public async Task<Dictionary<(int Shard, string State, string Candidate), long>> CountsByShardAsync(string electionId, CancellationToken cancellationToken)
     {
         var rows = await QueryAsync(
-            $"SELECT state, candidate, sum(votes) AS n FROM {Options.Database}.tallies FINAL " +
-            $"WHERE election_id = {Literal(electionId)} GROUP BY state, candidate",
+            $"SELECT shard, state, candidate, votes FROM {Options.Database}.tally_totals FINAL " +
+            $"WHERE election_id = {Literal(electionId)}",
             cancellationToken);
-        var counts = new Dictionary<(string, string), long>();
+        var counts = new Dictionary<(int, string, string), long>();
         foreach (var row in rows)
         {
-            counts[(row.GetProperty("state").GetString()!, row.GetProperty("candidate").GetString()!)] =
-                long.Parse(row.GetProperty("n").ToString(), CultureInfo.InvariantCulture);
+            counts[(row.GetProperty("shard").GetInt32(), row.GetProperty("state").GetString()!, row.GetProperty("candidate").GetString()!)] =
+                long.Parse(row.GetProperty("votes").ToString(), CultureInfo.InvariantCulture);
         }
 
         return counts;
@@ -70,7 +75,7 @@ public sealed class ClickHouseTallyStore(ClickHouseOptions options) : IDisposabl
     public async Task<IReadOnlyList<(DateTime Minute, long Votes)>> VotesPerMinuteAsync(string electionId, DateTimeOffset since, CancellationToken cancellationToken)
     {
         var rows = await QueryAsync(
-            $"SELECT toUnixTimestamp(minute) AS m, sum(votes) AS n FROM {Options.Database}.votes_per_minute FINAL " +
+            $"SELECT toUnixTimestamp(minute) AS m, sum(votes) AS n FROM {Options.Database}.minute_totals FINAL " +
             $"WHERE election_id = {Literal(electionId)} AND minute >= toDateTime({Literal(since.ToUnixTimeSeconds())}) GROUP BY m ORDER BY m",
             cancellationToken);
         return [.. rows.Select(row => (
@@ -78,6 +83,7 @@ public sealed class ClickHouseTallyStore(ClickHouseOptions options) : IDisposabl
             long.Parse(row.GetProperty("n").ToString(), CultureInfo.InvariantCulture)))];
     }
 
+    /// <summary>The server's version string.</summary>
     public async Task<string> VersionAsync(CancellationToken cancellationToken)
     {
         var rows = await QueryAsync("SELECT version() AS v", cancellationToken);

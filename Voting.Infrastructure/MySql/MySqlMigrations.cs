@@ -21,7 +21,48 @@ public static class MySqlMigrations
         new(2, "tally outbox: counts committed with the ballots, shipped to ClickHouse afterwards", CreateTallyOutbox),
         new(3, "log outbox: ballot hashes committed with the ballots, appended to the Merkle log afterwards", CreateLogOutbox),
         new(4, "log outbox retired: the processor appends each batch to the Merkle log before committing its offsets", RetireLogOutbox),
+        new(5, "running totals: the tally outbox is folded into per-shard totals, which are what ClickHouse receives", CreateRunningTotals),
     ];
+
+    /// <summary>
+    /// The shard's running totals, one row per (election, state, candidate) and per (election, state,
+    /// minute): bounded by the ballot's size and the length of the day, never by the number of
+    /// batches. The shipper folds the outbox into them in one transaction, raising <c>version</c>;
+    /// ClickHouse keeps the highest version of each row, so shipping a row again, or an older copy
+    /// late, changes nothing. <c>shipped_version</c> says how far ClickHouse is known to have it; the indexed
+    /// <c>unshipped</c> finds the few rows a round must send without reading the day's minutes.
+    /// </summary>
+    private static IEnumerable<string> CreateRunningTotals()
+    {
+        yield return """
+            CREATE TABLE IF NOT EXISTS tally_totals (
+              election_id     VARCHAR(64)     NOT NULL,
+              state           CHAR(2)         NOT NULL,
+              candidate       VARCHAR(64)     NOT NULL,
+              votes           BIGINT UNSIGNED NOT NULL,
+              version         BIGINT UNSIGNED NOT NULL COMMENT 'raised by every fold that changes votes',
+              shipped_version BIGINT UNSIGNED NOT NULL DEFAULT 0 COMMENT 'the highest version ClickHouse has',
+              unshipped       TINYINT AS (version > shipped_version) PERSISTENT,
+              PRIMARY KEY (election_id, state, candidate),
+              KEY ix_unshipped (unshipped)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+              COMMENT='Votes per state and candidate stored in this shard. Counts only, never a voter key.'
+            """;
+        yield return """
+            CREATE TABLE IF NOT EXISTS minute_totals (
+              election_id     VARCHAR(64)     NOT NULL,
+              state           CHAR(2)         NOT NULL,
+              minute          DATETIME        NOT NULL COMMENT 'UTC minute the votes were accepted in',
+              votes           BIGINT UNSIGNED NOT NULL,
+              version         BIGINT UNSIGNED NOT NULL COMMENT 'raised by every fold that changes votes',
+              shipped_version BIGINT UNSIGNED NOT NULL DEFAULT 0 COMMENT 'the highest version ClickHouse has',
+              unshipped       TINYINT AS (version > shipped_version) PERSISTENT,
+              PRIMARY KEY (election_id, state, minute),
+              KEY ix_unshipped (unshipped)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+              COMMENT='Votes per state and minute stored in this shard (the votes/s chart). Counts only, never a voter key.'
+            """;
+    }
 
     /// <summary>
     /// The log outbox cost every ballot two more writes (insert, delete) only to survive a crash

@@ -6,117 +6,206 @@ using Voting.Infrastructure.MySql;
 namespace Voting.Infrastructure.Storage;
 
 /// <summary>
-/// Ships the counts that batches left in each shard's <c>tally_outbox</c> to ClickHouse, then
-/// clears them. Shipping twice is harmless (ClickHouse replaces a batch's rows with themselves),
-/// so a crash at any point loses nothing and counts nothing twice.
+/// Gets the counts that batches left in each shard's <c>tally_outbox</c> to ClickHouse, in two steps:
+/// <list type="number">
+/// <item><b>Fold</b>: in one MySQL transaction per shard, add the outbox rows to the shard's running
+/// totals (<c>tally_totals</c>, <c>minute_totals</c>), raise each changed row's version, and delete
+/// the rows folded. A count is then either in the outbox or in the totals, never both.</item>
+/// <item><b>Ship</b>: send the totals rows ClickHouse does not have yet, with their versions, and
+/// record how far it has them. ClickHouse keeps the highest version of each row, so a crash before
+/// the record (the row goes again) or a slower instance shipping an older copy changes nothing.</item>
+/// </list>
+/// ClickHouse so receives one row per shard × state × candidate (or minute) however many batches
+/// there were, and its queries stay as cheap at the end of the day as at its start.
 /// </summary>
 public sealed class TallyOutbox(MySqlShardConnections shards, ClickHouseTallyStore tallies)
 {
-    /// <summary>Rows read per shard and round; a batch leaves a few dozen (its states × candidates and minutes).</summary>
+    /// <summary>Outbox rows folded per shard and round; a batch leaves a few dozen (its states × candidates and minutes).</summary>
     public const int MaxRowsPerShip = 50_000;
 
-    /// <summary>Where batch_id sits in the rows of both tables (see the column lists below).</summary>
-    private const int BatchColumn = 3;
+    internal static readonly string[] TallyColumns = ["election_id", "shard", "state", "candidate", "votes", "version"];
+    internal static readonly string[] MinuteColumns = ["election_id", "shard", "minute", "state", "votes", "version"];
 
-    private static readonly string[] TallyColumns = ["election_id", "state", "candidate", "batch_id", "votes"];
-    private static readonly string[] MinuteColumns = ["election_id", "minute", "state", "batch_id", "votes"];
-
-    private static readonly IReadOnlyDictionary<string, string> TallyTypes = new Dictionary<string, string>
+    internal static readonly IReadOnlyDictionary<string, string> TallyTypes = new Dictionary<string, string>
     {
-        ["election_id"] = "String", ["state"] = "String", ["candidate"] = "String", ["batch_id"] = "String", ["votes"] = "UInt64",
+        ["election_id"] = "String", ["shard"] = "UInt8", ["state"] = "String", ["candidate"] = "String", ["votes"] = "UInt64", ["version"] = "UInt64",
     };
 
-    private static readonly IReadOnlyDictionary<string, string> MinuteTypes = new Dictionary<string, string>
+    internal static readonly IReadOnlyDictionary<string, string> MinuteTypes = new Dictionary<string, string>
     {
-        ["election_id"] = "String", ["minute"] = "DateTime('UTC')", ["state"] = "String", ["batch_id"] = "String", ["votes"] = "UInt64",
+        ["election_id"] = "String", ["shard"] = "UInt8", ["minute"] = "DateTime('UTC')", ["state"] = "String", ["votes"] = "UInt64", ["version"] = "UInt64",
     };
 
-    /// <summary>Ships every shard's pending counts (at start-up, after a crash).</summary>
+    /// <summary>Folds and ships every shard (at start-up, after a crash, and as a periodic sweep).</summary>
     public Task<int> ShipAllAsync(CancellationToken cancellationToken) =>
         ShipAsync(Enumerable.Range(0, ShardLayout.DatabaseCount), cancellationToken);
 
     /// <summary>
-    /// Ships the pending counts of <paramref name="databases"/> in one ClickHouse insert per table
-    /// (each insert is a part ClickHouse must merge later: one per shard would cost it 16 times the
-    /// work), then clears what was shipped. Returns the rows shipped.
+    /// Folds the outboxes of <paramref name="databases"/> into their totals, then ships every totals
+    /// row ClickHouse lacks in one insert per table (each insert is a part ClickHouse must merge
+    /// later: one per shard would cost it 16 times the work). Returns the outbox rows folded.
     /// </summary>
     public async Task<int> ShipAsync(IEnumerable<int> databases, CancellationToken cancellationToken)
     {
-        var pending = (await Task.WhenAll(databases.Distinct().Select(d => ReadShardAsync(d, cancellationToken))))
-            .Where(p => p.Batches.Count > 0)
+        var list = databases.Distinct().ToList();
+        var folded = await Task.WhenAll(list.Select(d => FoldAsync(d, cancellationToken)));
+        var unshipped = (await Task.WhenAll(list.Select(d => ReadUnshippedAsync(d, cancellationToken))))
+            .Where(u => u.TallyRows.Count + u.MinuteRows.Count > 0)
             .ToList();
-        var tallyRows = pending.SelectMany(p => p.TallyRows).ToList();
-        var minuteRows = pending.SelectMany(p => p.MinuteRows).ToList();
+        var tallyRows = unshipped.SelectMany(u => u.TallyRows).ToList();
+        var minuteRows = unshipped.SelectMany(u => u.MinuteRows).ToList();
         if (tallyRows.Count > 0)
         {
-            await tallies.InsertAsync("tallies", TallyColumns, TallyTypes, tallyRows, cancellationToken);
+            await tallies.InsertAsync("tally_totals", TallyColumns, TallyTypes, tallyRows, cancellationToken);
         }
 
         if (minuteRows.Count > 0)
         {
-            await tallies.InsertAsync("votes_per_minute", MinuteColumns, MinuteTypes, minuteRows, cancellationToken);
+            await tallies.InsertAsync("minute_totals", MinuteColumns, MinuteTypes, minuteRows, cancellationToken);
         }
 
-        await Task.WhenAll(pending.Select(p => ClearAsync(p, cancellationToken)));
-        return tallyRows.Count + minuteRows.Count;
+        await Task.WhenAll(unshipped.Select(u => MarkShippedAsync(u, cancellationToken)));
+        return folded.Sum();
     }
 
-    private sealed record PendingCounts(int Database, HashSet<string> Batches, List<object[]> TallyRows, List<object[]> MinuteRows);
+    private sealed record Unshipped(int Database, List<object[]> TallyRows, List<object[]> MinuteRows);
 
     /// <summary>
-    /// Reads up to <see cref="MaxRowsPerShip"/> rows in batch order. When the limit cuts in, the last
-    /// batch read may be cut too: it is left for the next round whole, since clearing deletes by batch.
+    /// Reads up to <see cref="MaxRowsPerShip"/> outbox rows in batch order, locked, adds them to the
+    /// totals and deletes them, in one transaction. When the limit cuts a batch, that batch is left
+    /// for the next round whole, since rows are deleted by batch. Returns the rows folded.
     /// </summary>
-    private async Task<PendingCounts> ReadShardAsync(int database, CancellationToken cancellationToken)
+    private async Task<int> FoldAsync(int database, CancellationToken cancellationToken)
     {
-        var pending = new PendingCounts(database, new HashSet<string>(StringComparer.Ordinal), [], []);
-        var read = 0;
-        var last = "";
-        await using (var connection = await shards.OpenShardAsync(database, cancellationToken))
+        await using var connection = await shards.OpenShardAsync(database, cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
+        var rows = new List<(string Batch, string Election, string State, string Candidate, DateTime? Minute, long Votes)>();
         await using (var command = new MySqlCommand(
-            $"SELECT batch_id, election_id, state, candidate, minute, votes FROM tally_outbox ORDER BY batch_id LIMIT {MaxRowsPerShip}", connection))
+            $"SELECT batch_id, election_id, state, candidate, minute, votes FROM tally_outbox ORDER BY batch_id LIMIT {MaxRowsPerShip} FOR UPDATE", connection, transaction))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                read++;
-                last = Convert.ToHexString((byte[])reader[0]);
-                pending.Batches.Add(last);
-                var votes = (ulong)reader.GetInt64(5);
-                if (reader.IsDBNull(4))
-                {
-                    pending.TallyRows.Add([reader.GetString(1), reader.GetString(2), reader.GetString(3), last, votes]);
-                }
-                else
-                {
-                    pending.MinuteRows.Add([reader.GetString(1), DateTime.SpecifyKind(reader.GetDateTime(4), DateTimeKind.Utc), reader.GetString(2), last, votes]);
-                }
+                rows.Add((
+                    Convert.ToHexString((byte[])reader[0]), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                    reader.IsDBNull(4) ? null : DateTime.SpecifyKind(reader.GetDateTime(4), DateTimeKind.Utc), reader.GetInt64(5)));
             }
         }
 
-        if (read == MaxRowsPerShip)
+        if (rows.Count == MaxRowsPerShip)
         {
-            pending.Batches.Remove(last);
-            pending.TallyRows.RemoveAll(r => (string)r[BatchColumn] == last);
-            pending.MinuteRows.RemoveAll(r => (string)r[BatchColumn] == last);
+            var cut = rows[^1].Batch;
+            rows.RemoveAll(r => r.Batch == cut);
         }
 
-        return pending;
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+
+        var statement = new ShardStatement();
+        var first = true;
+        var perCandidate = rows.Where(r => r.Minute is null)
+            .GroupBy(r => (r.Election, r.State, r.Candidate))
+            .OrderBy(g => g.Key.Election, StringComparer.Ordinal).ThenBy(g => g.Key.State, StringComparer.Ordinal).ThenBy(g => g.Key.Candidate, StringComparer.Ordinal);
+        foreach (var g in perCandidate)
+        {
+            statement.Append(first ? "INSERT INTO tally_totals (election_id, state, candidate, votes, version) VALUES (" : ",(")
+                .Text(g.Key.Election).Append(",").Text(g.Key.State).Append(",").Text(g.Key.Candidate).Append(",").Number(g.Sum(r => r.Votes)).Append(",1)");
+            first = false;
+        }
+
+        if (!first)
+        {
+            statement.Append(" ON DUPLICATE KEY UPDATE votes = votes + VALUES(votes), version = version + 1;\n");
+        }
+
+        first = true;
+        var perMinute = rows.Where(r => r.Minute is not null)
+            .GroupBy(r => (r.Election, r.State, Minute: r.Minute!.Value))
+            .OrderBy(g => g.Key.Election, StringComparer.Ordinal).ThenBy(g => g.Key.State, StringComparer.Ordinal).ThenBy(g => g.Key.Minute);
+        foreach (var g in perMinute)
+        {
+            statement.Append(first ? "INSERT INTO minute_totals (election_id, state, minute, votes, version) VALUES (" : ",(")
+                .Text(g.Key.Election).Append(",").Text(g.Key.State).Append(",").Time(g.Key.Minute).Append(",").Number(g.Sum(r => r.Votes)).Append(",1)");
+            first = false;
+        }
+
+        if (!first)
+        {
+            statement.Append(" ON DUPLICATE KEY UPDATE votes = votes + VALUES(votes), version = version + 1;\n");
+        }
+
+        statement.Append("DELETE FROM tally_outbox WHERE batch_id IN (");
+        first = true;
+        foreach (var batch in rows.Select(r => r.Batch).Distinct(StringComparer.Ordinal))
+        {
+            statement.Append(first ? "" : ",").Bytes(Convert.FromHexString(batch));
+            first = false;
+        }
+
+        statement.Append(");\n");
+        await using (var fold = statement.ToCommand(connection, transaction))
+        {
+            await fold.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return rows.Count;
     }
 
-    /// <summary>Deletes the shipped batches' rows (a batch's rows are read and shipped whole: LIMIT cuts a batch only when one batch exceeds it).</summary>
-    private async Task ClearAsync(PendingCounts pending, CancellationToken cancellationToken)
+    /// <summary>The shard's totals rows whose newest version ClickHouse is not known to have (found by the <c>unshipped</c> index).</summary>
+    private async Task<Unshipped> ReadUnshippedAsync(int database, CancellationToken cancellationToken)
     {
-        await using var connection = await shards.OpenShardAsync(pending.Database, cancellationToken);
-        await using var clear = new MySqlCommand { Connection = connection };
-        clear.CommandText = "DELETE FROM tally_outbox WHERE batch_id IN (" +
-                            string.Join(",", pending.Batches.Select((_, i) => $"@b{i}")) + ")";
-        var index = 0;
-        foreach (var batch in pending.Batches)
+        var unshipped = new Unshipped(database, [], []);
+        var shard = (byte)database;
+        await using var connection = await shards.OpenShardAsync(database, cancellationToken);
+        await using var command = new MySqlCommand(
+            "SELECT election_id, state, candidate, NULL, votes, version FROM tally_totals WHERE unshipped = 1 UNION ALL " +
+            "SELECT election_id, state, '', minute, votes, version FROM minute_totals WHERE unshipped = 1", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            clear.Parameters.AddWithValue($"@b{index++}", Convert.FromHexString(batch));
+            var votes = (ulong)reader.GetInt64(4);
+            var version = (ulong)reader.GetInt64(5);
+            if (reader.IsDBNull(3))
+            {
+                unshipped.TallyRows.Add([reader.GetString(0), shard, reader.GetString(1), reader.GetString(2), votes, version]);
+            }
+            else
+            {
+                unshipped.MinuteRows.Add([reader.GetString(0), shard, DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc), reader.GetString(1), votes, version]);
+            }
         }
 
-        await clear.ExecuteNonQueryAsync(cancellationToken);
+        return unshipped;
+    }
+
+    /// <summary>Records the versions ClickHouse now has; never lowers a record another instance raised meanwhile.</summary>
+    private async Task MarkShippedAsync(Unshipped unshipped, CancellationToken cancellationToken)
+    {
+        var statement = new ShardStatement();
+        foreach (var row in unshipped.TallyRows)
+        {
+            statement.Append("UPDATE tally_totals SET shipped_version = GREATEST(shipped_version, ").Number((long)(ulong)row[5])
+                .Append(") WHERE election_id = ").Text((string)row[0]).Append(" AND state = ").Text((string)row[2])
+                .Append(" AND candidate = ").Text((string)row[3]).Append(";\n");
+        }
+
+        foreach (var row in unshipped.MinuteRows)
+        {
+            statement.Append("UPDATE minute_totals SET shipped_version = GREATEST(shipped_version, ").Number((long)(ulong)row[5])
+                .Append(") WHERE election_id = ").Text((string)row[0]).Append(" AND state = ").Text((string)row[3])
+                .Append(" AND minute = ").Time((DateTime)row[2]).Append(";\n");
+        }
+
+        await using var connection = await shards.OpenShardAsync(unshipped.Database, cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
+        await using (var command = statement.ToCommand(connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 }

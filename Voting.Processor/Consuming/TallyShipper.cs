@@ -4,14 +4,15 @@ using Voting.Infrastructure.Storage;
 namespace Voting.Processor.Consuming;
 
 /// <summary>
-/// Drains the shards' tally outboxes into ClickHouse behind the consumer. It runs beside the
-/// consumer so a batch's offsets are committed as soon as MySQL and the Merkle log have it, and
-/// several batches' counts go to ClickHouse in one insert. What it has not shipped yet stays in the
-/// outboxes (durable), so a crash only delays it. While it is failing (ClickHouse or MySQL down) the
+/// Folds the shards' tally outboxes into their running totals and ships those to ClickHouse, behind
+/// the consumer. It runs beside the consumer so a batch's offsets are committed as soon as MySQL and
+/// the Merkle log have it, and several batches' counts go to ClickHouse in one insert. What it has
+/// not shipped yet stays in MySQL (outbox or totals, durable), so a crash only delays it. While it is failing (ClickHouse or MySQL down) the
 /// consumer pauses (<see cref="WaitWhileFailingAsync"/>): outboxes can't grow without bound.
 /// </summary>
 public sealed partial class TallyShipper(
     TallyOutbox tallies,
+    PerBatchTalliesCarryOver carryOver,
     SchemaState schema,
     ProcessorMetrics metrics,
     ILogger<TallyShipper> logger) : BackgroundService
@@ -54,9 +55,11 @@ public sealed partial class TallyShipper(
             LogRetry(logger, attempt, error);
         });
 
-        // What a crashed predecessor committed to MySQL but never shipped.
+        // What an earlier version shipped per batch, then what a crashed predecessor committed to
+        // MySQL but never folded or shipped.
         await retry.ExecuteAsync(async ct =>
         {
+            await carryOver.RunAsync(ct);
             var rows = await tallies.ShipAllAsync(ct);
             if (rows > 0)
             {
@@ -109,6 +112,6 @@ public sealed partial class TallyShipper(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tally shipping failed (attempt {Attempt}); retrying, consumption paused: {Error}")]
     private static partial void LogRetry(ILogger logger, int attempt, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Recovered at start: {Rows} tally rows shipped")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recovered at start: {Rows} tally outbox rows folded and shipped")]
     private static partial void LogRecovered(ILogger logger, int rows);
 }

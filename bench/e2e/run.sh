@@ -38,11 +38,11 @@ step "4/5 ClickHouse insert ceiling"
 clickhouse_url="http://127.0.0.1:${VOTING_CLICKHOUSE_HTTP_PORT:-8123}/"
 ch() { curl -sf --data-binary "$1" "$clickhouse_url" || { echo "e2e: ClickHouse refused: $1" >&2; exit 1; }; }
 ch "CREATE DATABASE IF NOT EXISTS bench_e2e"
-ch "DROP TABLE IF EXISTS bench_e2e.tallies"
-ch "CREATE TABLE bench_e2e.tallies (election_id String, state String, candidate String, batch_id String, votes UInt64) ENGINE = ReplacingMergeTree() ORDER BY (election_id, state, candidate, batch_id)"
+ch "DROP TABLE IF EXISTS bench_e2e.tally_totals"
+ch "CREATE TABLE bench_e2e.tally_totals (election_id String, shard UInt8, state String, candidate String, votes UInt64, version UInt64) ENGINE = ReplacingMergeTree(version) ORDER BY (election_id, shard, state, candidate)"
 rows=5000000
 t0=$(date +%s.%N)
-ch "INSERT INTO bench_e2e.tallies SELECT 'bench', toString(number % 51), toString(number % 7), toString(intDiv(number, 64)), 1 FROM system.numbers LIMIT $rows"
+ch "INSERT INTO bench_e2e.tally_totals SELECT 'bench', number % 16, toString(number % 51), toString(number % 7), number, intDiv(number, 357) FROM system.numbers LIMIT $rows"
 t1=$(date +%s.%N)
 ch "DROP DATABASE bench_e2e"
 clickhouse_rate=$(awk -v n="$rows" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }')

@@ -53,7 +53,7 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
         await InsertAsync(rows[9], impostor, leafIndex: rows[9].LeafIndex);
         // The results database rewritten: 500 votes more for one candidate in one state.
         await factory.Tallies.ExecuteAsync(
-            $"INSERT INTO {factory.Tallies.Options.Database}.tallies (election_id, state, candidate, batch_id, votes) VALUES ('{election}', 'OH', 'morgan', 'forged-batch', 500)",
+            $"INSERT INTO {factory.Tallies.Options.Database}.tally_totals (election_id, shard, state, candidate, votes, version) VALUES ('{election}', 200, 'OH', 'morgan', 500, 1)",
             CancellationToken.None);
 
         var report = await AnchoringTests.RunAuditAsync(client, election);

@@ -5,9 +5,11 @@ namespace Voting.Infrastructure.Tests;
 
 public sealed class ClickHouseTests : IAsyncLifetime
 {
+    private static readonly string[] TallyColumns = ["election_id", "shard", "state", "candidate", "votes", "version"];
+
     private static readonly IReadOnlyDictionary<string, string> TallyColumnTypes = new Dictionary<string, string>
     {
-        ["election_id"] = "String", ["state"] = "String", ["candidate"] = "String", ["batch_id"] = "String", ["votes"] = "UInt64",
+        ["election_id"] = "String", ["shard"] = "UInt8", ["state"] = "String", ["candidate"] = "String", ["votes"] = "UInt64", ["version"] = "UInt64",
     };
 
     private readonly ClickHouseTallyStore store = new(LocalStack.ClickHouse(LocalStack.UniqueName("it")));
@@ -21,21 +23,26 @@ public sealed class ClickHouseTests : IAsyncLifetime
         store.Dispose();
     }
 
+    /// <summary>
+    /// Running totals arrive again (a crash before the shard recorded the ship) and out of order (a
+    /// slower processor instance): each shard's newest version counts, once, summed over shards.
+    /// </summary>
     [Fact]
-    public async Task Batches_shipped_twice_count_once_and_counts_sum_per_candidate()
+    public async Task Each_shards_newest_total_counts_once_however_often_and_late_it_arrives()
     {
-        string[] columns = ["election_id", "state", "candidate", "batch_id", "votes"];
-        object[][] batchA = [["e1", "PA", "alice", "A", 3UL], ["e1", "PA", "bob", "A", 2UL], ["e1", "OH", "alice", "A", 1UL]];
-        await store.InsertAsync("tallies", columns, TallyColumnTypes, batchA, CancellationToken.None);
-        await store.InsertAsync("tallies", columns, TallyColumnTypes, batchA, CancellationToken.None); // a crash before the outbox was cleared
-        await store.InsertAsync("tallies", columns, TallyColumnTypes,
-            [["e1", "PA", "alice", "B", 4UL], ["e2", "PA", "alice", "B", 100UL]], CancellationToken.None);
+        object[][] version2 = [["e1", (byte)3, "PA", "alice", 5UL, 2UL], ["e1", (byte)3, "PA", "bob", 2UL, 1UL]];
+        await store.InsertAsync("tally_totals", TallyColumns, TallyColumnTypes, version2, CancellationToken.None);
+        await store.InsertAsync("tally_totals", TallyColumns, TallyColumnTypes, version2, CancellationToken.None); // shipped again
+        await store.InsertAsync("tally_totals", TallyColumns, TallyColumnTypes, [["e1", (byte)3, "PA", "alice", 3UL, 1UL]], CancellationToken.None); // an older copy, late
+        await store.InsertAsync("tally_totals", TallyColumns, TallyColumnTypes,
+            [["e1", (byte)9, "PA", "alice", 4UL, 7UL], ["e2", (byte)3, "PA", "alice", 100UL, 9UL]], CancellationToken.None);
 
-        var rows = await store.QueryAsync(
-            $"SELECT candidate, sum(votes) AS votes FROM {store.Options.Database}.tallies FINAL WHERE election_id = {ClickHouseTallyStore.Literal("e1")} GROUP BY candidate ORDER BY candidate",
-            CancellationToken.None);
+        var counts = await store.CountsAsync("e1", CancellationToken.None);
 
-        Assert.Equal(["alice:8", "bob:2"], rows.Select(r => $"{r.GetProperty("candidate").GetString()}:{r.GetProperty("votes")}"));
+        Assert.Equal(["PA/alice:9", "PA/bob:2"], counts.OrderBy(c => c.Key.Candidate, StringComparer.Ordinal).Select(c => $"{c.Key.State}/{c.Key.Candidate}:{c.Value}"));
+        var byShard = await store.CountsByShardAsync("e1", CancellationToken.None);
+        Assert.Equal(5, byShard[(3, "PA", "alice")]);
+        Assert.Equal(4, byShard[(9, "PA", "alice")]);
     }
 
     [Fact]
@@ -46,7 +53,7 @@ public sealed class ClickHouseTests : IAsyncLifetime
         Assert.Single(versions);
         var tables = await store.QueryAsync(
             $"SELECT name FROM system.tables WHERE database = {ClickHouseTallyStore.Literal(store.Options.Database)} ORDER BY name", CancellationToken.None);
-        Assert.Equal(["schema_migrations", "tallies", "votes_per_minute"], tables.Select(t => t.GetProperty("name").GetString()));
+        Assert.Equal(["minute_totals", "schema_migrations", "tally_totals"], tables.Select(t => t.GetProperty("name").GetString()));
     }
 
     [Fact]

@@ -144,7 +144,7 @@ public sealed class MySqlShardTests(MigratedShardsFixture shards) : IClassFixtur
             Assert.Equal(0, reader.GetInt64(2));
         }
 
-        Assert.Equal(2 * 64 + 2, tables); // + schema_migrations, tally_outbox
+        Assert.Equal(2 * 64 + 4, tables); // + schema_migrations, tally_outbox, tally_totals, minute_totals
     }
 
     private static async Task<int> ExecuteAsync(MySqlConnection connection, string sql, byte[] pseudonym)

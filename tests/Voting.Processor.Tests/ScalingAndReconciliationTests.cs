@@ -1,3 +1,4 @@
+using Voting.Core.Sharding;
 using Voting.TestSupport;
 
 namespace Voting.Processor.Tests;
@@ -38,13 +39,16 @@ public sealed class ScalingAndReconciliationTests
         Assert.Equal(0, await ReconcileCommand.RunAsync(factory.Services, ["reconcile", election], output));
         Assert.StartsWith($"OK: tallies of {election} equal MySQL (120 ballots", output.ToString(), StringComparison.Ordinal);
 
-        // Someone writes 5 extra votes for reyes in Texas straight into ClickHouse.
-        await factory.Tallies.InsertAsync("tallies", ["election_id", "state", "candidate", "batch_id", "votes"],
-            new Dictionary<string, string> { ["election_id"] = "String", ["state"] = "String", ["candidate"] = "String", ["batch_id"] = "String", ["votes"] = "UInt64" },
-            [[election, "TX", "reyes", "forged", 5UL]], CancellationToken.None);
+        // Someone rewrites Texas's total for reyes straight in ClickHouse: 5 votes more, under a version
+        // higher than any the shard has shipped, so it is the one ClickHouse reads.
+        var expectedTexas = (await factory.MySqlCountsAsync(election)).GetValueOrDefault("TX/reyes");
+        var texasShard = ShardRouter.DatabaseFor("TX");
+        await factory.Tallies.ExecuteAsync(
+            $"INSERT INTO {factory.Tallies.Options.Database}.tally_totals (election_id, shard, state, candidate, votes, version) " +
+            $"VALUES ('{election}', {texasShard}, 'TX', 'reyes', {expectedTexas + 5}, 1000000)",
+            CancellationToken.None);
         output = new StringWriter();
         Assert.Equal(1, await ReconcileCommand.RunAsync(factory.Services, ["reconcile", election], output));
-        var expectedTexas = (await factory.MySqlCountsAsync(election)).GetValueOrDefault("TX/reyes");
         Assert.Contains($"MISMATCH TX reyes: MySQL {expectedTexas}, tallies {expectedTexas + 5}", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("FAILED: 1 state/candidate pairs", output.ToString(), StringComparison.Ordinal);
         Assert.Equal(2, await ReconcileCommand.RunAsync(factory.Services, ["reconcile"], TextWriter.Null));
