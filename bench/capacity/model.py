@@ -190,11 +190,12 @@ def model(f, a):
     r["redis_results_reads"] = r["results"][1] * a.results_keys / (a.local_cache_ms / 1000)
     r["marker_bytes"] = a.voters * a.redis_key_bytes
 
-    # ClickHouse: the outbox shipper sends each batch's counts, one insert per table (tallies,
-    # votes_per_minute) per shipping round, at most one round per batch.
+    # ClickHouse: the shipper sends the running totals a round changed, one insert per table
+    # (tally_totals, minute_totals), at most one round per batch. A state lives in one shard, so a
+    # batch changes at most each state's candidates and its current minute.
     batches = votes / a.batch_size
     r["ch_inserts"] = 2 * batches
-    r["ch_rows"] = batches * a.shard_databases * (a.states * a.candidates + a.states)
+    r["ch_rows"] = batches * (a.states * a.candidates + a.states)
     r["ch_queries"] = a.results_keys / (a.shared_cache_ms / 1000)
 
     # First bottleneck: of the parts that can't be scaled out by adding pods, the one furthest over
