@@ -128,40 +128,17 @@ public sealed class TallyOutbox(MySqlShardConnections shards, ClickHouseTallySto
         }
 
         var statement = new ShardStatement();
-        var first = true;
-        var perCandidate = rows.Where(r => r.Minute is null)
+        AppendAdditions(statement, "tally_totals", "candidate", rows.Where(r => r.Minute is null)
             .GroupBy(r => (r.Election, r.State, r.Candidate))
-            .OrderBy(g => g.Key.Election, StringComparer.Ordinal).ThenBy(g => g.Key.State, StringComparer.Ordinal).ThenBy(g => g.Key.Candidate, StringComparer.Ordinal);
-        foreach (var g in perCandidate)
-        {
-            statement.Append(first ? "INSERT INTO tally_totals (election_id, state, candidate, votes, version) VALUES (" : ",(")
-                .Text(g.Key.Election).Append(",").Text(g.Key.State).Append(",").Text(g.Key.Candidate).Append(",").Number(g.Sum(r => r.Votes)).Append(",1)");
-            first = false;
-        }
-
-        if (!first)
-        {
-            statement.Append(" ON DUPLICATE KEY UPDATE votes = votes + VALUES(votes), version = version + 1;\n");
-        }
-
-        first = true;
-        var perMinute = rows.Where(r => r.Minute is not null)
+            .OrderBy(g => g.Key.Election, StringComparer.Ordinal).ThenBy(g => g.Key.State, StringComparer.Ordinal).ThenBy(g => g.Key.Candidate, StringComparer.Ordinal)
+            .Select(g => (g.Key.Election, g.Key.State, (Action<ShardStatement>)(s => s.Text(g.Key.Candidate)), g.Sum(r => r.Votes))));
+        AppendAdditions(statement, "minute_totals", "minute", rows.Where(r => r.Minute is not null)
             .GroupBy(r => (r.Election, r.State, Minute: r.Minute!.Value))
-            .OrderBy(g => g.Key.Election, StringComparer.Ordinal).ThenBy(g => g.Key.State, StringComparer.Ordinal).ThenBy(g => g.Key.Minute);
-        foreach (var g in perMinute)
-        {
-            statement.Append(first ? "INSERT INTO minute_totals (election_id, state, minute, votes, version) VALUES (" : ",(")
-                .Text(g.Key.Election).Append(",").Text(g.Key.State).Append(",").Time(g.Key.Minute).Append(",").Number(g.Sum(r => r.Votes)).Append(",1)");
-            first = false;
-        }
-
-        if (!first)
-        {
-            statement.Append(" ON DUPLICATE KEY UPDATE votes = votes + VALUES(votes), version = version + 1;\n");
-        }
+            .OrderBy(g => g.Key.Election, StringComparer.Ordinal).ThenBy(g => g.Key.State, StringComparer.Ordinal).ThenBy(g => g.Key.Minute)
+            .Select(g => (g.Key.Election, g.Key.State, (Action<ShardStatement>)(s => s.Time(g.Key.Minute)), g.Sum(r => r.Votes))));
 
         statement.Append("DELETE FROM tally_outbox WHERE batch_id IN (");
-        first = true;
+        var first = true;
         foreach (var batch in rows.Select(r => r.Batch).Distinct(StringComparer.Ordinal))
         {
             statement.Append(first ? "" : ",").Bytes(Convert.FromHexString(batch));
@@ -176,6 +153,30 @@ public sealed class TallyOutbox(MySqlShardConnections shards, ClickHouseTallySto
 
         await transaction.CommitAsync(cancellationToken);
         return rows.Count;
+    }
+
+    /// <summary>
+    /// Appends one statement adding <paramref name="totals"/> (each election, state and key, in key
+    /// order so two folders lock rows alike) to <paramref name="table"/>, raising the version of
+    /// every row it changes; nothing when there are none.
+    /// </summary>
+    private static void AppendAdditions(
+        ShardStatement statement, string table, string keyColumn, IEnumerable<(string Election, string State, Action<ShardStatement> Key, long Votes)> totals)
+    {
+        var first = true;
+        foreach (var (election, state, key, votes) in totals)
+        {
+            statement.Append(first ? $"INSERT INTO {table} (election_id, state, {keyColumn}, votes, version) VALUES (" : ",(")
+                .Text(election).Append(",").Text(state).Append(",");
+            key(statement);
+            statement.Append(",").Number(votes).Append(",1)");
+            first = false;
+        }
+
+        if (!first)
+        {
+            statement.Append(" ON DUPLICATE KEY UPDATE votes = votes + VALUES(votes), version = version + 1;\n");
+        }
     }
 
     /// <summary>The shard's totals rows whose newest version ClickHouse is not known to have (found by the <c>unshipped</c> index).</summary>
