@@ -18,8 +18,7 @@ public static class ReconcileCommand
 
         var election = args[1];
         var reconciliation = services.GetRequiredService<TallyReconciliation>();
-        var truth = await reconciliation.MySqlCountsAsync(election, CancellationToken.None);
-        var mismatches = await reconciliation.CompareAsync(election, CancellationToken.None);
+        var (truth, mismatches) = await reconciliation.ReconcileAsync(election, CancellationToken.None);
         foreach (var m in mismatches)
         {
             await output.WriteLineAsync($"MISMATCH {m.State} {m.Candidate}: MySQL {m.MySql}, tallies {m.Tallied}");

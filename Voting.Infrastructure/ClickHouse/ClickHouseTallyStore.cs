@@ -71,6 +71,21 @@ public sealed class ClickHouseTallyStore(ClickHouseOptions options) : IDisposabl
         return counts;
     }
 
+    /// <summary>Each running total of an election ClickHouse reads (FINAL: per shard and pair, the row of the highest version), with that version.</summary>
+    public async Task<IReadOnlyList<ShippedTotal>> ShippedTotalsAsync(string electionId, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(
+            $"SELECT shard, state, candidate, votes, version FROM {Options.Database}.tally_totals FINAL " +
+            $"WHERE election_id = {Literal(electionId)}",
+            cancellationToken);
+        return [.. rows.Select(row => new ShippedTotal(
+            row.GetProperty("shard").GetInt32(),
+            row.GetProperty("state").GetString()!,
+            row.GetProperty("candidate").GetString()!,
+            ulong.Parse(row.GetProperty("votes").ToString(), CultureInfo.InvariantCulture),
+            ulong.Parse(row.GetProperty("version").ToString(), CultureInfo.InvariantCulture)))];
+    }
+
     /// <summary>Votes recorded per minute (UTC) of an election since <paramref name="since"/>, oldest first; minutes without votes are absent.</summary>
     public async Task<IReadOnlyList<(DateTime Minute, long Votes)>> VotesPerMinuteAsync(string electionId, DateTimeOffset since, CancellationToken cancellationToken)
     {

@@ -26,6 +26,41 @@ public sealed class ScalingAndReconciliationTests
         await first.AssertLogExactAsync(election, 1500);
     }
 
+    /// <summary>
+    /// Reconciliation is what the scheduled audit runs during the election: votes being stored and
+    /// shipped while it reads must never show as a mismatch (a false alarm on election night).
+    /// </summary>
+    [Fact]
+    public async Task Reconciling_while_votes_are_stored_and_shipped_finds_no_mismatch()
+    {
+        await using var factory = new ProcessorFactory();
+        using var client = await factory.StartAsync();
+        var election = LocalStack.UniqueName("e");
+        await factory.ProduceAsync(ProcessorFactory.Votes(election, 300, Candidates));
+        await ProcessorFactory.EventuallyAsync(async () => (await factory.ClickHouseCountsAsync(election)).Values.Sum() == 300, "300 votes tallied");
+
+        const int Rounds = 20, VotesPerRound = 100;
+        var producing = Task.Run(async () =>
+        {
+            for (var round = 1; round <= Rounds; round++)
+            {
+                await factory.ProduceAsync(ProcessorFactory.Votes(election, VotesPerRound, Candidates, 300 + round * VotesPerRound));
+                await Task.Delay(50);
+            }
+        });
+        var comparisons = 0;
+        do
+        {
+            var mismatches = await factory.Reconciliation.CompareAsync(election, CancellationToken.None);
+            Assert.True(mismatches.Count == 0, $"comparison {comparisons + 1}: " + string.Join("; ", mismatches));
+            comparisons++;
+        }
+        while (!producing.IsCompleted || await factory.CountRowsAsync(election) != (300 + Rounds * VotesPerRound, 300 + Rounds * VotesPerRound));
+
+        await producing;
+        Assert.True(comparisons > 1, "compared while votes were still being stored");
+    }
+
     [Fact]
     public async Task Reconcile_command_says_OK_when_exact_and_names_the_pair_that_differs_after_tampering()
     {
