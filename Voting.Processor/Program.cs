@@ -15,6 +15,7 @@ builder.Services.AddSingleton<BallotStore>();
 builder.Services.AddSingleton<TallyOutbox>();
 builder.Services.AddSingleton<PerBatchTalliesCarryOver>();
 builder.Services.AddSingleton<TallyReconciliation>();
+builder.Services.AddSingleton<TallyRebuild>();
 builder.Services.AddSingleton<MerkleLogAppender>();
 builder.Services.AddSingleton<BatchRecorder>();
 builder.Services.AddSingleton<TallyShipper>();
@@ -27,6 +28,11 @@ var app = builder.Build();
 if (args is ["reconcile", ..])
 {
     return await ReconcileCommand.RunAsync(app.Services, args, Console.Out);
+}
+
+if (args is ["rebuild-tallies", ..])
+{
+    return await RebuildTalliesCommand.RunAsync(app.Services, args, Console.Out);
 }
 
 app.MapDefaultEndpoints();

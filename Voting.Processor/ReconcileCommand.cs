@@ -28,6 +28,12 @@ public static class ReconcileCommand
         await output.WriteLineAsync(mismatches.Count == 0
             ? $"OK: tallies of {election} equal MySQL ({ballots} ballots, {truth.Count} state/candidate pairs)"
             : $"FAILED: {mismatches.Count} state/candidate pairs of {election} differ ({ballots} ballots in MySQL)");
+        if (mismatches.Count > 0)
+        {
+            await output.WriteLineAsync(
+                $"Once an audit finds the ballots intact, `Voting.Processor rebuild-tallies {election}` rebuilds the tallies from them.");
+        }
+
         return mismatches.Count == 0 ? 0 : 1;
     }
 }

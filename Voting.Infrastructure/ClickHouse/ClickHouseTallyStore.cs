@@ -86,6 +86,42 @@ public sealed class ClickHouseTallyStore(ClickHouseOptions options) : IDisposabl
             ulong.Parse(row.GetProperty("version").ToString(), CultureInfo.InvariantCulture)))];
     }
 
+    /// <summary>
+    /// Deletes an election's running-total rows matching <paramref name="rows"/> (each: a shard and
+    /// pair, every version from <c>FromVersion</c> up) and waits until ClickHouse has applied the
+    /// deletion (a mutation, which it runs in the background) to every part, for up to <paramref name="timeout"/>.
+    /// </summary>
+    public async Task DeleteTotalsAsync(
+        string electionId, IReadOnlyCollection<(int Shard, string State, string Candidate, ulong FromVersion)> rows, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var which = string.Join(" OR ", rows.Select(r =>
+            $"(shard = {Literal(r.Shard)} AND state = {Literal(r.State)} AND candidate = {Literal(r.Candidate)} AND version >= {r.FromVersion.ToString(CultureInfo.InvariantCulture)})"));
+        await ExecuteAsync($"ALTER TABLE {Options.Database}.tally_totals DELETE WHERE election_id = {Literal(electionId)} AND ({which})", cancellationToken);
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var pending = await QueryAsync(
+                $"SELECT count() AS n FROM system.mutations WHERE database = {Literal(Options.Database)} AND table = 'tally_totals' AND is_done = 0",
+                cancellationToken);
+            if (long.Parse(pending[0].GetProperty("n").ToString(), CultureInfo.InvariantCulture) == 0)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"ClickHouse has not finished deleting {rows.Count} running total(s) of {electionId} within {timeout.TotalSeconds:0} s.");
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
     /// <summary>Votes recorded per minute (UTC) of an election since <paramref name="since"/>, oldest first; minutes without votes are absent.</summary>
     public async Task<IReadOnlyList<(DateTime Minute, long Votes)>> VotesPerMinuteAsync(string electionId, DateTimeOffset since, CancellationToken cancellationToken)
     {

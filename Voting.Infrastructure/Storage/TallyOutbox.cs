@@ -23,9 +23,6 @@ public sealed class TallyOutbox(MySqlShardConnections shards, ClickHouseTallySto
     /// <summary>Outbox rows folded per shard and round; a batch leaves a few dozen (its states × candidates and minutes).</summary>
     public const int MaxRowsPerShip = 50_000;
 
-    /// <summary>Tries of a shard transaction that InnoDB keeps choosing as a deadlock victim.</summary>
-    private const int DeadlockAttempts = 8;
-
     internal static readonly string[] TallyColumns = ["election_id", "shard", "state", "candidate", "votes", "version"];
     internal static readonly string[] MinuteColumns = ["election_id", "shard", "minute", "state", "votes", "version"];
 
@@ -51,7 +48,9 @@ public sealed class TallyOutbox(MySqlShardConnections shards, ClickHouseTallySto
     public async Task<int> ShipAsync(IEnumerable<int> databases, CancellationToken cancellationToken)
     {
         var list = databases.Distinct().ToList();
-        var folded = await Task.WhenAll(list.Select(d => RetryOnDeadlockAsync(() => FoldAsync(d, cancellationToken), cancellationToken)));
+        // Two instances folding or recording on one shard can lock outbox and totals rows in crossing
+        // orders; InnoDB then rolls one back whole, and it runs again.
+        var folded = await Task.WhenAll(list.Select(d => DeadlockRetry.RunAsync(() => FoldAsync(d, cancellationToken), cancellationToken)));
         var unshipped = (await Task.WhenAll(list.Select(d => ReadUnshippedAsync(d, cancellationToken))))
             .Where(u => u.TallyRows.Count + u.MinuteRows.Count > 0)
             .ToList();
@@ -67,29 +66,8 @@ public sealed class TallyOutbox(MySqlShardConnections shards, ClickHouseTallySto
             await tallies.InsertAsync("minute_totals", MinuteColumns, MinuteTypes, minuteRows, cancellationToken);
         }
 
-        await Task.WhenAll(unshipped.Select(u => RetryOnDeadlockAsync(async () => { await MarkShippedAsync(u, cancellationToken); return 0; }, cancellationToken)));
+        await Task.WhenAll(unshipped.Select(u => DeadlockRetry.RunAsync(async () => { await MarkShippedAsync(u, cancellationToken); return 0; }, cancellationToken)));
         return folded.Sum();
-    }
-
-    /// <summary>
-    /// Runs a shard transaction again when InnoDB picked it as a deadlock victim. Two instances
-    /// folding or recording on one shard can lock the outbox and totals rows in crossing orders; the
-    /// server then rolls the victim back whole, so running it again is safe. Anything else, or a
-    /// deadlock that keeps recurring, goes to the caller (the shipper retries with backoff).
-    /// </summary>
-    private static async Task<T> RetryOnDeadlockAsync<T>(Func<Task<T>> transaction, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await transaction();
-            }
-            catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.LockDeadlock && attempt < DeadlockAttempts)
-            {
-                await Task.Delay(Random.Shared.Next(5, 50) * attempt, cancellationToken);
-            }
-        }
     }
 
     private sealed record Unshipped(int Database, List<object[]> TallyRows, List<object[]> MinuteRows);

@@ -86,6 +86,7 @@ public sealed class ScalingAndReconciliationTests
         Assert.Equal(1, await ReconcileCommand.RunAsync(factory.Services, ["reconcile", election], output));
         Assert.Contains($"MISMATCH TX reyes: MySQL {expectedTexas}, tallies {expectedTexas + 5}", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("FAILED: 1 state/candidate pairs", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"rebuild-tallies {election}` rebuilds the tallies", output.ToString(), StringComparison.Ordinal);
         Assert.Equal(2, await ReconcileCommand.RunAsync(factory.Services, ["reconcile"], TextWriter.Null));
     }
 }

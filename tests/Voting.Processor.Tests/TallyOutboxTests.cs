@@ -165,7 +165,7 @@ public sealed class TallyOutboxTests
         await new ClickHouseSchemaMigrator(factory.Tallies, TestLoggers.For<ClickHouseSchemaMigrator>()).MigrateAsync(CancellationToken.None);
     }
 
-    private static Task<int> MigrateLogAsync(ProcessorFactory factory) =>
+    internal static Task<int> MigrateLogAsync(ProcessorFactory factory) =>
         new MySqlSchemaMigrator(factory.Shards, TestLoggers.For<MySqlSchemaMigrator>()).MigrateLogAsync(MerkleLogMigrations.All, CancellationToken.None);
 
     /// <summary>Outbox rows as batches leave them: <paramref name="rowsPerBatch"/> candidates in CA with one vote each, and no minutes.</summary>
