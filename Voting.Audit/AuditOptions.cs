@@ -18,4 +18,12 @@ public sealed class AuditOptions
     /// <summary>Minutes between scheduled full audits of every election; 0 turns them off.</summary>
     [Range(0, 10_080)]
     public int ScheduledAuditMinutes { get; set; } = 60;
+
+    /// <summary>
+    /// How long an audit keeps looking for the rows of leaves the log holds without one before it
+    /// reports them missing: while the election runs, the processor appends each batch to the log
+    /// before it stores the batch's rows, so the newest leaves have no row for a moment.
+    /// </summary>
+    [Range(0, 600)]
+    public int InFlightSeconds { get; set; } = 10;
 }

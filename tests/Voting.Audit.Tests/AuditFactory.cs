@@ -29,7 +29,7 @@ public sealed class AuditFactory : WebApplicationFactory<Program>
     {
         Shards = new MySqlShardConnections(LocalStack.MySql(LocalStack.UniqueName("ita") + "_s"));
         Tallies = new ClickHouseTallyStore(LocalStack.ClickHouse(LocalStack.UniqueName("ita")));
-        Elections = [LocalStack.UniqueName("e"), LocalStack.UniqueName("e")];
+        Elections = [LocalStack.UniqueName("e"), LocalStack.UniqueName("e"), LocalStack.UniqueName("e")];
         Settings = new Dictionary<string, string?>
         {
             ["Voting:MySql:DatabasePrefix"] = Shards.Options.DatabasePrefix,
@@ -37,6 +37,7 @@ public sealed class AuditFactory : WebApplicationFactory<Program>
             ["Voting:Audit:CheckpointIntervalSeconds"] = "1",
             ["Voting:Audit:AnchorRetrySeconds"] = "1",
             ["Voting:Audit:ScheduledAuditMinutes"] = "0",
+            ["Voting:Audit:InFlightSeconds"] = "3",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None",
         };
@@ -59,7 +60,7 @@ public sealed class AuditFactory : WebApplicationFactory<Program>
 
     public ClickHouseTallyStore Tallies { get; }
 
-    /// <summary>Two elections only this factory's service audits.</summary>
+    /// <summary>Three elections only this factory's service audits.</summary>
     public string[] Elections { get; }
 
     public Dictionary<string, string?> Settings { get; }

@@ -6,6 +6,39 @@ namespace Voting.Audit.Tests;
 
 public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<AuditFactory>
 {
+    /// <summary>
+    /// Auditors run audits while the election runs: ballots being appended, stored and tallied while
+    /// the audit reads must never show as findings (false alarms on election night).
+    /// </summary>
+    [Fact]
+    public async Task An_audit_while_ballots_are_being_stored_finds_nothing()
+    {
+        using var client = await factory.StartAsync();
+        var election = factory.Elections[2];
+        await factory.RecordVotesAsync(election, 60);
+        using var stop = new CancellationTokenSource();
+        var recording = Task.Run(async () =>
+        {
+            var batches = 0;
+            while (!stop.IsCancellationRequested || batches < 10)
+            {
+                await factory.RecordVotesAsync(election, 40);
+                batches++;
+            }
+
+            return batches;
+        });
+        for (var audit = 1; audit <= 6; audit++)
+        {
+            var report = await AnchoringTests.RunAuditAsync(client, election);
+            Assert.True(report.Clean, $"audit {audit} of {report.BallotRows} rows, log size {report.LogSize}: " + string.Join("; ", report.Findings.Select(f => $"{f.Kind} at {f.Location}: {f.Detail}")));
+        }
+
+        await stop.CancelAsync();
+        Assert.True(await recording >= 10);
+        Assert.True((await AnchoringTests.RunAuditAsync(client, election)).Clean, "the audit is clean once recording stopped");
+    }
+
     [Fact]
     public async Task A_changed_candidate_and_a_deleted_row_are_each_named_by_the_audit()
     {
