@@ -99,9 +99,14 @@ public sealed class ClickHouseTallyStore(ClickHouseOptions options) : IDisposabl
             return;
         }
 
-        var which = string.Join(" OR ", rows.Select(r =>
-            $"(shard = {Literal(r.Shard)} AND state = {Literal(r.State)} AND candidate = {Literal(r.Candidate)} AND version >= {r.FromVersion.ToString(CultureInfo.InvariantCulture)})"));
-        await ExecuteAsync($"ALTER TABLE {Options.Database}.tally_totals DELETE WHERE election_id = {Literal(electionId)} AND ({which})", cancellationToken);
+        // A few hundred rows per statement: ClickHouse refuses a query text over 256 KiB.
+        foreach (var chunk in rows.Chunk(500))
+        {
+            var which = string.Join(" OR ", chunk.Select(r =>
+                $"(shard = {Literal(r.Shard)} AND state = {Literal(r.State)} AND candidate = {Literal(r.Candidate)} AND version >= {r.FromVersion.ToString(CultureInfo.InvariantCulture)})"));
+            await ExecuteAsync($"ALTER TABLE {Options.Database}.tally_totals DELETE WHERE election_id = {Literal(electionId)} AND ({which})", cancellationToken);
+        }
+
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {

@@ -45,6 +45,33 @@ public sealed class ClickHouseTests : IAsyncLifetime
         Assert.Equal(4, byShard[(9, "PA", "alice")]);
     }
 
+    /// <summary>
+    /// What rebuild-tallies deletes: of each named shard and pair, the versions from the one given up,
+    /// and nothing else, however many pairs (more than one statement's worth), once ClickHouse has
+    /// applied the deletion.
+    /// </summary>
+    [Fact]
+    public async Task Deleting_totals_removes_exactly_the_named_rows_from_their_version_up()
+    {
+        const int Pairs = 4_000;
+        var rows = Enumerable.Range(0, Pairs).SelectMany(i => new[]
+        {
+            new object[] { "e1", (byte)(i % 16), "PA", $"c{i}", 10UL, 1UL },
+            new object[] { "e1", (byte)(i % 16), "PA", $"c{i}", 99UL, 5UL },
+        }).Append(["e2", (byte)0, "PA", "c0", 7UL, 5UL]);
+        await store.InsertAsync("tally_totals", TallyColumns, TallyColumnTypes, rows, CancellationToken.None);
+
+        // Every pair's version 5 and up; the last pair whole (from version 0).
+        var doomed = Enumerable.Range(0, Pairs).Select(i => (i % 16, "PA", $"c{i}", i == Pairs - 1 ? 0UL : 5UL)).ToList();
+        await store.DeleteTotalsAsync("e1", doomed, TimeSpan.FromSeconds(60), CancellationToken.None);
+
+        var left = await store.ShippedTotalsAsync("e1", CancellationToken.None);
+        Assert.Equal(Pairs - 1, left.Count);
+        Assert.All(left, r => Assert.Equal((10UL, 1UL), (r.Votes, r.Version)));
+        Assert.DoesNotContain(left, r => r.Candidate == $"c{Pairs - 1}");
+        Assert.Equal(7, (await store.CountsAsync("e2", CancellationToken.None))[("PA", "c0")]);
+    }
+
     [Fact]
     public async Task Migration_is_idempotent_and_records_its_version()
     {
