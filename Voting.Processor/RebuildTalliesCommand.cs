@@ -5,7 +5,8 @@ namespace Voting.Processor;
 /// <summary>
 /// <c>Voting.Processor rebuild-tallies ELECTION_ID</c>: rebuilds the election's tallies from its
 /// stored ballots (<see cref="TallyRebuild"/>), printing a line per shard, then reconciles; exit 0
-/// when the tallies then equal MySQL, 1 when not or when the rebuild failed, 2 on bad use.
+/// when the tallies then equal MySQL, 1 when not, 2 on bad use, 3 when it could not finish (a store
+/// failed; running it again finishes it).
 /// </summary>
 public static class RebuildTalliesCommand
 {
@@ -24,10 +25,12 @@ public static class RebuildTalliesCommand
         {
             report = await services.GetRequiredService<TallyRebuild>().RebuildAsync(election, output, CancellationToken.None);
         }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException or MySqlConnector.MySqlException or HttpRequestException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            await output.WriteLineAsync($"FAILED: {e.Message}");
-            return 1;
+            // A store unreachable or refusing, or a total that can't be rebuilt: what was done so far
+            // is consistent (each shard in one transaction), and running the command again finishes it.
+            await output.WriteLineAsync($"ERROR: the rebuild of {election} did not finish: {e.Message}");
+            return 3;
         }
 
         foreach (var m in report.Mismatches)

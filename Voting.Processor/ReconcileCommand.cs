@@ -4,7 +4,8 @@ namespace Voting.Processor;
 
 /// <summary>
 /// <c>Voting.Processor reconcile ELECTION_ID</c>: compares ClickHouse tallies with the ballots in
-/// MySQL; prints one line per difference and a verdict; exit 0 when exact, 1 when not, 2 on bad use.
+/// MySQL; prints one line per difference and a verdict; exit 0 when exact, 1 when not, 2 on bad use,
+/// 3 when a store can't be read.
 /// </summary>
 public static class ReconcileCommand
 {
@@ -18,7 +19,18 @@ public static class ReconcileCommand
 
         var election = args[1];
         var reconciliation = services.GetRequiredService<TallyReconciliation>();
-        var (truth, mismatches) = await reconciliation.ReconcileAsync(election, CancellationToken.None);
+        TallyComparison comparison;
+        try
+        {
+            comparison = await reconciliation.ReconcileAsync(election, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await output.WriteLineAsync($"ERROR: could not reconcile {election}: {e.Message}");
+            return 3;
+        }
+
+        var (truth, mismatches) = comparison;
         foreach (var m in mismatches)
         {
             await output.WriteLineAsync($"MISMATCH {m.State} {m.Candidate}: MySQL {m.MySql}, tallies {m.Tallied}");

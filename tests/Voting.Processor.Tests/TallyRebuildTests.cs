@@ -1,5 +1,7 @@
-using Voting.Core.Sharding;
 using Microsoft.Extensions.DependencyInjection;
+using Voting.Core.Sharding;
+using Voting.Infrastructure.ClickHouse;
+using Voting.Infrastructure.MySql;
 using Voting.Infrastructure.Storage;
 using Voting.TestSupport;
 
@@ -60,6 +62,28 @@ public sealed class TallyRebuildTests
         Assert.Equal(truth.OrderBy(p => p.Key, StringComparer.Ordinal), (await factory.ClickHouseCountsAsync(election)).OrderBy(p => p.Key, StringComparer.Ordinal));
 
         Assert.Equal(2, await RebuildTalliesCommand.RunAsync(factory.Services, ["rebuild-tallies"], TextWriter.Null));
+    }
+
+    [Fact]
+    public async Task A_store_that_cannot_be_read_ends_reconcile_and_rebuild_with_one_error_line_and_exit_3()
+    {
+        // Shard databases that were never created.
+        var shards = new MySqlShardConnections(LocalStack.MySql(LocalStack.UniqueName("none") + "_s"));
+        using var tallies = new ClickHouseTallyStore(LocalStack.ClickHouse(LocalStack.UniqueName("none")));
+        var reconciliation = new TallyReconciliation(shards, tallies);
+        await using var services = new ServiceCollection()
+            .AddSingleton(reconciliation)
+            .AddSingleton(new TallyRebuild(shards, tallies, new TallyOutbox(shards, tallies), reconciliation, TimeProvider.System))
+            .BuildServiceProvider();
+
+        var output = new StringWriter();
+        Assert.Equal(3, await ReconcileCommand.RunAsync(services, ["reconcile", "e1"], output));
+        Assert.StartsWith("ERROR: could not reconcile e1: ", output.ToString(), StringComparison.Ordinal);
+        Assert.Single(output.ToString().TrimEnd().Split('\n'));
+
+        output = new StringWriter();
+        Assert.Equal(3, await RebuildTalliesCommand.RunAsync(services, ["rebuild-tallies", "e1"], output));
+        Assert.StartsWith("ERROR: the rebuild of e1 did not finish: ", output.ToString().Split('\n')[1], StringComparison.Ordinal);
     }
 
     /// <summary>
