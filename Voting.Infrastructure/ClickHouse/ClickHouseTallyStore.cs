@@ -55,21 +55,8 @@ public sealed class ClickHouseTallyStore(ClickHouseOptions options) : IDisposabl
             .ToDictionary(g => g.Key, g => g.Sum(p => p.Value));
 
     /// <summary>Votes per (shard, state, candidate) of an election, each row's newest version (FINAL).</summary>
-    public async Task<Dictionary<(int Shard, string State, string Candidate), long>> CountsByShardAsync(string electionId, CancellationToken cancellationToken)
-    {
-        var rows = await QueryAsync(
-            $"SELECT shard, state, candidate, votes FROM {Options.Database}.tally_totals FINAL " +
-            $"WHERE election_id = {Literal(electionId)}",
-            cancellationToken);
-        var counts = new Dictionary<(int, string, string), long>();
-        foreach (var row in rows)
-        {
-            counts[(row.GetProperty("shard").GetInt32(), row.GetProperty("state").GetString()!, row.GetProperty("candidate").GetString()!)] =
-                long.Parse(row.GetProperty("votes").ToString(), CultureInfo.InvariantCulture);
-        }
-
-        return counts;
-    }
+    public async Task<Dictionary<(int Shard, string State, string Candidate), long>> CountsByShardAsync(string electionId, CancellationToken cancellationToken) =>
+        (await ShippedTotalsAsync(electionId, cancellationToken)).ToDictionary(t => (t.Shard, t.State, t.Candidate), t => (long)t.Votes);
 
     /// <summary>Each running total of an election ClickHouse reads (FINAL: per shard and pair, the row of the highest version), with that version.</summary>
     public async Task<IReadOnlyList<ShippedTotal>> ShippedTotalsAsync(string electionId, CancellationToken cancellationToken)
