@@ -1,45 +1,128 @@
+using Voting.Core.Ballots;
+using Voting.Infrastructure.Storage;
+
 namespace Voting.Audit.Auditing;
 
 /// <summary>
-/// An audit's view of an election's log, leaf by leaf: the hash the log records, the hash recomputed
-/// from the ballot row that claims the leaf, and where that row is.
+/// An audit's view of the ballot rows by leaf of the election's log: for each leaf, the hash recomputed
+/// from the row that claims it and where that row is.
 /// </summary>
+/// <remarks>
+/// An audit reads every row before it can compare any with the log (rows come table by table, the log
+/// in leaf order), so this is the one thing it holds for every ballot. It takes 50 bytes a leaf, in
+/// columns of 65,536 leaves with no object per leaf: the recomputed hash (32), the row's ballot id
+/// (16) and its table, as a number standing for one of the election's 1,024 "database.table" names
+/// (2). 150 million ballots take 7.5 GB.
+/// </remarks>
 internal sealed class BallotLogView(long size)
 {
+    private const int ChunkShift = 16;
+    private const int ChunkLeaves = 1 << ChunkShift;
+    private const int BallotIdSize = 16;
+
+    private readonly List<Chunk> chunks = [];
+
+    // Table number 0 stands for "no row".
+    private readonly List<string> tables = [string.Empty];
+    private readonly Dictionary<(string Database, string Table), ushort> tableNumbers = [];
+
+    /// <summary>Leaves the view covers: the log's size when the audit last read it.</summary>
     public long Size { get; private set; } = size;
 
-    public byte[]?[] Logged { get; private set; } = new byte[size][];
+    /// <summary>How a finding names a row: "database.table ballot id".</summary>
+    public static string Where(StoredBallot row) => Where($"{row.Database}.{row.Table}", row.BallotId);
 
-    public byte[]?[] Rebuilt { get; private set; } = new byte[size][];
+    /// <summary>Covers a log grown to <paramref name="size"/> leaves.</summary>
+    public void Grow(long size) => Size = Math.Max(Size, size);
 
-    public string?[] RowAt { get; private set; } = new string?[size];
+    /// <summary>Whether a row has been placed at <paramref name="leaf"/>.</summary>
+    public bool HasRow(long leaf) => ChunkOf(leaf) is { } chunk && chunk.Tables[Offset(leaf)] != 0;
 
-    /// <summary>Makes room for a log grown to <paramref name="size"/> leaves.</summary>
-    public void Grow(long size)
+    /// <summary>The hash recomputed from the row placed at <paramref name="leaf"/> (see <see cref="HasRow"/>).</summary>
+    public ReadOnlySpan<byte> Rebuilt(long leaf) => ChunkOf(leaf)!.Rebuilt.AsSpan(Offset(leaf) * BallotHash.Size, BallotHash.Size);
+
+    /// <summary>Where the row placed at <paramref name="leaf"/> is, as findings name it.</summary>
+    public string RowAt(long leaf)
     {
-        if (size <= Size)
-        {
-            return;
-        }
-
-        var logged = Logged;
-        var rebuilt = Rebuilt;
-        var rowAt = RowAt;
-        Array.Resize(ref logged, (int)size);
-        Array.Resize(ref rebuilt, (int)size);
-        Array.Resize(ref rowAt, (int)size);
-        (Logged, Rebuilt, RowAt, Size) = (logged, rebuilt, rowAt, size);
+        var chunk = ChunkOf(leaf)!;
+        var offset = Offset(leaf);
+        return Where(tables[chunk.Tables[offset]], chunk.BallotIds.AsSpan(offset * BallotIdSize, BallotIdSize));
     }
 
-    /// <summary>Leaves with no row placed yet.</summary>
-    public IEnumerable<long> Missing()
+    /// <summary>
+    /// Places <paramref name="row"/>, whose content hashes to <paramref name="recomputed"/>, at
+    /// <paramref name="leaf"/> (below <see cref="Size"/>); false, with the row already there, when
+    /// another row claimed the leaf first.
+    /// </summary>
+    public bool TryPlace(long leaf, StoredBallot row, ReadOnlySpan<byte> recomputed, out string claimedBy)
     {
-        for (var leaf = 0L; leaf < Size; leaf++)
+        ArgumentOutOfRangeException.ThrowIfNegative(leaf);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(leaf, Size);
+        if (row.BallotId.Length != BallotIdSize)
         {
-            if (Rebuilt[leaf] is null)
-            {
-                yield return leaf;
-            }
+            throw new ArgumentException($"A ballot id has {BallotIdSize} bytes; {Where(row)} has {row.BallotId.Length}.", nameof(row));
         }
+
+        if (HasRow(leaf))
+        {
+            claimedBy = RowAt(leaf);
+            return false;
+        }
+
+        var chunk = ChunkFor(leaf);
+        var offset = Offset(leaf);
+        recomputed.CopyTo(chunk.Rebuilt.AsSpan(offset * BallotHash.Size, BallotHash.Size));
+        row.BallotId.CopyTo(chunk.BallotIds.AsSpan(offset * BallotIdSize, BallotIdSize));
+        chunk.Tables[offset] = TableNumber(row.Database, row.Table);
+        claimedBy = string.Empty;
+        return true;
+    }
+
+    private static string Where(string table, ReadOnlySpan<byte> ballotId) => $"{table} ballot {Convert.ToHexStringLower(ballotId)}";
+
+    private static int Offset(long leaf) => (int)(leaf & (ChunkLeaves - 1));
+
+    private Chunk? ChunkOf(long leaf)
+    {
+        var index = leaf >> ChunkShift;
+        return index < chunks.Count ? chunks[(int)index] : null;
+    }
+
+    private Chunk ChunkFor(long leaf)
+    {
+        var index = (int)(leaf >> ChunkShift);
+        while (chunks.Count <= index)
+        {
+            chunks.Add(new Chunk());
+        }
+
+        return chunks[index];
+    }
+
+    private ushort TableNumber(string database, string table)
+    {
+        if (!tableNumbers.TryGetValue((database, table), out var number))
+        {
+            if (tables.Count > ushort.MaxValue)
+            {
+                throw new InvalidOperationException($"An audit tells apart at most {ushort.MaxValue} ballot tables; {database}.{table} is one more.");
+            }
+
+            number = (ushort)tables.Count;
+            tables.Add($"{database}.{table}");
+            tableNumbers.Add((database, table), number);
+        }
+
+        return number;
+    }
+
+    /// <summary>The columns of 65,536 consecutive leaves.</summary>
+    private sealed class Chunk
+    {
+        public byte[] Rebuilt { get; } = new byte[ChunkLeaves * BallotHash.Size];
+
+        public byte[] BallotIds { get; } = new byte[ChunkLeaves * BallotIdSize];
+
+        public ushort[] Tables { get; } = new ushort[ChunkLeaves];
     }
 }

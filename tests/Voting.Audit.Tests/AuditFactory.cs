@@ -29,7 +29,7 @@ public sealed class AuditFactory : WebApplicationFactory<Program>
     {
         Shards = new MySqlShardConnections(LocalStack.MySql(LocalStack.UniqueName("ita") + "_s"));
         Tallies = new ClickHouseTallyStore(LocalStack.ClickHouse(LocalStack.UniqueName("ita")));
-        Elections = [LocalStack.UniqueName("e"), LocalStack.UniqueName("e"), LocalStack.UniqueName("e")];
+        Elections = [LocalStack.UniqueName("e"), LocalStack.UniqueName("e"), LocalStack.UniqueName("e"), LocalStack.UniqueName("e")];
         Settings = new Dictionary<string, string?>
         {
             ["Voting:MySql:DatabasePrefix"] = Shards.Options.DatabasePrefix,

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using MySqlConnector;
 using Voting.Core.Ballots;
 using Voting.Infrastructure.Storage;
@@ -97,6 +98,38 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
                                              || f.Kind == "duplicate-leaf-index" && f.Detail.Contains(Convert.ToHexStringLower(impostor.BallotId), StringComparison.Ordinal)), findings);
         Assert.True(report.Findings.Any(f => f.Kind == "tally-mismatch" && f.Location == "tally OH/morgan"), findings);
         Assert.True(report.Findings.Any(f => f.Kind == "tally-mismatch" && f.Location == $"tally {rows[5].State}/reyes"), findings);
+    }
+
+    [Fact]
+    public async Task A_rewritten_log_entry_is_named_and_the_anchors_show_the_log_changed_not_the_ballots()
+    {
+        using var client = await factory.StartAsync();
+        var election = factory.Elections[3];
+        await factory.RecordVotesAsync(election, 120);
+        await AnchoringTests.AnchoredAsync(client, election, 120);
+        Assert.True((await AnchoringTests.RunAuditAsync(client, election)).Clean, "the audit is clean before tampering");
+
+        var rows = (await factory.StoredBallotsAsync(election)).OrderBy(b => b.LeafIndex).ToList();
+        var rewritten = rows[30];
+        await using (var connection = await factory.Shards.OpenLogAsync(CancellationToken.None))
+        {
+            await using var command = new MySqlCommand("UPDATE merkle_leaves SET ballot_hash = @h WHERE election_id = @e AND leaf_index = @leaf", connection);
+            command.Parameters.AddWithValue("@h", RandomNumberGenerator.GetBytes(BallotHash.Size));
+            command.Parameters.AddWithValue("@e", election);
+            command.Parameters.AddWithValue("@leaf", rewritten.LeafIndex);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        var report = await AnchoringTests.RunAuditAsync(client, election);
+        var findings = string.Join("\n", report.Findings.Select(f => $"{f.Kind} @ {f.Location}: {f.Detail}"));
+        Assert.False(report.Clean);
+        Assert.Equal(120, report.BallotRows);
+        var rewrittenAt = $"{rewritten.Database}.{rewritten.Table} ballot {Convert.ToHexStringLower(rewritten.BallotId)}";
+        Assert.Single(report.Findings, f => f.Kind == "leaf-mismatch");
+        Assert.Contains(report.Findings, f => f.Kind == "leaf-mismatch" && f.Location == rewrittenAt && f.Detail.Contains($"leaf {rewritten.LeafIndex} ", StringComparison.Ordinal));
+        // The anchor of all 120 leaves no longer matches the log, while the ballots still rebuild every anchored root.
+        Assert.True(report.Findings.Any(f => f.Kind == "log-anchor-mismatch" && f.Location.Contains("(size 120)", StringComparison.Ordinal)), findings);
+        Assert.True(report.Findings.All(f => f.Kind is "leaf-mismatch" or "log-anchor-mismatch"), findings);
     }
 
     /// <summary>Inserts <paramref name="ballot"/> into the ballot table holding <paramref name="beside"/>, hashed correctly.</summary>
