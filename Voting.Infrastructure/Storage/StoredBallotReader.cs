@@ -8,10 +8,12 @@ namespace Voting.Infrastructure.Storage;
 /// <summary>Reads stored ballots of an election (audits): all of them, shard by shard and table by table, or those with given hashes.</summary>
 public sealed class StoredBallotReader(MySqlShardConnections connections)
 {
-    /// <summary>Hashes looked up per query (each a unique-key lookup in every table of a shard database).</summary>
-    private const int HashesPerQuery = 500;
+    /// <summary>Hashes written per statement into a shard connection's lookup table (~70 KB of SQL).</summary>
+    private const int HashesPerInsert = 1_000;
 
     private const string Columns = "ballot_id, state, candidate, ballot_hash, leaf_index";
+
+    private const string JoinedColumns = "b.ballot_id, b.state, b.candidate, b.ballot_hash, b.leaf_index";
 
     public async IAsyncEnumerable<StoredBallot> ReadAllAsync(string electionId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -34,19 +36,35 @@ public sealed class StoredBallotReader(MySqlShardConnections connections)
     }
 
     /// <summary>The election's stored ballots whose stored hash is one of <paramref name="hashes"/>, wherever they are.</summary>
+    /// <remarks>
+    /// A hash says nothing of where its row is, so every ballot table is searched. The hashes go once
+    /// per shard database into a temporary table that each ballot table is joined with: the server
+    /// probes whichever side is smaller and parses the hashes once. (An <c>IN</c> list repeated for
+    /// each of 64 tables took 0.15 s a shard per 500 hashes on 871,930 ballots; the join, 0.11 s for 20,000.)
+    /// </remarks>
     public async Task<List<StoredBallot>> FindByHashesAsync(string electionId, IReadOnlyList<byte[]> hashes, CancellationToken cancellationToken)
     {
         var found = new List<StoredBallot>();
-        for (var shard = 0; shard < ShardLayout.DatabaseCount && hashes.Count > 0; shard++)
+        if (hashes.Count == 0)
+        {
+            return found;
+        }
+
+        var lookup = string.Join(" UNION ALL ", Enumerable.Range(0, ShardLayout.TablesPerDatabase).Select(t =>
+            $"SELECT '{ShardLayout.BallotTable(t)}' AS t, {JoinedColumns} FROM `{ShardLayout.BallotTable(t)}` b JOIN audit_hashes h ON b.ballot_hash = h.ballot_hash WHERE b.election_id = @e"));
+        for (var shard = 0; shard < ShardLayout.DatabaseCount; shard++)
         {
             await using var connection = await connections.OpenShardAsync(shard, cancellationToken);
             var database = connections.DatabaseName(shard);
-            foreach (var chunk in hashes.Chunk(HashesPerQuery))
+            await ExecuteAsync(connection, "DROP TEMPORARY TABLE IF EXISTS audit_hashes", cancellationToken);
+            await ExecuteAsync(connection, "CREATE TEMPORARY TABLE audit_hashes (ballot_hash BINARY(32) NOT NULL PRIMARY KEY) ENGINE=InnoDB", cancellationToken);
+            foreach (var chunk in hashes.Chunk(HashesPerInsert))
             {
-                var list = string.Join(",", chunk.Select(h => "X'" + Convert.ToHexString(h) + "'"));
-                var union = string.Join(" UNION ALL ", Enumerable.Range(0, ShardLayout.TablesPerDatabase).Select(t =>
-                    $"SELECT '{ShardLayout.BallotTable(t)}' AS t, {Columns} FROM `{ShardLayout.BallotTable(t)}` WHERE ballot_hash IN ({list}) AND election_id = @e"));
-                await using var command = new MySqlCommand(union, connection);
+                await ExecuteAsync(connection, "INSERT IGNORE INTO audit_hashes (ballot_hash) VALUES " + string.Join(",", chunk.Select(h => "(X'" + Convert.ToHexString(h) + "')")), cancellationToken);
+            }
+
+            await using (var command = new MySqlCommand(lookup, connection))
+            {
                 command.Parameters.AddWithValue("@e", electionId);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
@@ -54,9 +72,17 @@ public sealed class StoredBallotReader(MySqlShardConnections connections)
                     found.Add(Row(reader, database, reader.GetString(0), electionId, offset: 1));
                 }
             }
+
+            await ExecuteAsync(connection, "DROP TEMPORARY TABLE audit_hashes", cancellationToken);
         }
 
         return found;
+    }
+
+    private static async Task ExecuteAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static StoredBallot Row(MySqlDataReader reader, string database, string table, string electionId, int offset = 0) =>
