@@ -20,16 +20,23 @@ namespace Voting.Audit.Auditing;
 /// </list>
 /// Each disagreement is reported with exactly where it is. The log is read leaf by leaf and roots are
 /// accumulated as it goes; what is held for every ballot is <see cref="BallotLogView"/>'s 50 bytes.
+/// One audit of an election runs at a time: whoever asks while it runs gets its report. Progress is
+/// logged every <see cref="ProgressInterval"/>.
 /// </summary>
-public sealed class AuditRunner(
+public sealed partial class AuditRunner(
     StoredBallotReader ballots,
     MerkleLogReader log,
     CheckpointStore checkpoints,
     AnchorContractLocator contracts,
     TallyReconciliation tallies,
     IOptions<AuditOptions> options,
-    TimeProvider clock)
+    TimeProvider clock,
+    IHostApplicationLifetime lifetime,
+    ILogger<AuditRunner> logger)
 {
+    /// <summary>How often a running audit logs how far it got.</summary>
+    public static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(10);
+
     /// <summary>What a leaf counts as in a root where it has neither a row nor a log entry.</summary>
     private static readonly byte[] NoLeaf = new byte[BallotHash.Size];
 
@@ -37,12 +44,41 @@ public sealed class AuditRunner(
 
     private readonly ConcurrentDictionary<string, AuditReport> latest = new(StringComparer.Ordinal);
 
+    private readonly ConcurrentDictionary<string, Lazy<Task<AuditReport>>> running = new(StringComparer.Ordinal);
+
     /// <summary>The newest report of an election, if an audit ran since this service started.</summary>
     public AuditReport? Latest(string electionId) => latest.GetValueOrDefault(electionId);
 
-    public async Task<AuditReport> RunAsync(string electionId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Audits the election, or joins the audit of it already running (an audit of a whole election
+    /// holds 50 bytes a ballot and reads every row: two at once would only cost twice as much). The
+    /// audit runs until it finishes or the service stops, even when no one waits for it any more:
+    /// <paramref name="cancellationToken"/> only stops this caller waiting, and the report is then
+    /// <see cref="Latest"/>.
+    /// </summary>
+    public Task<AuditReport> RunAsync(string electionId, CancellationToken cancellationToken)
+    {
+        var run = running.GetOrAdd(electionId, static (id, self) => new Lazy<Task<AuditReport>>(() => self.RunOnceAsync(id)), this);
+        return run.Value.WaitAsync(cancellationToken);
+    }
+
+    private async Task<AuditReport> RunOnceAsync(string electionId)
+    {
+        try
+        {
+            await Task.Yield();
+            return await AuditAsync(electionId, lifetime.ApplicationStopping);
+        }
+        finally
+        {
+            running.TryRemove(electionId, out _);
+        }
+    }
+
+    private async Task<AuditReport> AuditAsync(string electionId, CancellationToken cancellationToken)
     {
         var started = clock.GetUtcNow().UtcDateTime;
+        var startedAt = clock.GetTimestamp();
         var findings = new List<AuditFinding>();
 
         // Read in the order the system writes, so that what is written while the audit reads is
@@ -57,11 +93,18 @@ public sealed class AuditRunner(
         // The ballots as stored, each hash recomputed from the row's content. Rows stored while this
         // reads may hold leaves past the log's size when it started; they wait for the log's new size.
         var ballotLog = new BallotLogView(await log.TreeSizeAsync(electionId, cancellationToken));
+        LogStarted(logger, electionId, ballotLog.Size, recorded.Count, anchored.Count);
         var late = new List<(StoredBallot Row, byte[] Recomputed)>();
         long rows = 0;
+        var progress = new AuditProgress(clock);
         await foreach (var row in ballots.ReadAllAsync(electionId, cancellationToken))
         {
             rows++;
+            if (progress.Due())
+            {
+                LogRowsRead(logger, electionId, rows, ballotLog.Size, Percent(rows, ballotLog.Size));
+            }
+
             var recomputed = CheckRow(row, findings);
             if (row.LeafIndex is { } leaf)
             {
@@ -78,6 +121,7 @@ public sealed class AuditRunner(
 
         // The log's size, read after the rows: every row read has its leaf below it.
         var size = await log.TreeSizeAsync(electionId, cancellationToken);
+        LogAllRowsRead(logger, electionId, rows, clock.GetElapsedTime(startedAt).TotalSeconds, findings.Count);
         ballotLog.Grow(size);
         foreach (var (row, recomputed) in late)
         {
@@ -96,6 +140,7 @@ public sealed class AuditRunner(
         var anchoredSizes = anchored.Select(a => (long)a.TreeSize).Where(s => s <= size).ToHashSet();
         var logRoots = new Dictionary<long, byte[]>();
         var logRoot = new MerkleRootAccumulator();
+        progress = new AuditProgress(clock);
         var unplaced = new Dictionary<long, byte[]?>(); // leaves no row claims yet: the ballot hash the log holds there (null: no log entry)
         void Visit(byte[]? logged)
         {
@@ -113,6 +158,11 @@ public sealed class AuditRunner(
             if (anchoredSizes.Contains(logRoot.Size))
             {
                 logRoots[logRoot.Size] = logRoot.Root();
+            }
+
+            if (progress.Due())
+            {
+                LogLeavesCompared(logger, electionId, logRoot.Size, size, Percent(logRoot.Size, size));
             }
         }
 
@@ -211,6 +261,7 @@ public sealed class AuditRunner(
 
         var report = new AuditReport(electionId, started, clock.GetUtcNow().UtcDateTime, rows, size, anchorsChecked, findings);
         latest[electionId] = report;
+        LogFinished(logger, electionId, clock.GetElapsedTime(startedAt).TotalSeconds, rows, size, anchorsChecked, findings.Count);
         return report;
     }
 
@@ -309,6 +360,23 @@ public sealed class AuditRunner(
     }
 
     private static string Where(StoredBallot row) => BallotLogView.Where(row);
+
+    private static double Percent(long done, long total) => total == 0 ? 100 : Math.Min(100, 100.0 * done / total);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Audit of {Election} started: {Leaves} log leaves, {Checkpoints} checkpoints, {Anchors} anchors on chain")]
+    private static partial void LogStarted(ILogger logger, string election, long leaves, int checkpoints, int anchors);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Audit of {Election}: {Rows} ballot rows read of about {Leaves} ({Percent:0}%)")]
+    private static partial void LogRowsRead(ILogger logger, string election, long rows, long leaves, double percent);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Audit of {Election}: all {Rows} ballot rows read in {Seconds:0.0} s ({Findings} findings so far); comparing the log")]
+    private static partial void LogAllRowsRead(ILogger logger, string election, long rows, double seconds, int findings);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Audit of {Election}: {Leaves} of {Size} log leaves compared ({Percent:0}%)")]
+    private static partial void LogLeavesCompared(ILogger logger, string election, long leaves, long size, double percent);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Audit of {Election} finished in {Seconds:0.0} s: {Rows} ballot rows, {Leaves} leaves, {Anchors} anchors, {Findings} findings")]
+    private static partial void LogFinished(ILogger logger, string election, double seconds, long rows, long leaves, int anchors, int findings);
 
     private static string Hex(ReadOnlySpan<byte> value) => Convert.ToHexStringLower(value);
 }

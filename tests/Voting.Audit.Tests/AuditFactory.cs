@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 using MySqlConnector;
 using Nethereum.Web3;
 using Voting.Core.Ballots;
@@ -15,7 +17,7 @@ namespace Voting.Audit.Tests;
 
 /// <summary>
 /// The real audit service over the real MariaDB, ClickHouse and Anvil, isolated: its own shard and
-/// log databases (so its own anchor contract), its own ClickHouse database and two elections of its
+/// log databases (so its own anchor contract), its own ClickHouse database and elections of its
 /// own. Ballots are written the way the processor writes them (ballot store, log appender, tally
 /// outbox) so these tests don't need Kafka.
 /// </summary>
@@ -29,7 +31,7 @@ public sealed class AuditFactory : WebApplicationFactory<Program>
     {
         Shards = new MySqlShardConnections(LocalStack.MySql(LocalStack.UniqueName("ita") + "_s"));
         Tallies = new ClickHouseTallyStore(LocalStack.ClickHouse(LocalStack.UniqueName("ita")));
-        Elections = [LocalStack.UniqueName("e"), LocalStack.UniqueName("e"), LocalStack.UniqueName("e"), LocalStack.UniqueName("e")];
+        Elections = [.. Enumerable.Range(0, 5).Select(_ => LocalStack.UniqueName("e"))];
         Settings = new Dictionary<string, string?>
         {
             ["Voting:MySql:DatabasePrefix"] = Shards.Options.DatabasePrefix,
@@ -40,6 +42,7 @@ public sealed class AuditFactory : WebApplicationFactory<Program>
             ["Voting:Audit:InFlightSeconds"] = "3",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None",
+            ["Logging:LogLevel:Voting.Audit.Auditing.AuditRunner"] = "Information",
         };
         for (var i = 0; i < Elections.Length; i++)
         {
@@ -118,7 +121,11 @@ public sealed class AuditFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment(LocalStack.Environment);
         builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(Settings));
+        builder.ConfigureServices(services => services.AddFakeLogging());
     }
+
+    /// <summary>What the service logged (all categories, as the console would show it).</summary>
+    public FakeLogCollector Logs => Services.GetRequiredService<FakeLogCollector>();
 
     public override async ValueTask DisposeAsync()
     {
