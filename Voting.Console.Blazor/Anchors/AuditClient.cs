@@ -15,6 +15,42 @@ public sealed class AuditClient(IHttpClientFactory httpClients)
     public Task<AuditReport> RunAuditAsync(string electionId, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, $"api/v1/audit/elections/{Uri.EscapeDataString(electionId)}/audits", AuditJsonContext.Default.AuditReport, cancellationToken);
 
+    /// <summary>
+    /// Runs an audit and returns its report. An audit of a large election can outlast the HTTP
+    /// client's timeout; the audit service finishes it anyway (and joins any later request to it).
+    /// Then <paramref name="stillRunning"/> is called and the latest report is polled every
+    /// <paramref name="pollInterval"/> until one newer than <paramref name="previous"/> (the report
+    /// shown before) appears.
+    /// </summary>
+    public async Task<AuditReport> RunAuditToTheEndAsync(
+        string electionId, AuditReport? previous, Action stillRunning, TimeSpan pollInterval, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RunAuditAsync(electionId, cancellationToken);
+        }
+        catch (AuditServiceException e) when (e.TimedOut)
+        {
+            stillRunning();
+        }
+
+        while (true)
+        {
+            await Task.Delay(pollInterval, cancellationToken);
+            try
+            {
+                if (await LatestAuditAsync(electionId, cancellationToken) is { } latest && (previous is null || latest.StartedAt > previous.StartedAt))
+                {
+                    return latest;
+                }
+            }
+            catch (AuditServiceException e) when (e.TimedOut)
+            {
+                // The service is busy; ask again at the next interval.
+            }
+        }
+    }
+
     /// <summary>The latest audit report, or null when none has run yet.</summary>
     public async Task<AuditReport?> LatestAuditAsync(string electionId, CancellationToken cancellationToken)
     {
@@ -43,6 +79,10 @@ public sealed class AuditClient(IHttpClientFactory httpClients)
         catch (HttpRequestException e)
         {
             throw new AuditServiceException($"The audit service at {http.BaseAddress} can't be reached: {e.Message}", e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new AuditServiceException($"The audit service at {http.BaseAddress} did not answer {method} {path} within {http.Timeout.TotalSeconds:0.#} s.", e) { TimedOut = true };
         }
 
         using (response)

@@ -19,4 +19,7 @@ public sealed class AuditServiceException : Exception
 
     /// <summary>The HTTP status, when there was an answer.</summary>
     public int? Status { get; init; }
+
+    /// <summary>No answer came within the client's timeout (what was asked may still be under way).</summary>
+    public bool TimedOut { get; init; }
 }

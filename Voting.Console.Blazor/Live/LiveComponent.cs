@@ -13,9 +13,15 @@ public abstract class LiveComponent<T> : ComponentBase, IDisposable
 
     private void OnBoardChanged() => _ = InvokeAsync(StateHasChanged);
 
+    private readonly CancellationTokenSource disposed = new();
+
+    /// <summary>Cancelled when the component goes away: for work it started that should stop with it.</summary>
+    protected CancellationToken Disposed => disposed.Token;
+
     public void Dispose()
     {
         Board.Changed -= OnBoardChanged;
+        disposed.Cancel(); // not disposed: work still winding down may ask whether it was cancelled
         GC.SuppressFinalize(this);
     }
 }
