@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using StackExchange.Redis;
 using Voting.Infrastructure.Redis;
+using Voting.TestSupport;
 
 namespace Voting.Infrastructure.Tests;
 
@@ -15,7 +14,7 @@ public sealed class VoterGateClusterTests : IAsyncLifetime
 {
     private static readonly TimeSpan LockTtl = TimeSpan.FromSeconds(10);
     private readonly string directory = Directory.CreateTempSubdirectory("voting-redis-cluster-").FullName;
-    private readonly int port = FreePort();
+    private readonly int port = LoopbackPorts.Free(companionOffset: 10_000);
     private Process? server;
     private ConnectionMultiplexer redis = null!;
 
@@ -96,12 +95,5 @@ public sealed class VoterGateClusterTests : IAsyncLifetime
             Assert.True(i < 50, "redis-server did not answer");
             await Task.Delay(100);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

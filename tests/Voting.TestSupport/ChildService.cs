@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace Voting.TestSupport;
 
@@ -26,7 +25,7 @@ public sealed class ChildService : IAsyncDisposable
     /// </summary>
     public static ChildService Start(string assemblyName, IReadOnlyDictionary<string, string> environment, string? outputFile = null)
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var assembly = Locate(assemblyName);
         var start = new ProcessStartInfo("dotnet", [assembly, "--urls", $"http://127.0.0.1:{port}"])
         {
@@ -149,12 +148,5 @@ public sealed class ChildService : IAsyncDisposable
             output?.Dispose();
             output = null;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
