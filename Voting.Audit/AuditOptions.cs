@@ -26,4 +26,8 @@ public sealed class AuditOptions
     /// </summary>
     [Range(0, 600)]
     public int InFlightSeconds { get; set; } = 10;
+
+    /// <summary>Shard databases an audit reads at a time (of 16).</summary>
+    [Range(1, 16)]
+    public int ParallelShardReads { get; set; } = 4;
 }

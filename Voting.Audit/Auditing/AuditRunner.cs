@@ -97,7 +97,7 @@ public sealed partial class AuditRunner(
         var late = new List<(StoredBallot Row, byte[] Recomputed)>();
         long rows = 0;
         var progress = new AuditProgress(clock);
-        await foreach (var row in ballots.ReadAllAsync(electionId, cancellationToken))
+        await foreach (var row in ballots.ReadAllAsync(electionId, options.Value.ParallelShardReads, cancellationToken))
         {
             rows++;
             if (progress.Due())

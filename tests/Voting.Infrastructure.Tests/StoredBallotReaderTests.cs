@@ -48,6 +48,32 @@ public sealed class StoredBallotReaderTests(MigratedShardsFixture shards) : ICla
         Assert.Equal(2, (await reader.FindByHashesAsync("it-find-a", [wanted[5].BallotHash, wanted[900].BallotHash], CancellationToken.None)).Count);
     }
 
+    [Fact]
+    public async Task Reading_every_row_several_databases_at_a_time_gives_each_row_once_and_a_failure_as_it_is()
+    {
+        var stored = await StoreAsync("it-read-all", 700);
+        await StoreAsync("it-read-other", 30);
+        var reader = new StoredBallotReader(shards.Connections);
+
+        foreach (var parallel in new[] { 1, 4, 16 })
+        {
+            var read = await reader.ReadAllAsync("it-read-all", parallel, CancellationToken.None).ToListAsync();
+            Assert.Equal(
+                stored.Select(s => (s.Database, s.Table, Convert.ToHexString(s.BallotId), s.LeafIndex)).Order(),
+                read.Select(r => (r.Database, r.Table, Convert.ToHexString(r.BallotId), r.LeafIndex)).Order());
+        }
+
+        // Stopping early stops the readers (the enumeration ends, nothing hangs).
+        await foreach (var _ in reader.ReadAllAsync("it-read-all", 4, CancellationToken.None))
+        {
+            break;
+        }
+
+        var missing = new StoredBallotReader(new MySql.MySqlShardConnections(TestSupport.LocalStack.MySql(TestSupport.LocalStack.UniqueName("nope") + "_s")));
+        var failure = await Assert.ThrowsAsync<MySqlException>(async () => await missing.ReadAllAsync("it-read-all", 4, CancellationToken.None).ToListAsync());
+        Assert.Contains("Unknown database", failure.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Stores <paramref name="count"/> ballots of an election spread over every database and table.</summary>
     private async Task<List<StoredBallot>> StoreAsync(string electionId, int count)
     {
