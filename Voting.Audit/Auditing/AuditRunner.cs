@@ -4,6 +4,7 @@ using Voting.Audit.Anchoring;
 using Voting.Core.Audit;
 using Voting.Core.Ballots;
 using Voting.Core.Merkle;
+using Voting.Infrastructure.MySql;
 using Voting.Infrastructure.Storage;
 
 namespace Voting.Audit.Auditing;
@@ -286,12 +287,12 @@ public sealed partial class AuditRunner(
         long found = 0;
         while (true)
         {
-            var byHash = new Dictionary<string, long>(StringComparer.Ordinal);
+            var byHash = new Dictionary<Bytes32, long>();
             foreach (var (leaf, logged) in unplaced)
             {
                 if (logged is not null)
                 {
-                    byHash.TryAdd(Convert.ToHexString(logged), leaf);
+                    byHash.TryAdd(new Bytes32(logged), leaf);
                 }
             }
 
@@ -303,7 +304,7 @@ public sealed partial class AuditRunner(
             foreach (var row in await ballots.FindByHashesAsync(electionId, [.. unplaced.Values.OfType<byte[]>()], cancellationToken))
             {
                 // Only a row at the very leaf whose hash was looked up: any other was or will be met by the scan.
-                if (byHash.TryGetValue(Convert.ToHexString(row.BallotHash), out var leaf) && row.LeafIndex == leaf && unplaced.Remove(leaf, out var logged))
+                if (byHash.TryGetValue(new Bytes32(row.BallotHash), out var leaf) && row.LeafIndex == leaf && unplaced.Remove(leaf, out var logged))
                 {
                     found++;
                     Place(row, leaf, CheckRow(row, findings), ballotLog, findings);

@@ -109,8 +109,10 @@ public sealed class StoredBallotReader(MySqlShardConnections connections)
         {
             await using var connection = await connections.OpenShardAsync(shard, cancellationToken);
             var database = connections.DatabaseName(shard);
-            await ExecuteAsync(connection, "DROP TEMPORARY TABLE IF EXISTS audit_hashes", cancellationToken);
-            await ExecuteAsync(connection, "CREATE TEMPORARY TABLE audit_hashes (ballot_hash BINARY(32) NOT NULL PRIMARY KEY) ENGINE=InnoDB", cancellationToken);
+            await ExecuteAsync(
+                connection,
+                "DROP TEMPORARY TABLE IF EXISTS audit_hashes; CREATE TEMPORARY TABLE audit_hashes (ballot_hash BINARY(32) NOT NULL PRIMARY KEY) ENGINE=InnoDB",
+                cancellationToken);
             foreach (var chunk in hashes.Chunk(HashesPerInsert))
             {
                 await ExecuteAsync(connection, "INSERT IGNORE INTO audit_hashes (ballot_hash) VALUES " + string.Join(",", chunk.Select(h => "(X'" + Convert.ToHexString(h) + "')")), cancellationToken);

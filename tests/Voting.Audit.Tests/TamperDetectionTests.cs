@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using MySqlConnector;
 using Voting.Core.Ballots;
 using Voting.Infrastructure.Storage;
+using Voting.TestSupport;
 
 namespace Voting.Audit.Tests;
 
@@ -45,11 +46,8 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
     {
         using var client = await factory.StartAsync();
         var election = factory.Elections[1];
-        await factory.RecordVotesAsync(election, 120);
-        await AnchoringTests.AnchoredAsync(client, election, 120);
-        Assert.True((await AnchoringTests.RunAuditAsync(client, election)).Clean, "the audit is clean before tampering");
+        var rows = await AnchoredAndCleanAsync(client, election, 120);
 
-        var rows = (await factory.StoredBallotsAsync(election)).OrderBy(b => b.LeafIndex).ToList();
         var altered = rows[10];
         var deleted = rows[77];
         var otherCandidate = AuditFactory.Candidates.First(c => c != altered.Candidate);
@@ -74,10 +72,7 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
     {
         using var client = await factory.StartAsync();
         var election = factory.Elections[0];
-        await factory.RecordVotesAsync(election, 60);
-        await AnchoringTests.AnchoredAsync(client, election, 60);
-        Assert.True((await AnchoringTests.RunAuditAsync(client, election)).Clean, "the audit is clean before tampering");
-        var rows = (await factory.StoredBallotsAsync(election)).OrderBy(b => b.LeafIndex).ToList();
+        var rows = await AnchoredAndCleanAsync(client, election, 60);
 
         // A ballot stuffed into a shard table: a well-formed row (its hash is right) that never went through the log.
         var stuffed = Ballot.New(election, rows[5].State, "reyes");
@@ -105,11 +100,8 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
     {
         using var client = await factory.StartAsync();
         var election = factory.Elections[3];
-        await factory.RecordVotesAsync(election, 120);
-        await AnchoringTests.AnchoredAsync(client, election, 120);
-        Assert.True((await AnchoringTests.RunAuditAsync(client, election)).Clean, "the audit is clean before tampering");
+        var rows = await AnchoredAndCleanAsync(client, election, 120);
 
-        var rows = (await factory.StoredBallotsAsync(election)).OrderBy(b => b.LeafIndex).ToList();
         var rewritten = rows[30];
         await using (var connection = await factory.Shards.OpenLogAsync(CancellationToken.None))
         {
@@ -132,20 +124,21 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
         Assert.True(report.Findings.All(f => f.Kind is "leaf-mismatch" or "log-anchor-mismatch"), findings);
     }
 
+    /// <summary>Records <paramref name="votes"/> votes, waits until they are anchored and checks a first audit is clean; returns the rows by leaf.</summary>
+    private async Task<List<StoredBallot>> AnchoredAndCleanAsync(HttpClient client, string election, int votes)
+    {
+        await factory.RecordVotesAsync(election, votes);
+        await AnchoringTests.AnchoredAsync(client, election, votes);
+        Assert.True((await AnchoringTests.RunAuditAsync(client, election)).Clean, "the audit is clean before tampering");
+        return (await factory.StoredBallotsAsync(election)).OrderBy(b => b.LeafIndex).ToList();
+    }
+
     /// <summary>Inserts <paramref name="ballot"/> into the ballot table holding <paramref name="beside"/>, hashed correctly.</summary>
     private async Task InsertAsync(StoredBallot beside, Ballot ballot, long? leafIndex)
     {
         var shard = Enumerable.Range(0, 16).Single(s => factory.Shards.DatabaseName(s) == beside.Database);
         await using var connection = await factory.Shards.OpenShardAsync(shard, CancellationToken.None);
-        await using var command = new MySqlCommand(
-            $"INSERT INTO `{beside.Table}` (election_id, ballot_id, state, candidate, ballot_hash, recorded_hour, leaf_index) VALUES (@e, @id, @s, @c, @h, UTC_TIMESTAMP(), @leaf)",
-            connection);
-        command.Parameters.AddWithValue("@e", ballot.ElectionId);
-        command.Parameters.AddWithValue("@id", ballot.BallotId);
-        command.Parameters.AddWithValue("@s", ballot.State);
-        command.Parameters.AddWithValue("@c", ballot.Candidate);
-        command.Parameters.AddWithValue("@h", BallotHash.Compute(ballot));
-        command.Parameters.AddWithValue("@leaf", leafIndex);
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        await BallotRows.InsertAsync(connection, new StoredBallot(
+            beside.Database, beside.Table, ballot.ElectionId, ballot.BallotId, ballot.State, ballot.Candidate, BallotHash.Compute(ballot), leafIndex));
     }
 }

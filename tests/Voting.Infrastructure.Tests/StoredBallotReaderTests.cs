@@ -2,6 +2,7 @@ using MySqlConnector;
 using Voting.Core.Ballots;
 using Voting.Core.Sharding;
 using Voting.Infrastructure.Storage;
+using Voting.TestSupport;
 
 namespace Voting.Infrastructure.Tests;
 
@@ -69,7 +70,7 @@ public sealed class StoredBallotReaderTests(MigratedShardsFixture shards) : ICla
             break;
         }
 
-        var missing = new StoredBallotReader(new MySql.MySqlShardConnections(TestSupport.LocalStack.MySql(TestSupport.LocalStack.UniqueName("nope") + "_s")));
+        var missing = new StoredBallotReader(new MySql.MySqlShardConnections(LocalStack.MySql(LocalStack.UniqueName("nope") + "_s")));
         var failure = await Assert.ThrowsAsync<MySqlException>(async () => await missing.ReadAllAsync("it-read-all", 4, CancellationToken.None).ToListAsync());
         Assert.Contains("Unknown database", failure.Message, StringComparison.Ordinal);
     }
@@ -92,16 +93,7 @@ public sealed class StoredBallotReaderTests(MigratedShardsFixture shards) : ICla
             await using var connection = await shards.Connections.OpenShardAsync(shard, CancellationToken.None);
             foreach (var row in database)
             {
-                await using var insert = new MySqlCommand(
-                    $"INSERT INTO `{row.Table}` (election_id, ballot_id, state, candidate, ballot_hash, recorded_hour, leaf_index) VALUES (@e, @id, @s, @c, @h, '2028-11-07 20:00:00', @leaf)",
-                    connection);
-                insert.Parameters.AddWithValue("@e", row.ElectionId);
-                insert.Parameters.AddWithValue("@id", row.BallotId);
-                insert.Parameters.AddWithValue("@s", row.State);
-                insert.Parameters.AddWithValue("@c", row.Candidate);
-                insert.Parameters.AddWithValue("@h", row.BallotHash);
-                insert.Parameters.AddWithValue("@leaf", row.LeafIndex);
-                Assert.Equal(1, await insert.ExecuteNonQueryAsync());
+                await BallotRows.InsertAsync(connection, row);
             }
         }
 
