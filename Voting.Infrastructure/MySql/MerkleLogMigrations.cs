@@ -11,7 +11,28 @@ public static class MerkleLogMigrations
     [
         new(1, "Merkle log: tree heads, leaves, checkpoints", CreateLogTables),
         new(2, "anchor contracts deployed by the audit service, per chain", CreateAnchorContracts),
+        new(3, "leaf ranges reserved by appenders, filled outside the tree head's lock", CreateReservations),
     ];
+
+    private static IEnumerable<string> CreateReservations()
+    {
+        yield return """
+            ALTER TABLE merkle_heads
+              ADD COLUMN IF NOT EXISTS reserved_size BIGINT UNSIGNED NOT NULL DEFAULT 0
+                COMMENT 'positions handed out to appenders so far; tree_size is the filled prefix'
+            """;
+        yield return "UPDATE merkle_heads SET reserved_size = tree_size WHERE reserved_size < tree_size";
+        yield return """
+            CREATE TABLE IF NOT EXISTS merkle_reservations (
+              election_id VARCHAR(64)     NOT NULL,
+              first_leaf  BIGINT UNSIGNED NOT NULL,
+              leaf_count  INT UNSIGNED    NOT NULL,
+              reserved_at DATETIME(3)     NOT NULL,
+              PRIMARY KEY (election_id, first_leaf)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+              COMMENT='Leaf ranges handed out and not filled yet; tree_size stops at the first.'
+            """;
+    }
 
     private static IEnumerable<string> CreateAnchorContracts()
     {

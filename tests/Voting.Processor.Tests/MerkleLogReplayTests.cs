@@ -18,7 +18,7 @@ public sealed class MerkleLogReplayTests
     [Fact]
     public async Task Replayed_ballots_keep_their_log_positions_and_ones_the_crash_kept_out_get_theirs()
     {
-        await using var factory = await MigratedFactoryAsync();
+        await using var factory = await ProcessorFactory.MigratedAsync();
         var election = LocalStack.UniqueName("e");
         var recorder = Recorder(factory);
         var firstBatch = ProcessorFactory.Votes(election, 40, ["harper", "morgan"]);
@@ -59,7 +59,7 @@ public sealed class MerkleLogReplayTests
     [Fact]
     public async Task A_ballot_stored_without_a_leaf_by_an_earlier_version_gets_one_when_replayed()
     {
-        await using var factory = await MigratedFactoryAsync();
+        await using var factory = await ProcessorFactory.MigratedAsync();
         var election = LocalStack.UniqueName("e");
         var recorder = Recorder(factory);
         Assert.Equal(30, (await recorder.RecordAsync(ProcessorFactory.Votes(election, 30, ["harper", "morgan"]), CancellationToken.None)).Stored.Count);
@@ -83,7 +83,7 @@ public sealed class MerkleLogReplayTests
     [Fact]
     public async Task Batches_in_flight_together_never_give_a_second_ballot_a_leaf()
     {
-        await using var factory = await MigratedFactoryAsync();
+        await using var factory = await ProcessorFactory.MigratedAsync();
         var election = LocalStack.UniqueName("e");
         var recorder = Recorder(factory);
         var firstBallots = ProcessorFactory.Votes(election, 200, ["harper", "morgan"]);
@@ -109,7 +109,7 @@ public sealed class MerkleLogReplayTests
     [Fact]
     public async Task Two_processors_recording_the_same_batch_at_once_store_it_once()
     {
-        await using var factory = await MigratedFactoryAsync();
+        await using var factory = await ProcessorFactory.MigratedAsync();
         var election = LocalStack.UniqueName("e");
         var batch = ProcessorFactory.Votes(election, 300, ["harper", "morgan"]);
 
@@ -120,7 +120,10 @@ public sealed class MerkleLogReplayTests
         Assert.Equal(300, outcomes.Sum(o => o.Stored.Count));
         Assert.Equal(300, outcomes.Sum(o => o.Replayed.Count));
         Assert.Equal(0, outcomes.Sum(o => o.DuplicateAttempts));
-        await AssertEveryLeafHasItsRowAsync(factory, election, outcomes, 300);
+
+        // The processor that came second to the log got a range too: it is handed back if no range
+        // was handed out after it, else filled with void leaves.
+        await AssertEveryLeafHasItsRowAsync(factory, election, outcomes, 300, voidsAllowed: 300);
     }
 
     /// <summary>
@@ -131,7 +134,7 @@ public sealed class MerkleLogReplayTests
     [Fact]
     public async Task A_batch_failing_after_its_log_append_keeps_its_voters_until_its_retry()
     {
-        await using var factory = await MigratedFactoryAsync();
+        await using var factory = await ProcessorFactory.MigratedAsync();
         var election = LocalStack.UniqueName("e");
         var recorder = Recorder(factory);
         var first = ProcessorFactory.Votes(election, 60, ["harper", "morgan"]);
@@ -171,22 +174,17 @@ public sealed class MerkleLogReplayTests
 
     private static BatchRecorder Recorder(ProcessorFactory factory) => new(new BallotStore(factory.Shards), new MerkleLogAppender(factory.Shards));
 
-    /// <summary>This test's stores, with the shard and Merkle log schemas in place (no processor host).</summary>
-    private static async Task<ProcessorFactory> MigratedFactoryAsync()
-    {
-        var factory = new ProcessorFactory();
-        var migrator = new MySqlSchemaMigrator(factory.Shards, TestLoggers.For<MySqlSchemaMigrator>());
-        await migrator.MigrateAsync(MySqlMigrations.All, CancellationToken.None);
-        await migrator.MigrateLogAsync(MerkleLogMigrations.All, CancellationToken.None);
-        return factory;
-    }
-
-    /// <summary>Batches recorded at once appended <paramref name="leaves"/> leaves between them, none without its row, and the log is exact.</summary>
-    private static async Task AssertEveryLeafHasItsRowAsync(ProcessorFactory factory, string election, BatchOutcome[] outcomes, int leaves)
+    /// <summary>
+    /// Batches recorded at once appended <paramref name="leaves"/> leaves between them, none without
+    /// its row; the log holds each ballot once and nothing else but the void leaves of a range handed
+    /// to a batch that found its ballots logged by the other (at most <paramref name="voidsAllowed"/>).
+    /// </summary>
+    private static async Task AssertEveryLeafHasItsRowAsync(ProcessorFactory factory, string election, BatchOutcome[] outcomes, int leaves, int voidsAllowed = 0)
     {
         Assert.Empty(outcomes.SelectMany(o => o.LeavesWithoutRow));
         Assert.Equal(leaves, outcomes.Sum(o => o.LeavesAppended));
-        await factory.AssertLogExactAsync(election, leaves);
+        var voids = await factory.AssertLogHoldsEachBallotOnceAsync(election, leaves);
+        Assert.True(voids == 0 || voids == voidsAllowed, $"{voids} void leaves");
     }
 
     /// <summary>What a processor from before write-once left when it stopped between its shard commit and its log append.</summary>

@@ -108,6 +108,16 @@ public sealed class ProcessorFactory : WebApplicationFactory<Program>
 
     public MerkleLogReader Log => new(Shards);
 
+    /// <summary>A factory whose stores have the shard and Merkle log schemas in place (no processor host started).</summary>
+    public static async Task<ProcessorFactory> MigratedAsync()
+    {
+        var factory = new ProcessorFactory();
+        var migrator = new MySqlSchemaMigrator(factory.Shards, TestLoggers.For<MySqlSchemaMigrator>());
+        await migrator.MigrateAsync(MySqlMigrations.All, CancellationToken.None);
+        await migrator.MigrateLogAsync(MerkleLogMigrations.All, CancellationToken.None);
+        return factory;
+    }
+
     /// <summary>
     /// Waits until the election's Merkle log holds exactly <paramref name="count"/> leaves and every
     /// ballot row knows its leaf index; then checks positions 0..count-1 are each used once, by the
@@ -122,6 +132,27 @@ public sealed class ProcessorFactory : WebApplicationFactory<Program>
         var ballots = await StoredBallots(electionId);
         Assert.Equal(Enumerable.Range(0, count).Select(i => (long)i), ballots.Select(b => b.LeafIndex!.Value).Order());
         Assert.All(ballots, b => Assert.Equal(leaves[b.LeafIndex!.Value], Convert.ToHexString(b.BallotHash)));
+    }
+
+    /// <summary>
+    /// Every ballot of the election is in the log once, under the leaf its row holds, and every other
+    /// leaf below the log's size is the void leaf of its position (a range handed to an appender that
+    /// found its ballots logged already, with another range handed out after it). Returns the voids.
+    /// </summary>
+    public async Task<int> AssertLogHoldsEachBallotOnceAsync(string electionId, int ballots)
+    {
+        await EventuallyAsync(async () => (await StoredBallots(electionId)).Count >= ballots && (await StoredBallots(electionId)).All(b => b.LeafIndex is not null), $"{ballots} ballot rows with their leaf indices");
+        var size = await Log.TreeSizeAsync(electionId, CancellationToken.None);
+        var leaves = await Log.LeavesAsync(electionId, 0, size, CancellationToken.None).ToDictionaryAsync(l => l.Index, l => l.BallotHash);
+        Assert.Equal(size, leaves.Count);
+        var stored = await StoredBallots(electionId);
+        Assert.Equal(ballots, stored.Count);
+        Assert.All(stored, b => Assert.Equal(Convert.ToHexString(leaves[b.LeafIndex!.Value]), Convert.ToHexString(b.BallotHash)));
+        var withRow = stored.Select(b => b.LeafIndex!.Value).ToHashSet();
+        Assert.Equal(ballots, withRow.Count);
+        var others = leaves.Where(l => !withRow.Contains(l.Key)).ToList();
+        Assert.All(others, l => Assert.True(Voting.Core.Merkle.VoidLeaf.Is(electionId, l.Key, l.Value), $"leaf {l.Key} has no row and is not void"));
+        return others.Count;
     }
 
     /// <summary>Every ballot row of an election, with its leaf index.</summary>

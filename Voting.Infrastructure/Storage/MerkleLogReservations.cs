@@ -1,0 +1,283 @@
+using System.Globalization;
+using MySqlConnector;
+using Voting.Core.Merkle;
+using Voting.Infrastructure.MySql;
+
+namespace Voting.Infrastructure.Storage;
+
+/// <summary>
+/// Hands out positions in an election's Merkle log and fills them, so that appenders (processor
+/// instances, batches in flight) insert their leaves at the same time: only handing out a range holds
+/// the tree head's row lock, for a moment, while the leaves are inserted outside it.
+/// <list type="bullet">
+/// <item><c>merkle_heads.reserved_size</c> is the next position to hand out; each range handed out
+/// is a row of <c>merkle_reservations</c> until it is filled.</item>
+/// <item>Filling deletes the range's row, inserts its leaves and moves <c>tree_size</c> up to the
+/// first range still open, in one transaction: <c>tree_size</c> stays what every reader takes it
+/// for, the size below which every position holds its leaf, and the only size checkpoints take.</item>
+/// <item>A range not filled within <see cref="Timeout"/> (its appender crashed, or is stuck) is filled
+/// with void leaves (<see cref="VoidLeaf"/>) by whoever sweeps, or handed back if no range was handed
+/// out after it; its ballots come back with the replayed batch and get a new range. Deleting the
+/// range's row decides who fills it: an appender that comes back after the sweep finds the row gone
+/// and reserves again, and nothing is written twice.</item>
+/// <item>A range whose ballots turn out to be in the log already (a replay) is handed back or voided
+/// the same way, and its ballots keep their positions.</item>
+/// </list>
+/// An append locks the range's row, inserts its leaves, then locks the tree head, and holds the head
+/// only to move the size: appenders do not wait for each other's inserts. Only the rare replays and
+/// voids lock the head before inserting.
+/// </summary>
+public sealed class MerkleLogReservations(MySqlShardConnections connections)
+{
+    /// <summary>How long a range may stay unfilled before it is voided (a batch's append takes about a second).</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>A filler looks up hashes another appender put in the log meanwhile at most this many times.</summary>
+    private const int MaxDuplicateRounds = 8;
+
+    /// <summary>Hands out the next <paramref name="count"/> positions of the election's log.</summary>
+    public async Task<LeafReservation> ReserveAsync(string electionId, int count, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        await using var connection = await connections.OpenLogAsync(cancellationToken);
+        while (true)
+        {
+            await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
+            if (await LockHeadAsync(connection, transaction, electionId, cancellationToken) is not { } first)
+            {
+                // The election's first append: its head is created on its own (no transaction), so
+                // appenders racing to create it never hold a lock on it that they then wait to upgrade.
+                await transaction.RollbackAsync(cancellationToken);
+                await using var create = new MySqlCommand("INSERT IGNORE INTO merkle_heads (election_id, tree_size, reserved_size) VALUES (@e, 0, 0)", connection);
+                create.Parameters.AddWithValue("@e", electionId);
+                await create.ExecuteNonQueryAsync(cancellationToken);
+                continue;
+            }
+
+            var statement = new ShardStatement()
+                .Append("INSERT INTO merkle_reservations (election_id, first_leaf, leaf_count, reserved_at) VALUES (")
+                .Text(electionId).Append(",").Number(first).Append(",").Number(count).Append(", UTC_TIMESTAMP(3));\n")
+                .Append("UPDATE merkle_heads SET reserved_size = ").Number(first + count).Append(" WHERE election_id = ").Text(electionId);
+            await using (var command = statement.ToCommand(connection, transaction))
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return new LeafReservation(electionId, first, count);
+        }
+    }
+
+    /// <summary>
+    /// Fills <paramref name="reservation"/> with the leaf data <paramref name="hashes"/> (at most its
+    /// size), in order from its first position. A hash the log holds already keeps its position and
+    /// is not written again; positions left over are handed back when the range is the last one
+    /// handed out, and get void leaves otherwise. Returns every hash's position, or null when the
+    /// range was voided meanwhile (nothing written: reserve again).
+    /// </summary>
+    public async Task<Dictionary<Bytes32, long>?> FillAsync(LeafReservation reservation, IReadOnlyList<byte[]> hashes, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(hashes.Count, reservation.Count, nameof(hashes));
+        var electionId = reservation.ElectionId;
+        await using var connection = await connections.OpenLogAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
+        await using (var claim = new MySqlCommand("DELETE FROM merkle_reservations WHERE election_id = @e AND first_leaf = @f", connection, transaction))
+        {
+            claim.Parameters.AddWithValue("@e", electionId);
+            claim.Parameters.AddWithValue("@f", reservation.First);
+            if (await claim.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return null;
+            }
+        }
+
+        // Nearly always every hash is new and fills the range: insert them all at once, outside the
+        // head's lock, and let the unique key on ballot_hash object. A failed statement is undone alone.
+        if (hashes.Count == reservation.Count)
+        {
+            try
+            {
+                await InsertLeavesAsync(connection, transaction, reservation.ElectionId, reservation.First, hashes, cancellationToken);
+                await AdvanceTreeSizeAsync(connection, transaction, electionId, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return Positions(reservation, hashes);
+            }
+            catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
+            {
+            }
+        }
+
+        // Rare: a replay after a crash, another processor with the same batch, or a range to void.
+        // The head is locked first here, so whether the range is the last one handed out cannot change.
+        var reserved = await LockHeadAsync(connection, transaction, electionId, cancellationToken)
+            ?? throw new InvalidOperationException($"The Merkle log of {electionId} has no tree head, yet a range of it was reserved.");
+        var known = new Dictionary<Bytes32, long>();
+        var fresh = hashes;
+        for (var round = 0; ; round++)
+        {
+            try
+            {
+                await InsertLeavesAsync(connection, transaction, reservation.ElectionId, reservation.First, fresh, cancellationToken);
+                break;
+            }
+            catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateKeyEntry && round < MaxDuplicateRounds)
+            {
+                known = await FindAsync(connection, transaction, hashes, cancellationToken);
+                fresh = [.. hashes.Where(h => !known.ContainsKey(new Bytes32(h)))];
+            }
+        }
+
+        var end = reservation.First + reservation.Count;
+        var used = reservation.First + fresh.Count;
+        if (reserved == end)
+        {
+            await using var handBack = new MySqlCommand("UPDATE merkle_heads SET reserved_size = @r WHERE election_id = @e", connection, transaction);
+            handBack.Parameters.AddWithValue("@r", used);
+            handBack.Parameters.AddWithValue("@e", electionId);
+            await handBack.ExecuteNonQueryAsync(cancellationToken);
+        }
+        else if (used < end)
+        {
+            var voids = Enumerable.Range(0, (int)(end - used)).Select(i => VoidLeaf.For(electionId, used + i)).ToList();
+            await InsertLeavesAsync(connection, transaction, electionId, used, voids, cancellationToken);
+        }
+
+        await AdvanceTreeSizeAsync(connection, transaction, electionId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        var positions = Positions(reservation, fresh);
+        foreach (var (hash, leaf) in known)
+        {
+            positions[hash] = leaf;
+        }
+
+        return positions;
+    }
+
+    private static Dictionary<Bytes32, long> Positions(LeafReservation reservation, IReadOnlyList<byte[]> hashes)
+    {
+        var positions = new Dictionary<Bytes32, long>(hashes.Count);
+        for (var i = 0; i < hashes.Count; i++)
+        {
+            positions[new Bytes32(hashes[i])] = reservation.First + i;
+        }
+
+        return positions;
+    }
+
+    /// <summary>
+    /// Voids the election's ranges reserved longer than <paramref name="olderThan"/> ago: the last
+    /// one handed out is handed back, any other filled with void leaves. Returns the positions voided.
+    /// </summary>
+    public async Task<long> VoidStaleAsync(string electionId, TimeSpan olderThan, CancellationToken cancellationToken)
+    {
+        var stale = new List<LeafReservation>();
+        await using (var connection = await connections.OpenLogAsync(cancellationToken))
+        await using (var command = new MySqlCommand(
+            "SELECT first_leaf, leaf_count FROM merkle_reservations WHERE election_id = @e AND reserved_at < UTC_TIMESTAMP(3) - INTERVAL @age MICROSECOND ORDER BY first_leaf",
+            connection))
+        {
+            command.Parameters.AddWithValue("@e", electionId);
+            command.Parameters.AddWithValue("@age", (long)olderThan.TotalMicroseconds);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                stale.Add(new LeafReservation(electionId, reader.GetInt64(0), reader.GetInt32(1)));
+            }
+        }
+
+        long voided = 0;
+        foreach (var reservation in stale)
+        {
+            if (await FillAsync(reservation, [], cancellationToken) is not null)
+            {
+                voided += reservation.Count;
+            }
+        }
+
+        return voided;
+    }
+
+    /// <summary>Inserts <paramref name="leaves"/> at the positions from <paramref name="first"/> on, in one statement.</summary>
+    private static async Task InsertLeavesAsync(
+        MySqlConnection connection, MySqlTransaction transaction, string electionId, long first, IReadOnlyList<byte[]> leaves, CancellationToken cancellationToken)
+    {
+        if (leaves.Count == 0)
+        {
+            return;
+        }
+
+        var insert = new ShardStatement().Append("INSERT INTO merkle_leaves (election_id, leaf_index, ballot_hash) VALUES ");
+        for (var i = 0; i < leaves.Count; i++)
+        {
+            insert.Append(i == 0 ? "(" : ",(").Text(electionId).Append(",").Number(first + i).Append(",").Bytes(leaves[i]).Append(")");
+        }
+
+        await using var command = insert.ToCommand(connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<Dictionary<Bytes32, long>> FindAsync(
+        MySqlConnection connection, MySqlTransaction transaction, IReadOnlyList<byte[]> hashes, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<Bytes32, long>();
+        if (hashes.Count == 0)
+        {
+            return found;
+        }
+
+        var known = new ShardStatement().Append("SELECT ballot_hash, leaf_index FROM merkle_leaves WHERE ballot_hash IN (");
+        for (var i = 0; i < hashes.Count; i++)
+        {
+            known.Append(i == 0 ? "" : ",").Bytes(hashes[i]);
+        }
+
+        await using var command = known.Append(")").ToCommand(connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            found[new Bytes32((byte[])reader[0])] = reader.GetInt64(1);
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Moves tree_size to the first range still open (this transaction's own is deleted), or to the
+    /// end of the ranges handed out when none is. The head's lock is taken last, and ranges are only
+    /// read (not locked) under it.
+    /// </summary>
+    private static async Task AdvanceTreeSizeAsync(MySqlConnection connection, MySqlTransaction transaction, string electionId, CancellationToken cancellationToken)
+    {
+        long reserved;
+        long? firstOpen;
+        await using (var read = new MySqlCommand(
+            """
+            SELECT GREATEST(tree_size, reserved_size) FROM merkle_heads WHERE election_id = @e FOR UPDATE;
+            SELECT MIN(first_leaf) FROM merkle_reservations WHERE election_id = @e
+            """,
+            connection, transaction))
+        {
+            read.Parameters.AddWithValue("@e", electionId);
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            reserved = reader.GetInt64(0);
+            await reader.NextResultAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            firstOpen = reader.IsDBNull(0) ? null : reader.GetInt64(0);
+        }
+
+        await using var advance = new MySqlCommand("UPDATE merkle_heads SET tree_size = GREATEST(tree_size, @s) WHERE election_id = @e", connection, transaction);
+        advance.Parameters.AddWithValue("@s", firstOpen ?? reserved);
+        advance.Parameters.AddWithValue("@e", electionId);
+        await advance.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Locks the election's tree head and returns the next position to hand out; null when the election has no head yet.</summary>
+    private static async Task<long?> LockHeadAsync(MySqlConnection connection, MySqlTransaction transaction, string electionId, CancellationToken cancellationToken)
+    {
+        await using var read = new MySqlCommand("SELECT GREATEST(tree_size, reserved_size) FROM merkle_heads WHERE election_id = @e FOR UPDATE", connection, transaction);
+        read.Parameters.AddWithValue("@e", electionId);
+        return await read.ExecuteScalarAsync(cancellationToken) is { } next and not DBNull ? Convert.ToInt64(next, CultureInfo.InvariantCulture) : null;
+    }
+}

@@ -1,0 +1,134 @@
+using MySqlConnector;
+using Voting.Core.Merkle;
+using Voting.Infrastructure.MySql;
+using Voting.Infrastructure.Storage;
+using Voting.TestSupport;
+
+namespace Voting.Processor.Tests;
+
+/// <summary>
+/// Appenders (processor instances, batches in flight) fill the log ranges handed to them at the same
+/// time; a range its appender never fills is voided, and the log's size, the only size checkpoints
+/// take, is always a prefix in which every position holds its leaf.
+/// </summary>
+public sealed class MerkleLogConcurrencyTests
+{
+    [Fact]
+    public async Task Appenders_at_once_give_every_ballot_one_position_and_leave_no_gap()
+    {
+        await using var factory = await ProcessorFactory.MigratedAsync();
+        var election = LocalStack.UniqueName("e");
+        var batches = Enumerable.Range(0, 6).Select(b => ProcessorFactory.Votes(election, 500, ["harper", "morgan"], firstVoter: b * 1_000)).ToList();
+
+        // Six appenders at once, and a seventh with the same batch as the first (two processors
+        // holding one batch during a rebalance): each ballot gets one position, and both see it.
+        var appended = await Task.WhenAll(batches.Append(batches[0]).Select(batch => Task.Run(
+            () => new MerkleLogAppender(factory.Shards).AppendAsync(batch, CancellationToken.None))));
+
+        Assert.Equal(3_000, appended.Sum(a => a.Appended));
+        Assert.All(batches[0], v => Assert.Equal(appended[0].Positions[BallotStore.HashKey(v)], appended[6].Positions[BallotStore.HashKey(v)]));
+
+        // The appender that came second with the repeated batch had a range too: handed back if no
+        // range was handed out after it, else filled with void leaves. No position is left empty.
+        var size = await factory.Log.TreeSizeAsync(election, CancellationToken.None);
+        Assert.True(size is 3_000 or 3_500, $"log size {size}");
+        Assert.Equal(size, await factory.Log.ReservedSizeAsync(election, CancellationToken.None));
+        var leaves = await factory.Log.LeavesAsync(election, 0, size, CancellationToken.None).ToListAsync();
+        Assert.Equal(Enumerable.Range(0, (int)size).Select(i => (long)i), leaves.Select(l => l.Index));
+        var ballots = leaves.Where(l => !VoidLeaf.Is(election, l.Index, l.BallotHash)).ToList();
+        Assert.Equal(
+            batches.SelectMany(b => b).Select(v => Convert.ToHexString(v.BallotHash)).Order(),
+            ballots.Select(l => Convert.ToHexString(l.BallotHash)).Order());
+        var voids = leaves.Where(l => VoidLeaf.Is(election, l.Index, l.BallotHash)).Select(l => l.Index).ToList();
+        Assert.Equal(size - 3_000, voids.Count);
+        Assert.True(voids.Count == 0 || voids[^1] - voids[0] == 499, "the void leaves are one range");
+        Assert.All(appended.SelectMany(a => a.Positions), p => Assert.Equal(Convert.ToHexString(leaves[(int)p.Value].BallotHash), p.Key.ToString()));
+        Assert.Equal(0, await OpenRangesAsync(factory.Shards, election));
+    }
+
+    [Fact]
+    public async Task A_range_never_filled_holds_the_size_back_until_it_is_voided_and_its_appender_cannot_fill_it_after()
+    {
+        await using var factory = await ProcessorFactory.MigratedAsync();
+        var election = LocalStack.UniqueName("e");
+        var reservations = new MerkleLogReservations(factory.Shards);
+        var appender = new MerkleLogAppender(factory.Shards);
+        var first = ProcessorFactory.Votes(election, 30, ["harper", "morgan"]);
+        Assert.Equal(30, (await appender.AppendAsync(first, CancellationToken.None)).Appended);
+
+        // An appender takes positions 30-36 and crashes; another appends 20 ballots after it.
+        var abandoned = await reservations.ReserveAsync(election, 7, CancellationToken.None);
+        Assert.Equal(new LeafReservation(election, 30, 7), abandoned);
+        var after = await appender.AppendAsync(ProcessorFactory.Votes(election, 20, ["harper", "morgan"], firstVoter: 100), CancellationToken.None);
+        Assert.Equal(20, after.Appended);
+        Assert.All(after.Positions.Values, leaf => Assert.InRange(leaf, 37, 56));
+
+        // The size stops where the open range starts; the leaves after it are there already.
+        Assert.Equal(30, await factory.Log.TreeSizeAsync(election, CancellationToken.None));
+        Assert.Equal(57, await factory.Log.ReservedSizeAsync(election, CancellationToken.None));
+
+        // Not yet stale: the sweep leaves it. Then stale: voided, and the size moves past it.
+        Assert.Equal(0, await reservations.VoidStaleAsync(election, MerkleLogReservations.Timeout, CancellationToken.None));
+        Assert.Equal(7, await reservations.VoidStaleAsync(election, TimeSpan.Zero, CancellationToken.None));
+        Assert.Equal(57, await factory.Log.TreeSizeAsync(election, CancellationToken.None));
+        var leaves = await factory.Log.LeavesAsync(election, 0, 57, CancellationToken.None).ToListAsync();
+        Assert.Equal(57, leaves.Count);
+        Assert.All(leaves.Where(l => l.Index is >= 30 and < 37), l => Assert.True(VoidLeaf.Is(election, l.Index, l.BallotHash), $"leaf {l.Index}"));
+        Assert.All(leaves.Where(l => l.Index is < 30 or >= 37), l => Assert.False(VoidLeaf.Is(election, l.Index, l.BallotHash), $"leaf {l.Index}"));
+
+        // The crashed appender comes back late: its range is gone, it writes nothing and must reserve again.
+        var late = ProcessorFactory.Votes(election, 7, ["harper"], firstVoter: 200);
+        Assert.Null(await reservations.FillAsync(abandoned, [.. late.Select(v => v.BallotHash)], CancellationToken.None));
+        Assert.Equal(57, await factory.Log.TreeSizeAsync(election, CancellationToken.None));
+        Assert.Null(await new MerkleLogReader(factory.Shards).FindAsync(late[0].BallotHash, CancellationToken.None));
+        var retried = await appender.AppendAsync(late, CancellationToken.None);
+        Assert.All(retried.Positions.Values, leaf => Assert.InRange(leaf, 57, 63));
+        Assert.Equal(64, await factory.Log.TreeSizeAsync(election, CancellationToken.None));
+        Assert.Equal(0, await OpenRangesAsync(factory.Shards, election));
+    }
+
+    [Fact]
+    public async Task Ranges_filled_out_of_order_move_the_size_only_over_filled_positions()
+    {
+        await using var factory = await ProcessorFactory.MigratedAsync();
+        var election = LocalStack.UniqueName("e");
+        var reservations = new MerkleLogReservations(factory.Shards);
+        var a = await reservations.ReserveAsync(election, 3, CancellationToken.None);
+        var b = await reservations.ReserveAsync(election, 4, CancellationToken.None);
+        var c = await reservations.ReserveAsync(election, 2, CancellationToken.None);
+        Assert.Equal((0L, 3L, 7L), (a.First, b.First, c.First));
+
+        var cHashes = Hashes(election, 2, 10);
+        Assert.NotNull(await reservations.FillAsync(c, cHashes, CancellationToken.None));
+        Assert.Equal(0, await factory.Log.TreeSizeAsync(election, CancellationToken.None));
+        Assert.NotNull(await reservations.FillAsync(a, Hashes(election, 3, 20), CancellationToken.None));
+        Assert.Equal(3, await factory.Log.TreeSizeAsync(election, CancellationToken.None));
+
+        // A range filled with fewer ballots than it holds (some were in the log already) ends in void leaves.
+        var positions = await reservations.FillAsync(b, Hashes(election, 1, 30), CancellationToken.None);
+        Assert.Equal(3, Assert.Single(positions!.Values));
+        Assert.Equal(9, await factory.Log.TreeSizeAsync(election, CancellationToken.None));
+        var leaves = await factory.Log.LeavesAsync(election, 0, 9, CancellationToken.None).ToListAsync();
+        Assert.Equal([false, false, false, false, true, true, true, false, false], leaves.Select(l => VoidLeaf.Is(election, l.Index, l.BallotHash)));
+
+        // The last range handed out, all of whose ballots are logged already (a replay), is handed back whole.
+        var replay = await reservations.ReserveAsync(election, 2, CancellationToken.None);
+        Assert.Equal(9, replay.First);
+        var kept = await reservations.FillAsync(replay, cHashes, CancellationToken.None);
+        Assert.Equal([7L, 8L], kept!.Values.Order());
+        Assert.Equal(9, await factory.Log.TreeSizeAsync(election, CancellationToken.None));
+        Assert.Equal(9, await factory.Log.ReservedSizeAsync(election, CancellationToken.None));
+        Assert.Equal(9, (await reservations.ReserveAsync(election, 1, CancellationToken.None)).First);
+    }
+
+    private static List<byte[]> Hashes(string election, int count, int firstVoter) =>
+        [.. ProcessorFactory.Votes(election, count, ["harper"], firstVoter).Select(v => v.BallotHash)];
+
+    private static async Task<long> OpenRangesAsync(MySqlShardConnections shards, string election)
+    {
+        await using var connection = await shards.OpenLogAsync(CancellationToken.None);
+        await using var count = new MySqlCommand("SELECT COUNT(*) FROM merkle_reservations WHERE election_id = @e", connection);
+        count.Parameters.AddWithValue("@e", election);
+        return Convert.ToInt64(await count.ExecuteScalarAsync(CancellationToken.None), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
