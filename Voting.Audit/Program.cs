@@ -14,6 +14,7 @@ builder.Services.AddValidatedOptions<AuditOptions>(AuditOptions.Section);
 builder.Services.AddVotingElections();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<MerkleLogReader>();
+builder.Services.AddSingleton<MerkleLogReservations>();
 builder.Services.AddSingleton<StoredBallotReader>();
 builder.Services.AddSingleton<CheckpointStore>();
 builder.Services.AddSingleton<TallyReconciliation>();

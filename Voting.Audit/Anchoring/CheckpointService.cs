@@ -17,6 +17,7 @@ public sealed partial class CheckpointService(
     ElectionRegistry elections,
     MerkleTreeCache trees,
     CheckpointStore checkpoints,
+    MerkleLogReservations reservations,
     AnchorContractLocator contracts,
     SchemaState schema,
     IOptions<AuditOptions> options,
@@ -60,11 +61,21 @@ public sealed partial class CheckpointService(
         }
     }
 
-    /// <summary>Takes a checkpoint now if the log grew since the newest one; returns the checkpoint's size.</summary>
+    /// <summary>
+    /// Takes a checkpoint now if the log grew since the newest one; returns the checkpoint's size.
+    /// First voids the log ranges an appender reserved and never filled within
+    /// <see cref="MerkleLogReservations.Timeout"/>: otherwise a processor that crashed mid-append and
+    /// got no more votes afterwards would hold the log's size, and every checkpoint, below its range.
+    /// </summary>
     public async Task<long> CheckpointAsync(string electionId, CancellationToken cancellationToken)
     {
         try
         {
+            if (await reservations.VoidStaleAsync(electionId, MerkleLogReservations.Timeout, cancellationToken) is var voided and > 0)
+            {
+                LogVoided(logger, electionId, voided, MerkleLogReservations.Timeout.TotalSeconds);
+            }
+
             var (size, root) = await trees.WithTreeAsync(electionId, tree => (tree.Size, tree.Root), cancellationToken);
             var latest = await checkpoints.LatestAsync(electionId, cancellationToken);
             if (size > 0 && size > (latest?.TreeSize ?? 0))
@@ -154,6 +165,9 @@ public sealed partial class CheckpointService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Checkpoint of {Election}: size {Size}, root {Root}")]
     private static partial void LogCheckpoint(ILogger logger, string election, long size, string root);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Log of {Election}: {Leaves} positions reserved over {Seconds:0} s ago and never filled were released, handed back or filled with void leaves (an appender crashed or stalled; its ballots are appended again when its batch is replayed)")]
+    private static partial void LogVoided(ILogger logger, string election, long leaves, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpoint of {Election} failed: {Error}")]
     private static partial void LogCheckpointFailed(ILogger logger, string election, string error);

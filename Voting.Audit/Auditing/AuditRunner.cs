@@ -14,7 +14,7 @@ namespace Voting.Audit.Auditing;
 /// the chain and the tallies:
 /// <list type="number">
 /// <item>every ballot row's hash is recomputed from its content and compared with the stored hash;</item>
-/// <item>every row must hold a leaf index whose log entry is that hash, and every log entry must have its row;</item>
+/// <item>every row must hold a leaf index whose log entry is that hash, and every log entry must have its row (but the void leaves of ranges an appender never filled, <see cref="VoidLeaf"/>);</item>
 /// <item>the tree is rebuilt from the recomputed hashes and its root at every anchored size is compared with the chain and the checkpoint table;</item>
 /// <item>the log's own root at every anchored size must be the anchored root, so the log only grew from each anchor to the next (what an RFC 6962 consistency proof from the log shows);</item>
 /// <item>ClickHouse tallies must equal the counts of ballot rows.</item>
@@ -120,17 +120,21 @@ public sealed partial class AuditRunner(
             }
         }
 
-        // The log's size, read after the rows: every row read has its leaf below it.
+        // The log's size, read after the rows, and the positions handed out to appenders, read after
+        // that: every row read has its leaf below the second. Appenders fill their ranges at the same
+        // time, so a row's leaf can lie beyond the size (every position below it filled) while an
+        // earlier range is still being filled; such rows are for the next audit.
         var size = await log.TreeSizeAsync(electionId, cancellationToken);
+        var reserved = await log.ReservedSizeAsync(electionId, cancellationToken);
         LogAllRowsRead(logger, electionId, rows, clock.GetElapsedTime(startedAt).TotalSeconds, findings.Count);
         ballotLog.Grow(size);
         foreach (var (row, recomputed) in late)
         {
-            if (row.LeafIndex!.Value >= size)
+            if (row.LeafIndex!.Value >= reserved)
             {
                 findings.Add(new AuditFinding("ballot-not-in-log", Where(row), $"leaf index {row.LeafIndex} is beyond the log's size {size}"));
             }
-            else
+            else if (row.LeafIndex.Value < size)
             {
                 Place(row, row.LeafIndex.Value, recomputed, ballotLog, findings);
             }
@@ -143,12 +147,17 @@ public sealed partial class AuditRunner(
         var logRoot = new MerkleRootAccumulator();
         progress = new AuditProgress(clock);
         var unplaced = new Dictionary<long, byte[]?>(); // leaves no row claims yet: the ballot hash the log holds there (null: no log entry)
+        var voids = new HashSet<long>(); // leaves of ranges an appender never filled: no row belongs there
         void Visit(byte[]? logged)
         {
             var leaf = logRoot.Size;
             if (ballotLog.HasRow(leaf))
             {
                 CompareWithLog(leaf, logged, ballotLog, findings);
+            }
+            else if (logged is not null && VoidLeaf.Is(electionId, leaf, logged))
+            {
+                voids.Add(leaf);
             }
             else
             {
@@ -199,7 +208,10 @@ public sealed partial class AuditRunner(
         var lastNeeded = rootSizes.DefaultIfEmpty(0).Max();
         for (var leaf = 0L; leaf < lastNeeded; leaf++)
         {
-            rebuiltRoot.AppendLeafData(ballotLog.HasRow(leaf) ? ballotLog.Rebuilt(leaf) : unplaced.GetValueOrDefault(leaf) ?? NoLeaf);
+            rebuiltRoot.AppendLeafData(
+                ballotLog.HasRow(leaf) ? ballotLog.Rebuilt(leaf)
+                : voids.Contains(leaf) ? VoidLeaf.For(electionId, leaf)
+                : unplaced.GetValueOrDefault(leaf) ?? NoLeaf);
             if (rootSizes.Contains(rebuiltRoot.Size))
             {
                 rebuiltRoots[rebuiltRoot.Size] = rebuiltRoot.Root();
@@ -260,9 +272,9 @@ public sealed partial class AuditRunner(
                 $"ClickHouse counts {mismatch.Tallied}, the ballot rows in MySQL count {mismatch.MySql}"));
         }
 
-        var report = new AuditReport(electionId, started, clock.GetUtcNow().UtcDateTime, rows, size, anchorsChecked, findings);
+        var report = new AuditReport(electionId, started, clock.GetUtcNow().UtcDateTime, rows, size, anchorsChecked, findings) { VoidLeaves = voids.Count };
         latest[electionId] = report;
-        LogFinished(logger, electionId, clock.GetElapsedTime(startedAt).TotalSeconds, rows, size, anchorsChecked, findings.Count);
+        LogFinished(logger, electionId, clock.GetElapsedTime(startedAt).TotalSeconds, rows, size, voids.Count, anchorsChecked, findings.Count);
         return report;
     }
 
@@ -376,8 +388,8 @@ public sealed partial class AuditRunner(
     [LoggerMessage(Level = LogLevel.Information, Message = "Audit of {Election}: {Leaves} of {Size} log leaves compared ({Percent:0}%)")]
     private static partial void LogLeavesCompared(ILogger logger, string election, long leaves, long size, double percent);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Audit of {Election} finished in {Seconds:0.0} s: {Rows} ballot rows, {Leaves} leaves, {Anchors} anchors, {Findings} findings")]
-    private static partial void LogFinished(ILogger logger, string election, double seconds, long rows, long leaves, int anchors, int findings);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Audit of {Election} finished in {Seconds:0.0} s: {Rows} ballot rows, {Leaves} leaves ({Voids} void), {Anchors} anchors, {Findings} findings")]
+    private static partial void LogFinished(ILogger logger, string election, double seconds, long rows, long leaves, int voids, int anchors, int findings);
 
     private static string Hex(ReadOnlySpan<byte> value) => Convert.ToHexStringLower(value);
 }

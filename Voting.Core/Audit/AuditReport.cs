@@ -11,6 +11,13 @@ namespace Voting.Core.Audit;
 public sealed record AuditReport(
     string ElectionId, DateTime StartedAt, DateTime FinishedAt, long BallotRows, long LogSize, int AnchorsChecked, IReadOnlyList<AuditFinding> Findings)
 {
+    /// <summary>
+    /// Log positions holding a void leaf (<see cref="Merkle.VoidLeaf"/>): ranges reserved by an
+    /// appender that crashed or timed out before filling them. Not a finding; their ballots were
+    /// appended again elsewhere in the log.
+    /// </summary>
+    public long VoidLeaves { get; init; }
+
     /// <summary>True when nothing disagrees.</summary>
     public bool Clean => Findings.Count == 0;
 }

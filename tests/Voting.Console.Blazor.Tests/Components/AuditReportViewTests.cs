@@ -30,5 +30,18 @@ public sealed class AuditReportViewTests : ComponentTest
 
         Assert.Contains("Clean", rendered.Find("[data-testid=audit-verdict]").TextContent, StringComparison.Ordinal);
         Assert.Empty(rendered.FindAll("[data-kind]"));
+        Assert.Empty(rendered.FindAll("[data-testid=void-leaves]"));
+    }
+
+    [Fact]
+    public void Void_leaves_are_counted_on_a_clean_report_and_not_called_findings()
+    {
+        var report = new AuditReport("e1", DateTime.UtcNow, DateTime.UtcNow, 120, 127, 2, []) { VoidLeaves = 7 };
+
+        var rendered = Context.Render<AuditReportView>(p => p.Add(v => v.Report, report));
+
+        Assert.Contains("Clean", rendered.Find("[data-testid=audit-verdict]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("7 void ·", rendered.Find("[data-testid=void-leaves]").TextContent.Trim());
+        Assert.Contains("Not a finding", rendered.Find("[data-testid=void-leaves]").GetAttribute("title"), StringComparison.Ordinal);
     }
 }
