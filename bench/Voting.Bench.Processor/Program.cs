@@ -13,11 +13,13 @@ using Voting.ServiceDefaults;
 
 // Usage: Voting.Bench.Processor --processor PATH/Voting.Processor.dll [--votes 1000000] [--raw-votes-per-transaction 1000,2000,4000,8000]
 //                               [--port 5192] [--out bench/results/processor.md]
+//        Voting.Bench.Processor --log-appenders 1,2,4 [--votes 1000000] [--out bench/results/log-append.md]
 // Needs the local stack (deploy/local/stack.sh up) and deploy/local/service-env.sh in the environment.
 var options = ParseArgs(args);
 if (options is null)
 {
     Console.Error.WriteLine("usage: Voting.Bench.Processor --processor PATH/Voting.Processor.dll [--votes N] [--raw-votes-per-transaction N[,N...]] [--port P] [--out FILE]");
+    Console.Error.WriteLine("       Voting.Bench.Processor --log-appenders N[,N...] [--votes N] [--out FILE]");
     return 2;
 }
 
@@ -32,6 +34,7 @@ var election = "bench-" + stamp;
 var topic = "bench.votes." + stamp;
 var raw = new MySqlShardConnections(Copy(mySql, "bench_raw_"));
 var drained = new MySqlShardConnections(Copy(mySql, "bench_proc_"));
+var logOnly = new MySqlShardConnections(Copy(mySql, "bench_log_"));
 var clickHouseDatabase = "bench_" + stamp;
 using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(30));
 var ct = cancel.Token;
@@ -40,7 +43,7 @@ void Say(string line) => Console.WriteLine($"bench: {line}");
 
 try
 {
-    return await RunAsync();
+    return options.LogAppenders is { } appenders ? await RunLogAsync(appenders) : await RunAsync();
 }
 catch (Exception e) when (e is InvalidOperationException or TimeoutException or MySqlException or IOException)
 {
@@ -164,6 +167,60 @@ async Task<int> RunAsync()
     }
 }
 
+// The Merkle log append alone, with 1, 2, ... appenders at once, each on a fresh log database.
+async Task<int> RunLogAsync(int[] appenderCounts)
+{
+    try
+    {
+        Say($"generating {options.Votes:N0} votes for distinct voters");
+        var votes = BenchVotes.Generate(election, options.Votes, seed: 2028);
+        var batchSize = processorSettings.BatchSize;
+        var runs = new List<LogAppendRun>();
+        foreach (var appenders in appenderCounts)
+        {
+            await DropAsync(logOnly, ct);
+            await new MySqlSchemaMigrator(logOnly, NullLogger<MySqlSchemaMigrator>.Instance).MigrateLogAsync(MerkleLogMigrations.All, ct);
+            await MariaDbQuiet.WaitAsync(logOnly, Say, ct);
+            Say($"log append: {options.Votes:N0} leaves in batches of {batchSize:N0}, {appenders} appender(s) at once");
+            var run = await LogAppendBench.RunAsync(logOnly, votes, batchSize, appenders, Say, ct);
+            Say($"log append: {run.Rate:N0} leaves/s with {appenders} appender(s) ({run.Time.TotalSeconds:F1} s; a batch took {run.BatchMedian.TotalSeconds:F2} s, at most {run.BatchMax.TotalSeconds:F2} s)");
+            runs.Add(run);
+        }
+
+        var single = runs.FirstOrDefault(r => r.Appenders == 1) ?? runs[0];
+        var best = runs.MaxBy(r => r.Rate)!;
+        var report = $"""
+        # Merkle log append benchmark — {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}
+
+        Machine: {Environment.ProcessorCount} cores; MariaDB and the appenders share them. Each measurement starts on a fresh log database and a quiet MariaDB.
+        {options.Votes:N0} ballot hashes of one election appended by `MerkleLogAppender` as the processor calls it: one call per batch of {batchSize:N0}
+        (reserve a range of positions, then one multi-row INSERT of the leaves and the log's size moved, in one commit).
+
+        | appenders at once | leaves/s | time | one batch's append: median / longest | MariaDB µs/leaf | appenders µs/leaf | box busy |
+        |---|---:|---:|---:|---:|---:|---:|
+        {string.Join("\n", runs.Select(LogRow))}
+
+        **One election's log: {single.Rate:N0} leaves/s with one appender, {best.Rate:N0} with {best.Appenders} at once ({best.Rate / single.Rate:F2}×).**
+        Each append fills a range of positions handed to it alone (`MerkleLogReservations`); only handing out a range and moving the
+        log's size take the tree head's row lock, so appenders insert their leaves at the same time, up to what the box's cores carry.
+
+        """;
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Out))!);
+        await File.WriteAllTextAsync(options.Out, report, ct);
+        Console.WriteLine();
+        Console.WriteLine(report);
+        return 0;
+    }
+    finally
+    {
+        await DropAsync(logOnly, CancellationToken.None);
+    }
+}
+
+static string LogRow(LogAppendRun run) =>
+    string.Create(CultureInfo.InvariantCulture,
+        $"| {run.Appenders} | {run.Rate:N0} | {run.Time.TotalSeconds:F1} s | {run.BatchMedian.TotalSeconds:F2} / {run.BatchMax.TotalSeconds:F2} s | {run.Cpu.Of("MariaDB"):F1} | {run.Cpu.Of(run.Cpu.WorkerName):F1} | {run.Cpu.BoxBusy:P0} |");
+
 // One measurement of the ceiling on a fresh raw schema, from a quiet MariaDB.
 async Task<RawRun> RawRunAsync(VoteMessage[] votes, int size, bool afterProcessor)
 {
@@ -267,12 +324,13 @@ static BenchArguments? ParseArgs(string[] args)
             case "--votes" when int.TryParse(value, out var n) && n > 0: parsed = parsed with { Votes = n }; break;
             case "--raw-votes-per-transaction" when ParseSizes(value) is { } sizes: parsed = parsed with { RawVotesPerTransaction = sizes }; break;
             case "--port" when int.TryParse(value, out var n): parsed = parsed with { Port = n }; break;
-            case "--out": parsed = parsed with { Out = value }; break;
+            case "--log-appenders" when ParseSizes(value) is { } counts: parsed = parsed with { LogAppenders = counts, Out = parsed.OutGiven ? parsed.Out : "bench/results/log-append.md" }; break;
+            case "--out": parsed = parsed with { Out = value, OutGiven = true }; break;
             default: return null;
         }
     }
 
-    return File.Exists(parsed.ProcessorDll) ? parsed : null;
+    return parsed.LogAppenders is not null || File.Exists(parsed.ProcessorDll) ? parsed : null;
 }
 
 static int[]? ParseSizes(string value)
@@ -288,4 +346,9 @@ internal sealed record BenchArguments(
 {
     /// <summary>Transaction sizes the raw ceiling is measured at; the best rate is the ceiling.</summary>
     public int[] RawVotesPerTransaction { get; init; } = [1000, 2000, 4000, 8000, 16000];
+
+    /// <summary>Set: measure the Merkle log append alone, with these numbers of appenders at once.</summary>
+    public int[]? LogAppenders { get; init; }
+
+    public bool OutGiven { get; init; }
 }
