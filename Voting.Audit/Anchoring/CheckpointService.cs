@@ -63,17 +63,18 @@ public sealed partial class CheckpointService(
 
     /// <summary>
     /// Takes a checkpoint now if the log grew since the newest one; returns the checkpoint's size.
-    /// First voids the log ranges an appender reserved and never filled within
-    /// <see cref="MerkleLogReservations.Timeout"/>: otherwise a processor that crashed mid-append and
-    /// got no more votes afterwards would hold the log's size, and every checkpoint, below its range.
+    /// First releases the log ranges whose appender is gone
+    /// (<see cref="MerkleLogReservations.ReleaseAbandonedAsync"/>): otherwise a processor that crashed
+    /// mid-append and got no more votes afterwards would hold the log's size, and every checkpoint,
+    /// below its range.
     /// </summary>
     public async Task<long> CheckpointAsync(string electionId, CancellationToken cancellationToken)
     {
         try
         {
-            if (await reservations.VoidStaleAsync(electionId, MerkleLogReservations.Timeout, cancellationToken) is var voided and > 0)
+            if (await reservations.ReleaseAbandonedAsync(electionId, cancellationToken) is var released and > 0)
             {
-                LogVoided(logger, electionId, voided, MerkleLogReservations.Timeout.TotalSeconds);
+                LogReleased(logger, electionId, released);
             }
 
             var (size, root) = await trees.WithTreeAsync(electionId, tree => (tree.Size, tree.Root), cancellationToken);
@@ -166,8 +167,8 @@ public sealed partial class CheckpointService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Checkpoint of {Election}: size {Size}, root {Root}")]
     private static partial void LogCheckpoint(ILogger logger, string election, long size, string root);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Log of {Election}: {Leaves} positions reserved over {Seconds:0} s ago and never filled were released, handed back or filled with void leaves (an appender crashed or stalled; its ballots are appended again when its batch is replayed)")]
-    private static partial void LogVoided(ILogger logger, string election, long leaves, double seconds);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Log of {Election}: {Leaves} positions reserved by an appender that is gone were released, handed back or filled with void leaves (it crashed or lost its database session; its ballots are appended again when its batch is replayed)")]
+    private static partial void LogReleased(ILogger logger, string election, long leaves);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpoint of {Election} failed: {Error}")]
     private static partial void LogCheckpointFailed(ILogger logger, string election, string error);

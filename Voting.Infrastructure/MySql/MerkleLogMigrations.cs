@@ -27,6 +27,7 @@ public static class MerkleLogMigrations
               election_id VARCHAR(64)     NOT NULL,
               first_leaf  BIGINT UNSIGNED NOT NULL,
               leaf_count  INT UNSIGNED    NOT NULL,
+              lock_name   VARCHAR(64)     NOT NULL COMMENT 'named lock its appender holds until it fills the range; free means abandoned',
               reserved_at DATETIME(3)     NOT NULL,
               PRIMARY KEY (election_id, first_leaf)
             ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin

@@ -1,4 +1,3 @@
-using MySqlConnector;
 using Voting.Core.Ballots;
 using Voting.Core.Sharding;
 using Voting.Infrastructure.MySql;
@@ -12,7 +11,7 @@ namespace Voting.Infrastructure.Storage;
 /// back here, and a hash already in the log keeps its position. Exactly once across crashes and
 /// concurrent processors: each append fills a range of positions handed to it alone
 /// (<see cref="MerkleLogReservations"/>; appenders insert at the same time, only handing out ranges
-/// is serialized), and the unique key on the leaf hash lets no ballot in twice.
+/// and moving the log's size are serialized), and the unique key on the leaf hash lets no ballot in twice.
 /// </summary>
 public sealed class MerkleLogAppender(MySqlShardConnections connections)
 {
@@ -20,9 +19,9 @@ public sealed class MerkleLogAppender(MySqlShardConnections connections)
 
     /// <summary>
     /// Appends the hashes of <paramref name="ballots"/> that the log does not hold yet, in hash
-    /// order, and returns the position of every one of them (new or already there). First fills the
-    /// election's ranges abandoned longer than <see cref="MerkleLogReservations.Timeout"/> with void
-    /// leaves, so that a crashed appender's range does not hold the log's size back.
+    /// order, and returns the position of every one of them (new or already there). First releases
+    /// the election's ranges whose appender is gone (<see cref="MerkleLogReservations.ReleaseAbandonedAsync"/>),
+    /// so that a crashed appender's range does not hold the log's size back.
     /// </summary>
     public async Task<LogPositions> AppendAsync(IReadOnlyCollection<VoteMessage> ballots, CancellationToken cancellationToken)
     {
@@ -31,7 +30,7 @@ public sealed class MerkleLogAppender(MySqlShardConnections connections)
         var appended = 0;
         foreach (var election in rows.GroupBy(r => r.ElectionId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            await reservations.VoidStaleAsync(election.Key, MerkleLogReservations.Timeout, cancellationToken);
+            await reservations.ReleaseAbandonedAsync(election.Key, cancellationToken);
             var hashes = election.Select(r => r.BallotHash).ToList();
             appended += await AppendElectionAsync(election.Key, hashes, positions, cancellationToken);
         }
@@ -40,56 +39,29 @@ public sealed class MerkleLogAppender(MySqlShardConnections connections)
     }
 
     /// <summary>
-    /// Reserves a range for <paramref name="hashes"/> and fills it; reserves again if the range was
-    /// voided before it was filled. Returns the leaves written for hashes the log did not hold.
+    /// Reserves a range for <paramref name="hashes"/> and fills it in the session that holds it. A
+    /// fill that fails leaves its range abandoned (its lock goes with the session), for the next
+    /// append or checkpoint to release. Returns the leaves written for hashes the log did not hold.
     /// </summary>
     private async Task<int> AppendElectionAsync(string electionId, List<byte[]> hashes, Dictionary<Bytes32, long> positions, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var reservation = await reservations.ReserveAsync(electionId, hashes.Count, cancellationToken);
-            Dictionary<Bytes32, long>? filled;
-            try
+            await using var range = await reservations.ReserveAsync(electionId, hashes.Count, cancellationToken);
+            if (await reservations.FillAsync(range, hashes, cancellationToken) is not { } filled)
             {
-                filled = await reservations.FillAsync(reservation, hashes, cancellationToken);
-            }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                await VoidQuietlyAsync(reservation);
-                throw;
+                continue; // the session was lost and the range released meanwhile: reserve again
             }
 
-            if (filled is null)
-            {
-                continue; // voided meanwhile: this appender was slower than the timeout
-            }
-
+            var (first, count) = (range.Reservation.First, range.Reservation.Count);
             var appended = 0;
             foreach (var (hash, leaf) in filled)
             {
                 positions[hash] = leaf;
-                appended += leaf >= reservation.First && leaf < reservation.First + reservation.Count ? 1 : 0;
+                appended += leaf >= first && leaf < first + count ? 1 : 0;
             }
 
             return appended;
-        }
-    }
-
-    /// <summary>
-    /// A fill that failed (the database went away, a deadlock) leaves its range open; voiding it at
-    /// once lets the log's size move on without waiting for the timeout. If the fill did commit (only
-    /// its answer was lost), the range is gone and this does nothing; if the database can't be reached,
-    /// the next sweep voids it.
-    /// </summary>
-    private async Task VoidQuietlyAsync(LeafReservation reservation)
-    {
-        try
-        {
-            await reservations.FillAsync(reservation, [], CancellationToken.None);
-        }
-        catch (Exception e) when (e is MySqlException or InvalidOperationException or TimeoutException)
-        {
-            // left for the sweep
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using MySqlConnector;
 using Voting.Core.Merkle;
 using Voting.Infrastructure.MySql;
@@ -7,84 +8,142 @@ namespace Voting.Infrastructure.Storage;
 
 /// <summary>
 /// Hands out positions in an election's Merkle log and fills them, so that appenders (processor
-/// instances, batches in flight) insert their leaves at the same time: only handing out a range holds
-/// the tree head's row lock, for a moment, while the leaves are inserted outside it.
+/// instances, batches in flight) insert their leaves at the same time: only handing out a range and
+/// moving the log's size take the tree head's row lock, each for a moment.
 /// <list type="bullet">
 /// <item><c>merkle_heads.reserved_size</c> is the next position to hand out; each range handed out
-/// is a row of <c>merkle_reservations</c> until it is filled.</item>
+/// is a row of <c>merkle_reservations</c> until it is filled, and its appender's session holds a
+/// named lock of it meanwhile (<see cref="ReservedLeafRange"/>).</item>
 /// <item>Filling deletes the range's row, inserts its leaves and moves <c>tree_size</c> up to the
 /// first range still open, in one transaction: <c>tree_size</c> stays what every reader takes it
 /// for, the size below which every position holds its leaf, and the only size checkpoints take.</item>
-/// <item>A range not filled within <see cref="Timeout"/> (its appender crashed, or is stuck) is filled
-/// with void leaves (<see cref="VoidLeaf"/>) by whoever sweeps, or handed back if no range was handed
-/// out after it; its ballots come back with the replayed batch and get a new range. Deleting the
-/// range's row decides who fills it: an appender that comes back after the sweep finds the row gone
-/// and reserves again, and nothing is written twice.</item>
+/// <item>A range whose lock is free is abandoned (its appender crashed, or lost its session):
+/// <see cref="ReleaseAbandonedAsync"/> hands it back if no range was handed out after it, else fills
+/// it with void leaves (<see cref="VoidLeaf"/>). Its ballots come back with the replayed batch and
+/// get a new range.</item>
 /// <item>A range whose ballots turn out to be in the log already (a replay) is handed back or voided
 /// the same way, and its ballots keep their positions.</item>
 /// </list>
-/// An append locks the range's row, inserts its leaves, then locks the tree head, and holds the head
-/// only to move the size: appenders do not wait for each other's inserts. Only the rare replays and
-/// voids lock the head before inserting.
+/// Deleting a range's row (matched with its lock's name) decides who fills it, so nothing is written
+/// twice. An append locks the range's row, inserts its leaves, then locks the tree head, and holds
+/// the head only to move the size: appenders do not wait for each other's inserts. Only the rare
+/// replays and voids lock the head before inserting.
 /// </summary>
 public sealed class MerkleLogReservations(MySqlShardConnections connections)
 {
-    /// <summary>How long a range may stay unfilled before it is voided (a batch's append takes about a second).</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
-
     /// <summary>A filler looks up hashes another appender put in the log meanwhile at most this many times.</summary>
     private const int MaxDuplicateRounds = 8;
 
-    /// <summary>Hands out the next <paramref name="count"/> positions of the election's log.</summary>
-    public async Task<LeafReservation> ReserveAsync(string electionId, int count, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands out the next <paramref name="count"/> positions of the election's log to this caller,
+    /// whose session holds the range until the returned object is disposed.
+    /// </summary>
+    public async Task<ReservedLeafRange> ReserveAsync(string electionId, int count, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        await using var connection = await connections.OpenLogAsync(cancellationToken);
-        while (true)
+        var lockName = "voting_log_range:" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var connection = await connections.OpenLogAsync(cancellationToken);
+        try
         {
-            await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
-            if (await LockHeadAsync(connection, transaction, electionId, cancellationToken) is not { } first)
+            while (true)
             {
-                // The election's first append: its head is created on its own (no transaction), so
-                // appenders racing to create it never hold a lock on it that they then wait to upgrade.
-                await transaction.RollbackAsync(cancellationToken);
-                await using var create = new MySqlCommand("INSERT IGNORE INTO merkle_heads (election_id, tree_size, reserved_size) VALUES (@e, 0, 0)", connection);
-                create.Parameters.AddWithValue("@e", electionId);
-                await create.ExecuteNonQueryAsync(cancellationToken);
-                continue;
-            }
+                await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
+                if (await LockHeadAsync(connection, transaction, electionId, cancellationToken) is not { } first)
+                {
+                    // The election's first append: its head is created on its own (no transaction), so
+                    // appenders racing to create it never hold a lock on it that they then wait to upgrade.
+                    await transaction.RollbackAsync(cancellationToken);
+                    await using var create = new MySqlCommand("INSERT IGNORE INTO merkle_heads (election_id, tree_size, reserved_size) VALUES (@e, 0, 0)", connection);
+                    create.Parameters.AddWithValue("@e", electionId);
+                    await create.ExecuteNonQueryAsync(cancellationToken);
+                    continue;
+                }
 
-            var statement = new ShardStatement()
-                .Append("INSERT INTO merkle_reservations (election_id, first_leaf, leaf_count, reserved_at) VALUES (")
-                .Text(electionId).Append(",").Number(first).Append(",").Number(count).Append(", UTC_TIMESTAMP(3));\n")
-                .Append("UPDATE merkle_heads SET reserved_size = ").Number(first + count).Append(" WHERE election_id = ").Text(electionId);
-            await using (var command = statement.ToCommand(connection, transaction))
-            {
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
+                // The lock is taken before the range is recorded: whoever sees the row sees it held.
+                await using (var take = new MySqlCommand("SELECT GET_LOCK(@n, 0)", connection, transaction))
+                {
+                    take.Parameters.AddWithValue("@n", lockName);
+                    if (Convert.ToInt64(await take.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) != 1)
+                    {
+                        throw new InvalidOperationException($"The named lock {lockName} of a new log range is held by another session.");
+                    }
+                }
 
-            await transaction.CommitAsync(cancellationToken);
-            return new LeafReservation(electionId, first, count);
+                var statement = new ShardStatement()
+                    .Append("INSERT INTO merkle_reservations (election_id, first_leaf, leaf_count, lock_name, reserved_at) VALUES (")
+                    .Text(electionId).Append(",").Number(first).Append(",").Number(count).Append(",").Text(lockName).Append(", UTC_TIMESTAMP(3));\n")
+                    .Append("UPDATE merkle_heads SET reserved_size = ").Number(first + count).Append(" WHERE election_id = ").Text(electionId);
+                await using (var command = statement.ToCommand(connection, transaction))
+                {
+                    await command.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                await transaction.CommitAsync(cancellationToken);
+                return new ReservedLeafRange(new LeafReservation(electionId, first, count), lockName, connection);
+            }
+        }
+        catch
+        {
+            await connection.DisposeAsync(); // its session ends, and any lock with it
+            throw;
         }
     }
 
     /// <summary>
-    /// Fills <paramref name="reservation"/> with the leaf data <paramref name="hashes"/> (at most its
-    /// size), in order from its first position. A hash the log holds already keeps its position and
-    /// is not written again; positions left over are handed back when the range is the last one
-    /// handed out, and get void leaves otherwise. Returns every hash's position, or null when the
-    /// range was voided meanwhile (nothing written: reserve again).
+    /// Fills <paramref name="range"/> with the leaf data <paramref name="hashes"/> (at most its size),
+    /// in order from its first position, in the session that holds it. A hash the log holds already
+    /// keeps its position and is not written again; positions left over are handed back when the
+    /// range is the last one handed out, and get void leaves otherwise. Returns every hash's position,
+    /// or null when the range is no longer this caller's (its session was lost and the range released:
+    /// nothing written, reserve again).
     /// </summary>
-    public async Task<Dictionary<Bytes32, long>?> FillAsync(LeafReservation reservation, IReadOnlyList<byte[]> hashes, CancellationToken cancellationToken)
+    public Task<Dictionary<Bytes32, long>?> FillAsync(ReservedLeafRange range, IReadOnlyList<byte[]> hashes, CancellationToken cancellationToken) =>
+        FillAsync(range.Connection, range.Reservation, range.LockName, hashes, cancellationToken);
+
+    /// <summary>
+    /// Releases the election's ranges whose appender is gone (their lock is free): from the last one
+    /// down, each is handed back while no range was handed out after it, else filled with void leaves.
+    /// Returns the positions released.
+    /// </summary>
+    public async Task<long> ReleaseAbandonedAsync(string electionId, CancellationToken cancellationToken)
+    {
+        var abandoned = new List<(LeafReservation Range, string LockName)>();
+        await using var connection = await connections.OpenLogAsync(cancellationToken);
+        await using (var command = new MySqlCommand(
+            "SELECT first_leaf, leaf_count, lock_name FROM merkle_reservations WHERE election_id = @e AND IS_USED_LOCK(lock_name) IS NULL ORDER BY first_leaf DESC",
+            connection))
+        {
+            command.Parameters.AddWithValue("@e", electionId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                abandoned.Add((new LeafReservation(electionId, reader.GetInt64(0), reader.GetInt32(1)), reader.GetString(2)));
+            }
+        }
+
+        long released = 0;
+        foreach (var (range, lockName) in abandoned)
+        {
+            if (await FillAsync(connection, range, lockName, [], cancellationToken) is not null)
+            {
+                released += range.Count;
+            }
+        }
+
+        return released;
+    }
+
+    private static async Task<Dictionary<Bytes32, long>?> FillAsync(
+        MySqlConnection connection, LeafReservation reservation, string lockName, IReadOnlyList<byte[]> hashes, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(hashes.Count, reservation.Count, nameof(hashes));
         var electionId = reservation.ElectionId;
-        await using var connection = await connections.OpenLogAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
-        await using (var claim = new MySqlCommand("DELETE FROM merkle_reservations WHERE election_id = @e AND first_leaf = @f", connection, transaction))
+        await using (var claim = new MySqlCommand("DELETE FROM merkle_reservations WHERE election_id = @e AND first_leaf = @f AND lock_name = @n", connection, transaction))
         {
             claim.Parameters.AddWithValue("@e", electionId);
             claim.Parameters.AddWithValue("@f", reservation.First);
+            claim.Parameters.AddWithValue("@n", lockName);
             if (await claim.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
                 await transaction.RollbackAsync(cancellationToken);
@@ -108,7 +167,7 @@ public sealed class MerkleLogReservations(MySqlShardConnections connections)
             }
         }
 
-        // Rare: a replay after a crash, another processor with the same batch, or a range to void.
+        // Rare: a replay after a crash, another processor with the same batch, or a range released.
         // The head is locked first here, so whether the range is the last one handed out cannot change.
         var reserved = await LockHeadAsync(connection, transaction, electionId, cancellationToken)
             ?? throw new InvalidOperationException($"The Merkle log of {electionId} has no tree head, yet a range of it was reserved.");
@@ -163,39 +222,6 @@ public sealed class MerkleLogReservations(MySqlShardConnections connections)
         }
 
         return positions;
-    }
-
-    /// <summary>
-    /// Voids the election's ranges reserved longer than <paramref name="olderThan"/> ago: the last
-    /// one handed out is handed back, any other filled with void leaves. Returns the positions voided.
-    /// </summary>
-    public async Task<long> VoidStaleAsync(string electionId, TimeSpan olderThan, CancellationToken cancellationToken)
-    {
-        var stale = new List<LeafReservation>();
-        await using (var connection = await connections.OpenLogAsync(cancellationToken))
-        await using (var command = new MySqlCommand(
-            "SELECT first_leaf, leaf_count FROM merkle_reservations WHERE election_id = @e AND reserved_at < UTC_TIMESTAMP(3) - INTERVAL @age MICROSECOND ORDER BY first_leaf",
-            connection))
-        {
-            command.Parameters.AddWithValue("@e", electionId);
-            command.Parameters.AddWithValue("@age", (long)olderThan.TotalMicroseconds);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                stale.Add(new LeafReservation(electionId, reader.GetInt64(0), reader.GetInt32(1)));
-            }
-        }
-
-        long voided = 0;
-        foreach (var reservation in stale)
-        {
-            if (await FillAsync(reservation, [], cancellationToken) is not null)
-            {
-                voided += reservation.Count;
-            }
-        }
-
-        return voided;
     }
 
     /// <summary>Inserts <paramref name="leaves"/> at the positions from <paramref name="first"/> on, in one statement.</summary>

@@ -1,4 +1,5 @@
 using Voting.Core.Audit;
+using Voting.Core.Merkle;
 using Voting.Infrastructure.ClickHouse;
 using Voting.Infrastructure.Identity;
 using Voting.Infrastructure.Kafka;
@@ -173,13 +174,21 @@ public sealed class FaultPipeline : IAsyncDisposable
         return child.BaseAddress;
     }
 
-    /// <summary>Every ballot hash in the election's Merkle log (the processor's committed order), as hex.</summary>
+    /// <summary>
+    /// Every ballot hash in the election's Merkle log (the processor's committed order), as hex; not
+    /// the void leaves of ranges a crashed or cut-off appender held, which are no ballots.
+    /// </summary>
     public async Task<List<string>> StoredReceiptsAsync()
     {
         var log = new MerkleLogReader(Shards);
         var size = await log.TreeSizeAsync(Election, CancellationToken.None);
-        return await log.LeavesAsync(Election, 0, size, CancellationToken.None).Select(l => Convert.ToHexStringLower(l.BallotHash)).ToListAsync();
+        return await log.LeavesAsync(Election, 0, size, CancellationToken.None)
+            .Where(l => !VoidLeaf.Is(Election, l.Index, l.BallotHash))
+            .Select(l => Convert.ToHexStringLower(l.BallotHash)).ToListAsync();
     }
+
+    /// <summary>The election's log size: ballots and void leaves, every position below filled.</summary>
+    public Task<long> LogSizeAsync() => new MerkleLogReader(Shards).TreeSizeAsync(Election, CancellationToken.None);
 
     /// <summary>Rows of the election in the participation and the ballot tables of all 16 × 64 shards.</summary>
     public Task<(long Participation, long Ballots)> CountRowsAsync() => ElectionRows.CountAsync(Shards, Election);
@@ -199,6 +208,14 @@ public sealed class FaultPipeline : IAsyncDisposable
             async () => (stored = (await reconciliation.MySqlCountsAsync(Election, CancellationToken.None)).Values.Sum())
                         == (tallied = (await reconciliation.ClickHouseCountsAsync(Election, CancellationToken.None)).Values.Sum()),
             () => $"the tallies in ClickHouse ({tallied}) equal to the stored ballots ({stored})\n{ChildOutput}", seconds);
+
+        // Every range of the log filled (a range a crashed appender held is released by the next
+        // append or checkpoint), so the log's size covers every stored ballot.
+        var log = new MerkleLogReader(Shards);
+        long size = -1, reserved = -2;
+        await Eventually.TrueAsync(
+            async () => (size = await log.TreeSizeAsync(Election, CancellationToken.None)) == (reserved = await log.ReservedSizeAsync(Election, CancellationToken.None)),
+            () => $"every log range filled (size {size}, handed out {reserved})\n{ChildOutput}", seconds);
     }
 
     /// <summary>Runs an audit through the audit service and returns its report.</summary>

@@ -40,6 +40,7 @@ public sealed class CrashRecoveryTests
         await ProcessorFactory.EventuallyAsync(async () => await stores.CountRowsAsync(election) == (total, total), $"all {total} ballots stored once");
         await ProcessorFactory.EventuallyAsync(async () => (await stores.ClickHouseCountsAsync(election)).Values.Sum() == total, $"all {total} votes tallied once");
         Assert.Empty(await stores.Reconciliation.CompareAsync(election, CancellationToken.None));
-        await stores.AssertLogExactAsync(election, total);
+        // A range the killed processor held is handed back, or voided if one after it was filled.
+        await stores.AssertLogHoldsEachBallotOnceAsync(election, total);
     }
 }

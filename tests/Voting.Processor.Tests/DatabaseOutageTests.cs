@@ -41,6 +41,7 @@ public sealed class DatabaseOutageTests
         await ProcessorFactory.EventuallyAsync(async () => await stores.CountRowsAsync(election) == (6000, 6000), "all 6000 ballots stored once", seconds: 180);
         await ProcessorFactory.EventuallyAsync(async () => (await stores.ClickHouseCountsAsync(election)).Values.Sum() == 6000, "all 6000 votes tallied once");
         Assert.Empty(await stores.Reconciliation.CompareAsync(election, CancellationToken.None));
-        await stores.AssertLogExactAsync(election, 6000);
+        // A range whose fill the outage cut off is handed back, or voided if one after it was filled.
+        await stores.AssertLogHoldsEachBallotOnceAsync(election, 6000);
     }
 }

@@ -47,43 +47,48 @@ public sealed class MerkleLogConcurrencyTests
     }
 
     [Fact]
-    public async Task A_range_never_filled_holds_the_size_back_until_it_is_voided_and_its_appender_cannot_fill_it_after()
+    public async Task A_range_whose_appender_is_gone_is_voided_or_handed_back_and_a_live_ones_is_left_alone()
     {
         await using var factory = await ProcessorFactory.MigratedAsync();
         var election = LocalStack.UniqueName("e");
         var reservations = new MerkleLogReservations(factory.Shards);
         var appender = new MerkleLogAppender(factory.Shards);
-        var first = ProcessorFactory.Votes(election, 30, ["harper", "morgan"]);
-        Assert.Equal(30, (await appender.AppendAsync(first, CancellationToken.None)).Appended);
+        Assert.Equal(30, (await appender.AppendAsync(ProcessorFactory.Votes(election, 30, ["harper", "morgan"]), CancellationToken.None)).Appended);
 
-        // An appender takes positions 30-36 and crashes; another appends 20 ballots after it.
-        var abandoned = await reservations.ReserveAsync(election, 7, CancellationToken.None);
-        Assert.Equal(new LeafReservation(election, 30, 7), abandoned);
+        // An appender takes positions 30-36; another appends 20 ballots after it.
+        var crashing = await reservations.ReserveAsync(election, 7, CancellationToken.None);
+        Assert.Equal(new LeafReservation(election, 30, 7), crashing.Reservation);
         var after = await appender.AppendAsync(ProcessorFactory.Votes(election, 20, ["harper", "morgan"], firstVoter: 100), CancellationToken.None);
         Assert.Equal(20, after.Appended);
         Assert.All(after.Positions.Values, leaf => Assert.InRange(leaf, 37, 56));
 
-        // The size stops where the open range starts; the leaves after it are there already.
+        // The size stops where the open range starts; the leaves after it are there already. While
+        // its appender's session lives, the range is its own.
         Assert.Equal(30, await factory.Log.TreeSizeAsync(election, CancellationToken.None));
         Assert.Equal(57, await factory.Log.ReservedSizeAsync(election, CancellationToken.None));
+        Assert.Equal(0, await reservations.ReleaseAbandonedAsync(election, CancellationToken.None));
 
-        // Not yet stale: the sweep leaves it. Then stale: voided, and the size moves past it.
-        Assert.Equal(0, await reservations.VoidStaleAsync(election, MerkleLogReservations.Timeout, CancellationToken.None));
-        Assert.Equal(7, await reservations.VoidStaleAsync(election, TimeSpan.Zero, CancellationToken.None));
+        // The appender crashes (its session ends): its range is voided, and the size moves past it.
+        await crashing.DisposeAsync();
+        Assert.Equal(7, await reservations.ReleaseAbandonedAsync(election, CancellationToken.None));
         Assert.Equal(57, await factory.Log.TreeSizeAsync(election, CancellationToken.None));
         var leaves = await factory.Log.LeavesAsync(election, 0, 57, CancellationToken.None).ToListAsync();
         Assert.Equal(57, leaves.Count);
         Assert.All(leaves.Where(l => l.Index is >= 30 and < 37), l => Assert.True(VoidLeaf.Is(election, l.Index, l.BallotHash), $"leaf {l.Index}"));
         Assert.All(leaves.Where(l => l.Index is < 30 or >= 37), l => Assert.False(VoidLeaf.Is(election, l.Index, l.BallotHash), $"leaf {l.Index}"));
 
-        // The crashed appender comes back late: its range is gone, it writes nothing and must reserve again.
-        var late = ProcessorFactory.Votes(election, 7, ["harper"], firstVoter: 200);
-        Assert.Null(await reservations.FillAsync(abandoned, [.. late.Select(v => v.BallotHash)], CancellationToken.None));
-        Assert.Equal(57, await factory.Log.TreeSizeAsync(election, CancellationToken.None));
-        Assert.Null(await new MerkleLogReader(factory.Shards).FindAsync(late[0].BallotHash, CancellationToken.None));
-        var retried = await appender.AppendAsync(late, CancellationToken.None);
-        Assert.All(retried.Positions.Values, leaf => Assert.InRange(leaf, 57, 63));
+        // Two appenders crash holding the last ranges: both are handed back, no void leaf is written,
+        // and the replay gets the same positions.
+        var last = await reservations.ReserveAsync(election, 4, CancellationToken.None);
+        var lastButOne = await reservations.ReserveAsync(election, 3, CancellationToken.None);
+        await last.DisposeAsync();
+        await lastButOne.DisposeAsync();
+        Assert.Equal(7, await reservations.ReleaseAbandonedAsync(election, CancellationToken.None));
+        Assert.Equal((57L, 57L), (await factory.Log.TreeSizeAsync(election, CancellationToken.None), await factory.Log.ReservedSizeAsync(election, CancellationToken.None)));
+        var replayed = await appender.AppendAsync(ProcessorFactory.Votes(election, 7, ["harper"], firstVoter: 200), CancellationToken.None);
+        Assert.Equal(Enumerable.Range(57, 7).Select(i => (long)i), replayed.Positions.Values.Order());
         Assert.Equal(64, await factory.Log.TreeSizeAsync(election, CancellationToken.None));
+        Assert.Equal(7, (await factory.Log.LeavesAsync(election, 0, 64, CancellationToken.None).ToListAsync()).Count(l => VoidLeaf.Is(election, l.Index, l.BallotHash)));
         Assert.Equal(0, await OpenRangesAsync(factory.Shards, election));
     }
 
@@ -93,10 +98,10 @@ public sealed class MerkleLogConcurrencyTests
         await using var factory = await ProcessorFactory.MigratedAsync();
         var election = LocalStack.UniqueName("e");
         var reservations = new MerkleLogReservations(factory.Shards);
-        var a = await reservations.ReserveAsync(election, 3, CancellationToken.None);
-        var b = await reservations.ReserveAsync(election, 4, CancellationToken.None);
-        var c = await reservations.ReserveAsync(election, 2, CancellationToken.None);
-        Assert.Equal((0L, 3L, 7L), (a.First, b.First, c.First));
+        await using var a = await reservations.ReserveAsync(election, 3, CancellationToken.None);
+        await using var b = await reservations.ReserveAsync(election, 4, CancellationToken.None);
+        await using var c = await reservations.ReserveAsync(election, 2, CancellationToken.None);
+        Assert.Equal((0L, 3L, 7L), (a.Reservation.First, b.Reservation.First, c.Reservation.First));
 
         var cHashes = Hashes(election, 2, 10);
         Assert.NotNull(await reservations.FillAsync(c, cHashes, CancellationToken.None));
@@ -112,13 +117,16 @@ public sealed class MerkleLogConcurrencyTests
         Assert.Equal([false, false, false, false, true, true, true, false, false], leaves.Select(l => VoidLeaf.Is(election, l.Index, l.BallotHash)));
 
         // The last range handed out, all of whose ballots are logged already (a replay), is handed back whole.
-        var replay = await reservations.ReserveAsync(election, 2, CancellationToken.None);
-        Assert.Equal(9, replay.First);
+        await using var replay = await reservations.ReserveAsync(election, 2, CancellationToken.None);
+        Assert.Equal(9, replay.Reservation.First);
         var kept = await reservations.FillAsync(replay, cHashes, CancellationToken.None);
         Assert.Equal([7L, 8L], kept!.Values.Order());
         Assert.Equal(9, await factory.Log.TreeSizeAsync(election, CancellationToken.None));
         Assert.Equal(9, await factory.Log.ReservedSizeAsync(election, CancellationToken.None));
-        Assert.Equal(9, (await reservations.ReserveAsync(election, 1, CancellationToken.None)).First);
+
+        // A range is filled once: its second fill writes nothing.
+        Assert.Null(await reservations.FillAsync(a, Hashes(election, 3, 40), CancellationToken.None));
+        Assert.Equal(9, await factory.Log.TreeSizeAsync(election, CancellationToken.None));
     }
 
     private static List<byte[]> Hashes(string election, int count, int firstVoter) =>

@@ -141,8 +141,11 @@ public sealed class ProcessorFactory : WebApplicationFactory<Program>
     /// </summary>
     public async Task<int> AssertLogHoldsEachBallotOnceAsync(string electionId, int ballots)
     {
-        await EventuallyAsync(async () => (await StoredBallots(electionId)).Count >= ballots && (await StoredBallots(electionId)).All(b => b.LeafIndex is not null), $"{ballots} ballot rows with their leaf indices");
-        var size = await Log.TreeSizeAsync(electionId, CancellationToken.None);
+        var size = 0L;
+        await EventuallyAsync(
+            async () => await StoredBallots(electionId) is var rows && rows.Count >= ballots && rows.All(b => b.LeafIndex is not null)
+                        && (size = await Log.TreeSizeAsync(electionId, CancellationToken.None)) > rows.Max(b => b.LeafIndex!.Value),
+            $"{ballots} ballot rows with their leaf indices, all below the log's size");
         var leaves = await Log.LeavesAsync(electionId, 0, size, CancellationToken.None).ToDictionaryAsync(l => l.Index, l => l.BallotHash);
         Assert.Equal(size, leaves.Count);
         var stored = await StoredBallots(electionId);
