@@ -12,7 +12,22 @@ public static class MerkleLogMigrations
         new(1, "Merkle log: tree heads, leaves, checkpoints", CreateLogTables),
         new(2, "anchor contracts deployed by the audit service, per chain", CreateAnchorContracts),
         new(3, "leaf ranges reserved by appenders, filled outside the tree head's lock", CreateReservations),
+        new(4, "each reserved leaf range names the lock its appender's session holds", AddReservationLocks),
     ];
+
+    /// <summary>
+    /// Ranges reserved before this version name no lock: they get one nobody holds, so they count as
+    /// abandoned and are released at the next append or checkpoint.
+    /// </summary>
+    private static IEnumerable<string> AddReservationLocks()
+    {
+        yield return """
+            ALTER TABLE merkle_reservations
+              ADD COLUMN IF NOT EXISTS lock_name VARCHAR(64) NOT NULL DEFAULT 'voting_log_range:none'
+                COMMENT 'named lock its appender holds until it fills the range; free means abandoned'
+                AFTER leaf_count
+            """;
+    }
 
     private static IEnumerable<string> CreateReservations()
     {
@@ -27,7 +42,6 @@ public static class MerkleLogMigrations
               election_id VARCHAR(64)     NOT NULL,
               first_leaf  BIGINT UNSIGNED NOT NULL,
               leaf_count  INT UNSIGNED    NOT NULL,
-              lock_name   VARCHAR(64)     NOT NULL COMMENT 'named lock its appender holds until it fills the range; free means abandoned',
               reserved_at DATETIME(3)     NOT NULL,
               PRIMARY KEY (election_id, first_leaf)
             ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
