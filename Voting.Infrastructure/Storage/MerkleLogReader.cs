@@ -9,24 +9,20 @@ namespace Voting.Infrastructure.Storage;
 public sealed class MerkleLogReader(MySqlShardConnections connections)
 {
     /// <summary>Leaves appended so far, every position below filled (0 for an election with none).</summary>
-    public async Task<long> TreeSizeAsync(string electionId, CancellationToken cancellationToken)
-    {
-        await using var connection = await connections.OpenLogAsync(cancellationToken);
-        await using var command = new MySqlCommand("SELECT tree_size FROM merkle_heads WHERE election_id = @e", connection);
-        command.Parameters.AddWithValue("@e", electionId);
-        return await command.ExecuteScalarAsync(cancellationToken) is { } size and not DBNull
-            ? Convert.ToInt64(size, CultureInfo.InvariantCulture)
-            : 0;
-    }
+    public Task<long> TreeSizeAsync(string electionId, CancellationToken cancellationToken) =>
+        HeadAsync("tree_size", electionId, cancellationToken);
 
     /// <summary>
     /// Positions handed out to appenders so far (<see cref="MerkleLogReservations"/>): at least the
     /// tree size; leaves between the two may be filled already, ahead of a range still being filled.
     /// </summary>
-    public async Task<long> ReservedSizeAsync(string electionId, CancellationToken cancellationToken)
+    public Task<long> ReservedSizeAsync(string electionId, CancellationToken cancellationToken) =>
+        HeadAsync("GREATEST(tree_size, reserved_size)", electionId, cancellationToken);
+
+    private async Task<long> HeadAsync(string column, string electionId, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenLogAsync(cancellationToken);
-        await using var command = new MySqlCommand("SELECT GREATEST(tree_size, reserved_size) FROM merkle_heads WHERE election_id = @e", connection);
+        await using var command = new MySqlCommand($"SELECT {column} FROM merkle_heads WHERE election_id = @e", connection);
         command.Parameters.AddWithValue("@e", electionId);
         return await command.ExecuteScalarAsync(cancellationToken) is { } size and not DBNull
             ? Convert.ToInt64(size, CultureInfo.InvariantCulture)
