@@ -153,10 +153,7 @@ async Task<int> RunAsync()
         The processor's runtime over the drain (its own `/metrics`): **{allocatedPerVote / 1024:F2} KB allocated per vote**, {gcPause:F2} s paused in GC, {gen2:N0} gen-2 collections.
 
         """;
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Out))!);
-        await File.WriteAllTextAsync(options.Out, report, ct);
-        Console.WriteLine();
-        Console.WriteLine(report);
+        await WriteReportAsync(report);
         return 0;
     }
     finally
@@ -205,10 +202,7 @@ async Task<int> RunLogAsync(int[] appenderCounts)
         log's size take the tree head's row lock, so appenders insert their leaves at the same time, up to what the box's cores carry.
 
         """;
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Out))!);
-        await File.WriteAllTextAsync(options.Out, report, ct);
-        Console.WriteLine();
-        Console.WriteLine(report);
+        await WriteReportAsync(report);
         return 0;
     }
     finally
@@ -220,6 +214,15 @@ async Task<int> RunLogAsync(int[] appenderCounts)
 static string LogRow(LogAppendRun run) =>
     string.Create(CultureInfo.InvariantCulture,
         $"| {run.Appenders} | {run.Rate:N0} | {run.Time.TotalSeconds:F1} s | {run.BatchMedian.TotalSeconds:F2} / {run.BatchMax.TotalSeconds:F2} s | {run.Cpu.Of("MariaDB"):F1} | {run.Cpu.Of(run.Cpu.WorkerName):F1} | {run.Cpu.BoxBusy:P0} |");
+
+// The report goes to the results file and the terminal.
+async Task WriteReportAsync(string report)
+{
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Out))!);
+    await File.WriteAllTextAsync(options.Out, report, ct);
+    Console.WriteLine();
+    Console.WriteLine(report);
+}
 
 // One measurement of the ceiling on a fresh raw schema, from a quiet MariaDB.
 async Task<RawRun> RawRunAsync(VoteMessage[] votes, int size, bool afterProcessor)

@@ -43,8 +43,8 @@ scrub() { # this run's topics and those earlier runs left (by their partition di
 }
 echo "bench: removing scratch votes of earlier runs"
 scrub
-echo "bench: building (Release)"
-dotnet build bench/Bench.slnf -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null || { echo "bench: the build failed:" >&2; dotnet build bench/Bench.slnf -c Release -nologo -v quiet -clp:ErrorsOnly >&2; exit 1; }
+source bench/lib/build.sh
+build_bench
 source bench/lib/servers.sh
 
 echo "bench: minting tokens for distinct voters"

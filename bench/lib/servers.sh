@@ -1,8 +1,5 @@
 # Sourced by the HTTP benchmarks (bench/ingest, bench/results-api): starting and watching the
-# servers under test. Needs $root (the repository) set by the caller.
-
-# The Release build of a project: bin Voting.Ingest -> .../Voting.Ingest.dll
-bin() { echo "$root/$1/bin/Release/net10.0/$(basename "$1").dll"; }
+# servers under test. Needs $root (the repository) set by the caller, and bin (bench/lib/build.sh).
 
 # A server left on the port would be measured instead of the one just started: refuse.
 require_free() { ! curl -s -o /dev/null --max-time 2 "$1/" || { echo "bench: $1 is already served by another process; stop it first" >&2; exit 1; }; }

@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 bash deploy/local/stack.sh up >/dev/null
 source deploy/local/service-env.sh
-echo "bench: building (Release)"
-dotnet build bench/Bench.slnf -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null || { echo "bench: the build failed:" >&2; dotnet build bench/Bench.slnf -c Release -nologo -v quiet -clp:ErrorsOnly >&2; exit 1; }
-"${service_runtime[@]}" dotnet "$root/bench/Voting.Bench.Processor/bin/Release/net10.0/Voting.Bench.Processor.dll" \
+source bench/lib/build.sh
+build_bench
+"${service_runtime[@]}" dotnet "$(bin bench/Voting.Bench.Processor)" \
   --log-appenders "${BENCH_LOG_APPENDERS:-1,2,4}" --votes "${BENCH_VOTES:-1000000}" --out bench/results/log-append.md

@@ -13,9 +13,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 bash deploy/local/stack.sh up >/dev/null
 source deploy/local/service-env.sh
-echo "bench: building (Release)"
-dotnet build bench/Bench.slnf -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null || { echo "bench: the build failed:" >&2; dotnet build bench/Bench.slnf -c Release -nologo -v quiet -clp:ErrorsOnly >&2; exit 1; }
-bin() { echo "$root/$1/bin/Release/net10.0/$(basename "$1").dll"; }
+source bench/lib/build.sh
+build_bench
 
 status=0
 "${service_runtime[@]}" dotnet "$(bin bench/Voting.Bench.Processor)" --processor "$(bin Voting.Processor)" \

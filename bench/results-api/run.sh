@@ -17,8 +17,8 @@ trap cleanup EXIT
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 bash deploy/local/stack.sh up >/dev/null
 source deploy/local/service-env.sh
-echo "bench: building (Release)"
-dotnet build bench/Bench.slnf -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null || { echo "bench: the build failed:" >&2; dotnet build bench/Bench.slnf -c Release -nologo -v quiet -clp:ErrorsOnly >&2; exit 1; }
+source bench/lib/build.sh
+build_bench
 source bench/lib/servers.sh
 wrk_run() { # url seconds -> JSON line
   taskset -c 1 wrk -t1 -c"$connections" -d"${2}s" --latency -s bench/results-api/get.lua "$1" -- /api/v1/results | sed -n 's/^JSON //p'
