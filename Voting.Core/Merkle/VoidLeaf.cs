@@ -6,8 +6,9 @@ namespace Voting.Core.Merkle;
 
 /// <summary>
 /// The leaf data of a log position that holds no ballot: a range of positions reserved for a batch
-/// whose appender never filled it (it crashed, or was slower than the reservation timeout) is filled
-/// with void leaves, so the log stays contiguous and its later leaves can be checkpointed. A void
+/// whose appender never filled it (it crashed or lost its database session), or filled only in part
+/// (some of its ballots were in the log already), is filled with void leaves, so the log stays
+/// contiguous and its later leaves can be checkpointed. A void
 /// leaf is SHA-256 over its own canonical encoding, version 1:
 /// <c>"voting/void-leaf/v1" || u32be(len) || election id (UTF-8) || u64be(position)</c>.
 /// It names its election and position, so it is unique in the log (the leaf data's unique key) and

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using MySqlConnector;
+using Voting.Core.Merkle;
 using Voting.Infrastructure.MySql;
 
 namespace Voting.Infrastructure.Storage;
@@ -51,13 +52,23 @@ public sealed class MerkleLogReader(MySqlShardConnections connections)
         }
     }
 
-    /// <summary>The election and position of a ballot hash in the log, or null when it has none (yet).</summary>
+    /// <summary>
+    /// The election and position of a ballot hash in the log, or null when it has none (yet). A void
+    /// leaf's data (<see cref="VoidLeaf"/>) is in the log but is no ballot's hash, so it finds nothing:
+    /// no receipt reads "recorded" or gets a proof for a position that holds no ballot.
+    /// </summary>
     public async Task<(string ElectionId, long LeafIndex)?> FindAsync(byte[] ballotHash, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenLogAsync(cancellationToken);
         await using var command = new MySqlCommand("SELECT election_id, leaf_index FROM merkle_leaves WHERE ballot_hash = @h", connection);
         command.Parameters.AddWithValue("@h", ballotHash);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.GetInt64(1)) : null;
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var (electionId, leafIndex) = (reader.GetString(0), reader.GetInt64(1));
+        return VoidLeaf.Is(electionId, leafIndex, ballotHash) ? null : (electionId, leafIndex);
     }
 }

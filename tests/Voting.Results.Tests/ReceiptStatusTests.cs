@@ -55,6 +55,35 @@ public sealed class ReceiptStatusTests(ResultsFactory factory) : IClassFixture<R
         Assert.Equal(status.LeafIndex, (await new MerkleLogReader(factory.Shards).FindAsync(stored.BallotHash, CancellationToken.None))!.Value.LeafIndex);
     }
 
+    [Fact]
+    public async Task A_void_leaf_in_the_log_is_no_receipt()
+    {
+        // A range whose appender died is filled with void leaves once a later range is filled.
+        var election = factory.Elections[1];
+        using var client = await factory.StartAsync();
+        var stored = (await factory.RecordVotesAsync(election, [("dana", "PA", "harper")]))[0];
+        var reservations = new MerkleLogReservations(factory.Shards);
+        var abandoned = await reservations.ReserveAsync(election, 2, CancellationToken.None);
+        await using var next = await reservations.ReserveAsync(election, 1, CancellationToken.None);
+        await abandoned.DisposeAsync();
+        Assert.NotNull(await reservations.FillAsync(next, [System.Security.Cryptography.SHA256.HashData("a later ballot"u8)], CancellationToken.None));
+        Assert.Equal(2, await reservations.ReleaseAbandonedAsync(election, CancellationToken.None));
+
+        var log = new MerkleLogReader(factory.Shards);
+        var position = abandoned.Reservation.First;
+        var leaf = Assert.Single(await log.LeavesAsync(election, position, position + 1, CancellationToken.None).ToListAsync());
+        Assert.True(VoidLeaf.Is(election, position, leaf.BallotHash));
+
+        // The void leaf's data is in the log, but no ballot's: it neither finds a position nor reads as recorded.
+        Assert.Null(await log.FindAsync(leaf.BallotHash, CancellationToken.None));
+        var status = await ReceiptAsync(client, Convert.ToHexStringLower(leaf.BallotHash));
+        Assert.Equal(("pending", null, null), (status.Status, status.ElectionId, status.LeafIndex));
+
+        // A ballot's receipt in the same log still does.
+        Assert.Equal(election, (await log.FindAsync(stored.BallotHash, CancellationToken.None))?.ElectionId);
+        Assert.NotEqual("pending", (await ReceiptAsync(client, Convert.ToHexStringLower(stored.BallotHash))).Status);
+    }
+
     private static async Task<ReceiptStatusView> ReceiptAsync(HttpClient client, string receipt) =>
         (await client.GetFromJsonAsync($"/api/v1/receipts/{receipt}", ResultsJsonContext.Default.ReceiptStatusView))!;
 }
