@@ -53,10 +53,10 @@ public sealed class MySqlSchemaMigrator(MySqlShardConnections connections, ILogg
         return lowest;
     }
 
-    /// <summary>Brings the Merkle log database (on shard 0's server) to the newest version.</summary>
+    /// <summary>Brings the Merkle log database (on its configured server, else shard 0's) to the newest version.</summary>
     public async Task<int> MigrateLogAsync(IReadOnlyList<MySqlMigration> migrations, CancellationToken cancellationToken)
     {
-        var applied = await MigrateDatabaseAsync(connections.LogDatabaseName, c => connections.OpenServerAsync(0, c), migrations, cancellationToken);
+        var applied = await MigrateDatabaseAsync(connections.LogDatabaseName, c => connections.OpenServerOfAsync(connections.LogDatabaseName, c), migrations, cancellationToken);
         logger.LogInformation("Merkle log schema at version {Version} ({Applied} steps applied now)", migrations.Max(m => m.Version), applied);
         return applied;
     }

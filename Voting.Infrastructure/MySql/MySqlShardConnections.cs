@@ -8,6 +8,7 @@ public sealed class MySqlShardConnections
 {
     private readonly string[] shardConnectionStrings;
     private readonly string[] serverConnectionStrings;
+    private readonly string logServerConnectionString;
     private readonly string logConnectionString;
 
     public MySqlShardConnections(MySqlShardOptions options)
@@ -29,7 +30,15 @@ public sealed class MySqlShardConnections
             shardConnectionStrings[shard] = builder.ConnectionString;
         }
 
-        logConnectionString = new MySqlConnectionStringBuilder(serverConnectionStrings[0]) { Database = LogDatabaseName }.ConnectionString;
+        logServerConnectionString = string.IsNullOrWhiteSpace(options.LogConnectionString)
+            ? serverConnectionStrings[0]
+            : new MySqlConnectionStringBuilder(options.LogConnectionString)
+            {
+                Database = "",
+                MaximumPoolSize = (uint)options.MaxPoolSizePerShard,
+                AllowUserVariables = true,
+            }.ConnectionString;
+        logConnectionString = new MySqlConnectionStringBuilder(logServerConnectionString) { Database = LogDatabaseName }.ConnectionString;
     }
 
     public MySqlShardOptions Options { get; }
@@ -38,7 +47,7 @@ public sealed class MySqlShardConnections
     public IReadOnlyList<string> AllDatabaseNames =>
         [.. Enumerable.Range(0, ShardLayout.DatabaseCount).Select(DatabaseName), LogDatabaseName];
 
-    /// <summary>The Merkle log database (on shard 0's server).</summary>
+    /// <summary>The Merkle log database (on its own server if one is configured, else on shard 0's).</summary>
     public string LogDatabaseName => ShardLayout.LogDatabaseName(Options.DatabasePrefix);
 
     /// <summary>An open connection to the Merkle log database.</summary>
@@ -56,6 +65,30 @@ public sealed class MySqlShardConnections
     public async Task<MySqlConnection> OpenShardAsync(int shard, CancellationToken cancellationToken)
     {
         var connection = new MySqlConnection(shardConnectionStrings[shard]);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>
+    /// An open connection to the server that holds <paramref name="database"/>, one of
+    /// <see cref="AllDatabaseNames"/>, no database selected (for DDL).
+    /// </summary>
+    public async Task<MySqlConnection> OpenServerOfAsync(string database, CancellationToken cancellationToken)
+    {
+        string server;
+        if (database == LogDatabaseName)
+        {
+            server = logServerConnectionString;
+        }
+        else
+        {
+            var shard = Enumerable.Range(0, ShardLayout.DatabaseCount).FirstOrDefault(s => DatabaseName(s) == database, -1);
+            server = shard >= 0
+                ? serverConnectionStrings[shard]
+                : throw new ArgumentException($"{database} is none of this store's databases ({Options.DatabasePrefix}00-15, {LogDatabaseName}).", nameof(database));
+        }
+
+        var connection = new MySqlConnection(server);
         await connection.OpenAsync(cancellationToken);
         return connection;
     }

@@ -17,6 +17,13 @@ public sealed class MySqlShardOptions
     /// </summary>
     public Dictionary<int, string> ShardConnectionStrings { get; set; } = [];
 
+    /// <summary>
+    /// Server of the Merkle log database, without a database name. Empty: shard 0's server. Every
+    /// ballot of an election is appended to this one database, so at a national peak it needs a
+    /// server of its own (docs/capacity-model.md).
+    /// </summary>
+    public string LogConnectionString { get; set; } = "";
+
     /// <summary>Shard databases are named prefix + 00…15. Tests use their own prefix to stay isolated.</summary>
     [Required, RegularExpression("^[a-z][a-z0-9_]{0,40}$")]
     public string DatabasePrefix { get; set; } = "voting_s";

@@ -258,15 +258,16 @@ static MySqlShardOptions Copy(MySqlShardOptions options, string prefix) => new()
 {
     ConnectionString = options.ConnectionString,
     ShardConnectionStrings = options.ShardConnectionStrings,
+    LogConnectionString = options.LogConnectionString,
     DatabasePrefix = prefix,
     MaxPoolSizePerShard = options.MaxPoolSizePerShard,
 };
 
 static async Task DropAsync(MySqlShardConnections shards, CancellationToken cancellationToken)
 {
-    await using var connection = await shards.OpenServerAsync(0, cancellationToken);
     foreach (var database in shards.AllDatabaseNames)
     {
+        await using var connection = await shards.OpenServerOfAsync(database, cancellationToken);
         await using var drop = new MySqlCommand($"DROP DATABASE IF EXISTS `{database}`", connection);
         await drop.ExecuteNonQueryAsync(cancellationToken);
     }

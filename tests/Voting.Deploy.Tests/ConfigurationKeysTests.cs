@@ -24,6 +24,7 @@ public sealed class ConfigurationKeysTests
     [InlineData("Voting__Elections__0__Candidates__2")]
     [InlineData("Voting__Elections__1__StateCandidates__ME__0")]
     [InlineData("Voting__MySql__ShardConnectionStrings__15")]
+    [InlineData("Voting__MySql__LogConnectionString")]
     [InlineData("Voting__VoterTokens__SigningKeys__0")]
     [InlineData("Voting__Services__Audit")]
     [InlineData("Voting__Console__LagCritical")]

@@ -80,9 +80,9 @@ public sealed class SecrecyScanTests
     /// <summary>Every row of every table in the pipeline's shard and log databases, values as text (bytes as hex).</summary>
     private static async IAsyncEnumerable<(string Where, List<string?> Values)> MySqlRowsAsync(FaultPipeline pipeline, Func<string, bool> tableFilter)
     {
-        await using var server = await pipeline.Shards.OpenServerAsync(0, CancellationToken.None);
         foreach (var database in pipeline.Shards.AllDatabaseNames)
         {
+            await using var server = await pipeline.Shards.OpenServerOfAsync(database, CancellationToken.None);
             var tables = new List<string>();
             await using (var list = new MySqlCommand($"SELECT table_name FROM information_schema.tables WHERE table_schema = '{database}'", server))
             await using (var reader = await list.ExecuteReaderAsync())

@@ -18,9 +18,16 @@ public sealed class ProcessorFactory : WebApplicationFactory<Program>
     private readonly bool ownsStores;
 
     public ProcessorFactory()
+        : this(logConnectionString: "")
+    {
+    }
+
+    private ProcessorFactory(string logConnectionString)
     {
         topic = LocalStack.UniqueName("it_votes");
-        Shards = new(LocalStack.MySql(LocalStack.UniqueName("itp") + "_s"));
+        var shards = LocalStack.MySql(LocalStack.UniqueName("itp") + "_s");
+        shards.LogConnectionString = logConnectionString;
+        Shards = new(shards);
         Tallies = new(LocalStack.ClickHouse(LocalStack.UniqueName("itp")));
         ownsStores = true;
     }
@@ -36,6 +43,9 @@ public sealed class ProcessorFactory : WebApplicationFactory<Program>
 
     public ClickHouseTallyStore Tallies { get; }
 
+    /// <summary>A processor whose Merkle log lives on the server <paramref name="logConnectionString"/> names.</summary>
+    public static ProcessorFactory WithLogOn(string logConnectionString) => new(logConnectionString);
+
     /// <summary>A second processor instance in the same consumer group, on the same topic and stores.</summary>
     public static ProcessorFactory JoiningGroupOf(ProcessorFactory first) => new(first);
 
@@ -50,6 +60,7 @@ public sealed class ProcessorFactory : WebApplicationFactory<Program>
             ["Voting:Kafka:DeadLetterTopic"] = topic + ".dlq",
             ["Voting:Kafka:ProcessorGroup"] = topic + "-group",
             ["Voting:MySql:DatabasePrefix"] = Shards.Options.DatabasePrefix,
+            ["Voting:MySql:LogConnectionString"] = Shards.Options.LogConnectionString,
             ["Voting:ClickHouse:Database"] = Tallies.Options.Database,
             ["Voting:Processor:MaxBatchWaitMilliseconds"] = "50",
             ["Logging:LogLevel:Default"] = "Warning",

@@ -9,13 +9,11 @@ public static class TestStores
 {
     public static async Task DropAsync(MySqlShardConnections shards, ClickHouseTallyStore? tallies = null)
     {
-        await using (var connection = await shards.OpenServerAsync(0, CancellationToken.None))
+        foreach (var database in shards.AllDatabaseNames)
         {
-            foreach (var database in shards.AllDatabaseNames)
-            {
-                await using var drop = new MySqlCommand($"DROP DATABASE IF EXISTS `{database}`", connection);
-                await drop.ExecuteNonQueryAsync();
-            }
+            await using var connection = await shards.OpenServerOfAsync(database, CancellationToken.None);
+            await using var drop = new MySqlCommand($"DROP DATABASE IF EXISTS `{database}`", connection);
+            await drop.ExecuteNonQueryAsync();
         }
 
         if (tallies is not null)
