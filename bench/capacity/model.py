@@ -61,6 +61,19 @@ def appender_rates(path, text):
     return rates
 
 
+def gate_cluster_costs(path, text):
+    """{filter shards: Redis main-thread µs per vote} from voter-gate.md's "cluster, N filter shards" rows."""
+    costs = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        m = re.match(r"cluster, ([0-9]+) filter shards$", cells[0]) if line.lstrip().startswith("|") else None
+        if m and len(cells) > 2 and re.fullmatch(NUMBER, cells[2]):
+            costs[int(m.group(1))] = number(cells[2])
+    if not costs:
+        raise MissingFigure(f'{path}: no row "cluster, N filter shards" (Redis µs/vote on a cluster)')
+    return costs
+
+
 def text_figure(path, text, pattern, what):
     m = re.search(pattern, text)
     if not m:
@@ -97,6 +110,11 @@ def measured(bench_dir):
     f["log_box_cores"] = number(text_figure(path, text, r"Machine:\s*" + NUMBER + r"\s*cores", "'Machine: N cores'"))
     f["log_appends"] = appender_rates(path, text)
 
+    path, text = read(bench_dir, "voter-gate.md")
+    f["gate_box_cores"] = number(text_figure(path, text, r"Machine:\s*" + NUMBER + r"\s*cores", "'Machine: N cores'"))
+    f["gate_one_server_us"] = table_figure(path, text, "one server", 2, NUMBER, "Redis µs/vote")
+    f["gate_cluster_us"] = gate_cluster_costs(path, text)
+
     path, text = read(bench_dir, "results-api.md")
     f["results_box_cores"] = number(text_figure(path, text, r"Machine:\s*" + NUMBER + r"\s*cores", "'Machine: N cores'"))
     f["results_server_cores"] = server_cores(path, text)
@@ -119,19 +137,28 @@ def next_power_of_two(n):
 
 
 def config_defaults():
-    """Bloom filter sizing from deploy/config/voting.json (the production-shaped defaults), if present."""
+    """Bloom filter sizing from deploy/config/voting.json (the production-shaped defaults), with the
+    shard count deploy/k8s/config.yaml sets over it (the deployment the model sizes), if present."""
     try:
         with open(os.path.join(ROOT, "deploy", "config", "voting.json"), encoding="utf-8") as f:
             bloom = json.load(f)["Voting"]["BloomFilter"]
-        return bloom["ExpectedVoters"], bloom["FalsePositiveRate"], bloom["Shards"]
+        voters, fpr, shards = bloom["ExpectedVoters"], bloom["FalsePositiveRate"], bloom["Shards"]
     except (OSError, KeyError, ValueError):
-        return 50_000_000, 0.0001, 64
+        voters, fpr, shards = 50_000_000, 0.0001, 64
+    try:
+        with open(os.path.join(ROOT, "deploy", "k8s", "config.yaml"), encoding="utf-8") as f:
+            m = re.search(r'^\s*Voting__BloomFilter__Shards:\s*"?([0-9]+)"?\s*$', f.read(), re.M)
+        if m:
+            shards = int(m.group(1))
+    except OSError:
+        pass
+    return voters, fpr, shards
 
 
 def arguments(argv):
     voters, fpr, shards = config_defaults()
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--bench-dir", default=os.path.join(ROOT, "bench", "results"), help="folder with ingest.md, processor.md, log-append.md, results-api.md")
+    p.add_argument("--bench-dir", default=os.path.join(ROOT, "bench", "results"), help="folder with ingest.md, processor.md, log-append.md, voter-gate.md, results-api.md")
     p.add_argument("--out", default=os.path.join(ROOT, "docs", "capacity-model.generated.md"), help="markdown table to write")
     p.add_argument("--votes", type=float, default=1_000_000, help="peak votes/s to carry")
     p.add_argument("--reads", type=float, default=10_000_000, help="peak result reads/s to carry")
@@ -143,9 +170,7 @@ def arguments(argv):
     p.add_argument("--replication-factor", type=int, default=3, help="Kafka replication factor")
     p.add_argument("--voters", type=float, default=voters, help="voters the Bloom filter is sized for")
     p.add_argument("--fpr", type=float, default=fpr, help="Bloom filter false-positive rate")
-    p.add_argument("--bloom-shards", type=int, default=shards, help="Bloom filter shards (Redis hash tags)")
-    p.add_argument("--redis-scripts-per-core", type=float, default=50_000,
-                   help="ASSUMED (not measured in bench/): gate scripts/s one Redis core runs")
+    p.add_argument("--bloom-shards", type=int, default=shards, help="Bloom filter shards (Redis hash tags; default: deploy/k8s)")
     p.add_argument("--redis-key-bytes", type=float, default=170, help="ASSUMED: Redis memory per accepted-marker key (key ~100 B + overhead)")
     p.add_argument("--batch-size", type=int, default=64_000, help="processor batch (Voting:Processor:BatchSize)")
     p.add_argument("--states", type=int, default=51, help="states + DC")
@@ -200,15 +225,26 @@ def model(f, a):
     r["log_rows_pc"] = f["log_appends"][best] / f["log_box_cores"]
     r["log_cores"] = votes * h / r["log_rows_pc"]
 
-    # Redis: two scripts per accepted vote (VoterGate.EnterAsync, CommitAsync); a refused vote runs
-    # Enter and, unless already voted, LeaveAsync. A voter's keys share one hash tag (its filter shard).
+    # Redis: an accepted vote passes VoterGate.EnterAsync and CommitAsync. A voter's keys share one hash
+    # tag (its filter shard), so on a cluster a batch goes as one script per shard its voters fall in,
+    # and the Redis CPU a vote costs grows with the shard count (fewer voters share a script's fixed
+    # cost): the measured cost at the configured count (else the next larger measured, else the
+    # largest) sizes both the primaries and the load of one tag on its single thread.
     bits_per_shard, k, bloom_bytes = bloom_shape(a.voters, a.fpr, a.bloom_shards)
     r["bloom"] = (bits_per_shard, k, bloom_bytes)
-    r["redis_scripts"] = 2 * votes
     r["redis_commands_bitmap"] = (1 + k + 1, 4)  # commit: one BITFIELD sets the k bits, then the marker and the lock
-    r["redis_primaries"] = math.ceil(r["redis_scripts"] * h / a.redis_scripts_per_core)
-    r["redis_tag_load"] = r["redis_scripts"] * h / a.bloom_shards / a.redis_scripts_per_core
-    r["bloom_shards_needed"] = next_power_of_two(r["redis_scripts"] * h / a.redis_scripts_per_core)
+    costs = f["gate_cluster_us"]
+
+    def gate_cost(shards):
+        measured_at = min((n for n in costs if n >= shards), default=max(costs))
+        return measured_at, costs[measured_at]
+
+    r["redis_cost"] = gate_cost(a.bloom_shards)
+    r["redis_cores"] = votes * h * r["redis_cost"][1] / 1e6
+    r["redis_primaries"] = math.ceil(r["redis_cores"])
+    r["redis_tag_load"] = votes * h / a.bloom_shards * r["redis_cost"][1] / 1e6
+    r["redis_tag_loads"] = {n: votes * h / n * us / 1e6 for n, us in sorted(costs.items())}
+    r["bloom_shards_needed"] = min((n for n, load in r["redis_tag_loads"].items() if load <= 1), default=None)
     r["redis_results_reads"] = r["results"][1] * a.results_keys / (a.local_cache_ms / 1000)
     r["marker_bytes"] = a.voters * a.redis_key_bytes
 
@@ -228,8 +264,10 @@ def model(f, a):
          f"(measured {fmt(r['log_rows_pc'])} leaves/s per core with {r['log_best'][0]} appenders at once on {fmt(f['log_box_cores'])} cores; "
          f"that inserts keep scaling with cores beyond that is assumed)"),
         ("Redis hash tag of a Bloom shard", r["redis_tag_load"],
-         f"{fmt(r['redis_scripts'] * h / a.bloom_shards)} scripts/s per tag on one single-threaded primary "
-         f"(assumed {fmt(a.redis_scripts_per_core)}/s per core); more shards ({r['bloom_shards_needed']}) fix it by configuration"),
+         f"{fmt(votes * h / a.bloom_shards)} votes/s per tag ({a.bloom_shards} shards) × {fmt(r['redis_cost'][1], 1)} µs each on one single-threaded primary "
+         f"(voter-gate.md, cluster with {r['redis_cost'][0]} filter shards); "
+         + (f"{r['bloom_shards_needed']} shards keep a tag under one core" if r["bloom_shards_needed"] else
+            f"no measured shard count keeps a tag under one core (largest measured: {max(costs)})")),
         ("MySQL shard database", r["shard_cores"] / a.max_server_cores,
          f"{fmt(r['shard_cores'], 1)} cores per shard database of the {a.shard_databases} (fixed by the shard rule) vs a {fmt(a.max_server_cores)}-core server"),
     ]
@@ -257,9 +295,9 @@ def render(f, r, a):
         ("MySQL cores per shard", f"{fmt(r['shard_cores'], 1)} (at the raw ceiling: {fmt(r['shard_cores_raw'], 1)})", f"per shard × {h:g} / processor per core (raw: / {fmt(r['raw_pc'])} votes/s per core)"),
         ("MySQL servers", f"{r['mysql_servers']} ({r['shards_per_server']} shard databases each)", f"{fmt(a.max_server_cores)}-core servers"),
         ("Merkle log database", f"{fmt(r['log_cores'], 1)} cores of one server", f"{fmt(a.votes)} leaves/s × {h:g} / {fmt(r['log_rows_pc'])} leaves/s per core (log-append.md: {fmt(r['log_best'][1])} leaves/s with {r['log_best'][0]} appenders at once, {fmt(f['log_appends'][1])} with one, on {fmt(f['log_box_cores'])} cores)"),
-        ("Redis scripts/s", f"{fmt(r['redis_scripts'])}", f"2 per accepted vote (enter: {r['redis_commands_bitmap'][0]} commands at most, commit: {r['redis_commands_bitmap'][1]} with one BITFIELD for the {r['bloom'][1]} bits, bitmap backend); results cache: {fmt(r['redis_results_reads'])} GETs/s"),
-        ("Redis primaries", f"{r['redis_primaries']} (+ as many replicas)", f"scripts × {h:g} / {fmt(a.redis_scripts_per_core)} per core (assumed, not measured)"),
-        ("Redis load per Bloom hash tag", f"{r['redis_tag_load']:.2f} cores", f"over {a.bloom_shards} shards; ≤ 1 needs {r['bloom_shards_needed']} shards"),
+        ("Redis gate CPU per vote", f"{fmt(r['redis_cost'][1], 1)} µs", f"voter-gate.md: enter + commit per accepted vote (enter: {r['redis_commands_bitmap'][0]} commands at most per voter, commit: {r['redis_commands_bitmap'][1]} with one BITFIELD for the {r['bloom'][1]} bits, bitmap backend) on a cluster with {r['redis_cost'][0]} filter shards; {fmt(f['gate_one_server_us'], 1)} µs on one server; results cache: {fmt(r['redis_results_reads'])} GETs/s"),
+        ("Redis primaries", f"{r['redis_primaries']} (+ as many replicas)", f"votes × {h:g} × {fmt(r['redis_cost'][1], 1)} µs = {fmt(r['redis_cores'], 1)} single-threaded cores"),
+        ("Redis load per Bloom hash tag", f"{r['redis_tag_load']:.2f} cores", f"over {a.bloom_shards} shards; measured: " + ", ".join(f"{n} shards {load:.2f}" for n, load in r["redis_tag_loads"].items())),
         ("Bloom memory", f"{r['bloom'][2] / 2**20:,.1f} MiB ({fmt(r['bloom'][2])} bytes)", f"{fmt(a.voters)} voters at {a.fpr:g}: {a.bloom_shards} × {fmt(r['bloom'][0])} bits, {r['bloom'][1]} hashes (BloomFilterShape)"),
         ("Accepted-marker memory", f"{r['marker_bytes'] / 2**30:,.1f} GiB", f"{fmt(a.voters)} keys × {fmt(a.redis_key_bytes)} bytes (assumed)"),
         ("ClickHouse inserts/s", f"{fmt(r['ch_inserts'], 1)} ({fmt(r['ch_rows'])} rows/s)", f"≤ 2 tables × {fmt(a.votes)} / {fmt(a.batch_size)} votes per batch; results queries {fmt(r['ch_queries'], 1)}/s"),

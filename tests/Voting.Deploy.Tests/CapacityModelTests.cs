@@ -10,7 +10,7 @@ public sealed class CapacityModelTests : IDisposable
     [
         "Ingest per core", "Processor per core", "Results per core", "Ingest nodes", "Processor nodes", "Results nodes",
         "Kafka partitions", "Kafka brokers", "MySQL write load per shard", "MySQL cores per shard", "Merkle log database",
-        "Redis scripts/s", "Redis primaries", "Bloom memory", "ClickHouse inserts/s", "First bottleneck",
+        "Redis gate CPU per vote", "Redis primaries", "Bloom memory", "ClickHouse inserts/s", "First bottleneck",
     ];
 
     private readonly string scratch = Directory.CreateTempSubdirectory("capacity-model-").FullName;
@@ -42,12 +42,23 @@ public sealed class CapacityModelTests : IDisposable
     }
 
     [Fact]
-    public async Task Bloom_memory_matches_the_filter_shape_the_services_use()
+    public async Task Bloom_memory_and_Redis_load_follow_the_filter_shape_deploy_k8s_configures()
     {
         var table = await RunModelAsync(RepoPaths.BenchResults);
 
-        var bytes = BloomFilterShape.For(50_000_000, 0.0001, 64).TotalBytes;
+        var shards = int.Parse(K8sSetting("Voting__BloomFilter__Shards"), CultureInfo.InvariantCulture);
+        var bytes = BloomFilterShape.For(50_000_000, 0.0001, shards).TotalBytes;
         Assert.Contains($"({bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes)", table, StringComparison.Ordinal);
+
+        // The Redis CPU a vote costs is the gate bench's figure on a cluster with that many filter
+        // shards, and at it one hash tag's share of the peak fits in one core.
+        var gate = await File.ReadAllTextAsync(Path.Combine(RepoPaths.BenchResults, "voter-gate.md"));
+        var cost = System.Text.RegularExpressions.Regex.Match(gate, $@"^\| cluster, {shards} filter shards \| [\d,]+ \| ([\d.]+) \|", System.Text.RegularExpressions.RegexOptions.Multiline);
+        Assert.True(cost.Success, $"voter-gate.md has no cluster row for the {shards} filter shards deploy/k8s sets");
+        Assert.Contains($"| Redis gate CPU per vote | {cost.Groups[1].Value} µs |", table, StringComparison.Ordinal);
+        var tagLoad = 1_000_000 * 2.0 / shards * double.Parse(cost.Groups[1].Value, CultureInfo.InvariantCulture) / 1e6;
+        Assert.Contains($"| Redis load per Bloom hash tag | {tagLoad.ToString("F2", CultureInfo.InvariantCulture)} cores |", table, StringComparison.Ordinal);
+        Assert.True(tagLoad <= 1, $"{shards} filter shards leave a hash tag at {tagLoad:F2} cores");
     }
 
     [Fact]
@@ -56,7 +67,7 @@ public sealed class CapacityModelTests : IDisposable
         var table = await RunModelAsync(RepoPaths.BenchResults);
 
         Assert.Equal(table, await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "docs", "capacity-model.generated.md")));
-        var partitions = ManifestSet.LoadDirectory(RepoPaths.K8s).Find("ConfigMap", "voting-config")!.Root.At("data", "Voting__Kafka__Partitions").Text();
+        var partitions = K8sSetting("Voting__Kafka__Partitions");
         Assert.Contains($"| Kafka partitions | {partitions} |", table, StringComparison.Ordinal);
     }
 
@@ -82,6 +93,10 @@ public sealed class CapacityModelTests : IDisposable
         Assert.Contains("Voting.Processor draining", message, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
     }
+
+    private static string K8sSetting(string name) =>
+        ManifestSet.LoadDirectory(RepoPaths.K8s).Find("ConfigMap", "voting-config")!.Root.At("data", name).Text()
+        ?? throw new InvalidOperationException($"deploy/k8s's voting-config has no {name}");
 
     private async Task<string> RunModelAsync(string benchDirectory)
     {

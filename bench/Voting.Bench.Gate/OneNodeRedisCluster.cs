@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Globalization;
+using StackExchange.Redis;
+
+namespace Voting.Bench.Gate;
+
+/// <summary>
+/// A Redis Cluster of one primary holding every slot: the same Debian redis-server the stack runs,
+/// started on a free loopback port in a scratch directory and removed afterwards. The gate sees a
+/// cluster, so it sends one script per filter shard (hash tag), as it does in production.
+/// </summary>
+internal sealed class OneNodeRedisCluster : IAsyncDisposable
+{
+    private readonly string directory;
+    private readonly Process server;
+
+    private OneNodeRedisCluster(string directory, Process server, ConnectionMultiplexer redis)
+    {
+        this.directory = directory;
+        this.server = server;
+        Redis = redis;
+    }
+
+    public ConnectionMultiplexer Redis { get; }
+
+    public static async Task<OneNodeRedisCluster> StartAsync(int port)
+    {
+        var directory = Directory.CreateTempSubdirectory("voting-bench-cluster-").FullName;
+        var server = Process.Start(new ProcessStartInfo("redis-server")
+        {
+            ArgumentList =
+            {
+                "--bind", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture),
+                "--cluster-enabled", "yes", "--cluster-config-file", Path.Combine(directory, "nodes.conf"),
+                "--dir", directory, "--save", "", "--appendonly", "no",
+            },
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException("redis-server did not start");
+        server.OutputDataReceived += (_, _) => { };
+        server.BeginOutputReadLine();
+
+        var endpoint = $"127.0.0.1:{port}";
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var admin = await ConnectionMultiplexer.ConnectAsync($"{endpoint},allowAdmin=true");
+                var database = admin.GetDatabase();
+                await database.ExecuteAsync("CLUSTER", "ADDSLOTSRANGE", "0", "16383");
+                while (!((string)(await database.ExecuteAsync("CLUSTER", "INFO"))!).Contains("cluster_state:ok", StringComparison.Ordinal))
+                {
+                    await Task.Delay(100);
+                }
+
+                break;
+            }
+            catch (RedisConnectionException) when (attempt < 50 && !server.HasExited)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        // Admin mode for INFO cpu, which the bench reads; the gate itself sends only scripts.
+        return new OneNodeRedisCluster(directory, server, await ConnectionMultiplexer.ConnectAsync($"{endpoint},allowAdmin=true"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Redis.DisposeAsync();
+        if (!server.HasExited)
+        {
+            server.Kill();
+            await server.WaitForExitAsync();
+        }
+
+        server.Dispose();
+        Directory.Delete(directory, recursive: true);
+    }
+}

@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Configuration;
+using StackExchange.Redis;
+using Voting.Bench.Gate;
+using Voting.Infrastructure.Redis;
+using Voting.ServiceDefaults;
+
+// Usage: Voting.Bench.Gate [--votes 400000] [--batch 128] [--in-flight 4] [--cluster-shards 64,128,256] [--out bench/results/voter-gate.md]
+// Needs the local stack's Redis (deploy/local/stack.sh up) and deploy/local/service-env.sh in the environment.
+if (GateArguments.Parse(args) is not { } options)
+{
+    Console.Error.WriteLine(GateArguments.Usage);
+    return 2;
+}
+
+var configuration = VotingConfiguration.Build(Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Local");
+var redisOptions = configuration.GetSection(RedisOptions.Section).Get<RedisOptions>() ?? throw new InvalidOperationException("no Redis configuration");
+// The production shape (BloomFilterOptions' defaults, as deploy/config/voting.json and deploy/k8s set it), not the
+// local stack's small filter: the filter's size and bit count are part of the commit script's work.
+var filter = new BloomFilterOptions();
+var stamp = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+var prefix = $"bench-gate-{stamp}:";
+using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(30));
+var ct = cancel.Token;
+
+void Say(string line) => Console.WriteLine($"bench: {line}");
+
+try
+{
+    var runs = new List<GateRun>();
+    var stack = await ConnectionMultiplexer.ConnectAsync(redisOptions.Configuration + ",allowAdmin=true");
+    try
+    {
+        var gate = new VoterGate(stack, new RedisOptions { Configuration = redisOptions.Configuration, KeyPrefix = prefix }, filter);
+        Say($"one server (the stack's Redis), {filter.Shards} filter shards, backend {await gate.BackendAsync()}");
+        runs.Add(await PhaseAsync("one server", cluster: false, gate, () => RedisCpu.MainThreadSecondsAsync(stack)));
+    }
+    finally
+    {
+        await DeleteKeysAsync(stack, prefix);
+        await stack.DisposeAsync();
+    }
+
+    foreach (var shards in options.ClusterShards)
+    {
+        await using var cluster = await OneNodeRedisCluster.StartAsync(FreePortWithBus());
+        var shaped = new BloomFilterOptions { ExpectedVoters = filter.ExpectedVoters, FalsePositiveRate = filter.FalsePositiveRate, Shards = shards, Backend = filter.Backend };
+        var gate = new VoterGate(cluster.Redis, new RedisOptions { Configuration = "unused", KeyPrefix = prefix }, shaped);
+        Say($"Redis Cluster of one primary, {shards} filter shards (one script per shard a batch's voters fall in)");
+        runs.Add(await PhaseAsync($"cluster, {shards} filter shards", cluster: true, gate, () => RedisCpu.MainThreadSecondsAsync(cluster.Redis)));
+    }
+
+    await WriteReportAsync(runs);
+    return 0;
+}
+catch (Exception e) when (e is InvalidOperationException or RedisException or RedisCommandException or IOException or TimeoutException)
+{
+    Console.Error.WriteLine($"bench: FAILED: {e.Message}");
+    return 1;
+}
+
+async Task<GateRun> PhaseAsync(string name, bool cluster, VoterGate gate, Func<Task<double>> redisCpu)
+{
+    // Warm-up, unmeasured: the client's JIT and the scripts' first load.
+    await GatePhase.RunAsync(name, cluster, gate, redisCpu, Voters($"bench-warm-{stamp}", 4 * options.BatchSize * options.InFlight), options.BatchSize, options.InFlight, _ => { }, ct);
+    Say($"{name}: {options.Votes:N0} distinct voters in batches of {options.BatchSize}, {options.InFlight} in flight");
+    var run = await GatePhase.RunAsync(name, cluster, gate, redisCpu, Voters($"bench-gate-{stamp}", options.Votes), options.BatchSize, options.InFlight, Say, ct);
+    Say($"{name}: {run.Rate:N0} votes/s; Redis {run.RedisMicrosecondsPerVote:F1} µs of its main thread per vote = {run.VotesPerRedisCore:N0} votes/s per Redis core");
+    return run;
+}
+
+static VoterKey[] Voters(string electionId, int count) =>
+    [.. Enumerable.Range(0, count).Select(_ => new VoterKey(electionId, RandomNumberGenerator.GetBytes(32)))];
+
+// A port below the ephemeral range whose cluster bus port (+10000) is free too.
+static int FreePortWithBus()
+{
+    for (var attempt = 0; attempt < 1000; attempt++)
+    {
+        var port = Random.Shared.Next(12_000, 22_000);
+        if (Free(port) && Free(port + 10_000))
+        {
+            return port;
+        }
+    }
+
+    throw new InvalidOperationException("no free loopback port for the Redis Cluster node");
+
+    static bool Free(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
+
+// The bench's keys on the stack's Redis (filters, markers, locks, attempt counters), removed afterwards.
+static async Task DeleteKeysAsync(ConnectionMultiplexer redis, string prefix)
+{
+    var server = redis.GetServers().Single();
+    var database = redis.GetDatabase();
+    var batch = new List<RedisKey>(1000);
+    await foreach (var key in server.KeysAsync(pattern: prefix + "*", pageSize: 1000))
+    {
+        batch.Add(key);
+        if (batch.Count == 1000)
+        {
+            await database.KeyDeleteAsync([.. batch]);
+            batch.Clear();
+        }
+    }
+
+    if (batch.Count > 0)
+    {
+        await database.KeyDeleteAsync([.. batch]);
+    }
+}
+
+async Task WriteReportAsync(List<GateRun> runs)
+{
+    var single = runs[0];
+    var clusterRuns = runs.Skip(1).ToList();
+    var onCluster = clusterRuns.Count == 0 ? ""
+        : $"on a cluster with {string.Join(" / ", clusterRuns.Select(r => r.FilterShards))} filter shards "
+          + $"{string.Join(" / ", clusterRuns.Select(r => r.VotesPerRedisCore.ToString("N0", CultureInfo.InvariantCulture)))}, ";
+    var report = $"""
+        # Voter gate benchmark — {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}
+
+        Machine: {Environment.ProcessorCount} cores; Redis and this client share them.
+        Ingest's duplicate defence alone, as `VoteBatchCaster` calls it for accepted votes: `VoterGate.EnterAsync` (lock, filter and marker
+        checks, attempt count) then `VoterGate.CommitAsync` (filter bits, accepted-marker, unlock), {options.Votes:N0} distinct voters per phase
+        in batches of {options.BatchSize} with {options.InFlight} in flight (ingest's defaults), a filter for {filter.ExpectedVoters:N0} voters at
+        {filter.FalsePositiveRate:P2} false positives (bitmap backend unless RedisBloom is loaded). Redis CPU is its main thread's, from `INFO cpu`.
+
+        | Redis | votes/s | Redis µs/vote | votes/s per Redis core | scripts per vote | client µs/vote | box busy | maybe voted |
+        |---|---:|---:|---:|---:|---:|---:|---:|
+        {string.Join("\n", runs.Select(Row))}
+
+        **Votes/s one Redis core carries through the gate: {onCluster}on one server {single.VotesPerRedisCore:N0}.**
+        On one server a batch is one enter and one commit script for all its voters. On a cluster a script's keys must share a hash
+        slot, so a batch goes as one script per filter shard its voters fall in: with more shards each script carries fewer voters,
+        and its fixed cost (the call, the script's set-up, the filter state read) is shared by fewer votes. A filter shard's hash tag
+        lives on one primary's single thread, so that thread must carry the shard's share of the peak at this cost.
+
+        """;
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Out))!);
+    await File.WriteAllTextAsync(options.Out, report, ct);
+    Console.WriteLine();
+    Console.WriteLine(report);
+}
+
+static string Row(GateRun run) =>
+    string.Create(CultureInfo.InvariantCulture,
+        $"| {run.Redis} | {run.Rate:N0} | {run.RedisMicrosecondsPerVote:F1} | {run.VotesPerRedisCore:N0} | {(double)run.Scripts / run.Votes:F2} | {run.ClientMicrosecondsPerVote:F1} | {run.BoxBusy:P0} | {run.MaybeVoted} |");
