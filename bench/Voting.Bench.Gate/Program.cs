@@ -36,7 +36,7 @@ try
     {
         var gate = new VoterGate(stack, new RedisOptions { Configuration = redisOptions.Configuration, KeyPrefix = prefix }, filter);
         Say($"one server (the stack's Redis), {filter.Shards} filter shards, backend {await gate.BackendAsync()}");
-        runs.Add(await PhaseAsync("one server", cluster: false, gate, () => RedisCpu.MainThreadSecondsAsync(stack)));
+        runs.Add(await PhaseAsync("one server", cluster: false, gate, () => RedisCpu.MainThreadSecondsAsync(stack), stack));
     }
     finally
     {
@@ -62,13 +62,29 @@ catch (Exception e) when (e is InvalidOperationException or RedisException or Re
     return 1;
 }
 
-async Task<GateRun> PhaseAsync(string name, bool cluster, VoterGate gate, Func<Task<double>> redisCpu)
+// memoryOf: the server whose memory to measure per accepted voter (the phase's election is alone on it).
+async Task<GateRun> PhaseAsync(string name, bool cluster, VoterGate gate, Func<Task<double>> redisCpu, IConnectionMultiplexer? memoryOf = null)
 {
     // Warm-up, unmeasured: the client's JIT and the scripts' first load.
     await GatePhase.RunAsync(name, cluster, gate, redisCpu, Voters($"bench-warm-{stamp}", 4 * options.BatchSize * options.InFlight), options.BatchSize, options.InFlight, _ => { }, ct);
     Say($"{name}: {options.Votes:N0} distinct voters in batches of {options.BatchSize}, {options.InFlight} in flight");
-    var run = await GatePhase.RunAsync(name, cluster, gate, redisCpu, Voters($"bench-gate-{stamp}", options.Votes), options.BatchSize, options.InFlight, Say, ct);
+    var electionId = $"bench-gate-{stamp}";
+    var before = memoryOf is null ? default : await RedisMemory.SampleAsync(memoryOf);
+    var run = await GatePhase.RunAsync(name, cluster, gate, redisCpu, Voters(electionId, options.Votes), options.BatchSize, options.InFlight, Say, ct);
     Say($"{name}: {run.Rate:N0} votes/s; Redis {run.RedisMicrosecondsPerVote:F1} µs of its main thread per vote = {run.VotesPerRedisCore:N0} votes/s per Redis core");
+    if (memoryOf is not null)
+    {
+        var after = await RedisMemory.SampleAsync(memoryOf);
+        var filterBytes = await RedisMemory.FilterBytesAsync(memoryOf, prefix, electionId, gate.Shape.Shards);
+        run = run with
+        {
+            RedisBytesPerVoter = (double)(after.UsedBytes - before.UsedBytes - filterBytes) / options.Votes,
+            RedisKeysPerVoter = (double)(after.Keys - before.Keys - (2 * gate.Shape.Shards)) / options.Votes, // less each shard's filter and filter-state keys
+            FilterAllocatedBytes = filterBytes,
+        };
+        Say($"{name}: {run.RedisBytesPerVoter:N0} bytes and {run.RedisKeysPerVoter:F2} keys of Redis per accepted voter, besides the filter's {filterBytes:N0} bytes (MEMORY USAGE)");
+    }
+
     return run;
 }
 
@@ -129,6 +145,7 @@ static async Task DeleteKeysAsync(ConnectionMultiplexer redis, string prefix)
 async Task WriteReportAsync(List<GateRun> runs)
 {
     var single = runs[0];
+    var filterBitBytes = Voting.Core.Dedup.BloomFilterShape.For(filter.ExpectedVoters, filter.FalsePositiveRate, filter.Shards).TotalBytes;
     var clusterRuns = runs.Skip(1).ToList();
     var onCluster = clusterRuns.Count == 0 ? ""
         : $"on a cluster with {string.Join(" / ", clusterRuns.Select(r => r.FilterShards))} filter shards "
@@ -147,6 +164,9 @@ async Task WriteReportAsync(List<GateRun> runs)
         {string.Join("\n", runs.Select(Row))}
 
         **Votes/s one Redis core carries through the gate: {onCluster}on one server {single.VotesPerRedisCore:N0}.**
+        **Redis memory per accepted voter: {single.RedisBytesPerVoter:N0} bytes** ({single.RedisKeysPerVoter:F2} keys left per voter after the commit: the
+        accepted-marker, kept for a day; `used_memory` before and after the one-server phase, less the filter's bitmaps as `MEMORY USAGE` gives them).
+        The filter's {filter.Shards} bitmaps took {single.FilterAllocatedBytes:N0} bytes for {filterBitBytes:N0} bytes of bits: Redis grows a string set bit by bit with spare room.
         On one server a batch is one enter and one commit script for all its voters. On a cluster a script's keys must share a hash
         slot, so a batch goes as one script per filter shard its voters fall in: with more shards each script carries fewer voters,
         and its fixed cost (the call, the script's set-up, the filter state read) is shared by fewer votes. A filter shard's hash tag

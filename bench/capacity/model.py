@@ -114,6 +114,10 @@ def measured(bench_dir):
     f["gate_box_cores"] = number(text_figure(path, text, r"Machine:\s*" + NUMBER + r"\s*cores", "'Machine: N cores'"))
     f["gate_one_server_us"] = table_figure(path, text, "one server", 2, NUMBER, "Redis µs/vote")
     f["gate_cluster_us"] = gate_cluster_costs(path, text)
+    f["gate_bytes_per_voter"] = number(text_figure(path, text, r"Redis memory per accepted voter:\s*" + NUMBER + r"\s*bytes", "'Redis memory per accepted voter: N bytes'"))
+    f["gate_filter_shards"] = number(text_figure(path, text, r"The filter's\s*" + NUMBER + r"\s*bitmaps", "'The filter's N bitmaps'"))
+    f["gate_filter_allocated"] = number(text_figure(path, text, r"bitmaps took\s*" + NUMBER + r"\s*bytes", "'bitmaps took N bytes' (the filter's allocation)"))
+    f["gate_filter_bits_bytes"] = number(text_figure(path, text, r"bytes for\s*" + NUMBER + r"\s*bytes of bits", "'for N bytes of bits'"))
 
     path, text = read(bench_dir, "results-api.md")
     f["results_box_cores"] = number(text_figure(path, text, r"Machine:\s*" + NUMBER + r"\s*cores", "'Machine: N cores'"))
@@ -171,7 +175,6 @@ def arguments(argv):
     p.add_argument("--voters", type=float, default=voters, help="voters the Bloom filter is sized for")
     p.add_argument("--fpr", type=float, default=fpr, help="Bloom filter false-positive rate")
     p.add_argument("--bloom-shards", type=int, default=shards, help="Bloom filter shards (Redis hash tags; default: deploy/k8s)")
-    p.add_argument("--redis-key-bytes", type=float, default=170, help="ASSUMED: Redis memory per accepted-marker key (key ~100 B + overhead)")
     p.add_argument("--batch-size", type=int, default=64_000, help="processor batch (Voting:Processor:BatchSize)")
     p.add_argument("--states", type=int, default=51, help="states + DC")
     p.add_argument("--candidates", type=int, default=3, help="candidates per state")
@@ -246,7 +249,7 @@ def model(f, a):
     r["redis_tag_loads"] = {n: votes * h / n * us / 1e6 for n, us in sorted(costs.items())}
     r["bloom_shards_needed"] = min((n for n, load in r["redis_tag_loads"].items() if load <= 1), default=None)
     r["redis_results_reads"] = r["results"][1] * a.results_keys / (a.local_cache_ms / 1000)
-    r["marker_bytes"] = a.voters * a.redis_key_bytes
+    r["marker_bytes"] = a.voters * f["gate_bytes_per_voter"]
 
     # ClickHouse: the shipper sends the running totals a round changed, one insert per table
     # (tally_totals, minute_totals), at most one round per batch. A state lives in one shard, so a
@@ -298,8 +301,8 @@ def render(f, r, a):
         ("Redis gate CPU per vote", f"{fmt(r['redis_cost'][1], 1)} µs", f"voter-gate.md: enter + commit per accepted vote (enter: {r['redis_commands_bitmap'][0]} commands at most per voter, commit: {r['redis_commands_bitmap'][1]} with one BITFIELD for the {r['bloom'][1]} bits, bitmap backend) on a cluster with {r['redis_cost'][0]} filter shards; {fmt(f['gate_one_server_us'], 1)} µs on one server; results cache: {fmt(r['redis_results_reads'])} GETs/s"),
         ("Redis primaries", f"{r['redis_primaries']} (+ as many replicas)", f"votes × {h:g} × {fmt(r['redis_cost'][1], 1)} µs = {fmt(r['redis_cores'], 1)} single-threaded cores"),
         ("Redis load per Bloom hash tag", f"{r['redis_tag_load']:.2f} cores", f"over {a.bloom_shards} shards; measured: " + ", ".join(f"{n} shards {load:.2f}" for n, load in r["redis_tag_loads"].items())),
-        ("Bloom memory", f"{r['bloom'][2] / 2**20:,.1f} MiB ({fmt(r['bloom'][2])} bytes)", f"{fmt(a.voters)} voters at {a.fpr:g}: {a.bloom_shards} × {fmt(r['bloom'][0])} bits, {r['bloom'][1]} hashes (BloomFilterShape)"),
-        ("Accepted-marker memory", f"{r['marker_bytes'] / 2**30:,.1f} GiB", f"{fmt(a.voters)} keys × {fmt(a.redis_key_bytes)} bytes (assumed)"),
+        ("Bloom memory", f"{r['bloom'][2] / 2**20:,.1f} MiB ({fmt(r['bloom'][2])} bytes)", f"{fmt(a.voters)} voters at {a.fpr:g}: {a.bloom_shards} × {fmt(r['bloom'][0])} bits, {r['bloom'][1]} hashes (BloomFilterShape); Redis allocates more: {f['gate_filter_allocated'] / f['gate_filter_bits_bytes']:.2f}× with {fmt(f['gate_filter_shards'])} shards (voter-gate.md), up to 2× with bitmaps under 1 MiB"),
+        ("Accepted-marker memory", f"{r['marker_bytes'] / 2**30:,.1f} GiB", f"{fmt(a.voters)} voters × {fmt(f['gate_bytes_per_voter'])} bytes per accepted voter (voter-gate.md, one server)"),
         ("ClickHouse inserts/s", f"{fmt(r['ch_inserts'], 1)} ({fmt(r['ch_rows'])} rows/s)", f"≤ 2 tables × {fmt(a.votes)} / {fmt(a.batch_size)} votes per batch; results queries {fmt(r['ch_queries'], 1)}/s"),
     ]
     first = r["units"][0]
