@@ -18,7 +18,9 @@ namespace Voting.Console.Blazor.Shards;
 /// or a statistics recalculation it is sampled, so it may be off by a few percent until then. (MySQL 8,
 /// unlike MariaDB, caches these statistics for a day unless <c>information_schema_stats_expiry</c> is 0.)
 /// Exact counts are the reconciliation's job (<c>Voting.Processor reconcile</c>). A shard that can't
-/// answer within the timeout is reported, not waited for.
+/// answer within the timeout is reported, not waited for. The Merkle log's database is probed beside
+/// them (it may live on a server of its own): its leaves (the logs' sizes) and the ranges handed to
+/// appenders and not filled yet.
 /// </summary>
 public sealed class ShardSource(MySqlShardConnections shards, IOptions<ConsoleOptions> options) : IBoardSource<ShardSnapshot>
 {
@@ -33,8 +35,47 @@ public sealed class ShardSource(MySqlShardConnections shards, IOptions<ConsoleOp
 
     public TimeSpan Interval => TimeSpan.FromMilliseconds(options.Value.ShardRefreshMilliseconds);
 
-    public async Task<ShardSnapshot> ReadAsync(CancellationToken cancellationToken) =>
-        new(await Task.WhenAll(Enumerable.Range(0, ShardLayout.DatabaseCount).Select(shard => ProbeAsync(shard, cancellationToken))));
+    public async Task<ShardSnapshot> ReadAsync(CancellationToken cancellationToken)
+    {
+        var log = ProbeLogAsync(cancellationToken);
+        var shardHealth = await Task.WhenAll(Enumerable.Range(0, ShardLayout.DatabaseCount).Select(shard => ProbeAsync(shard, cancellationToken)));
+        return new ShardSnapshot(shardHealth) { Log = await log };
+    }
+
+    private async Task<MerkleLogHealth> ProbeLogAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ProbeTimeout);
+        try
+        {
+            await using var connection = await shards.OpenLogAsync(timeout.Token);
+            var started = Stopwatch.GetTimestamp();
+            await using (var ping = new MySqlCommand("SELECT 1", connection))
+            {
+                await ping.ExecuteScalarAsync(timeout.Token);
+            }
+
+            var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            await using var state = new MySqlCommand(
+                """
+                SELECT (SELECT COALESCE(SUM(tree_size), 0) FROM merkle_heads),
+                       COUNT(*),
+                       COALESCE(TIMESTAMPDIFF(MICROSECOND, MIN(reserved_at), UTC_TIMESTAMP(3)), 0)
+                FROM merkle_reservations
+                """,
+                connection);
+            await using var reader = await state.ExecuteReaderAsync(timeout.Token);
+            await reader.ReadAsync(timeout.Token);
+            return new MerkleLogHealth(
+                shards.LogDatabaseName, null, latency, Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture),
+                Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture), Math.Max(0, Convert.ToDouble(reader.GetValue(2), CultureInfo.InvariantCulture) / 1e6));
+        }
+        catch (Exception e) when (e is MySqlException or OperationCanceledException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        {
+            var reason = e is OperationCanceledException ? $"no answer within {ProbeTimeout.TotalSeconds:0} s" : e.Message;
+            return new MerkleLogHealth(shards.LogDatabaseName, reason, double.NaN, 0, 0, 0);
+        }
+    }
 
     private async Task<ShardHealth> ProbeAsync(int shard, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Voting.Console.Blazor.Shards;
 using Voting.Core.Sharding;
 using Voting.Infrastructure.MySql;
+using Voting.Infrastructure.Storage;
 using Voting.TestSupport;
 
 namespace Voting.Console.Blazor.Tests.Sources;
@@ -40,6 +41,10 @@ public sealed class ShardSourceTests : IAsyncLifetime
 
         Assert.All(snapshot.Shards, s => Assert.Equal(ShardLayout.TablesPerDatabase, s.BallotRowsPerTable.Count));
 
+        // The Merkle log's database is probed beside them: every ballot's leaf, no range left open.
+        var log = Assert.IsType<MerkleLogHealth>(snapshot.Log);
+        Assert.Equal((shards.LogDatabaseName, true, (long)votes.Count, 0), (log.Database, log.Reachable, log.Leaves, log.OpenRanges));
+
         // Shard 5 on a server that isn't there: it alone is reported, with the reason, within the probe timeout.
         var broken = LocalStack.MySql(shards.Options.DatabasePrefix);
         broken.ShardConnectionStrings[5] = "Server=127.0.0.1;Port=1;User ID=voting;Password=voting;SslMode=None;Connection Timeout=2";
@@ -51,5 +56,31 @@ public sealed class ShardSourceTests : IAsyncLifetime
         Assert.False(partial.Shards[5].Reachable);
         Assert.False(string.IsNullOrEmpty(partial.Shards[5].Error));
         Assert.Equal(votes.Count - snapshot.Shards[5].BallotRows, partial.BallotRows);
+        Assert.True(partial.Log!.Reachable);
+    }
+
+    [Fact]
+    public async Task The_log_database_reports_ranges_being_filled_and_a_log_server_that_is_down_says_why()
+    {
+        var reservations = new MerkleLogReservations(shards);
+        await using (var open = await reservations.ReserveAsync("e-log", 5, CancellationToken.None))
+        {
+            await Task.Delay(1_100);
+            var log = (await new ShardSource(shards, Options.Create(new ConsoleOptions())).ReadAsync(CancellationToken.None)).Log!;
+            Assert.Equal((true, 0L, 1), (log.Reachable, log.Leaves, log.OpenRanges));
+            Assert.InRange(log.OldestOpenRangeSeconds, 1.0, 60.0);
+        }
+
+        // The log on a server that isn't there: the log alone is reported, with the reason; the shards still answer.
+        var options = LocalStack.MySql(shards.Options.DatabasePrefix);
+        options.LogConnectionString = "Server=127.0.0.1;Port=1;User ID=voting;Password=voting;SslMode=None;Connection Timeout=2";
+        var started = DateTime.UtcNow;
+        var snapshot = await new ShardSource(new MySqlShardConnections(options), Options.Create(new ConsoleOptions())).ReadAsync(CancellationToken.None);
+
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10));
+        Assert.Equal(0, snapshot.Unreachable);
+        Assert.False(snapshot.Log!.Reachable);
+        Assert.False(string.IsNullOrEmpty(snapshot.Log.Error));
+        Assert.Equal(shards.LogDatabaseName, snapshot.Log.Database);
     }
 }
