@@ -93,7 +93,6 @@ public sealed class ScratchMariaDbServer : IAsyncDisposable
     {
         await KillAsync();
         server.Dispose();
-        MySqlConnection.ClearAllPools();
         Directory.Delete(directory, recursive: true);
     }
 
