@@ -39,4 +39,59 @@ public sealed class MerkleLogOwnServerTests
         schemata.Parameters.AddWithValue("@d", log);
         Assert.Equal(0L, Convert.ToInt64(await schemata.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    /// <summary>
+    /// The log's server crashes (SIGKILL) while the shards' server stays up, then comes back on its own
+    /// data: the processor retries its batches meanwhile and says it is not ready, and afterwards every
+    /// ballot is stored once and in the log once (a range the crash cut off is handed back or voided).
+    /// </summary>
+    [Fact]
+    public async Task The_log_server_crashing_mid_stream_and_coming_back_loses_nothing_and_doubles_nothing()
+    {
+        await using var logServer = await ScratchMariaDbServer.StartAsync();
+        await using var stores = ProcessorFactory.WithLogOn(logServer.ConnectionString);
+        var environment = new Dictionary<string, string>
+        {
+            ["Voting__Kafka__VotesTopic"] = stores.Kafka.VotesTopic,
+            ["Voting__Kafka__DeadLetterTopic"] = stores.Kafka.DeadLetterTopic,
+            ["Voting__Kafka__ProcessorGroup"] = stores.Kafka.VotesTopic + "-group",
+            ["Voting__MySql__DatabasePrefix"] = stores.Shards.Options.DatabasePrefix,
+            ["Voting__MySql__LogConnectionString"] = logServer.ConnectionString,
+            ["Voting__ClickHouse__Database"] = stores.Tallies.Options.Database,
+            ["Voting__Processor__BatchSize"] = "100",
+            ["Voting__Processor__MaxRetryDelayMilliseconds"] = "1000",
+        };
+        var election = LocalStack.UniqueName("e");
+        var votes = ProcessorFactory.Votes(election, 3000, ["harper", "morgan", "reyes"]);
+        await stores.ProduceAsync(votes.Take(2500));
+
+        await using var processor = ChildService.Start("Voting.Processor", environment);
+        await processor.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
+        await ProcessorFactory.EventuallyAsync(async () => (await stores.CountRowsAsync(election)).Ballots >= 300, "processing under way");
+
+        await logServer.KillAsync();
+        await stores.ProduceAsync(votes.Skip(2500)); // votes keep arriving while the log is down
+        using (var http = new HttpClient { BaseAddress = processor.BaseAddress })
+        {
+            // Readiness names the log's database once its server is gone.
+            string? ready = null;
+            await ProcessorFactory.EventuallyAsync(
+                async () => (ready = await (await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).Content.ReadAsStringAsync()).Contains(stores.Shards.LogDatabaseName, StringComparison.Ordinal),
+                "readiness naming the log's database", seconds: 30);
+            Assert.Contains("Unhealthy", ready, StringComparison.Ordinal);
+        }
+
+        // A batch appended just before the crash may still be writing its rows; after that, nothing is
+        // stored past a log the processor can't append to.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var storedDuringOutage = (await stores.CountRowsAsync(election)).Ballots;
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(storedDuringOutage, (await stores.CountRowsAsync(election)).Ballots);
+        await logServer.RestartAsync();
+
+        await ProcessorFactory.EventuallyAsync(async () => await stores.CountRowsAsync(election) == (3000, 3000), "all 3000 ballots stored once", seconds: 180);
+        await ProcessorFactory.EventuallyAsync(async () => (await stores.ClickHouseCountsAsync(election)).Values.Sum() == 3000, "all 3000 votes tallied once");
+        Assert.Empty(await stores.Reconciliation.CompareAsync(election, CancellationToken.None));
+        await stores.AssertLogHoldsEachBallotOnceAsync(election, 3000);
+    }
 }

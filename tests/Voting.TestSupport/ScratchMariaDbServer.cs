@@ -6,19 +6,21 @@ namespace Voting.TestSupport;
 /// <summary>
 /// A second MariaDB server of a test's own: the same Debian mariadbd the stack runs, with a fresh
 /// data directory, on a free loopback port, with the stack's user and password; stopped and removed
-/// on dispose. For tests about a database living on another server than the shards.
+/// on dispose. For tests about a database living on another server than the shards, and about that
+/// server crashing on its own (<see cref="KillAsync"/>, then <see cref="RestartAsync"/> on the same
+/// data, as after a power cut).
 /// </summary>
 public sealed class ScratchMariaDbServer : IAsyncDisposable
 {
     private readonly string directory;
-    private readonly Process server;
+    private Process server;
 
-    private ScratchMariaDbServer(string directory, Process server, int port, string connectionString)
+    private ScratchMariaDbServer(string directory, int port, string connectionString)
     {
         this.directory = directory;
-        this.server = server;
         Port = port;
         ConnectionString = connectionString;
+        server = Launch();
     }
 
     /// <summary>The port mariadbd listens on (127.0.0.1).</summary>
@@ -27,39 +29,23 @@ public sealed class ScratchMariaDbServer : IAsyncDisposable
     /// <summary>Server, user and password, no database: as <c>Voting:MySql</c> connection strings are written.</summary>
     public string ConnectionString { get; }
 
+    private string Socket => Path.Combine(directory, "mysqld.sock");
+
     public static async Task<ScratchMariaDbServer> StartAsync()
     {
         var directory = Directory.CreateTempSubdirectory("voting-mariadb-").FullName;
-        var data = Path.Combine(directory, "data");
         await RunAsync(
             "mariadb-install-db",
-            ["--no-defaults", "--user=root", $"--datadir={data}", "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve"],
+            ["--no-defaults", "--user=root", $"--datadir={Path.Combine(directory, "data")}", "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve"],
             Path.Combine(directory, "install.log"));
 
         var port = LoopbackPorts.Free();
-        var socket = Path.Combine(directory, "mysqld.sock");
-        var server = Process.Start(new ProcessStartInfo(Sbin("mariadbd"))
-        {
-            ArgumentList =
-            {
-                "--no-defaults", "--user=root", $"--datadir={data}", $"--socket={socket}", $"--pid-file={Path.Combine(directory, "mysqld.pid")}",
-                $"--port={port}", "--bind-address=127.0.0.1", "--skip-name-resolve", $"--log-error={Path.Combine(directory, "error.log")}",
-                "--innodb-buffer-pool-size=64M", "--innodb-log-file-size=48M", "--character-set-server=utf8mb4",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException("mariadbd did not start");
-        server.OutputDataReceived += (_, _) => { };
-        server.ErrorDataReceived += (_, _) => { };
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
-
         var stack = new MySqlConnectionStringBuilder(LocalStack.MySql().ConnectionString);
         var connectionString = new MySqlConnectionStringBuilder(stack.ConnectionString) { Server = "127.0.0.1", Port = (uint)port, Database = "" }.ConnectionString;
-        var scratch = new ScratchMariaDbServer(directory, server, port, connectionString);
+        var scratch = new ScratchMariaDbServer(directory, port, connectionString);
         try
         {
-            await scratch.GrantStackUserAsync(socket, stack.UserID, stack.Password);
+            await scratch.GrantStackUserAsync(stack.UserID, stack.Password);
             return scratch;
         }
         catch
@@ -79,13 +65,36 @@ public sealed class ScratchMariaDbServer : IAsyncDisposable
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
-    /// <summary>Stops the server at once (as a crash would); the data directory stays until dispose.</summary>
+    /// <summary>Stops the server at once (SIGKILL, as a crash would); the data directory stays.</summary>
     public async Task KillAsync()
     {
         if (!server.HasExited)
         {
             server.Kill(entireProcessTree: true);
             await server.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Starts the server again on its data directory and port (crash recovery included) and waits until the stack's user can log in.</summary>
+    public async Task RestartAsync()
+    {
+        await KillAsync();
+        server.Dispose();
+        server = Launch();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            Assert.False(server.HasExited, $"mariadbd exited on restart: {ErrorLogTail()}");
+            try
+            {
+                await using var connection = new MySqlConnection(new MySqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
+                await connection.OpenAsync();
+                return;
+            }
+            catch (MySqlException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
         }
     }
 
@@ -96,9 +105,30 @@ public sealed class ScratchMariaDbServer : IAsyncDisposable
         Directory.Delete(directory, recursive: true);
     }
 
-    private async Task GrantStackUserAsync(string socket, string user, string password)
+    private Process Launch()
     {
-        var root = new MySqlConnectionStringBuilder { Server = socket, ConnectionProtocol = MySqlConnectionProtocol.UnixSocket, UserID = "root", Pooling = false }.ConnectionString;
+        var launched = Process.Start(new ProcessStartInfo(Sbin("mariadbd"))
+        {
+            ArgumentList =
+            {
+                "--no-defaults", "--user=root", $"--datadir={Path.Combine(directory, "data")}", $"--socket={Socket}",
+                $"--pid-file={Path.Combine(directory, "mysqld.pid")}", $"--port={Port}", "--bind-address=127.0.0.1", "--skip-name-resolve",
+                $"--log-error={Path.Combine(directory, "error.log")}", "--innodb-buffer-pool-size=64M", "--innodb-log-file-size=48M",
+                "--character-set-server=utf8mb4",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        }) ?? throw new InvalidOperationException("mariadbd did not start");
+        launched.OutputDataReceived += (_, _) => { };
+        launched.ErrorDataReceived += (_, _) => { };
+        launched.BeginOutputReadLine();
+        launched.BeginErrorReadLine();
+        return launched;
+    }
+
+    private async Task GrantStackUserAsync(string user, string password)
+    {
+        var root = new MySqlConnectionStringBuilder { Server = Socket, ConnectionProtocol = MySqlConnectionProtocol.UnixSocket, UserID = "root", Pooling = false }.ConnectionString;
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
