@@ -20,8 +20,9 @@ public static class ShardLayout
     }
 
     /// <summary>
-    /// The database of the elections' Merkle logs (leaves in order, tree heads, checkpoints), kept on
-    /// shard 0's server: <c>voting_slog</c> after the prefix <c>voting_s</c>.
+    /// The database of the elections' Merkle logs (leaves in order, tree heads, checkpoints), on a
+    /// server of its own when one is configured, else on shard 0's: <c>voting_slog</c> after the
+    /// prefix <c>voting_s</c>.
     /// </summary>
     public static string LogDatabaseName(string prefix) => prefix + "log";
 
