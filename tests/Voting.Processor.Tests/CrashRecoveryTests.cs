@@ -8,15 +8,7 @@ public sealed class CrashRecoveryTests
     public async Task A_processor_killed_with_SIGKILL_mid_stream_and_restarted_leaves_exact_totals()
     {
         await using var stores = new ProcessorFactory(); // topic, group and stores of this test; its own host is not started
-        var environment = new Dictionary<string, string>
-        {
-            ["Voting__Kafka__VotesTopic"] = stores.Kafka.VotesTopic,
-            ["Voting__Kafka__DeadLetterTopic"] = stores.Kafka.DeadLetterTopic,
-            ["Voting__Kafka__ProcessorGroup"] = stores.Kafka.VotesTopic + "-group",
-            ["Voting__MySql__DatabasePrefix"] = stores.Shards.Options.DatabasePrefix,
-            ["Voting__ClickHouse__Database"] = stores.Tallies.Options.Database,
-            ["Voting__Processor__BatchSize"] = "100",
-        };
+        var environment = stores.ChildEnvironment(batchSize: 100);
         var election = LocalStack.UniqueName("e");
         const int total = 12_000;
         await stores.ProduceAsync(ProcessorFactory.Votes(election, total, ["harper", "morgan", "reyes"]));

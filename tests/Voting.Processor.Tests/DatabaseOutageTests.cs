@@ -9,16 +9,8 @@ public sealed class DatabaseOutageTests
     public async Task MariaDB_stopped_and_restarted_mid_stream_loses_nothing_and_doubles_nothing()
     {
         await using var stores = new ProcessorFactory();
-        var environment = new Dictionary<string, string>
-        {
-            ["Voting__Kafka__VotesTopic"] = stores.Kafka.VotesTopic,
-            ["Voting__Kafka__DeadLetterTopic"] = stores.Kafka.DeadLetterTopic,
-            ["Voting__Kafka__ProcessorGroup"] = stores.Kafka.VotesTopic + "-group",
-            ["Voting__MySql__DatabasePrefix"] = stores.Shards.Options.DatabasePrefix,
-            ["Voting__ClickHouse__Database"] = stores.Tallies.Options.Database,
-            ["Voting__Processor__BatchSize"] = "100",
-            ["Voting__Processor__MaxRetryDelayMilliseconds"] = "1000",
-        };
+        var environment = stores.ChildEnvironment(batchSize: 100);
+        environment["Voting__Processor__MaxRetryDelayMilliseconds"] = "1000";
         var election = LocalStack.UniqueName("e");
         var votes = ProcessorFactory.Votes(election, 6000, ["harper", "morgan", "reyes"]);
         await stores.ProduceAsync(votes.Take(5000));

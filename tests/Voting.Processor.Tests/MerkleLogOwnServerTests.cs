@@ -50,17 +50,8 @@ public sealed class MerkleLogOwnServerTests
     {
         await using var logServer = await ScratchMariaDbServer.StartAsync();
         await using var stores = ProcessorFactory.WithLogOn(logServer.ConnectionString);
-        var environment = new Dictionary<string, string>
-        {
-            ["Voting__Kafka__VotesTopic"] = stores.Kafka.VotesTopic,
-            ["Voting__Kafka__DeadLetterTopic"] = stores.Kafka.DeadLetterTopic,
-            ["Voting__Kafka__ProcessorGroup"] = stores.Kafka.VotesTopic + "-group",
-            ["Voting__MySql__DatabasePrefix"] = stores.Shards.Options.DatabasePrefix,
-            ["Voting__MySql__LogConnectionString"] = logServer.ConnectionString,
-            ["Voting__ClickHouse__Database"] = stores.Tallies.Options.Database,
-            ["Voting__Processor__BatchSize"] = "100",
-            ["Voting__Processor__MaxRetryDelayMilliseconds"] = "1000",
-        };
+        var environment = stores.ChildEnvironment(batchSize: 100);
+        environment["Voting__Processor__MaxRetryDelayMilliseconds"] = "1000";
         var election = LocalStack.UniqueName("e");
         var votes = ProcessorFactory.Votes(election, 3000, ["harper", "morgan", "reyes"]);
         await stores.ProduceAsync(votes.Take(2500));

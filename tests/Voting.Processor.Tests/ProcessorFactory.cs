@@ -51,6 +51,33 @@ public sealed class ProcessorFactory : WebApplicationFactory<Program>
 
     public KafkaOptions Kafka => LocalStack.Kafka(topic);
 
+    /// <summary>The consumer group of this factory's processors, in process or child.</summary>
+    private string Group => topic + "-group";
+
+    /// <summary>
+    /// Settings that point a processor started as a child process (<see cref="ChildService"/>) at this
+    /// factory's topic, consumer group and stores (its log's server too, when it has one), with
+    /// batches of <paramref name="batchSize"/>.
+    /// </summary>
+    public Dictionary<string, string> ChildEnvironment(int batchSize)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["Voting__Kafka__VotesTopic"] = Kafka.VotesTopic,
+            ["Voting__Kafka__DeadLetterTopic"] = Kafka.DeadLetterTopic,
+            ["Voting__Kafka__ProcessorGroup"] = Group,
+            ["Voting__MySql__DatabasePrefix"] = Shards.Options.DatabasePrefix,
+            ["Voting__ClickHouse__Database"] = Tallies.Options.Database,
+            ["Voting__Processor__BatchSize"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (Shards.Options.LogConnectionString is { Length: > 0 } logServer)
+        {
+            environment["Voting__MySql__LogConnectionString"] = logServer;
+        }
+
+        return environment;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(LocalStack.Environment);
@@ -58,7 +85,7 @@ public sealed class ProcessorFactory : WebApplicationFactory<Program>
         {
             ["Voting:Kafka:VotesTopic"] = topic,
             ["Voting:Kafka:DeadLetterTopic"] = topic + ".dlq",
-            ["Voting:Kafka:ProcessorGroup"] = topic + "-group",
+            ["Voting:Kafka:ProcessorGroup"] = Group,
             ["Voting:MySql:DatabasePrefix"] = Shards.Options.DatabasePrefix,
             ["Voting:MySql:LogConnectionString"] = Shards.Options.LogConnectionString,
             ["Voting:ClickHouse:Database"] = Tallies.Options.Database,
@@ -101,7 +128,7 @@ public sealed class ProcessorFactory : WebApplicationFactory<Program>
         using var reader = new Confluent.Kafka.ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(Kafka, LocalStack.UniqueName("lag"))).Build();
         var partitions = admin.GetMetadata(Kafka.VotesTopic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
             .Select(p => new Confluent.Kafka.TopicPartition(Kafka.VotesTopic, p.PartitionId)).ToList();
-        var committed = (await admin.ListConsumerGroupOffsetsAsync([new Confluent.Kafka.ConsumerGroupTopicPartitions(Kafka.VotesTopic + "-group", partitions)]))
+        var committed = (await admin.ListConsumerGroupOffsetsAsync([new Confluent.Kafka.ConsumerGroupTopicPartitions(Group, partitions)]))
             .SelectMany(r => r.Partitions).ToDictionary(p => p.Partition.Value, p => p.Offset.IsSpecial ? 0 : p.Offset.Value);
         return partitions.Sum(p => reader.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High.Value - committed.GetValueOrDefault(p.Partition.Value));
     }
