@@ -81,21 +81,11 @@ public sealed class ScratchMariaDbServer : IAsyncDisposable
         await KillAsync();
         server.Dispose();
         server = Launch();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
+        await WhenUpAsync("restart", async () =>
         {
-            Assert.False(server.HasExited, $"mariadbd exited on restart: {ErrorLogTail()}");
-            try
-            {
-                await using var connection = new MySqlConnection(new MySqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
-                await connection.OpenAsync();
-                return;
-            }
-            catch (MySqlException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-        }
+            await using var connection = new MySqlConnection(new MySqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
+            await connection.OpenAsync();
+        });
     }
 
     public async ValueTask DisposeAsync()
@@ -126,21 +116,27 @@ public sealed class ScratchMariaDbServer : IAsyncDisposable
         return launched;
     }
 
-    private async Task GrantStackUserAsync(string user, string password)
+    private Task GrantStackUserAsync(string user, string password) => WhenUpAsync("start", async () =>
     {
-        var root = new MySqlConnectionStringBuilder { Server = Socket, ConnectionProtocol = MySqlConnectionProtocol.UnixSocket, UserID = "root", Pooling = false }.ConnectionString;
+        var root = new MySqlConnectionStringBuilder { Server = Socket, ConnectionProtocol = MySqlConnectionProtocol.UnixSocket, UserID = "root", Pooling = false };
+        await using var connection = new MySqlConnection(root.ConnectionString);
+        await connection.OpenAsync();
+        await using var grant = new MySqlCommand(
+            $"CREATE USER '{user}'@'127.0.0.1' IDENTIFIED BY @p; GRANT ALL PRIVILEGES ON *.* TO '{user}'@'127.0.0.1'", connection);
+        grant.Parameters.AddWithValue("@p", password);
+        await grant.ExecuteNonQueryAsync();
+    });
+
+    /// <summary>Runs <paramref name="attempt"/> until the server lets it through (60 s at most); fails at once if mariadbd exits.</summary>
+    private async Task WhenUpAsync(string phase, Func<Task> attempt)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            Assert.False(server.HasExited, $"mariadbd exited with {(server.HasExited ? server.ExitCode : 0)}: {ErrorLogTail()}");
+            Assert.False(server.HasExited, $"mariadbd exited on {phase}: {ErrorLogTail()}");
             try
             {
-                await using var connection = new MySqlConnection(root);
-                await connection.OpenAsync();
-                await using var grant = new MySqlCommand(
-                    $"CREATE USER '{user}'@'127.0.0.1' IDENTIFIED BY @p; GRANT ALL PRIVILEGES ON *.* TO '{user}'@'127.0.0.1'", connection);
-                grant.Parameters.AddWithValue("@p", password);
-                await grant.ExecuteNonQueryAsync();
+                await attempt();
                 return;
             }
             catch (MySqlException) when (DateTime.UtcNow < deadline)
