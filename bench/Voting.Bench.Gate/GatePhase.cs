@@ -72,7 +72,7 @@ internal static class GatePhase
         self.Refresh();
         var redisMicroseconds = (await redisCpuSeconds() - redisStart) * 1e6 / voters.Length;
         var clientMicroseconds = (self.TotalProcessorTime - clientStart).TotalMicroseconds / voters.Length;
-        var busy = box.Total == boxStart.Total ? 0 : (double)(box.Busy - boxStart.Busy) / (box.Total - boxStart.Total);
+        var busy = BoxCpu.BusyShare(boxStart, box);
         return new GateRun(
             redisName, voters.Length, batchSize, gate.Shape.Shards, voters.Length / time.TotalSeconds, time, redisMicroseconds, clientMicroseconds, busy, scripts, maybeVoted);
     }

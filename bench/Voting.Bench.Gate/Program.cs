@@ -1,11 +1,10 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
 using StackExchange.Redis;
 using Voting.Bench.Gate;
 using Voting.Infrastructure.Redis;
+using Voting.TestSupport;
 using Voting.ServiceDefaults;
 
 // Usage: Voting.Bench.Gate [--votes 400000] [--batch 128] [--in-flight 4] [--cluster-shards 64,128,256] [--out bench/results/voter-gate.md]
@@ -36,7 +35,7 @@ try
     {
         var gate = new VoterGate(stack, new RedisOptions { Configuration = redisOptions.Configuration, KeyPrefix = prefix }, filter);
         Say($"one server (the stack's Redis), {filter.Shards} filter shards, backend {await gate.BackendAsync()}");
-        runs.Add(await PhaseAsync("one server", cluster: false, gate, () => RedisCpu.MainThreadSecondsAsync(stack), stack));
+        runs.Add(await PhaseAsync("one server", cluster: false, gate, () => RedisStats.MainThreadSecondsAsync(stack), stack));
     }
     finally
     {
@@ -46,11 +45,11 @@ try
 
     foreach (var shards in options.ClusterShards)
     {
-        await using var cluster = await OneNodeRedisCluster.StartAsync(FreePortWithBus());
+        await using var cluster = await OneNodeRedisCluster.StartAsync();
         var shaped = new BloomFilterOptions { ExpectedVoters = filter.ExpectedVoters, FalsePositiveRate = filter.FalsePositiveRate, Shards = shards, Backend = filter.Backend };
         var gate = new VoterGate(cluster.Redis, new RedisOptions { Configuration = "unused", KeyPrefix = prefix }, shaped);
         Say($"Redis Cluster of one primary, {shards} filter shards (one script per shard a batch's voters fall in)");
-        runs.Add(await PhaseAsync($"cluster, {shards} filter shards", cluster: true, gate, () => RedisCpu.MainThreadSecondsAsync(cluster.Redis)));
+        runs.Add(await PhaseAsync($"cluster, {shards} filter shards", cluster: true, gate, () => RedisStats.MainThreadSecondsAsync(cluster.Redis)));
     }
 
     await WriteReportAsync(runs);
@@ -69,13 +68,13 @@ async Task<GateRun> PhaseAsync(string name, bool cluster, VoterGate gate, Func<T
     await GatePhase.RunAsync(name, cluster, gate, redisCpu, Voters($"bench-warm-{stamp}", 4 * options.BatchSize * options.InFlight), options.BatchSize, options.InFlight, _ => { }, ct);
     Say($"{name}: {options.Votes:N0} distinct voters in batches of {options.BatchSize}, {options.InFlight} in flight");
     var electionId = $"bench-gate-{stamp}";
-    var before = memoryOf is null ? default : await RedisMemory.SampleAsync(memoryOf);
+    var before = memoryOf is null ? default : await RedisStats.MemoryAsync(memoryOf);
     var run = await GatePhase.RunAsync(name, cluster, gate, redisCpu, Voters(electionId, options.Votes), options.BatchSize, options.InFlight, Say, ct);
     Say($"{name}: {run.Rate:N0} votes/s; Redis {run.RedisMicrosecondsPerVote:F1} µs of its main thread per vote = {run.VotesPerRedisCore:N0} votes/s per Redis core");
     if (memoryOf is not null)
     {
-        var after = await RedisMemory.SampleAsync(memoryOf);
-        var filterBytes = await RedisMemory.FilterBytesAsync(memoryOf, prefix, electionId, gate.Shape.Shards);
+        var after = await RedisStats.MemoryAsync(memoryOf);
+        var filterBytes = await RedisStats.FilterBytesAsync(memoryOf, prefix, electionId, gate.Shape.Shards);
         run = run with
         {
             RedisBytesPerVoter = (double)(after.UsedBytes - before.UsedBytes - filterBytes) / options.Votes,
@@ -90,35 +89,6 @@ async Task<GateRun> PhaseAsync(string name, bool cluster, VoterGate gate, Func<T
 
 static VoterKey[] Voters(string electionId, int count) =>
     [.. Enumerable.Range(0, count).Select(_ => new VoterKey(electionId, RandomNumberGenerator.GetBytes(32)))];
-
-// A port below the ephemeral range whose cluster bus port (+10000) is free too.
-static int FreePortWithBus()
-{
-    for (var attempt = 0; attempt < 1000; attempt++)
-    {
-        var port = Random.Shared.Next(12_000, 22_000);
-        if (Free(port) && Free(port + 10_000))
-        {
-            return port;
-        }
-    }
-
-    throw new InvalidOperationException("no free loopback port for the Redis Cluster node");
-
-    static bool Free(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-}
 
 // The bench's keys on the stack's Redis (filters, markers, locks, attempt counters), removed afterwards.
 static async Task DeleteKeysAsync(ConnectionMultiplexer redis, string prefix)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace Voting.Bench.Processor;
 
@@ -19,7 +18,7 @@ internal sealed class CpuMeter
         WorkerName = workerName;
         this.worker = worker;
         start = Sample();
-        boxStart = BoxTicks();
+        boxStart = BoxCpu.Ticks();
     }
 
     /// <summary>The process doing the writes in this phase (the raw writer or the processor).</summary>
@@ -34,13 +33,12 @@ internal sealed class CpuMeter
     public CpuUse Stop(long votes)
     {
         var end = Sample();
-        var box = BoxTicks();
+        var box = BoxCpu.Ticks();
         var perVote = end.ToDictionary(
             e => e.Key,
             e => (e.Value - start.GetValueOrDefault(e.Key)).TotalMicroseconds / Math.Max(votes, 1),
             StringComparer.Ordinal);
-        var total = box.Total - boxStart.Total;
-        return new CpuUse(WorkerName, perVote, total == 0 ? 0 : (double)(box.Busy - boxStart.Busy) / total);
+        return new CpuUse(WorkerName, perVote, BoxCpu.BusyShare(boxStart, box));
     }
 
     private Dictionary<string, TimeSpan> Sample()
@@ -85,12 +83,4 @@ internal sealed class CpuMeter
         }
     }
 
-    /// <summary>Busy and total jiffies of all CPUs (/proc/stat): busy is everything but idle and I/O wait.</summary>
-    private static (long Busy, long Total) BoxTicks()
-    {
-        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
-            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
-        var total = fields.Take(8).Sum();
-        return (total - fields[3] - fields[4], total);
-    }
 }

@@ -1,13 +1,23 @@
-namespace Voting.Bench.Gate;
+using System.Globalization;
 
-/// <summary>The box's busy and total CPU ticks (from /proc/stat): how full both cores were during a phase.</summary>
+namespace Voting.Bench;
+
+/// <summary>
+/// The box's CPU ticks (/proc/stat), for how full its cores were during a bench phase: busy is
+/// everything but idle and I/O wait. Shared by the bench tools as a linked file.
+/// </summary>
 internal static class BoxCpu
 {
+    /// <summary>Busy and total jiffies of all CPUs.</summary>
     public static (long Busy, long Total) Ticks()
     {
-        var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
-        var idle = cpu[3] + cpu[4]; // idle + iowait
-        var total = cpu.Take(8).Sum();
-        return (total - idle, total);
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        var total = fields.Take(8).Sum();
+        return (total - fields[3] - fields[4], total);
     }
+
+    /// <summary>The share of the ticks between <paramref name="start"/> and <paramref name="end"/> that were busy.</summary>
+    public static double BusyShare((long Busy, long Total) start, (long Busy, long Total) end) =>
+        end.Total == start.Total ? 0 : (double)(end.Busy - start.Busy) / (end.Total - start.Total);
 }

@@ -2,30 +2,37 @@ using System.Diagnostics;
 using System.Globalization;
 using StackExchange.Redis;
 
-namespace Voting.Bench.Gate;
+namespace Voting.TestSupport;
 
 /// <summary>
 /// A Redis Cluster of one primary holding every slot: the same Debian redis-server the stack runs,
 /// started on a free loopback port in a scratch directory and removed afterwards. The gate sees a
-/// cluster, so it sends one script per filter shard (hash tag), as it does in production.
+/// cluster, so it sends one script per filter shard (hash tag), as it does in production. Used by the
+/// cluster tests and, as a linked file, by the voter gate benchmark (no test framework inside).
 /// </summary>
-internal sealed class OneNodeRedisCluster : IAsyncDisposable
+public sealed class OneNodeRedisCluster : IAsyncDisposable
 {
     private readonly string directory;
     private readonly Process server;
 
-    private OneNodeRedisCluster(string directory, Process server, ConnectionMultiplexer redis)
+    private OneNodeRedisCluster(string directory, Process server, string endpoint, ConnectionMultiplexer redis)
     {
         this.directory = directory;
         this.server = server;
+        Endpoint = endpoint;
         Redis = redis;
     }
 
+    /// <summary>host:port of the node.</summary>
+    public string Endpoint { get; }
+
+    /// <summary>A connection to the cluster, in admin mode (for INFO and CLUSTER commands).</summary>
     public ConnectionMultiplexer Redis { get; }
 
-    public static async Task<OneNodeRedisCluster> StartAsync(int port)
+    public static async Task<OneNodeRedisCluster> StartAsync()
     {
-        var directory = Directory.CreateTempSubdirectory("voting-bench-cluster-").FullName;
+        var port = LoopbackPorts.Free(companionOffset: 10_000); // the cluster bus listens on port + 10000
+        var directory = Directory.CreateTempSubdirectory("voting-redis-cluster-").FullName;
         var server = Process.Start(new ProcessStartInfo("redis-server")
         {
             ArgumentList =
@@ -48,8 +55,13 @@ internal sealed class OneNodeRedisCluster : IAsyncDisposable
                 using var admin = await ConnectionMultiplexer.ConnectAsync($"{endpoint},allowAdmin=true");
                 var database = admin.GetDatabase();
                 await database.ExecuteAsync("CLUSTER", "ADDSLOTSRANGE", "0", "16383");
-                while (!((string)(await database.ExecuteAsync("CLUSTER", "INFO"))!).Contains("cluster_state:ok", StringComparison.Ordinal))
+                for (var i = 0; !((string)(await database.ExecuteAsync("CLUSTER", "INFO"))!).Contains("cluster_state:ok", StringComparison.Ordinal); i++)
                 {
+                    if (i == 100)
+                    {
+                        throw new InvalidOperationException("the one-node Redis cluster did not reach cluster_state:ok within 10 s");
+                    }
+
                     await Task.Delay(100);
                 }
 
@@ -61,8 +73,7 @@ internal sealed class OneNodeRedisCluster : IAsyncDisposable
             }
         }
 
-        // Admin mode for INFO cpu, which the bench reads; the gate itself sends only scripts.
-        return new OneNodeRedisCluster(directory, server, await ConnectionMultiplexer.ConnectAsync($"{endpoint},allowAdmin=true"));
+        return new OneNodeRedisCluster(directory, server, endpoint, await ConnectionMultiplexer.ConnectAsync($"{endpoint},allowAdmin=true"));
     }
 
     public async ValueTask DisposeAsync()
