@@ -37,86 +37,83 @@ public sealed class ShardSource(MySqlShardConnections shards, IOptions<ConsoleOp
 
     public async Task<ShardSnapshot> ReadAsync(CancellationToken cancellationToken)
     {
-        var log = ProbeLogAsync(cancellationToken);
-        var shardHealth = await Task.WhenAll(Enumerable.Range(0, ShardLayout.DatabaseCount).Select(shard => ProbeAsync(shard, cancellationToken)));
+        var log = ProbeAsync(shards.OpenLogAsync, ReadLogAsync, reason => new MerkleLogHealth(shards.LogDatabaseName, reason, double.NaN, 0, 0, 0), cancellationToken);
+        var shardHealth = await Task.WhenAll(Enumerable.Range(0, ShardLayout.DatabaseCount).Select(shard => ProbeAsync(
+            c => shards.OpenShardAsync(shard, c),
+            (connection, latency, c) => ReadShardAsync(shard, connection, latency, c),
+            reason => new ShardHealth(shard, shards.DatabaseName(shard), reason, double.NaN, [], 0),
+            cancellationToken)));
         return new ShardSnapshot(shardHealth) { Log = await log };
     }
 
-    private async Task<MerkleLogHealth> ProbeLogAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens a connection and times a trivial query, then reads the rest with <paramref name="read"/>, all
+    /// within the probe's timeout; a database that fails or doesn't answer in time gives
+    /// <paramref name="failed"/> with the reason.
+    /// </summary>
+    private static async Task<T> ProbeAsync<T>(
+        Func<CancellationToken, Task<MySqlConnection>> open,
+        Func<MySqlConnection, double, CancellationToken, Task<T>> read,
+        Func<string, T> failed,
+        CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ProbeTimeout);
         try
         {
-            await using var connection = await shards.OpenLogAsync(timeout.Token);
+            await using var connection = await open(timeout.Token);
             var started = Stopwatch.GetTimestamp();
             await using (var ping = new MySqlCommand("SELECT 1", connection))
             {
                 await ping.ExecuteScalarAsync(timeout.Token);
             }
 
-            var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            await using var state = new MySqlCommand(
-                """
-                SELECT (SELECT COALESCE(SUM(tree_size), 0) FROM merkle_heads),
-                       COUNT(*),
-                       COALESCE(TIMESTAMPDIFF(MICROSECOND, MIN(reserved_at), UTC_TIMESTAMP(3)), 0)
-                FROM merkle_reservations
-                """,
-                connection);
-            await using var reader = await state.ExecuteReaderAsync(timeout.Token);
-            await reader.ReadAsync(timeout.Token);
-            return new MerkleLogHealth(
-                shards.LogDatabaseName, null, latency, Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture),
-                Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture), Math.Max(0, Convert.ToDouble(reader.GetValue(2), CultureInfo.InvariantCulture) / 1e6));
+            return await read(connection, Stopwatch.GetElapsedTime(started).TotalMilliseconds, timeout.Token);
         }
         catch (Exception e) when (e is MySqlException or OperationCanceledException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
         {
-            var reason = e is OperationCanceledException ? $"no answer within {ProbeTimeout.TotalSeconds:0} s" : e.Message;
-            return new MerkleLogHealth(shards.LogDatabaseName, reason, double.NaN, 0, 0, 0);
+            return failed(e is OperationCanceledException ? $"no answer within {ProbeTimeout.TotalSeconds:0} s" : e.Message);
         }
     }
 
-    private async Task<ShardHealth> ProbeAsync(int shard, CancellationToken cancellationToken)
+    private async Task<MerkleLogHealth> ReadLogAsync(MySqlConnection connection, double latency, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ProbeTimeout);
-        var database = shards.DatabaseName(shard);
-        try
-        {
-            await using var connection = await shards.OpenShardAsync(shard, timeout.Token);
-            var started = Stopwatch.GetTimestamp();
-            await using (var ping = new MySqlCommand("SELECT 1", connection))
-            {
-                await ping.ExecuteScalarAsync(timeout.Token);
-            }
+        await using var state = new MySqlCommand(
+            """
+            SELECT (SELECT COALESCE(SUM(tree_size), 0) FROM merkle_heads),
+                   COUNT(*),
+                   COALESCE(TIMESTAMPDIFF(MICROSECOND, MIN(reserved_at), UTC_TIMESTAMP(3)), 0)
+            FROM merkle_reservations
+            """,
+            connection);
+        await using var reader = await state.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new MerkleLogHealth(
+            shards.LogDatabaseName, null, latency, Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture),
+            Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture), Math.Max(0, Convert.ToDouble(reader.GetValue(2), CultureInfo.InvariantCulture) / 1e6));
+    }
 
-            var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            var rows = new long[ShardLayout.TablesPerDatabase];
-            await using (var statistics = new MySqlCommand(RowsStatement, connection))
-            await using (var reader = await statistics.ExecuteReaderAsync(timeout.Token))
+    private async Task<ShardHealth> ReadShardAsync(int shard, MySqlConnection connection, double latency, CancellationToken cancellationToken)
+    {
+        var rows = new long[ShardLayout.TablesPerDatabase];
+        await using (var statistics = new MySqlCommand(RowsStatement, connection))
+        await using (var reader = await statistics.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
             {
-                while (await reader.ReadAsync(timeout.Token))
+                if (BallotTables.TryGetValue(reader.GetString(0), out var table) && !reader.IsDBNull(1))
                 {
-                    if (BallotTables.TryGetValue(reader.GetString(0), out var table) && !reader.IsDBNull(1))
-                    {
-                        rows[table] = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
-                    }
+                    rows[table] = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
                 }
             }
+        }
 
-            var now = Stopwatch.GetTimestamp();
-            var total = rows.Sum();
-            var rate = previous.TryGetValue(shard, out var last) && Stopwatch.GetElapsedTime(last.At, now).TotalSeconds is var seconds and > 0
-                ? Math.Max(0, total - last.Rows) / seconds
-                : 0;
-            previous[shard] = (total, now);
-            return new ShardHealth(shard, database, null, latency, rows, rate);
-        }
-        catch (Exception e) when (e is MySqlException or OperationCanceledException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
-        {
-            var reason = e is OperationCanceledException ? $"no answer within {ProbeTimeout.TotalSeconds:0} s" : e.Message;
-            return new ShardHealth(shard, database, reason, double.NaN, [], 0);
-        }
+        var now = Stopwatch.GetTimestamp();
+        var total = rows.Sum();
+        var rate = previous.TryGetValue(shard, out var last) && Stopwatch.GetElapsedTime(last.At, now).TotalSeconds is var seconds and > 0
+            ? Math.Max(0, total - last.Rows) / seconds
+            : 0;
+        previous[shard] = (total, now);
+        return new ShardHealth(shard, shards.DatabaseName(shard), null, latency, rows, rate);
     }
 }
