@@ -100,10 +100,26 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
         while (DateTime.UtcNow < until && !cancellationToken.IsCancellationRequested
                && ((settings.Readers > 0 && readers.Visible < tally.Accepted) || probes.Pending > 0))
         {
-            await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"settling: {tally.Accepted - readers.Visible} accepted votes not yet in the results, {probes.Pending} followed receipts not yet anchored"));
+            await progress.WriteLineAsync(SettlingLine(settings.Readers > 0 ? tally.Accepted - readers.Visible : null, probes.Pending));
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
         }
+    }
+
+    /// <summary>What settling still waits for: votes not yet in the results (null when no one reads them) and followed receipts not yet anchored.</summary>
+    internal static string SettlingLine(long? notVisible, int receiptsPending)
+    {
+        var waiting = new List<string>(2);
+        if (notVisible is { } votes)
+        {
+            waiting.Add(string.Create(CultureInfo.InvariantCulture, $"{votes} accepted votes not yet in the results"));
+        }
+
+        if (receiptsPending > 0)
+        {
+            waiting.Add(string.Create(CultureInfo.InvariantCulture, $"{receiptsPending} followed receipts not yet anchored"));
+        }
+
+        return "settling: " + string.Join(", ", waiting);
     }
 
     private SimulationSummary Summarize(SimulationTally tally, ResultsReaders readers, ReceiptProbes probes, TimeSpan casting, TimeSpan total)

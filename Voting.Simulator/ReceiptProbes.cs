@@ -6,7 +6,7 @@ namespace Voting.Simulator;
 
 /// <summary>
 /// Follows a sample of receipts (one per interval) through the public receipt API until each is
-/// anchored on the chain, to measure vote → anchored.
+/// anchored on the chain, to measure vote → anchored. An interval of zero follows none.
 /// </summary>
 public sealed class ReceiptProbes(Uri results, TimeSpan sampleEvery, Stopwatch clock)
 {
@@ -18,9 +18,14 @@ public sealed class ReceiptProbes(Uri results, TimeSpan sampleEvery, Stopwatch c
 
     public IReadOnlyCollection<TimeSpan> Anchored => anchored;
 
-    /// <summary>Offers an accepted vote's receipt; one per interval is followed.</summary>
+    /// <summary>Offers an accepted vote's receipt; one per interval is followed (none when the interval is zero).</summary>
     public void Offer(string receipt, TimeSpan acceptedAt)
     {
+        if (sampleEvery <= TimeSpan.Zero)
+        {
+            return;
+        }
+
         lock (pending)
         {
             if (lastSample is { } last && acceptedAt - last < sampleEvery)
