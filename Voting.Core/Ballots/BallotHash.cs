@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using System.Text;
+using Voting.Core.Hashing;
 
 namespace Voting.Core.Ballots;
 
@@ -29,7 +29,12 @@ public static class BallotHash
     }
 
     /// <summary>SHA-256 of the canonical encoding.</summary>
-    public static byte[] Compute(Ballot ballot) => SHA256.HashData(CanonicalBytes(ballot));
+    public static byte[] Compute(Ballot ballot)
+    {
+        var hash = new byte[Size];
+        ThreadLocalSha256.HashData(CanonicalBytes(ballot), hash);
+        return hash;
+    }
 
     /// <summary>
     /// Whether <paramref name="hash"/> is the hash of the ballot made of the other arguments: what
@@ -43,7 +48,7 @@ public static class BallotHash
         canonical = canonical[..length];
         WriteCanonical(canonical, electionId, state, candidate, ballotId);
         Span<byte> computed = stackalloc byte[Size];
-        SHA256.HashData(canonical, computed);
+        ThreadLocalSha256.HashData(canonical, computed);
         return hash.SequenceEqual(computed);
     }
 

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Voting.Core.Hashing;
 
 namespace Voting.Core.Merkle;
 
@@ -16,7 +16,7 @@ public static class MerkleHashing
     private const byte NodePrefix = 0x01;
 
     // Inputs up to this size are prefixed in a stack buffer and hashed in one call; larger ones
-    // are streamed through IncrementalHash rather than copied.
+    // are hashed in parts rather than copied.
     private const int StackBufferLimit = 256;
 
     /// <summary>
@@ -51,14 +51,11 @@ public static class MerkleHashing
             Span<byte> buffer = stackalloc byte[leafData.Length + 1];
             buffer[0] = LeafPrefix;
             leafData.CopyTo(buffer[1..]);
-            SHA256.HashData(buffer, destination);
+            ThreadLocalSha256.HashData(buffer, destination);
             return;
         }
 
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData([LeafPrefix]);
-        hash.AppendData(leafData);
-        hash.GetHashAndReset(destination);
+        ThreadLocalSha256.HashData([LeafPrefix], leafData, [], destination);
     }
 
     /// <summary>Interior node hash <c>SHA-256(0x01 || left || right)</c>.</summary>
@@ -90,15 +87,11 @@ public static class MerkleHashing
             buffer[0] = NodePrefix;
             left.CopyTo(buffer[1..]);
             right.CopyTo(buffer[(1 + left.Length)..]);
-            SHA256.HashData(buffer, destination);
+            ThreadLocalSha256.HashData(buffer, destination);
             return;
         }
 
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData([NodePrefix]);
-        hash.AppendData(left);
-        hash.AppendData(right);
-        hash.GetHashAndReset(destination);
+        ThreadLocalSha256.HashData([NodePrefix], left, right, destination);
     }
 
     private static void EnsureRoom(Span<byte> destination)
