@@ -15,7 +15,7 @@ namespace Voting.Audit.Auditing;
 /// <list type="number">
 /// <item>every ballot row's hash is recomputed from its content and compared with the stored hash;</item>
 /// <item>every row must hold a leaf index whose log entry is that hash, and every log entry must have its row (but the void leaves of ranges an appender never filled, <see cref="VoidLeaf"/>);</item>
-/// <item>the tree is rebuilt from the recomputed hashes and its root at every anchored size is compared with the chain and the checkpoint table;</item>
+/// <item>the tree is rebuilt from the recomputed hashes and its root at every anchored size is compared with the chain and the checkpoint table (where every recomputed hash is the log's entry at its leaf, this tree is the log's, whose roots are taken as the log is read);</item>
 /// <item>the log's own root at every anchored size must be the anchored root, so the log only grew from each anchor to the next (what an RFC 6962 consistency proof from the log shows);</item>
 /// <item>ClickHouse tallies must equal the counts of ballot rows.</item>
 /// </list>
@@ -141,9 +141,12 @@ public sealed partial class AuditRunner(
         }
 
         // The log as recorded, read after the rows, leaf by leaf and never held whole: each leaf is
-        // compared with the row placed there, and the log's root is taken at every anchored size.
+        // compared with the row placed there, and the log's root is taken at every recorded and
+        // anchored size.
         var anchoredSizes = anchored.Select(a => (long)a.TreeSize).Where(s => s <= size).ToHashSet();
+        var rootSizes = recorded.Select(c => c.TreeSize).Where(s => s <= size).Concat(anchoredSizes).ToHashSet();
         var logRoots = new Dictionary<long, byte[]>();
+        var firstDifference = long.MaxValue; // the first leaf whose row hashes to other than what the log holds there
         var logRoot = new MerkleRootAccumulator();
         progress = new AuditProgress(clock);
         var unplaced = new Dictionary<long, byte[]?>(); // leaves no row claims yet: the ballot hash the log holds there (null: no log entry)
@@ -153,7 +156,10 @@ public sealed partial class AuditRunner(
             var leaf = logRoot.Size;
             if (ballotLog.HasRow(leaf))
             {
-                CompareWithLog(leaf, logged, ballotLog, findings);
+                if (!CompareWithLog(leaf, logged, ballotLog, findings))
+                {
+                    firstDifference = Math.Min(firstDifference, leaf);
+                }
             }
             else if (logged is not null && VoidLeaf.Is(electionId, leaf, logged))
             {
@@ -165,7 +171,7 @@ public sealed partial class AuditRunner(
             }
 
             logRoot.AppendLeafData(logged ?? NoLeaf);
-            if (anchoredSizes.Contains(logRoot.Size))
+            if (rootSizes.Contains(logRoot.Size))
             {
                 logRoots[logRoot.Size] = logRoot.Root();
             }
@@ -192,7 +198,9 @@ public sealed partial class AuditRunner(
             Visit(null);
         }
 
-        rows += await SettleInFlightAsync(electionId, ballotLog, unplaced, findings, cancellationToken);
+        var (settled, settledDifference) = await SettleInFlightAsync(electionId, ballotLog, unplaced, findings, cancellationToken);
+        rows += settled;
+        firstDifference = Math.Min(firstDifference, settledDifference);
         foreach (var (leaf, logged) in unplaced.OrderBy(u => u.Key))
         {
             findings.Add(new AuditFinding("missing-ballot", $"leaf {leaf}",
@@ -200,23 +208,13 @@ public sealed partial class AuditRunner(
         }
 
         // The tree rebuilt from the ballots (a leaf with no row counts as what the log holds there),
-        // its root taken at every recorded and anchored size.
-        var rootSizes = recorded.Select(c => c.TreeSize).Where(s => s <= size).Concat(anchoredSizes).ToHashSet();
-        var rebuiltRoots = new Dictionary<long, byte[]>();
-        var rebuiltRoot = new MerkleRootAccumulator();
-        rebuiltRoots[0] = rebuiltRoot.Root();
+        // its root taken at every recorded and anchored size. Where every row hashes to what the log
+        // holds at its leaf, the two are one RFC 6962 tree of the same leaf data, and the roots just
+        // taken of the log are the rebuilt tree's: it is rebuilt leaf by leaf only when a leaf
+        // differs (a finding, or a row whose log entry is missing), so that each checkpoint and
+        // anchor is then compared with the root the ballots give.
         var lastNeeded = rootSizes.DefaultIfEmpty(0).Max();
-        for (var leaf = 0L; leaf < lastNeeded; leaf++)
-        {
-            rebuiltRoot.AppendLeafData(
-                ballotLog.HasRow(leaf) ? ballotLog.Rebuilt(leaf)
-                : voids.Contains(leaf) ? VoidLeaf.For(electionId, leaf)
-                : unplaced.GetValueOrDefault(leaf) ?? NoLeaf);
-            if (rootSizes.Contains(rebuiltRoot.Size))
-            {
-                rebuiltRoots[rebuiltRoot.Size] = rebuiltRoot.Root();
-            }
-        }
+        var rebuiltRoots = firstDifference >= lastNeeded ? logRoots : RebuildRoots(electionId, ballotLog, voids, unplaced, rootSizes, lastNeeded);
 
         // Checkpoints as recorded, and as anchored on chain.
         foreach (var checkpoint in recorded.Where(c => c.TreeSize <= size))
@@ -278,6 +276,30 @@ public sealed partial class AuditRunner(
         return report;
     }
 
+    /// <summary>
+    /// The tree rebuilt leaf by leaf from the ballots (a void leaf as its void data, a leaf with no row
+    /// as what the log holds there), its root at each of <paramref name="rootSizes"/>.
+    /// </summary>
+    private static Dictionary<long, byte[]> RebuildRoots(
+        string electionId, BallotLogView ballotLog, HashSet<long> voids, Dictionary<long, byte[]?> unplaced, HashSet<long> rootSizes, long lastNeeded)
+    {
+        var rebuiltRoot = new MerkleRootAccumulator();
+        var rebuiltRoots = new Dictionary<long, byte[]> { [0] = rebuiltRoot.Root() };
+        for (var leaf = 0L; leaf < lastNeeded; leaf++)
+        {
+            rebuiltRoot.AppendLeafData(
+                ballotLog.HasRow(leaf) ? ballotLog.Rebuilt(leaf)
+                : voids.Contains(leaf) ? VoidLeaf.For(electionId, leaf)
+                : unplaced.GetValueOrDefault(leaf) ?? NoLeaf);
+            if (rootSizes.Contains(rebuiltRoot.Size))
+            {
+                rebuiltRoots[rebuiltRoot.Size] = rebuiltRoot.Root();
+            }
+        }
+
+        return rebuiltRoots;
+    }
+
     /// <summary>Leaves without a row looked for again at most (more cannot be a batch in flight: it is reported at once).</summary>
     private const int MaxInFlightLeaves = 250_000;
 
@@ -285,18 +307,20 @@ public sealed partial class AuditRunner(
     /// Leaves the log holds with no row read yet are, while the election runs, mostly ballots whose
     /// batch was appended to the log and is being stored: looks their hashes up again until they are
     /// found at their leaf, or <see cref="AuditOptions.InFlightSeconds"/> have passed. Places and
-    /// compares what it finds and takes it out of <paramref name="unplaced"/>; returns the rows found.
+    /// compares what it finds and takes it out of <paramref name="unplaced"/>; returns the rows found,
+    /// and the first of their leaves whose row hashes to other than the log's entry (<see cref="long.MaxValue"/>: none).
     /// </summary>
-    private async Task<long> SettleInFlightAsync(
+    private async Task<(long Found, long FirstDifference)> SettleInFlightAsync(
         string electionId, BallotLogView ballotLog, Dictionary<long, byte[]?> unplaced, List<AuditFinding> findings, CancellationToken cancellationToken)
     {
         if (unplaced.Count > MaxInFlightLeaves)
         {
-            return 0;
+            return (0, long.MaxValue);
         }
 
         var deadline = clock.GetUtcNow() + inFlightPatience;
         long found = 0;
+        var firstDifference = long.MaxValue;
         while (true)
         {
             var byHash = new Dictionary<Bytes32, long>();
@@ -310,7 +334,7 @@ public sealed partial class AuditRunner(
 
             if (byHash.Count == 0)
             {
-                return found;
+                return (found, firstDifference);
             }
 
             foreach (var row in await ballots.FindByHashesAsync(electionId, [.. unplaced.Values.OfType<byte[]>()], cancellationToken))
@@ -320,13 +344,16 @@ public sealed partial class AuditRunner(
                 {
                     found++;
                     Place(row, leaf, CheckRow(row, findings), ballotLog, findings);
-                    CompareWithLog(leaf, logged, ballotLog, findings);
+                    if (!CompareWithLog(leaf, logged, ballotLog, findings))
+                    {
+                        firstDifference = Math.Min(firstDifference, leaf);
+                    }
                 }
             }
 
             if (unplaced.Count == 0 || clock.GetUtcNow() >= deadline)
             {
-                return found;
+                return (found, firstDifference);
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(500), clock, cancellationToken);
@@ -361,15 +388,29 @@ public sealed partial class AuditRunner(
         }
     }
 
-    /// <summary>Reports a row whose content does not hash to what the log holds at its leaf (nothing to compare where the log has no entry).</summary>
-    private static void CompareWithLog(long leaf, byte[]? logged, BallotLogView ballotLog, List<AuditFinding> findings)
+    /// <summary>
+    /// Reports a row whose content does not hash to what the log holds at its leaf, or whose leaf the
+    /// log holds no entry for; whether the row's hash is the log's entry.
+    /// </summary>
+    private static bool CompareWithLog(long leaf, byte[]? logged, BallotLogView ballotLog, List<AuditFinding> findings)
     {
         var rebuilt = ballotLog.Rebuilt(leaf);
-        if (logged is not null && !rebuilt.SequenceEqual(logged))
+        if (logged is null)
+        {
+            // Every position below the log's size was filled before the size reached past it.
+            findings.Add(new AuditFinding("missing-leaf", ballotLog.RowAt(leaf),
+                $"the row is at leaf {leaf}, and the log holds no entry there although it holds positions beyond: the log entry was deleted"));
+            return false;
+        }
+
+        if (!rebuilt.SequenceEqual(logged))
         {
             findings.Add(new AuditFinding("leaf-mismatch", ballotLog.RowAt(leaf),
                 $"the log's leaf {leaf} is {Hex(logged)}, the row's content hashes to {Hex(rebuilt)}"));
+            return false;
         }
+
+        return true;
     }
 
     private static string Where(StoredBallot row) => BallotLogView.Where(row);

@@ -124,6 +124,33 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
         Assert.True(report.Findings.All(f => f.Kind is "leaf-mismatch" or "log-anchor-mismatch"), findings);
     }
 
+    [Fact]
+    public async Task A_deleted_log_entry_is_named_and_the_anchors_show_the_log_changed_not_the_ballots()
+    {
+        using var client = await factory.StartAsync();
+        var election = factory.Elections[4];
+        var rows = await AnchoredAndCleanAsync(client, election, 120);
+
+        var orphaned = rows[45];
+        await using (var connection = await factory.Shards.OpenLogAsync(CancellationToken.None))
+        {
+            await using var command = new MySqlCommand("DELETE FROM merkle_leaves WHERE election_id = @e AND leaf_index = @leaf", connection);
+            command.Parameters.AddWithValue("@e", election);
+            command.Parameters.AddWithValue("@leaf", orphaned.LeafIndex);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        var report = await AnchoringTests.RunAuditAsync(client, election);
+        var findings = string.Join("\n", report.Findings.Select(f => $"{f.Kind} @ {f.Location}: {f.Detail}"));
+        Assert.False(report.Clean);
+        Assert.Equal(120, report.BallotRows);
+        var orphanedAt = $"{orphaned.Database}.{orphaned.Table} ballot {Convert.ToHexStringLower(orphaned.BallotId)}";
+        Assert.True(report.Findings.Any(f => f.Kind == "missing-leaf" && f.Location == orphanedAt && f.Detail.Contains($"leaf {orphaned.LeafIndex},", StringComparison.Ordinal)), findings);
+        // The log no longer gives the anchored root of all 120 leaves; the ballots still rebuild every anchored root.
+        Assert.True(report.Findings.Any(f => f.Kind == "log-anchor-mismatch" && f.Location.Contains("(size 120)", StringComparison.Ordinal)), findings);
+        Assert.True(report.Findings.All(f => f.Kind is "missing-leaf" or "log-anchor-mismatch"), findings);
+    }
+
     /// <summary>Records <paramref name="votes"/> votes, waits until they are anchored and checks a first audit is clean; returns the rows by leaf.</summary>
     private async Task<List<StoredBallot>> AnchoredAndCleanAsync(HttpClient client, string election, int votes)
     {
