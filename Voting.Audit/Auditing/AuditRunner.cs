@@ -203,8 +203,11 @@ public sealed partial class AuditRunner(
         firstDifference = Math.Min(firstDifference, settledDifference);
         foreach (var (leaf, logged) in unplaced.OrderBy(u => u.Key))
         {
-            findings.Add(new AuditFinding("missing-ballot", $"leaf {leaf}",
-                $"the log holds ballot {Hex(logged ?? [])} at this position but no ballot row has it: the row was deleted (or its batch is not stored yet: the processor appends a batch before writing its rows, and this one was still not stored {inFlightPatience.TotalSeconds:0} s after the audit read the log)"));
+            findings.Add(logged is null
+                ? new AuditFinding("missing-leaf", $"leaf {leaf}",
+                    "the log holds no entry at this position although it holds positions beyond, and no ballot row claims it: the log entry was deleted, and its ballot row with it")
+                : new AuditFinding("missing-ballot", $"leaf {leaf}",
+                    $"the log holds ballot {Hex(logged)} at this position but no ballot row has it: the row was deleted (or its batch is not stored yet: the processor appends a batch before writing its rows, and this one was still not stored {inFlightPatience.TotalSeconds:0} s after the audit read the log)"));
         }
 
         // The tree rebuilt from the ballots (a leaf with no row counts as what the log holds there),

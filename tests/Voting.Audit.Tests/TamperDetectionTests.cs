@@ -151,6 +151,34 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
         Assert.True(report.Findings.All(f => f.Kind is "missing-leaf" or "log-anchor-mismatch"), findings);
     }
 
+    [Fact]
+    public async Task A_row_deleted_with_its_log_entry_leaves_a_hole_the_audit_names()
+    {
+        using var client = await factory.StartAsync();
+        var election = factory.Elections[5];
+        var rows = await AnchoredAndCleanAsync(client, election, 120);
+
+        var erased = rows[60];
+        await factory.TamperAsync(erased, "DELETE FROM `{table}` WHERE ballot_id = @id");
+        await using (var connection = await factory.Shards.OpenLogAsync(CancellationToken.None))
+        {
+            await using var command = new MySqlCommand("DELETE FROM merkle_leaves WHERE election_id = @e AND leaf_index = @leaf", connection);
+            command.Parameters.AddWithValue("@e", election);
+            command.Parameters.AddWithValue("@leaf", erased.LeafIndex);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        var report = await AnchoringTests.RunAuditAsync(client, election);
+        var findings = string.Join("\n", report.Findings.Select(f => $"{f.Kind} @ {f.Location}: {f.Detail}"));
+        Assert.Equal(119, report.BallotRows);
+        Assert.Single(report.Findings, f => f.Kind == "missing-leaf" && f.Location == $"leaf {erased.LeafIndex}" && f.Detail.Contains("no ballot row claims it", StringComparison.Ordinal));
+        Assert.DoesNotContain(report.Findings, f => f.Kind == "missing-ballot");
+        // Neither the ballots nor the log give the anchored root of all 120 leaves any more, and the tally counts one vote too many.
+        Assert.True(report.Findings.Any(f => f.Kind == "anchor-mismatch" && f.Location.Contains("(size 120)", StringComparison.Ordinal)), findings);
+        Assert.True(report.Findings.Any(f => f.Kind == "log-anchor-mismatch" && f.Location.Contains("(size 120)", StringComparison.Ordinal)), findings);
+        Assert.True(report.Findings.Any(f => f.Kind == "tally-mismatch" && f.Location == $"tally {erased.State}/{erased.Candidate}"), findings);
+    }
+
     /// <summary>Records <paramref name="votes"/> votes, waits until they are anchored and checks a first audit is clean; returns the rows by leaf.</summary>
     private async Task<List<StoredBallot>> AnchoredAndCleanAsync(HttpClient client, string election, int votes)
     {
