@@ -14,7 +14,7 @@ namespace Voting.Infrastructure.Redis;
 /// <see cref="CommitAsync(IReadOnlyList{HeldVoterLock}, TimeSpan)"/> adds the voters to the filter,
 /// sets their accepted-markers and releases their locks in another. The lock, the marker and the
 /// filter shard of one voter share a hash tag, so on Redis Cluster a batch is sent as one script per
-/// filter shard. The filter is RedisBloom (<c>BF.*</c>) or plain bitmaps with the bits of
+/// filter shard, all at once (the client pipelines them to each primary). The filter is RedisBloom (<c>BF.*</c>) or plain bitmaps with the bits of
 /// <see cref="BloomFilterShape"/> (the same bits <see cref="RedisBitmapBloomFilter"/> reads and writes).
 /// The enter script also counts each voter's attempts that could be repeats against a
 /// <see cref="VoterAttemptLimit"/>, so the limit holds across ingest instances.
@@ -169,22 +169,46 @@ public sealed class VoterGate
 
     /// <summary>
     /// <see cref="EnterAsync(string, byte[], TimeSpan)"/> for a batch of voters in one round trip
-    /// (one per filter shard on Redis Cluster), counting each voter's possibly repeated attempts
-    /// against <paramref name="limit"/>; the answers are in the order of <paramref name="voters"/>.
+    /// (on Redis Cluster one script per filter shard, all sent at once), counting each voter's
+    /// possibly repeated attempts against <paramref name="limit"/>; the answers are in the order of
+    /// <paramref name="voters"/>. When any script fails, the locks the batch took are released
+    /// (as far as Redis answers) before the failure is thrown: the caller refuses the whole batch,
+    /// and its voters must not find themselves locked out when they try again.
     /// </summary>
     public async Task<VoterEntry[]> EnterAsync(IReadOnlyList<VoterKey> voters, TimeSpan lockTtl, VoterAttemptLimit limit)
     {
         var tokens = voters.Select(_ => Guid.NewGuid().ToString("N")).ToArray();
         var answers = new VoterEntry[voters.Count];
-        foreach (var group in Groups(voters.Count, i => voters[i]))
+        var database = redis.GetDatabase();
+        async Task EnterGroupAsync(IReadOnlyList<int> group)
         {
             var (keys, args) = await ScriptInputsAsync(group, i => voters[i], i => tokens[i], (long)lockTtl.TotalMilliseconds, limit, EnterKeys);
-            var replies = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(EnterScript, keys, args))!;
+            var replies = (RedisResult[])(await database.ScriptEvaluateAsync(EnterScript, keys, args))!;
             for (var g = 0; g < group.Count; g++)
             {
                 var retryAfter = TimeSpan.FromMilliseconds((long)replies[(2 * g) + 1]);
                 answers[group[g]] = new VoterEntry((VoterAdmission)(long)replies[2 * g], tokens[group[g]], retryAfter);
             }
+        }
+
+        try
+        {
+            await Task.WhenAll(Groups(voters.Count, i => voters[i]).Select(EnterGroupAsync));
+        }
+        catch
+        {
+            // A script that failed half-way may have taken some of its voters' locks too; a lock
+            // is only released by its own token, so releasing every voter's is safe.
+            try
+            {
+                await LeaveAsync([.. voters.Select((voter, i) => new HeldVoterLock(voter, tokens[i]))]);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                // Redis is not answering: the locks expire with their TTL.
+            }
+
+            throw;
         }
 
         return answers;
@@ -211,10 +235,11 @@ public sealed class VoterGate
     public Task CommitAsync(string electionId, byte[] pseudonym, string token, TimeSpan markerTtl) =>
         CommitAsync([new HeldVoterLock(new VoterKey(electionId, pseudonym), token)], markerTtl);
 
-    /// <summary><see cref="CommitAsync(string, byte[], string, TimeSpan)"/> for a batch of voters.</summary>
+    /// <summary><see cref="CommitAsync(string, byte[], string, TimeSpan)"/> for a batch of voters (on Redis Cluster one script per filter shard, all sent at once).</summary>
     public async Task CommitAsync(IReadOnlyList<HeldVoterLock> locks, TimeSpan markerTtl)
     {
-        foreach (var group in Groups(locks.Count, i => locks[i].Voter))
+        var database = redis.GetDatabase();
+        async Task CommitGroupAsync(IReadOnlyList<int> group)
         {
             var (keys, args) = await ScriptInputsAsync(group, i => locks[i].Voter, i => locks[i].Token, (long)markerTtl.TotalSeconds, VoterAttemptLimit.None, CommitKeys);
             if ((string?)args[1] == "module")
@@ -225,8 +250,10 @@ public sealed class VoterGate
                 }
             }
 
-            await redis.GetDatabase().ScriptEvaluateAsync(CommitScript, keys, args);
+            await database.ScriptEvaluateAsync(CommitScript, keys, args);
         }
+
+        await Task.WhenAll(Groups(locks.Count, i => locks[i].Voter).Select(CommitGroupAsync));
     }
 
     /// <summary>Releases the lock without recording anything (the vote was refused or not durable).</summary>
@@ -236,11 +263,14 @@ public sealed class VoterGate
     /// <summary><see cref="LeaveAsync(string, byte[], string)"/> for a batch of voters; a lock no longer held by its token is left alone.</summary>
     public async Task LeaveAsync(IReadOnlyList<HeldVoterLock> locks)
     {
-        foreach (var group in Groups(locks.Count, i => locks[i].Voter))
+        var database = redis.GetDatabase();
+        async Task LeaveGroupAsync(IReadOnlyList<int> group)
         {
             var (keys, args) = await ScriptInputsAsync(group, i => locks[i].Voter, i => locks[i].Token, 0, VoterAttemptLimit.None, LeaveKeys);
-            await redis.GetDatabase().ScriptEvaluateAsync(LeaveScript, keys, args);
+            await database.ScriptEvaluateAsync(LeaveScript, keys, args);
         }
+
+        await Task.WhenAll(Groups(locks.Count, i => locks[i].Voter).Select(LeaveGroupAsync));
     }
 
     /// <summary>The backend in use: <c>module</c> or <c>bitmap</c> (probed once when configured as <c>auto</c>).</summary>

@@ -37,4 +37,12 @@ public sealed class VoterGateClusterTests : IAsyncLifetime
         Assert.All(again, e => Assert.Equal(VoterAdmission.AlreadyVoted, e.Admission));
         Assert.Null(await gate.CountAttemptAsync(voters[0], new VoterAttemptLimit(3, TimeSpan.FromMinutes(1))));
     }
+
+    [Fact]
+    public async Task A_batch_whose_script_fails_for_one_filter_shard_leaves_no_voter_locked_on_any()
+    {
+        var filterOptions = new BloomFilterOptions { ExpectedVoters = 10_000, FalsePositiveRate = 0.001, Shards = 16, Backend = "bitmap" };
+        var gate = new VoterGate(cluster.Redis, new RedisOptions { Configuration = cluster.Endpoint, KeyPrefix = "it:" }, filterOptions);
+        await FailedEntryScenario.RunAsync(cluster.Redis, gate, "it:", "poisoned");
+    }
 }

@@ -95,6 +95,10 @@ public sealed class VoterGateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_whose_script_fails_half_way_leaves_no_voter_locked() =>
+        await FailedEntryScenario.RunAsync(redis, gate, redisOptions.KeyPrefix, "poisoned");
+
+    [Fact]
     public async Task Without_a_filter_nobody_is_admitted_and_no_lock_is_taken()
     {
         var voter = RandomNumberGenerator.GetBytes(32);
