@@ -10,6 +10,13 @@ namespace Voting.Bench.Gate;
 /// (filter bits, marker, unlock), every voter distinct, several batches in flight as ingest runs them.
 /// Measures the Redis main thread's CPU per vote, the figure a hash tag's load is made of.
 /// </summary>
+/// <remarks>
+/// On a cluster the gate sends a batch's scripts (one per filter shard) all at once. On this bench's
+/// one-primary cluster they then reach Redis together on one connection and share its reads and
+/// writes; on a cluster of many primaries each primary gets about one of a batch's scripts at a time.
+/// <c>oneScriptAtATime</c> reproduces that: the bench hands the gate one filter shard's voters at a
+/// time and waits for each script before the next, so every script arrives alone.
+/// </remarks>
 internal static class GatePhase
 {
     // As ingest's defaults (IngestOptions): a 10 s lock, a day's marker, 10 attempts a minute.
@@ -19,7 +26,7 @@ internal static class GatePhase
 
     public static async Task<GateRun> RunAsync(
         string redisName, bool cluster, VoterGate gate, Func<Task<double>> redisCpuSeconds, VoterKey[] voters, int batchSize, int inFlight,
-        Action<string> say, CancellationToken cancellationToken)
+        Action<string> say, CancellationToken cancellationToken, bool oneScriptAtATime = false)
     {
         var electionId = voters[0].ElectionId;
         await gate.SetFilterStateAsync(electionId, VoterFilterState.Ready);
@@ -41,25 +48,36 @@ internal static class GatePhase
             while ((batch = Interlocked.Increment(ref next)) < batches)
             {
                 var slice = new ArraySegment<VoterKey>(voters, batch * batchSize, Math.Min(batchSize, voters.Length - (batch * batchSize)));
-                var entries = await gate.EnterAsync(slice, LockTtl, Limit);
-                var locks = new HeldVoterLock[slice.Count];
-                for (var i = 0; i < slice.Count; i++)
+                var parts = oneScriptAtATime ? ByFilterShard(gate, slice) : [slice.ToArray()];
+                var held = new List<HeldVoterLock[]>(parts.Length);
+                foreach (var part in parts)
                 {
-                    switch (entries[i].Admission)
+                    var entries = await gate.EnterAsync(part, LockTtl, Limit);
+                    var locks = new HeldVoterLock[part.Length];
+                    for (var i = 0; i < part.Length; i++)
                     {
-                        case VoterAdmission.New:
-                            break;
-                        case VoterAdmission.MaybeVoted:
-                            Interlocked.Increment(ref maybeVoted); // a false positive: ingest would look the voter up in MariaDB
-                            break;
-                        default:
-                            throw new InvalidOperationException($"a new voter was answered {entries[i].Admission}");
+                        switch (entries[i].Admission)
+                        {
+                            case VoterAdmission.New:
+                                break;
+                            case VoterAdmission.MaybeVoted:
+                                Interlocked.Increment(ref maybeVoted); // a false positive: ingest would look the voter up in MariaDB
+                                break;
+                            default:
+                                throw new InvalidOperationException($"a new voter was answered {entries[i].Admission}");
+                        }
+
+                        locks[i] = new HeldVoterLock(part[i], entries[i].Token);
                     }
 
-                    locks[i] = new HeldVoterLock(slice[i], entries[i].Token);
+                    held.Add(locks);
                 }
 
-                await gate.CommitAsync(locks, MarkerTtl);
+                foreach (var locks in held)
+                {
+                    await gate.CommitAsync(locks, MarkerTtl);
+                }
+
                 var total = Interlocked.Add(ref done, slice.Count);
                 if ((batch + 1) % reportEvery == 0)
                 {
@@ -75,6 +93,13 @@ internal static class GatePhase
         var busy = BoxCpu.BusyShare(boxStart, box);
         return new GateRun(
             redisName, voters.Length, batchSize, gate.Shape.Shards, voters.Length / time.TotalSeconds, time, redisMicroseconds, clientMicroseconds, busy, scripts, maybeVoted);
+    }
+
+    /// <summary>The batch's voters by the filter shard they fall in: what one script carries on a cluster.</summary>
+    private static VoterKey[][] ByFilterShard(VoterGate gate, IEnumerable<VoterKey> batch)
+    {
+        var offsets = new long[gate.Shape.HashCount];
+        return [.. batch.GroupBy(v => gate.Shape.Locate(v.Pseudonym, offsets)).Select(g => g.ToArray())];
     }
 
     /// <summary>Scripts one gate call sends for a batch on a cluster: one per filter shard its voters fall in.</summary>

@@ -27,6 +27,8 @@ var ct = cancel.Token;
 
 void Say(string line) => Console.WriteLine($"bench: {line}");
 
+var phases = 0; // each phase votes in an election of its own: a fresh filter, as the one-server phase and each new cluster start with
+
 try
 {
     var runs = new List<GateRun>();
@@ -49,7 +51,8 @@ try
         var shaped = new BloomFilterOptions { ExpectedVoters = filter.ExpectedVoters, FalsePositiveRate = filter.FalsePositiveRate, Shards = shards, Backend = filter.Backend };
         var gate = new VoterGate(cluster.Redis, new RedisOptions { Configuration = "unused", KeyPrefix = prefix }, shaped);
         Say($"Redis Cluster of one primary, {shards} filter shards (one script per shard a batch's voters fall in)");
-        runs.Add(await PhaseAsync($"cluster, {shards} filter shards", cluster: true, gate, () => RedisStats.MainThreadSecondsAsync(cluster.Redis)));
+        runs.Add(await PhaseAsync($"cluster, {shards} filter shards", cluster: true, gate, () => RedisStats.MainThreadSecondsAsync(cluster.Redis), oneScriptAtATime: true));
+        runs.Add(await PhaseAsync($"cluster, {shards} filter shards, a batch's scripts together", cluster: true, gate, () => RedisStats.MainThreadSecondsAsync(cluster.Redis)));
     }
 
     await WriteReportAsync(runs);
@@ -62,14 +65,15 @@ catch (Exception e) when (e is InvalidOperationException or RedisException or Re
 }
 
 // memoryOf: the server whose memory to measure per accepted voter (the phase's election is alone on it).
-async Task<GateRun> PhaseAsync(string name, bool cluster, VoterGate gate, Func<Task<double>> redisCpu, IConnectionMultiplexer? memoryOf = null)
+async Task<GateRun> PhaseAsync(string name, bool cluster, VoterGate gate, Func<Task<double>> redisCpu, IConnectionMultiplexer? memoryOf = null, bool oneScriptAtATime = false)
 {
     // Warm-up, unmeasured: the client's JIT and the scripts' first load.
-    await GatePhase.RunAsync(name, cluster, gate, redisCpu, Voters($"bench-warm-{stamp}", 4 * options.BatchSize * options.InFlight), options.BatchSize, options.InFlight, _ => { }, ct);
+    var phase = ++phases;
+    await GatePhase.RunAsync(name, cluster, gate, redisCpu, Voters($"bench-warm-{stamp}-{phase}", 4 * options.BatchSize * options.InFlight), options.BatchSize, options.InFlight, _ => { }, ct, oneScriptAtATime);
     Say($"{name}: {options.Votes:N0} distinct voters in batches of {options.BatchSize}, {options.InFlight} in flight");
-    var electionId = $"bench-gate-{stamp}";
+    var electionId = $"bench-gate-{stamp}-{phase}";
     var before = memoryOf is null ? default : await RedisStats.MemoryAsync(memoryOf);
-    var run = await GatePhase.RunAsync(name, cluster, gate, redisCpu, Voters(electionId, options.Votes), options.BatchSize, options.InFlight, Say, ct);
+    var run = await GatePhase.RunAsync(name, cluster, gate, redisCpu, Voters(electionId, options.Votes), options.BatchSize, options.InFlight, Say, ct, oneScriptAtATime);
     Say($"{name}: {run.Rate:N0} votes/s; Redis {run.RedisMicrosecondsPerVote:F1} µs of its main thread per vote = {run.VotesPerRedisCore:N0} votes/s per Redis core");
     if (memoryOf is not null)
     {
@@ -116,7 +120,7 @@ async Task WriteReportAsync(List<GateRun> runs)
 {
     var single = runs[0];
     var filterBitBytes = Voting.Core.Dedup.BloomFilterShape.For(filter.ExpectedVoters, filter.FalsePositiveRate, filter.Shards).TotalBytes;
-    var clusterRuns = runs.Skip(1).ToList();
+    var clusterRuns = runs.Skip(1).Where(r => r.Redis.EndsWith("filter shards", StringComparison.Ordinal)).ToList();
     var onCluster = clusterRuns.Count == 0 ? ""
         : $"on a cluster with {string.Join(" / ", clusterRuns.Select(r => r.FilterShards))} filter shards "
           + $"{string.Join(" / ", clusterRuns.Select(r => r.VotesPerRedisCore.ToString("N0", CultureInfo.InvariantCulture)))}, ";
@@ -139,8 +143,12 @@ async Task WriteReportAsync(List<GateRun> runs)
         The filter's {filter.Shards} bitmaps took {single.FilterAllocatedBytes:N0} bytes for {filterBitBytes:N0} bytes of bits: Redis grows a string set bit by bit with spare room.
         On one server a batch is one enter and one commit script for all its voters. On a cluster a script's keys must share a hash
         slot, so a batch goes as one script per filter shard its voters fall in: with more shards each script carries fewer voters,
-        and its fixed cost (the call, the script's set-up, the filter state read) is shared by fewer votes. A filter shard's hash tag
-        lives on one primary's single thread, so that thread must carry the shard's share of the peak at this cost.
+        and its fixed cost (the call, the script's set-up, the filter state read) is shared by fewer votes. The gate sends a batch's
+        scripts all at once. On this one-primary cluster they then arrive together on one connection and share its reads and writes
+        (rows "a batch's scripts together"); on a cluster of many primaries each primary gets about one script of a batch at a time.
+        The rows "cluster, N filter shards" reproduce that: the bench hands the gate one filter shard's voters at a time and waits for
+        each script before sending the next, so every script arrives alone. A filter shard's hash tag lives on one primary's single
+        thread, so that thread must carry the shard's share of the peak at that cost.
 
         """;
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Out))!);
