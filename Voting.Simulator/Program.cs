@@ -108,10 +108,7 @@ simulate.SetAction(async (parse, cancellationToken) =>
     Console.WriteLine($"done: {tally.Accepted} votes accepted, {tally.Duplicates} second attempts refused, {tally.Refused} invalid ballots refused, {tally.Failed} failures");
     if (simulation.Summary is { } summary)
     {
-        Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"measured: {summary.AcceptedPerSecond:F0} accepted votes/s over {summary.CastingSeconds:F1} s; {summary.ReadsPerSecond:F0} result reads/s; "
-            + $"vote → visible p50 {summary.VisibleP50Ms?.ToString("F0", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"} ms, p99 {summary.VisibleP99Ms?.ToString("F0", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"} ms; "
-            + $"vote → anchored p50 {summary.AnchoredP50Ms?.ToString("F0", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"} ms, p99 {summary.AnchoredP99Ms?.ToString("F0", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"} ms ({summary.AnchoredSamples} receipts)"));
+        Console.WriteLine(summary.MeasuredLine());
         if (parse.GetValue(summaryOption) is { } file)
         {
             await File.WriteAllTextAsync(file.FullName, System.Text.Json.JsonSerializer.Serialize(summary, SimulationJsonContext.Default.SimulationSummary), cancellationToken);

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Voting.Simulator;
 
 /// <summary>What a run measured, printed at the end and written as JSON for the benchmark.</summary>
@@ -15,4 +17,18 @@ namespace Voting.Simulator;
 /// <param name="AnchoredP99Ms">Vote → anchored on chain, 99th percentile (ms).</param>
 public sealed record SimulationSummary(
     long Accepted, long Refused, long Failed, double CastingSeconds, double AcceptedPerSecond, double ReadsPerSecond, long Visible,
-    double? VisibleP50Ms, double? VisibleP99Ms, int AnchoredSamples, double? AnchoredP50Ms, double? AnchoredP99Ms);
+    double? VisibleP50Ms, double? VisibleP99Ms, int AnchoredSamples, double? AnchoredP50Ms, double? AnchoredP99Ms)
+{
+    /// <summary>The run's last line: rates, then each latency, or why it was not measured.</summary>
+    public string MeasuredLine()
+    {
+        var visible = VisibleP50Ms is { } visibleP50 && VisibleP99Ms is { } visibleP99
+            ? string.Create(CultureInfo.InvariantCulture, $"vote → visible p50 {visibleP50:F0} ms, p99 {visibleP99:F0} ms")
+            : "vote → visible not measured (no result readers)";
+        var anchored = AnchoredP50Ms is { } anchoredP50 && AnchoredP99Ms is { } anchoredP99
+            ? string.Create(CultureInfo.InvariantCulture, $"vote → anchored p50 {anchoredP50:F0} ms, p99 {anchoredP99:F0} ms ({AnchoredSamples} receipts)")
+            : "vote → anchored not measured (no receipt followed until anchored)";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"measured: {AcceptedPerSecond:F0} accepted votes/s over {CastingSeconds:F1} s; {ReadsPerSecond:F0} result reads/s; {visible}; {anchored}");
+    }
+}
