@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -105,6 +106,20 @@ public sealed class AuditFactory : WebApplicationFactory<Program>
         await using var connection = await Shards.OpenShardAsync(shard, CancellationToken.None);
         await using var command = new MySqlCommand(sql.Replace("{table}", ballot.Table, StringComparison.Ordinal), connection);
         command.Parameters.AddWithValue("@id", ballot.BallotId);
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
+    /// <summary>
+    /// Runs one SQL statement on the Merkle log's entry of <paramref name="ballot"/> (<c>@e</c> its
+    /// election, <c>@leaf</c> its leaf index, <c>@h</c> a random hash), which must change exactly one row.
+    /// </summary>
+    public async Task TamperLogAsync(StoredBallot ballot, string sql)
+    {
+        await using var connection = await Shards.OpenLogAsync(CancellationToken.None);
+        await using var command = new MySqlCommand(sql, connection);
+        command.Parameters.AddWithValue("@e", ballot.ElectionId);
+        command.Parameters.AddWithValue("@leaf", ballot.LeafIndex);
+        command.Parameters.AddWithValue("@h", RandomNumberGenerator.GetBytes(BallotHash.Size));
         Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using MySqlConnector;
 using Voting.Core.Ballots;
 using Voting.Infrastructure.Storage;
 using Voting.TestSupport;
@@ -103,14 +101,7 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
         var rows = await AnchoredAndCleanAsync(client, election, 120);
 
         var rewritten = rows[30];
-        await using (var connection = await factory.Shards.OpenLogAsync(CancellationToken.None))
-        {
-            await using var command = new MySqlCommand("UPDATE merkle_leaves SET ballot_hash = @h WHERE election_id = @e AND leaf_index = @leaf", connection);
-            command.Parameters.AddWithValue("@h", RandomNumberGenerator.GetBytes(BallotHash.Size));
-            command.Parameters.AddWithValue("@e", election);
-            command.Parameters.AddWithValue("@leaf", rewritten.LeafIndex);
-            Assert.Equal(1, await command.ExecuteNonQueryAsync());
-        }
+        await factory.TamperLogAsync(rewritten, "UPDATE merkle_leaves SET ballot_hash = @h WHERE election_id = @e AND leaf_index = @leaf");
 
         var report = await AnchoringTests.RunAuditAsync(client, election);
         var findings = string.Join("\n", report.Findings.Select(f => $"{f.Kind} @ {f.Location}: {f.Detail}"));
@@ -132,13 +123,7 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
         var rows = await AnchoredAndCleanAsync(client, election, 120);
 
         var orphaned = rows[45];
-        await using (var connection = await factory.Shards.OpenLogAsync(CancellationToken.None))
-        {
-            await using var command = new MySqlCommand("DELETE FROM merkle_leaves WHERE election_id = @e AND leaf_index = @leaf", connection);
-            command.Parameters.AddWithValue("@e", election);
-            command.Parameters.AddWithValue("@leaf", orphaned.LeafIndex);
-            Assert.Equal(1, await command.ExecuteNonQueryAsync());
-        }
+        await factory.TamperLogAsync(orphaned, "DELETE FROM merkle_leaves WHERE election_id = @e AND leaf_index = @leaf");
 
         var report = await AnchoringTests.RunAuditAsync(client, election);
         var findings = string.Join("\n", report.Findings.Select(f => $"{f.Kind} @ {f.Location}: {f.Detail}"));
@@ -160,13 +145,7 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
 
         var erased = rows[60];
         await factory.TamperAsync(erased, "DELETE FROM `{table}` WHERE ballot_id = @id");
-        await using (var connection = await factory.Shards.OpenLogAsync(CancellationToken.None))
-        {
-            await using var command = new MySqlCommand("DELETE FROM merkle_leaves WHERE election_id = @e AND leaf_index = @leaf", connection);
-            command.Parameters.AddWithValue("@e", election);
-            command.Parameters.AddWithValue("@leaf", erased.LeafIndex);
-            Assert.Equal(1, await command.ExecuteNonQueryAsync());
-        }
+        await factory.TamperLogAsync(erased, "DELETE FROM merkle_leaves WHERE election_id = @e AND leaf_index = @leaf");
 
         var report = await AnchoringTests.RunAuditAsync(client, election);
         var findings = string.Join("\n", report.Findings.Select(f => $"{f.Kind} @ {f.Location}: {f.Detail}"));
