@@ -15,12 +15,23 @@ public static class CheckpointAnchorContract
     private static readonly Lazy<string> BytecodeText = new(() => ReadResource("CheckpointAnchor.bin"));
 
     // Another sender on the same account (a second audit instance starting at the same moment) can
-    // take the nonce between the node counting this account's transactions and this one reaching it:
-    // the node refuses it as "nonce too low", nothing was sent, and a new attempt counts again.
+    // take the nonce between the node counting this account's transactions and this one reaching it.
+    // The node refuses this one as "nonce too low" once the other is mined; while the other is still
+    // pending, a byte-identical deployment (same nonce, same code) is refused as already imported or
+    // known, and a different one as an underpriced replacement. In every case this transaction was not
+    // taken, and a new attempt counts the nonce again (so each deployer gets a contract of its own).
+    private static readonly string[] NonceTakenMessages =
+    [
+        "nonce too low",
+        "already imported",
+        "already known",
+        "replacement transaction underpriced",
+    ];
+
     private static readonly ResiliencePipeline NonceTakenRetry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<RpcResponseException>(e => e.Message.Contains("nonce too low", StringComparison.OrdinalIgnoreCase)),
+            ShouldHandle = new PredicateBuilder().Handle<RpcResponseException>(IsNonceTaken),
             MaxRetryAttempts = 10,
             BackoffType = DelayBackoffType.Exponential,
             Delay = TimeSpan.FromMilliseconds(50),
@@ -53,6 +64,9 @@ public static class CheckpointAnchorContract
 
         return receipt;
     }
+
+    private static bool IsNonceTaken(RpcResponseException refusal) =>
+        NonceTakenMessages.Any(message => refusal.Message.Contains(message, StringComparison.OrdinalIgnoreCase));
 
     private static string ReadResource(string name)
     {
