@@ -1,3 +1,4 @@
+using Voting.Core.Ballots;
 using Voting.Core.Elections;
 using Voting.Core.Geography;
 using Voting.Core.Identity;
@@ -18,6 +19,21 @@ public sealed class ElectionRegistry
             if (options.ClosesAt <= options.OpensAt)
             {
                 throw new InvalidOperationException($"Election {options.Id}: ClosesAt must be after OpensAt.");
+            }
+
+            // What ingest accepts the processor must be able to store: an id it would refuse makes every
+            // vote for it a dead letter after the voter was told it was accepted.
+            if (string.IsNullOrEmpty(options.Id) || options.Id.Length > VoteMessageRules.MaxIdLength)
+            {
+                throw new InvalidOperationException($"Election '{options.Id}': the id must be 1–{VoteMessageRules.MaxIdLength} characters.");
+            }
+
+            var badCandidates = options.Candidates.Concat(options.StateCandidates.Values.SelectMany(c => c))
+                .Where(c => string.IsNullOrWhiteSpace(c) || c.Length > VoteMessageRules.MaxIdLength).Distinct().ToArray();
+            if (badCandidates.Length > 0)
+            {
+                throw new InvalidOperationException(
+                    $"Election {options.Id}: candidate id(s) {string.Join(", ", badCandidates.Select(c => $"'{c}'"))} must be 1–{VoteMessageRules.MaxIdLength} characters and not blank.");
             }
 
             var unknown = options.StateCandidates.Keys.Concat(options.RegisteredVoters.Keys).Where(s => !UsStates.TryGet(s, out _)).ToArray();

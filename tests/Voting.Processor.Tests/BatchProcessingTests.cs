@@ -71,19 +71,24 @@ public sealed class BatchProcessingTests(ProcessorFactory factory) : IClassFixtu
         var election = LocalStack.UniqueName("e");
         var good = ProcessorFactory.Votes(election, 20, Candidates);
         var tampered = ProcessorFactory.Votes(election, 1, Candidates, firstVoter: 1000)[0] with { Candidate = "someone-else" };
+        // Well-formed and correctly hashed, but stamped at a time no store can hold: it used to fail
+        // its batch for ever, after the batch's ballots were in the Merkle log.
+        var timeless = ProcessorFactory.Votes(election, 1, Candidates, firstVoter: 2000)[0] with { AcceptedAtUnixMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds() + 1 };
 
         await factory.ProduceAsync(good.Take(10));
         await factory.ProduceRawAsync("k1"u8.ToArray(), "{not json"u8.ToArray());
         await factory.ProduceRawAsync("k2"u8.ToArray(), JsonSerializer.SerializeToUtf8Bytes(tampered, VotingJsonContext.Default.VoteMessage));
+        await factory.ProduceAsync([timeless]);
         await factory.ProduceAsync(good.Skip(10));
 
         await ProcessorFactory.EventuallyAsync(async () => await factory.CountRowsAsync(election) == (20, 20), "the 20 good ballots stored");
         var letters = TopicReader.ReadAll(factory.Kafka, factory.Kafka.DeadLetterTopic)
             .Select(m => JsonSerializer.Deserialize(m.Message.Value, DeadLetterJsonContext.Default.DeadLetter)!)
             .ToList();
-        Assert.Equal(2, letters.Count);
+        Assert.Equal(3, letters.Count);
         Assert.Contains(letters, l => l.Error.StartsWith("undecodable", StringComparison.Ordinal) && Encoding.UTF8.GetString(l.Value) == "{not json");
         Assert.Contains(letters, l => l.Error == "ballot hash does not match the ballot");
+        Assert.Contains(letters, l => l.Error == "accepted time 253402300800000 ms since 1970 is not within the years 2000–2099");
         Assert.All(letters, l => Assert.Equal(factory.Kafka.VotesTopic, l.OriginalTopic));
         Assert.All(letters, l => Assert.True(l.OriginalOffset >= 0));
     }
