@@ -7,7 +7,7 @@ namespace Voting.Core.Ballots;
 /// <param name="ElectionId">The election.</param>
 /// <param name="State">USPS code, upper case.</param>
 /// <param name="Candidate">Candidate id as on the ballot.</param>
-/// <param name="BallotId">16 random bytes chosen at ingest, so equal choices still hash apart and receipts can't be guessed.</param>
+/// <param name="BallotId">16 random bytes chosen at ingest (or, for a client's idempotency key, an HMAC under the election's secret: <see cref="IdempotencyKey"/>), so equal choices still hash apart and receipts can't be guessed.</param>
 public sealed record Ballot(string ElectionId, string State, string Candidate, byte[] BallotId)
 {
     public const int BallotIdSize = 16;
@@ -15,8 +15,4 @@ public sealed record Ballot(string ElectionId, string State, string Candidate, b
     /// <summary>A ballot with a fresh cryptographically random id.</summary>
     public static Ballot New(string electionId, string state, string candidate) =>
         new(electionId, state, candidate, System.Security.Cryptography.RandomNumberGenerator.GetBytes(BallotIdSize));
-
-    /// <summary>The ballot a client's retries with the same <see cref="IdempotencyKey"/> all cast.</summary>
-    public static Ballot ForIdempotencyKey(string electionId, string state, string candidate, byte[] pseudonym, string key) =>
-        new(electionId, state, candidate, IdempotencyKey.BallotId(electionId, pseudonym, key));
 }

@@ -23,7 +23,7 @@ public sealed class ElectionOptions
 
     public Dictionary<string, List<string>> StateCandidates { get; set; } = [];
 
-    /// <summary>Base64, ≥ 32 bytes: keys the voter pseudonyms of this election. Lose it and duplicates can't be checked; leak it and pseudonyms can be linked to voter ids.</summary>
+    /// <summary>Base64, ≥ 32 bytes: keys the voter pseudonyms of this election, and the ballot ids of casts with an idempotency key. Lose it and duplicates can't be checked; leak it and pseudonyms can be linked to voter ids.</summary>
     [Required]
     public string PseudonymSecret { get; set; } = "";
 

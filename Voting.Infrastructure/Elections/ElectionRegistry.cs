@@ -86,4 +86,8 @@ public sealed class ElectionRegistry
     /// <summary>The pseudonym of <paramref name="voterId"/> in a configured election.</summary>
     public byte[] Pseudonym(string electionId, string voterId) =>
         VoterPseudonym.Compute(elections[electionId].Secret, electionId, voterId);
+
+    /// <summary>The ballot id every cast with the client's idempotency <paramref name="key"/> gets (<see cref="IdempotencyKey"/>), keyed by the election's secret.</summary>
+    public byte[] IdempotentBallotId(string electionId, ReadOnlySpan<byte> pseudonym, string key) =>
+        IdempotencyKey.BallotId(elections[electionId].Secret, electionId, pseudonym, key);
 }

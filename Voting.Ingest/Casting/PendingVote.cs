@@ -3,7 +3,7 @@ using Voting.Infrastructure.Redis;
 namespace Voting.Ingest.Casting;
 
 /// <summary>One cast attempt waiting in <see cref="VoteCaster"/>'s queue for its batch; the batch settles <see cref="Outcome"/>.</summary>
-public sealed class PendingVote(VoterKey voter, string state, string candidate, string? idempotencyKey)
+public sealed class PendingVote(VoterKey voter, string state, string candidate, byte[]? ballotId)
 {
     private readonly TaskCompletionSource<CastOutcome> outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -13,7 +13,8 @@ public sealed class PendingVote(VoterKey voter, string state, string candidate, 
 
     public string Candidate { get; } = candidate;
 
-    public string? IdempotencyKey { get; } = idempotencyKey;
+    /// <summary>The ballot id every retry with the client's idempotency key casts; null: a fresh random one.</summary>
+    public byte[]? BallotId { get; } = ballotId;
 
     public Task<CastOutcome> Outcome => outcome.Task;
 

@@ -109,9 +109,9 @@ public sealed partial class VoteBatchCaster(
                 }
 
                 var (electionId, pseudonym) = vote.Voter;
-                var ballot = vote.IdempotencyKey is null
+                var ballot = vote.BallotId is null
                     ? Ballot.New(electionId, vote.State, vote.Candidate)
-                    : Ballot.ForIdempotencyKey(electionId, vote.State, vote.Candidate, pseudonym, vote.IdempotencyKey);
+                    : new Ballot(electionId, vote.State, vote.Candidate, vote.BallotId);
                 var hash = BallotHash.Compute(ballot);
                 producing.Add((vote, held, hash));
                 messages.Add(new VoteMessage(

@@ -55,7 +55,8 @@ public sealed class VoteCaster : IAsyncDisposable
     public async Task<CastOutcome> CastAsync(string electionId, string voterId, string state, string candidate, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var voter = new VoterKey(electionId, elections.Pseudonym(electionId, voterId));
-        var outcome = await SubmitAsync(voter, state, candidate, idempotencyKey);
+        var ballotId = idempotencyKey is null ? null : elections.IdempotentBallotId(electionId, voter.Pseudonym, idempotencyKey);
+        var outcome = await SubmitAsync(voter, state, candidate, ballotId);
         if (outcome is not CastOutcome.FilterRebuilding)
         {
             return outcome;
@@ -67,7 +68,7 @@ public sealed class VoteCaster : IAsyncDisposable
         while (outcome is CastOutcome.FilterRebuilding && clock.GetUtcNow() < patience)
         {
             await Task.Delay(FilterRetryInterval, clock, cancellationToken);
-            outcome = await SubmitAsync(voter, state, candidate, idempotencyKey);
+            outcome = await SubmitAsync(voter, state, candidate, ballotId);
         }
 
         if (outcome is not CastOutcome.FilterRebuilding)
@@ -108,9 +109,9 @@ public sealed class VoteCaster : IAsyncDisposable
         await Task.WhenAll(workers);
     }
 
-    private Task<CastOutcome> SubmitAsync(VoterKey voter, string state, string candidate, string? idempotencyKey)
+    private Task<CastOutcome> SubmitAsync(VoterKey voter, string state, string candidate, byte[]? ballotId)
     {
-        var vote = new PendingVote(voter, state, candidate, idempotencyKey);
+        var vote = new PendingVote(voter, state, candidate, ballotId);
         return queue.Writer.TryWrite(vote)
             ? vote.Outcome
             : Task.FromResult<CastOutcome>(new CastOutcome.Unavailable("the service is shutting down"));

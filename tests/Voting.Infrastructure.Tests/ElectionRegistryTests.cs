@@ -1,4 +1,5 @@
 using Voting.Core.Ballots;
+using Voting.Core.Identity;
 using Voting.Infrastructure.Elections;
 
 namespace Voting.Infrastructure.Tests;
@@ -33,5 +34,17 @@ public sealed class ElectionRegistryTests
     {
         var longest = new string('x', VoteMessageRules.MaxIdLength);
         Assert.Equal([longest], new ElectionRegistry([Election(longest)]).Find("us-2028")!.Candidates);
+    }
+
+    [Fact]
+    public void The_ballot_id_for_an_idempotency_key_is_keyed_by_the_elections_secret()
+    {
+        var registry = new ElectionRegistry([Election("harper")]);
+        var pseudonym = registry.Pseudonym("us-2028", "voter-1");
+
+        Assert.Equal(VoterPseudonym.Compute(Secret, "us-2028", "voter-1"), pseudonym);
+        Assert.Equal(
+            IdempotencyKey.BallotId(Secret, "us-2028", pseudonym, "0b6f2c1e-5d7a-4c3b-9e8f-1a2b3c4d5e6f"),
+            registry.IdempotentBallotId("us-2028", pseudonym, "0b6f2c1e-5d7a-4c3b-9e8f-1a2b3c4d5e6f"));
     }
 }

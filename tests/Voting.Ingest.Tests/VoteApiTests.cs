@@ -37,6 +37,27 @@ public sealed class VoteApiTests(IngestFactory factory) : IClassFixture<IngestFa
     }
 
     [Fact]
+    public async Task A_cast_with_an_idempotency_key_gets_a_ballot_id_keyed_by_the_elections_secret()
+    {
+        var voterId = "voter-" + Guid.NewGuid().ToString("N");
+        const string guessable = "2028-11-07T09-15-00";
+        using var client = factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/vote") { Content = new StringContent("""{"candidate":"harper"}""", Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", factory.TokenFor(voterId, "PA"));
+        request.Headers.Add(IdempotencyKey.HeaderName, guessable);
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+        // Whoever reads the shards has the pseudonym, and may guess a careless client's key; without
+        // the election's secret that still does not give them the ballot's id.
+        var pseudonym = VoterPseudonym.Compute(IngestFactory.PseudonymSecret, factory.ElectionId, voterId);
+        var message = TopicReader.ReadAll(factory.Kafka, factory.VotesTopic).Single(m => m.Message.Key.AsSpan().SequenceEqual(pseudonym));
+        var vote = JsonSerializer.Deserialize(message.Message.Value, VotingJsonContext.Default.VoteMessage)!;
+        Assert.Equal(IdempotencyKey.BallotId(IngestFactory.PseudonymSecret, factory.ElectionId, pseudonym, guessable), vote.BallotId);
+        Assert.NotEqual(IdempotencyKey.BallotId(new byte[32], factory.ElectionId, pseudonym, guessable), vote.BallotId);
+    }
+
+    [Fact]
     public async Task The_same_voter_again_is_refused_with_409_and_nothing_more_is_produced()
     {
         var voterId = "voter-" + Guid.NewGuid().ToString("N");
