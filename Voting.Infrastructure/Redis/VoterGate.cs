@@ -11,7 +11,7 @@ namespace Voting.Infrastructure.Redis;
 /// The Redis half of "one lock, two checks, three updates", in two round trips per accepted vote,
 /// or per batch of votes: <see cref="EnterAsync(IReadOnlyList{VoterKey}, TimeSpan, VoterAttemptLimit)"/> takes each
 /// voter's lock and runs the filter and marker checks in one script;
-/// <see cref="CommitAsync(IReadOnlyList{HeldVoterLock}, TimeSpan)"/> adds the voters to the filter,
+/// <see cref="CommitAsync(IReadOnlyList{HeldVoterLock}, DateTimeOffset)"/> adds the voters to the filter,
 /// sets their accepted-markers and releases their locks in another. The lock, the marker and the
 /// filter shard of one voter share a hash tag, so on Redis Cluster a batch is sent as one script per
 /// filter shard, all at once (the client pipelines them to each primary). The filter is RedisBloom (<c>BF.*</c>) or plain bitmaps with the bits of
@@ -104,7 +104,7 @@ public sealed class VoterGate
     // each redis.call costs more than the command it runs, and values are passed as strings, since
     // a Lua number handed to a command is formatted through printf on every call.
     private const string CommitScript = """
-        local ttl, module, k = ARGV[1], ARGV[2] == 'module', tonumber(ARGV[3])
+        local expires, module, k = ARGV[1], ARGV[2] == 'module', tonumber(ARGV[3])
         local bits = {}
         for n = 0, k - 1 do
           bits[2 + 4 * n], bits[3 + 4 * n], bits[5 + 4 * n] = 'SET', 'u1', '1'
@@ -118,7 +118,7 @@ public sealed class VoterGate
             for n = 0, k - 1 do bits[4 + 4 * n] = ARGV[arg + 2 + n] end
             redis.call('BITFIELD', unpack(bits))
           end
-          redis.call('SET', KEYS[key + 3], '1', 'EX', ttl)
+          redis.call('SET', KEYS[key + 3], '1', 'EXAT', expires)
           if redis.call('GET', KEYS[key + 1]) == ARGV[arg] then redis.call('DEL', KEYS[key + 1]) end
         end
         return 1
@@ -231,17 +231,20 @@ public sealed class VoterGate
         return wait == 0 ? null : TimeSpan.FromMilliseconds(wait);
     }
 
-    /// <summary>After Kafka acknowledged: adds the voter to the filter, marks them accepted, releases the lock.</summary>
-    public Task CommitAsync(string electionId, byte[] pseudonym, string token, TimeSpan markerTtl) =>
-        CommitAsync([new HeldVoterLock(new VoterKey(electionId, pseudonym), token)], markerTtl);
+    /// <summary>
+    /// After Kafka acknowledged: adds the voter to the filter, marks them accepted until
+    /// <paramref name="markerExpiresAt"/> (whole seconds; see <see cref="Voting.Core.Dedup.AcceptedMarkerExpiry"/>), releases the lock.
+    /// </summary>
+    public Task CommitAsync(string electionId, byte[] pseudonym, string token, DateTimeOffset markerExpiresAt) =>
+        CommitAsync([new HeldVoterLock(new VoterKey(electionId, pseudonym), token)], markerExpiresAt);
 
-    /// <summary><see cref="CommitAsync(string, byte[], string, TimeSpan)"/> for a batch of voters (on Redis Cluster one script per filter shard, all sent at once).</summary>
-    public async Task CommitAsync(IReadOnlyList<HeldVoterLock> locks, TimeSpan markerTtl)
+    /// <summary><see cref="CommitAsync(string, byte[], string, DateTimeOffset)"/> for a batch of voters (on Redis Cluster one script per filter shard, all sent at once).</summary>
+    public async Task CommitAsync(IReadOnlyList<HeldVoterLock> locks, DateTimeOffset markerExpiresAt)
     {
         var database = redis.GetDatabase();
         async Task CommitGroupAsync(IReadOnlyList<int> group)
         {
-            var (keys, args) = await ScriptInputsAsync(group, i => locks[i].Voter, i => locks[i].Token, (long)markerTtl.TotalSeconds, VoterAttemptLimit.None, CommitKeys);
+            var (keys, args) = await ScriptInputsAsync(group, i => locks[i].Voter, i => locks[i].Token, markerExpiresAt.ToUnixTimeSeconds(), VoterAttemptLimit.None, CommitKeys);
             if ((string?)args[1] == "module")
             {
                 foreach (var filterKey in keys.Where((_, i) => i % CommitKeys == 1).Distinct())
@@ -351,13 +354,13 @@ public sealed class VoterGate
     }
 
     private async Task<(RedisKey[] Keys, RedisValue[] Args)> ScriptInputsAsync(
-        IReadOnlyList<int> group, Func<int, VoterKey> voter, Func<int, string> token, long ttl, VoterAttemptLimit limit, int keysPerVoter)
+        IReadOnlyList<int> group, Func<int, VoterKey> voter, Func<int, string> token, long time, VoterAttemptLimit limit, int keysPerVoter)
     {
         var module = await UseModuleAsync();
         var perVoter = module ? 0 : shape.HashCount;
         var keys = new RedisKey[group.Count * keysPerVoter];
         var args = new RedisValue[SharedArgs + (group.Count * (2 + perVoter))];
-        args[0] = ttl;
+        args[0] = time; // enter, keep: the lock's time to live (ms); commit: when the markers expire (Unix seconds)
         args[1] = module ? "module" : "bitmap";
         args[2] = perVoter;
         args[3] = limit.Attempts;

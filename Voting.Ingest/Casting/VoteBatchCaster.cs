@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using MySqlConnector;
 using StackExchange.Redis;
 using Voting.Core.Ballots;
+using Voting.Core.Dedup;
 using Voting.Infrastructure.Kafka;
 using Voting.Infrastructure.MySql;
 using Voting.Infrastructure.Redis;
@@ -149,7 +150,8 @@ public sealed partial class VoteBatchCaster(
             // the database's unique key still keeps each voter to one counted ballot.
             try
             {
-                await gate.CommitAsync(durable.Select(d => d.Lock).ToArray(), TimeSpan.FromMinutes(settings.AcceptedMarkerMinutes));
+                await gate.CommitAsync(
+                    durable.Select(d => d.Lock).ToArray(), AcceptedMarkerExpiry.After(acceptedAt, TimeSpan.FromMinutes(settings.AcceptedMarkerMinutes)));
             }
             catch (Exception e) when (IsRedisFailure(e))
             {

@@ -6,7 +6,7 @@ namespace Voting.Bench.Gate;
 /// <summary>
 /// Ingest's duplicate defence alone, as <c>VoteBatchCaster</c> calls it for a batch of accepted votes:
 /// <see cref="VoterGate.EnterAsync(IReadOnlyList{VoterKey}, TimeSpan, VoterAttemptLimit)"/> (lock, filter
-/// and marker checks, attempt count) then <see cref="VoterGate.CommitAsync(IReadOnlyList{HeldVoterLock}, TimeSpan)"/>
+/// and marker checks, attempt count) then <see cref="VoterGate.CommitAsync(IReadOnlyList{HeldVoterLock}, DateTimeOffset)"/>
 /// (filter bits, marker, unlock), every voter distinct, several batches in flight as ingest runs them.
 /// Measures the Redis main thread's CPU per vote, the figure a hash tag's load is made of.
 /// </summary>
@@ -75,7 +75,7 @@ internal static class GatePhase
 
                 foreach (var locks in held)
                 {
-                    await gate.CommitAsync(locks, MarkerTtl);
+                    await gate.CommitAsync(locks, DateTimeOffset.UtcNow + MarkerTtl);
                 }
 
                 var total = Interlocked.Add(ref done, slice.Count);

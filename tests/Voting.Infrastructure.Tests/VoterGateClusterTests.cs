@@ -31,7 +31,7 @@ public sealed class VoterGateClusterTests : IAsyncLifetime
 
         var entries = await gate.EnterAsync(voters, LockTtl, new VoterAttemptLimit(3, TimeSpan.FromMinutes(1)));
         Assert.All(entries, e => Assert.Equal(VoterAdmission.New, e.Admission));
-        await gate.CommitAsync(voters.Select((v, i) => new HeldVoterLock(v, entries[i].Token)).ToArray(), TimeSpan.FromMinutes(5));
+        await gate.CommitAsync(voters.Select((v, i) => new HeldVoterLock(v, entries[i].Token)).ToArray(), DateTimeOffset.UtcNow.AddMinutes(5));
 
         var again = await gate.EnterAsync(voters, LockTtl, new VoterAttemptLimit(3, TimeSpan.FromMinutes(1)));
         Assert.All(again, e => Assert.Equal(VoterAdmission.AlreadyVoted, e.Admission));

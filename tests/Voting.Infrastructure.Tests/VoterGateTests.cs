@@ -34,7 +34,7 @@ public sealed class VoterGateTests : IAsyncLifetime
         var voter = RandomNumberGenerator.GetBytes(32);
         var (first, token) = await gate.EnterAsync("e", voter, LockTtl);
         Assert.Equal(VoterAdmission.New, first);
-        await gate.CommitAsync("e", voter, token, TimeSpan.FromMinutes(5));
+        await gate.CommitAsync("e", voter, token, DateTimeOffset.UtcNow.AddMinutes(5));
 
         var (again, _) = await gate.EnterAsync("e", voter, LockTtl);
         Assert.Equal(VoterAdmission.AlreadyVoted, again);
@@ -55,9 +55,14 @@ public sealed class VoterGateTests : IAsyncLifetime
         Assert.Equal(VoterAdmission.New, admission);
         Assert.Equal(token, (string?)await database.StringGetAsync($"{redisOptions.KeyPrefix}lock:{suffix}"));
 
-        await gate.CommitAsync("e", voter, token, TimeSpan.FromMinutes(5));
+        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddHours(2).ToUnixTimeSeconds());
+        await gate.CommitAsync("e", voter, token, expiresAt);
         Assert.False(await database.KeyExistsAsync($"{redisOptions.KeyPrefix}lock:{suffix}"));
         Assert.True(await database.KeyExistsAsync($"{redisOptions.KeyPrefix}voted:{suffix}"));
+
+        // The marker leaves at the very instant given (ingest gives a whole hour), not a time to live
+        // counted from when it was set.
+        Assert.Equal(expiresAt.ToUnixTimeSeconds(), (long)await database.ExecuteAsync("EXPIRETIME", $"{redisOptions.KeyPrefix}voted:{suffix}"));
 
         // A repeat is counted against the voter's attempt limit under the attempts key.
         Assert.Equal(VoterAdmission.AlreadyVoted, (await gate.EnterAsync([new VoterKey("e", voter)], LockTtl, new VoterAttemptLimit(5, TimeSpan.FromMinutes(1))))[0].Admission);
@@ -90,7 +95,7 @@ public sealed class VoterGateTests : IAsyncLifetime
 
         var committed = RandomNumberGenerator.GetBytes(32);
         var (_, token) = await gate.EnterAsync("e", committed, LockTtl);
-        await gate.CommitAsync("e", committed, token, TimeSpan.FromMinutes(5));
+        await gate.CommitAsync("e", committed, token, DateTimeOffset.UtcNow.AddMinutes(5));
         Assert.True(await filter.MightContainAsync("e", committed));
     }
 
@@ -116,7 +121,7 @@ public sealed class VoterGateTests : IAsyncLifetime
     {
         var voted = RandomNumberGenerator.GetBytes(32);
         var (_, token) = await gate.EnterAsync("e", voted, LockTtl);
-        await gate.CommitAsync("e", voted, token, TimeSpan.FromMinutes(5));
+        await gate.CommitAsync("e", voted, token, DateTimeOffset.UtcNow.AddMinutes(5));
         Assert.Equal(VoterAdmission.AlreadyVoted, (await gate.EnterAsync("e", voted, LockTtl)).Admission);
 
         await RedisKeys.DeleteAsync(redis, redisOptions.KeyPrefix); // what FLUSHALL does to this test's keys
@@ -144,7 +149,7 @@ public sealed class VoterGateTests : IAsyncLifetime
         var voters = Enumerable.Range(0, 20).Select(_ => new VoterKey("e", RandomNumberGenerator.GetBytes(32))).ToList();
         var voted = voters[7];
         var (_, token) = await gate.EnterAsync("e", voted.Pseudonym, LockTtl);
-        await gate.CommitAsync("e", voted.Pseudonym, token, TimeSpan.FromMinutes(5));
+        await gate.CommitAsync("e", voted.Pseudonym, token, DateTimeOffset.UtcNow.AddMinutes(5));
         var batch = voters.Append(voters[3]).ToArray(); // voter 3 again, last
 
         var entries = await gate.EnterAsync(batch, LockTtl, VoterAttemptLimit.None);
@@ -157,7 +162,7 @@ public sealed class VoterGateTests : IAsyncLifetime
 
         // Commit half of them, release the other half: the committed are refused, the released may enter again.
         var admitted = Enumerable.Range(0, 20).Where(i => i != 7).Select(i => new HeldVoterLock(voters[i], entries[i].Token)).ToList();
-        await gate.CommitAsync(admitted.Take(10).ToArray(), TimeSpan.FromMinutes(5));
+        await gate.CommitAsync(admitted.Take(10).ToArray(), DateTimeOffset.UtcNow.AddMinutes(5));
         await gate.LeaveAsync(admitted.Skip(10).ToArray());
         var again = await gate.EnterAsync(admitted.Select(a => a.Voter).ToArray(), LockTtl, VoterAttemptLimit.None);
         Assert.All(again.Take(10), e => Assert.Equal(VoterAdmission.AlreadyVoted, e.Admission));
@@ -171,7 +176,7 @@ public sealed class VoterGateTests : IAsyncLifetime
         var voter = new VoterKey("e", RandomNumberGenerator.GetBytes(32));
         var first = (await gate.EnterAsync([voter], LockTtl, limit))[0];
         Assert.Equal(VoterAdmission.New, first.Admission); // a first attempt the filter clears is not counted
-        await gate.CommitAsync([new HeldVoterLock(voter, first.Token)], TimeSpan.FromMinutes(5));
+        await gate.CommitAsync([new HeldVoterLock(voter, first.Token)], DateTimeOffset.UtcNow.AddMinutes(5));
 
         Assert.Equal(VoterAdmission.AlreadyVoted, (await gate.EnterAsync([voter], LockTtl, limit))[0].Admission);
         Assert.Null(await gate.CountAttemptAsync(voter, limit)); // an invalid ballot counts too: 2 of 2

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using StackExchange.Redis;
 using Voting.Core.Ballots;
 using Voting.Core.Identity;
 using Voting.TestSupport;
@@ -55,6 +56,23 @@ public sealed class VoteApiTests(IngestFactory factory) : IClassFixture<IngestFa
         var vote = JsonSerializer.Deserialize(message.Message.Value, VotingJsonContext.Default.VoteMessage)!;
         Assert.Equal(IdempotencyKey.BallotId(IngestFactory.PseudonymSecret, factory.ElectionId, pseudonym, guessable), vote.BallotId);
         Assert.NotEqual(IdempotencyKey.BallotId(new byte[32], factory.ElectionId, pseudonym, guessable), vote.BallotId);
+    }
+
+    [Fact]
+    public async Task An_accepted_voters_marker_in_Redis_tells_the_hour_of_the_vote_not_the_second()
+    {
+        var voterId = "voter-" + Guid.NewGuid().ToString("N");
+        var before = DateTimeOffset.UtcNow;
+        using var response = await PostAsync(factory.TokenFor(voterId, "WY"), """{"candidate":"harper"}""");
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+        var pseudonym = Convert.ToHexStringLower(VoterPseudonym.Compute(IngestFactory.PseudonymSecret, factory.ElectionId, voterId));
+        using var redis = await ConnectionMultiplexer.ConnectAsync(LocalStack.Redis().Configuration);
+        var marker = Assert.Single(await RedisKeys.ListAsync(redis, factory.KeyPrefix + "voted:"), k => ((string)k!).EndsWith(pseudonym, StringComparison.Ordinal));
+        var expiresAt = DateTimeOffset.FromUnixTimeSeconds((long)await redis.GetDatabase().ExecuteAsync("EXPIRETIME", marker));
+
+        Assert.Equal(0, expiresAt.ToUnixTimeSeconds() % 3600);
+        Assert.InRange(expiresAt, before.AddHours(24), before.AddHours(25));
     }
 
     [Fact]
