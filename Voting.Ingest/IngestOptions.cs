@@ -4,9 +4,25 @@ using Voting.Infrastructure.Redis;
 namespace Voting.Ingest;
 
 /// <summary>Ingest behaviour. Section <c>Voting:Ingest</c>.</summary>
-public sealed class IngestOptions
+public sealed class IngestOptions : IValidatableObject
 {
     public const string Section = "Voting:Ingest";
+
+    /// <summary>
+    /// A voter's lock must outlast the wait for Kafka: a batch renews its locks before producing once
+    /// a quarter of their lifetime has gone, so with the wait at most half of it the lock is still held
+    /// when the vote is committed, and no second attempt of the voter can cast another ballot meanwhile.
+    /// </summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (KafkaAckTimeoutMilliseconds > VoterLockMilliseconds / 2)
+        {
+            yield return new ValidationResult(
+                $"KafkaAckTimeoutMilliseconds ({KafkaAckTimeoutMilliseconds}) must be at most half of VoterLockMilliseconds ({VoterLockMilliseconds}): " +
+                "a voter's lock must outlast the wait for Kafka, or a second attempt could take it and cast another ballot meanwhile.",
+                [nameof(KafkaAckTimeoutMilliseconds), nameof(VoterLockMilliseconds)]);
+        }
+    }
 
     /// <summary>Largest request body accepted; a ballot is a few dozen bytes.</summary>
     [Range(64, 1_048_576)]

@@ -133,6 +133,22 @@ public sealed class VoterGate
         return released
         """;
 
+    // Renews each lock still held by its token to a fresh time to live; 1 for a lock renewed, 0 for
+    // one that expired (and may have been taken by another attempt of the same voter).
+    private const string KeepScript = """
+        local ttl, k, held = ARGV[1], tonumber(ARGV[3]), {}
+        for i = 0, #KEYS - 1 do
+          local arg = 6 + i * (2 + k)
+          if redis.call('GET', KEYS[i + 1]) == ARGV[arg] then
+            redis.call('PEXPIRE', KEYS[i + 1], ttl)
+            held[i + 1] = 1
+          else
+            held[i + 1] = 0
+          end
+        end
+        return held
+        """;
+
     private const int EnterKeys = 5;
     private const int CommitKeys = 3;
     private const int LeaveKeys = 1;
@@ -274,6 +290,29 @@ public sealed class VoterGate
         }
 
         await Task.WhenAll(Groups(locks.Count, i => locks[i].Voter).Select(LeaveGroupAsync));
+    }
+
+    /// <summary>
+    /// Renews the locks still held by their tokens to <paramref name="lockTtl"/> from now; for each
+    /// lock, whether it was still held. A lock that expired is left alone: another attempt of the same
+    /// voter may hold it now.
+    /// </summary>
+    public async Task<bool[]> KeepAsync(IReadOnlyList<HeldVoterLock> locks, TimeSpan lockTtl)
+    {
+        var held = new bool[locks.Count];
+        var database = redis.GetDatabase();
+        async Task KeepGroupAsync(IReadOnlyList<int> group)
+        {
+            var (keys, args) = await ScriptInputsAsync(group, i => locks[i].Voter, i => locks[i].Token, (long)lockTtl.TotalMilliseconds, VoterAttemptLimit.None, LeaveKeys);
+            var answers = (long[])(await database.ScriptEvaluateAsync(KeepScript, keys, args))!;
+            for (var g = 0; g < group.Count; g++)
+            {
+                held[group[g]] = answers[g] == 1;
+            }
+        }
+
+        await Task.WhenAll(Groups(locks.Count, i => locks[i].Voter).Select(KeepGroupAsync));
+        return held;
     }
 
     /// <summary>The backend in use: <c>module</c> or <c>bitmap</c> (probed once when configured as <c>auto</c>).</summary>

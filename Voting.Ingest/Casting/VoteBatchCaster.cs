@@ -52,6 +52,7 @@ public sealed partial class VoteBatchCaster(
     {
         // One lock, two checks (filter, marker): one script for the whole batch.
         VoterEntry[] entries;
+        var enteredAt = clock.GetTimestamp();
         try
         {
             entries = await gate.EnterAsync(
@@ -97,6 +98,36 @@ public sealed partial class VoteBatchCaster(
         {
             // The exact check, where the filter cannot say "no".
             var refusals = await ConfirmNotVotedAsync(admitted);
+
+            // A slow exact check (a slow database, or every voter checked while the filter is rebuilt)
+            // can outlast the locks: another attempt of the same voter could then take the lock, pass
+            // the same check and produce a ballot of its own. Past a quarter of their lifetime the
+            // locks are renewed before producing, and a voter whose lock is gone is not produced.
+            var lockTtl = TimeSpan.FromMilliseconds(settings.VoterLockMilliseconds);
+            bool[]? stillHeld = null;
+            if (clock.GetElapsedTime(enteredAt) > lockTtl / 4)
+            {
+                try
+                {
+                    stillHeld = await gate.KeepAsync(admitted.Select(a => a.Lock).ToArray(), lockTtl);
+                }
+                catch (Exception e) when (IsRedisFailure(e))
+                {
+                    // Whose locks are still ours can't be told: nothing of this batch is produced.
+                    released.AddRange(admitted.Select(a => a.Lock));
+                    for (var i = 0; i < admitted.Count; i++)
+                    {
+                        if (refusals[i] is { } refusal)
+                        {
+                            admitted[i].Vote.Settle(refusal);
+                        }
+                    }
+
+                    SettleUnavailable([.. admitted.Where((_, i) => refusals[i] is null).Select(a => a.Vote)], "redis", e);
+                    return;
+                }
+            }
+
             var messages = new List<VoteMessage>(admitted.Count);
             var acceptedAt = clock.GetUtcNow();
             for (var i = 0; i < admitted.Count; i++)
@@ -106,6 +137,15 @@ public sealed partial class VoteBatchCaster(
                 {
                     vote.Settle(refusal);
                     released.Add(held);
+                    continue;
+                }
+
+                if (stillHeld is not null && !stillHeld[i])
+                {
+                    // Not ours any more; another attempt of this voter may hold it.
+                    metrics.Refuse("lock_expired");
+                    LogLockExpired(logger, clock.GetElapsedTime(enteredAt).TotalMilliseconds);
+                    vote.Settle(new CastOutcome.InProgress());
                     continue;
                 }
 
@@ -264,6 +304,9 @@ public sealed partial class VoteBatchCaster(
 
     // RedisTimeoutException derives from TimeoutException, not RedisException.
     private static bool IsRedisFailure(Exception e) => e is RedisException or RedisTimeoutException;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A voter's lock expired while the duplicate check ran ({Milliseconds:0} ms since it was taken); the attempt was answered in progress and not produced")]
+    private static partial void LogLockExpired(ILogger logger, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} vote(s) not recorded: {Dependency} unavailable ({Error})")]
     private static partial void LogUnavailable(ILogger logger, int count, string dependency, string error);

@@ -70,6 +70,30 @@ public sealed class VoterGateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Keeping_renews_a_lock_still_held_and_leaves_one_that_expired_and_was_taken_again()
+    {
+        var database = redis.GetDatabase();
+        var kept = RandomNumberGenerator.GetBytes(32);
+        var lost = RandomNumberGenerator.GetBytes(32);
+        var entries = await gate.EnterAsync([new VoterKey("e", kept), new VoterKey("e", lost)], TimeSpan.FromSeconds(2), VoterAttemptLimit.None);
+        Assert.All(entries, e => Assert.Equal(VoterAdmission.New, e.Admission));
+
+        // The second lock expires, and another attempt of that voter takes it.
+        var lostLock = (string)(await RedisKeys.ListAsync(redis, redisOptions.KeyPrefix + "lock:")).Single(k => ((string)k!).EndsWith(Convert.ToHexStringLower(lost), StringComparison.Ordinal))!;
+        await database.KeyDeleteAsync(lostLock);
+        var (again, otherToken) = await gate.EnterAsync("e", lost, LockTtl);
+        Assert.Equal(VoterAdmission.New, again);
+
+        var held = await gate.KeepAsync([new HeldVoterLock(new VoterKey("e", kept), entries[0].Token), new HeldVoterLock(new VoterKey("e", lost), entries[1].Token)], TimeSpan.FromSeconds(30));
+
+        Assert.Equal([true, false], held);
+        var keptLock = (string)(await RedisKeys.ListAsync(redis, redisOptions.KeyPrefix + "lock:")).Single(k => ((string)k!).EndsWith(Convert.ToHexStringLower(kept), StringComparison.Ordinal))!;
+        Assert.InRange((await database.KeyTimeToLiveAsync(keptLock))!.Value, TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(30));
+        Assert.Equal(otherToken, (string?)await database.StringGetAsync(lostLock));
+        Assert.InRange((await database.KeyTimeToLiveAsync(lostLock))!.Value, TimeSpan.Zero, LockTtl);
+    }
+
+    [Fact]
     public async Task Concurrent_entries_of_one_voter_let_exactly_one_through()
     {
         var voter = RandomNumberGenerator.GetBytes(32);

@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Voting.Ingest.Tests;
+
+public sealed class IngestOptionsTests
+{
+    private static List<ValidationResult> Validate(IngestOptions options)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
+        return results;
+    }
+
+    [Fact]
+    public void The_defaults_let_a_voters_lock_outlast_the_wait_for_Kafka() => Assert.Empty(Validate(new IngestOptions()));
+
+    [Fact]
+    public void A_wait_for_Kafka_longer_than_half_the_voters_lock_is_refused_at_start()
+    {
+        var result = Assert.Single(Validate(new IngestOptions { VoterLockMilliseconds = 10_000, KafkaAckTimeoutMilliseconds = 5_001 }));
+        Assert.StartsWith("KafkaAckTimeoutMilliseconds (5001) must be at most half of VoterLockMilliseconds (10000)", result.ErrorMessage, StringComparison.Ordinal);
+    }
+}
