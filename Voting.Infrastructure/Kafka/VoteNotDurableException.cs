@@ -8,6 +8,12 @@ public sealed class VoteNotDurableException : Exception
     {
     }
 
+    public VoteNotDurableException(string message, bool mayHaveReachedKafka)
+        : base(message)
+    {
+        MayHaveReachedKafka = mayHaveReachedKafka;
+    }
+
     public VoteNotDurableException(string message, Exception inner)
         : base(message, inner)
     {
@@ -16,4 +22,10 @@ public sealed class VoteNotDurableException : Exception
     public VoteNotDurableException()
     {
     }
+
+    /// <summary>
+    /// The message left for the broker and no answer came back in time (librdkafka's "possibly
+    /// persisted"): the broker may have stored it, and the processor will then count it.
+    /// </summary>
+    public bool MayHaveReachedKafka { get; }
 }

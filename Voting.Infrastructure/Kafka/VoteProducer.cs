@@ -67,11 +67,7 @@ public sealed class VoteProducer : IDisposable
             var index = i;
             try
             {
-                producer.Produce(topic, Message(votes[i]), report => Settle(
-                    index,
-                    report.Error.IsError ? new VoteNotDurableException($"Kafka did not take the vote: {report.Error.Reason}")
-                    : report.Status != PersistenceStatus.Persisted ? new VoteNotDurableException($"Kafka answered {report.Status} for the vote.")
-                    : null));
+                producer.Produce(topic, Message(votes[i]), report => Settle(index, Failure(report.Error, report.Status)));
             }
             catch (KafkaException e)
             {
@@ -82,6 +78,13 @@ public sealed class VoteProducer : IDisposable
 
         return acknowledged.Task;
     }
+
+    /// <summary>Why a delivery report is not an acknowledgement (null: it is one).</summary>
+    public static VoteNotDurableException? Failure(Error error, PersistenceStatus status) =>
+        status == PersistenceStatus.Persisted && !error.IsError ? null
+        : new VoteNotDurableException(
+            error.IsError ? $"Kafka did not take the vote: {error.Reason}" : $"Kafka answered {status} for the vote.",
+            mayHaveReachedKafka: status == PersistenceStatus.PossiblyPersisted);
 
     private static Message<byte[], byte[]> Message(VoteMessage vote) => new()
     {

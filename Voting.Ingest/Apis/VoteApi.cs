@@ -93,6 +93,7 @@ public static class VoteApi
             CastOutcome.InProgress => VoteProblems.VoteInProgress(),
             CastOutcome.RateLimited limited => VoterRateLimited(request.HttpContext, limited.RetryAfter),
             CastOutcome.Unavailable unavailable => VoteProblems.Unavailable(unavailable.Reason),
+            CastOutcome.Unconfirmed unconfirmed => VoteProblems.Unconfirmed(unconfirmed.Reason),
             var other => throw new InvalidOperationException($"Unhandled outcome {other}"),
         };
 

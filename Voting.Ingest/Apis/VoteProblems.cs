@@ -28,6 +28,11 @@ public static class VoteProblems
     public static ProblemHttpResult Unavailable(string detail) =>
         Problem(503, "vote-not-recorded", "The vote could not be recorded right now. Nothing was stored; please try again.", detail);
 
+    public static ProblemHttpResult Unconfirmed(string detail) =>
+        Problem(503, "vote-not-confirmed",
+            "The vote could not be confirmed: it may have been recorded. Send it again with the same Idempotency-Key to get its receipt; without one, check GET /api/v1/votes/{voter_id} before voting again.",
+            detail);
+
     public static ProblemHttpResult Rejected(BallotRejection rejection, string electionId, string state, string candidate) => rejection switch
     {
         BallotRejection.UnknownElection => Problem(422, "unknown-election", "The token's election is not served here.", $"Election '{electionId}' is unknown."),

@@ -27,4 +27,10 @@ public abstract record CastOutcome
 
     /// <summary>A dependency failed before the vote was durable; nothing was recorded.</summary>
     public sealed record Unavailable(string Reason) : CastOutcome;
+
+    /// <summary>
+    /// The vote went to Kafka and no acknowledgement came back in time: the broker may have stored
+    /// it (then it counts), or not. Not accepted, and not "nothing was recorded" either.
+    /// </summary>
+    public sealed record Unconfirmed(string Reason) : CastOutcome;
 }

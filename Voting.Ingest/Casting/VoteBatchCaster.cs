@@ -163,6 +163,7 @@ public sealed partial class VoteBatchCaster(
             produced = true;
             var durable = new List<(PendingVote Vote, HeldVoterLock Lock, byte[] Hash)>(producing.Count);
             var notDurable = new List<PendingVote>();
+            var unconfirmed = new List<PendingVote>();
             for (var i = 0; i < producing.Count; i++)
             {
                 if (failures[i] is null)
@@ -171,14 +172,26 @@ public sealed partial class VoteBatchCaster(
                 }
                 else
                 {
-                    notDurable.Add(producing[i].Vote);
+                    (failures[i]!.MayHaveReachedKafka ? unconfirmed : notDurable).Add(producing[i].Vote);
                     released.Add(producing[i].Lock);
                 }
             }
 
             if (notDurable.Count > 0)
             {
-                SettleUnavailable(notDurable, "kafka", failures.First(f => f is not null)!);
+                SettleUnavailable(notDurable, "kafka", failures.First(f => f is { MayHaveReachedKafka: false })!);
+            }
+
+            if (unconfirmed.Count > 0)
+            {
+                var failure = failures.First(f => f is { MayHaveReachedKafka: true })!;
+                metrics.Refused.Add(unconfirmed.Count, new KeyValuePair<string, object?>("reason", "kafka_unconfirmed"));
+                LogUnconfirmed(logger, unconfirmed.Count, failure.Message);
+                var outcome = new CastOutcome.Unconfirmed("Kafka did not acknowledge the vote in time");
+                foreach (var vote in unconfirmed)
+                {
+                    vote.Settle(outcome);
+                }
             }
 
             if (durable.Count == 0)
@@ -307,6 +320,9 @@ public sealed partial class VoteBatchCaster(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A voter's lock expired while the duplicate check ran ({Milliseconds:0} ms since it was taken); the attempt was answered in progress and not produced")]
     private static partial void LogLockExpired(ILogger logger, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} vote(s) not confirmed: sent to Kafka, no acknowledgement in time ({Error}); each may still be counted")]
+    private static partial void LogUnconfirmed(ILogger logger, int count, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} vote(s) not recorded: {Dependency} unavailable ({Error})")]
     private static partial void LogUnavailable(ILogger logger, int count, string dependency, string error);
