@@ -27,6 +27,15 @@ public sealed class KafkaOptions
     [Range(1, 7)]
     public short ReplicationFactor { get; set; } = 3;
 
+    /// <summary>
+    /// How long the broker keeps the messages of a topic the project creates. A vote message carries
+    /// the voter's pseudonym with the choice, so the topics should not keep them much longer than a
+    /// processor outage could last; they must keep them at least that long, or accepted votes would
+    /// be lost unprocessed. Seven days by default (the broker's own default).
+    /// </summary>
+    [Range(1, 90 * 24)]
+    public int RetentionHours { get; set; } = 7 * 24;
+
     /// <summary>Consumer group of the processors.</summary>
     [Required]
     public string ProcessorGroup { get; set; } = "voting-processor";

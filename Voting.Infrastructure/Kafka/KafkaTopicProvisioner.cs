@@ -1,3 +1,4 @@
+using System.Globalization;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Microsoft.Extensions.Logging;
@@ -23,12 +24,7 @@ public sealed class KafkaTopicProvisioner(KafkaOptions options, ILogger<KafkaTop
             try
             {
                 await admin.CreateTopicsAsync(
-                    missing.Select(topic => new TopicSpecification
-                    {
-                        Name = topic,
-                        NumPartitions = options.Partitions,
-                        ReplicationFactor = options.ReplicationFactor,
-                    }),
+                    missing.Select(topic => Specification(options, topic)),
                     new CreateTopicsOptions { RequestTimeout = TimeSpan.FromMilliseconds(options.RequestTimeoutMs) });
             }
             catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
@@ -55,6 +51,28 @@ public sealed class KafkaTopicProvisioner(KafkaOptions options, ILogger<KafkaTop
             }
         }
     }
+
+    /// <summary>
+    /// A topic as the project creates it. Ingest answers 202 once the broker acknowledged with
+    /// acks=all, which only means "every replica in sync", and the broker's default of one in-sync
+    /// replica would let that be the leader alone: a vote must be on all but one replica (two of
+    /// three) before it counts as acknowledged, and a replica that fell behind never becomes leader.
+    /// </summary>
+    public static TopicSpecification Specification(KafkaOptions options, string topic) => new()
+    {
+        Name = topic,
+        NumPartitions = options.Partitions,
+        ReplicationFactor = options.ReplicationFactor,
+        Configs = new Dictionary<string, string>
+        {
+            ["min.insync.replicas"] = MinInSyncReplicas(options.ReplicationFactor).ToString(CultureInfo.InvariantCulture),
+            ["unclean.leader.election.enable"] = "false",
+            ["retention.ms"] = ((long)options.RetentionHours * 3_600_000).ToString(CultureInfo.InvariantCulture),
+        },
+    };
+
+    /// <summary>All replicas but one from three up (a broker may be down and writes go on); with two, both.</summary>
+    public static int MinInSyncReplicas(short replicationFactor) => replicationFactor >= 3 ? replicationFactor - 1 : replicationFactor;
 
     /// <summary>Partitions of <paramref name="topic"/>, or null when the broker doesn't know it.</summary>
     private int? PartitionCount(IAdminClient admin, string topic)
