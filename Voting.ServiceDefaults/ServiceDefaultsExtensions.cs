@@ -42,9 +42,12 @@ public static class ServiceDefaultsExtensions
                 .WithTracing(tracing => tracing
                     .AddSource(serviceName)
                     .AddAspNetCoreInstrumentation(options =>
+                    {
                         // Probes and scrapes would drown real traffic in the traces.
                         options.Filter = context => !context.Request.Path.StartsWithSegments("/health")
-                                                    && !context.Request.Path.StartsWithSegments("/metrics")))
+                                                    && !context.Request.Path.StartsWithSegments("/metrics");
+                        options.EnrichWithHttpResponse = (activity, response) => TracedPath.Redact(activity, response.HttpContext);
+                    }))
                 .UseOtlpExporter();
         }
 

@@ -1,5 +1,6 @@
 using Polly;
 using Polly.Retry;
+using Voting.Infrastructure.MySql;
 
 namespace Voting.Processor.Consuming;
 
@@ -21,7 +22,7 @@ public static class StoreRetry
                 MaxDelay = maxDelay,
                 OnRetry = args =>
                 {
-                    onRetry(args.AttemptNumber + 1, args.Outcome.Exception?.Message ?? "");
+                    onRetry(args.AttemptNumber + 1, args.Outcome.Exception is { } error ? StoreErrorText.For(error) : "");
                     return ValueTask.CompletedTask;
                 },
             })
