@@ -17,5 +17,9 @@ public sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthChec
         {
             return HealthCheckResult.Unhealthy("Redis unreachable: " + e.Message);
         }
+        catch (RedisTimeoutException e)
+        {
+            return HealthCheckResult.Unhealthy("Redis did not answer in time: " + e.Message);
+        }
     }
 }

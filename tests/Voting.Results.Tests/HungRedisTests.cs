@@ -1,0 +1,43 @@
+using System.Net;
+using System.Net.Http.Json;
+using Voting.Results.Apis;
+
+namespace Voting.Results.Tests;
+
+public sealed class HungRedisTests(HungRedisResultsFactory factory) : IClassFixture<HungRedisResultsFactory>
+{
+    [Fact]
+    public async Task Results_are_read_from_ClickHouse_while_Redis_hangs_and_answer_200_throughout()
+    {
+        using var client = await factory.StartAsync();
+        var election = factory.Elections[1];
+        await factory.RecordVotesAsync(election, 30, "before");
+        Assert.Equal(30, (await ResultsAsync(client, election)).Results.TotalBallots);
+
+        // Redis stops answering (a hung server, a silent network): every cache read and write now
+        // times out. Results are a cache over ClickHouse, so they must still be served, and current.
+        factory.Redis.Freeze();
+        try
+        {
+            await factory.RecordVotesAsync(election, 12, "while-hung");
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            var total = 0L;
+            while (total != 42 && DateTime.UtcNow < deadline)
+            {
+                using var answer = await client.GetAsync(new Uri($"/api/v1/results?election={election}", UriKind.Relative));
+                Assert.True(answer.StatusCode == HttpStatusCode.OK, $"{(int)answer.StatusCode} while Redis hangs: {await answer.Content.ReadAsStringAsync()}");
+                total = (await answer.Content.ReadFromJsonAsync(ResultsJsonContext.Default.ResultsView))!.Results.TotalBallots;
+                await Task.Delay(200);
+            }
+
+            Assert.Equal(42, total);
+        }
+        finally
+        {
+            factory.Redis.Thaw();
+        }
+    }
+
+    private static async Task<ResultsView> ResultsAsync(HttpClient client, string election) =>
+        (await client.GetFromJsonAsync($"/api/v1/results?election={election}", ResultsJsonContext.Default.ResultsView))!;
+}
