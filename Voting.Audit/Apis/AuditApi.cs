@@ -167,7 +167,7 @@ public static class AuditApi
             return await action();
         }
         catch (Exception e) when (e is MySqlException or HttpRequestException or Nethereum.JsonRpc.Client.RpcClientUnknownException
-                                    or Nethereum.JsonRpc.Client.RpcClientTimeoutException or TimeoutException)
+                                    or Nethereum.JsonRpc.Client.RpcClientTimeoutException or TimeoutException or AnchorContractMissingException)
         {
             return AuditProblems.Unavailable(e.Message);
         }

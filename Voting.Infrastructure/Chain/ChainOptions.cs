@@ -23,6 +23,13 @@ public sealed class ChainOptions
     [RegularExpression("^$|^0x[0-9a-fA-F]{40}$")]
     public string AnchorContractAddress { get; set; } = "";
 
+    /// <summary>
+    /// Whether the audit service deploys a new anchor contract when the one it recorded has no code
+    /// on the chain (a development chain that was reset). Off by default: on a real chain that means
+    /// a node behind or on another chain, and a new contract would break the record of every anchor.
+    /// </summary>
+    public bool RedeployWhenContractMissing { get; set; }
+
     /// <summary>How long one RPC call may take before the node counts as hung.</summary>
     [Range(1, 600)]
     public int RpcTimeoutSeconds { get; set; } = 10;
