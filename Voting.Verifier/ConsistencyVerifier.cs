@@ -14,15 +14,19 @@ public sealed class ConsistencyVerifier(Func<string, IAnchorLog> openAnchorLog)
 {
     /// <summary>Verifies the document against the chain.</summary>
     /// <param name="document">The proof as read from the file.</param>
-    /// <param name="contractOverride">The contract to ask instead of the document's <c>contract</c>, or null.</param>
+    /// <param name="pinnedContract">
+    /// The anchor contract the election authority published, which the voter or auditor got apart from
+    /// the document: the document's own <c>contract</c> is not trusted (whoever serves the proof could
+    /// name a contract of their own, whose roots would make any receipt verify).
+    /// </param>
     /// <param name="cancellationToken">Cancels the chain calls.</param>
     /// <returns>The verdict; never throws for a bad document, a failed check or an unreachable node.</returns>
-    public async Task<Verdict> VerifyAsync(ConsistencyProofDocument document, string? contractOverride, CancellationToken cancellationToken)
+    public async Task<Verdict> VerifyAsync(ConsistencyProofDocument document, string pinnedContract, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(document);
         try
         {
-            return await CheckAsync(document, contractOverride, cancellationToken);
+            return await CheckAsync(document, pinnedContract, cancellationToken);
         }
         catch (CannotCheckException e)
         {
@@ -34,7 +38,7 @@ public sealed class ConsistencyVerifier(Func<string, IAnchorLog> openAnchorLog)
         }
     }
 
-    private async Task<Verdict> CheckAsync(ConsistencyProofDocument document, string? contractOverride, CancellationToken cancellationToken)
+    private async Task<Verdict> CheckAsync(ConsistencyProofDocument document, string pinnedContract, CancellationToken cancellationToken)
     {
         var election = string.IsNullOrEmpty(document.ElectionId) ? throw new CannotCheckException("electionId is missing") : document.ElectionId;
         var path = document.Path is null
@@ -43,9 +47,7 @@ public sealed class ConsistencyVerifier(Func<string, IAnchorLog> openAnchorLog)
         var claimedFrom = HashHex.ParseOptional(document.FromRoot, "fromRoot");
         var claimedTo = HashHex.ParseOptional(document.ToRoot, "toRoot");
         var expectedChainId = document.ChainId > 0 ? document.ChainId : throw new CannotCheckException("chainId is missing");
-        var contract = contractOverride is not null
-            ? HashHex.ParseAddress(contractOverride, "--contract")
-            : HashHex.ParseAddress(document.Contract, "contract");
+        var contract = HashHex.ParseAddress(pinnedContract, "--contract");
         var (from, to) = (document.FromSize, document.ToSize);
 
         var chain = openAnchorLog(contract);

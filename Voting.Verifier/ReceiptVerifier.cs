@@ -14,15 +14,19 @@ public sealed class ReceiptVerifier(Func<string, IAnchorLog> openAnchorLog)
 {
     /// <summary>Verifies the document against the chain.</summary>
     /// <param name="document">The proof as read from the file.</param>
-    /// <param name="contractOverride">The contract to ask instead of the document's <c>anchor.contract</c>, or null.</param>
+    /// <param name="pinnedContract">
+    /// The anchor contract the election authority published, which the voter or auditor got apart from
+    /// the document: the document's own <c>contract</c> is not trusted (whoever serves the proof could
+    /// name a contract of their own, whose roots would make any receipt verify).
+    /// </param>
     /// <param name="cancellationToken">Cancels the chain calls.</param>
     /// <returns>The verdict; never throws for a bad document, a failed check or an unreachable node.</returns>
-    public async Task<Verdict> VerifyAsync(InclusionProofDocument document, string? contractOverride, CancellationToken cancellationToken)
+    public async Task<Verdict> VerifyAsync(InclusionProofDocument document, string pinnedContract, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(document);
         try
         {
-            return await CheckAsync(document, contractOverride, cancellationToken);
+            return await CheckAsync(document, pinnedContract, cancellationToken);
         }
         catch (CannotCheckException e)
         {
@@ -34,7 +38,7 @@ public sealed class ReceiptVerifier(Func<string, IAnchorLog> openAnchorLog)
         }
     }
 
-    private async Task<Verdict> CheckAsync(InclusionProofDocument document, string? contractOverride, CancellationToken cancellationToken)
+    private async Task<Verdict> CheckAsync(InclusionProofDocument document, string pinnedContract, CancellationToken cancellationToken)
     {
         // Everything in the document is parsed before the chain is asked: a malformed document cannot be checked.
         var election = string.IsNullOrEmpty(document.ElectionId) ? throw new CannotCheckException("electionId is missing") : document.ElectionId;
@@ -43,9 +47,7 @@ public sealed class ReceiptVerifier(Func<string, IAnchorLog> openAnchorLog)
         var claimedRoot = HashHex.ParseOptional(document.Root, "root");
         var anchor = document.Anchor ?? throw new CannotCheckException("anchor is missing (the chain id and contract the proof is anchored in)");
         var expectedChainId = anchor.ChainId > 0 ? anchor.ChainId : throw new CannotCheckException("anchor.chainId is missing");
-        var contract = contractOverride is not null
-            ? HashHex.ParseAddress(contractOverride, "--contract")
-            : HashHex.ParseAddress(anchor.Contract, "anchor.contract");
+        var contract = HashHex.ParseAddress(pinnedContract, "--contract");
 
         var chain = openAnchorLog(contract);
         var chainId = await chain.ChainIdAsync(cancellationToken);

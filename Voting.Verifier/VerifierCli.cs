@@ -54,7 +54,12 @@ public static class VerifierCli
     {
         var proofOption = new Option<string>("--proof") { Description = "The proof document (JSON, as the audit API serves it)", Required = true, HelpName = "FILE" };
         var rpcOption = new Option<string>("--rpc") { Description = "JSON-RPC URL of a node of the chain the proof is anchored on", Required = true, HelpName = "URL" };
-        var contractOption = new Option<string?>("--contract") { Description = "Anchor contract to check against (default: the one the proof names)", HelpName = "ADDRESS" };
+        var contractOption = new Option<string>("--contract")
+        {
+            Description = "The anchor contract the election authority published (the proof document's own is not trusted: whoever serves it could name a contract of their own)",
+            Required = true,
+            HelpName = "ADDRESS",
+        };
         var timeoutOption = new Option<int>("--timeout") { Description = "Seconds one call to the node may take", DefaultValueFactory = _ => 10, HelpName = "SECONDS" };
 
         var receipt = new Command(
@@ -80,7 +85,7 @@ public static class VerifierCli
                 return await ReportAsync(Verdict.CannotCheck(e.Message), stdout, stderr);
             }
 
-            var verdict = await new ReceiptVerifier(open).VerifyAsync(document, parse.GetValue(contractOption), cancellationToken);
+            var verdict = await new ReceiptVerifier(open).VerifyAsync(document, parse.GetValue(contractOption)!, cancellationToken);
             return await ReportAsync(verdict, stdout, stderr);
         });
 
@@ -107,7 +112,7 @@ public static class VerifierCli
                 return await ReportAsync(Verdict.CannotCheck(e.Message), stdout, stderr);
             }
 
-            var verdict = await new ConsistencyVerifier(open).VerifyAsync(document, parse.GetValue(contractOption), cancellationToken);
+            var verdict = await new ConsistencyVerifier(open).VerifyAsync(document, parse.GetValue(contractOption)!, cancellationToken);
             return await ReportAsync(verdict, stdout, stderr);
         });
 

@@ -90,7 +90,7 @@ public sealed class AnchoredLog : IAsyncLifetime
     /// Other test runs may send from the same Anvil account at the same moment; a transaction that
     /// lost the nonce race was rejected (never mined), so sending it again is safe.
     /// </summary>
-    private static async Task<T> RetryOnNonceClashAsync<T>(Func<Task<T>> send)
+    public static async Task<T> RetryOnNonceClashAsync<T>(Func<Task<T>> send)
     {
         for (var attempt = 1; ; attempt++)
         {

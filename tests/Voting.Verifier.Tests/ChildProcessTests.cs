@@ -12,8 +12,8 @@ public sealed class ChildProcessTests(AnchoredLog log) : IClassFixture<AnchoredL
         var good = log.InclusionProof(21, AnchoredLog.FullSize);
         var tampered = good with { Receipt = log.Receipt(22) };
 
-        var valid = await RunAsync("verify-receipt", "--proof", log.Write(good), "--rpc", log.Chain.RpcUrl);
-        var invalid = await RunAsync("verify-receipt", "--proof", log.Write(tampered), "--rpc", log.Chain.RpcUrl);
+        var valid = await RunAsync("verify-receipt", "--proof", log.Write(good), "--rpc", log.Chain.RpcUrl, "--contract", log.Contract);
+        var invalid = await RunAsync("verify-receipt", "--proof", log.Write(tampered), "--rpc", log.Chain.RpcUrl, "--contract", log.Contract);
 
         Assert.Equal(0, valid.ExitCode);
         Assert.StartsWith($"VALID: ballot {log.Receipt(21)[..16]}… is leaf 21 of the {log.ElectionId} log", valid.Stdout, StringComparison.Ordinal);
@@ -26,8 +26,8 @@ public sealed class ChildProcessTests(AnchoredLog log) : IClassFixture<AnchoredL
     {
         var proof = log.Write(log.ConsistencyProof(AnchoredLog.SmallSize, AnchoredLog.FullSize));
 
-        var valid = await RunAsync("verify-consistency", "--proof", proof, "--rpc", log.Chain.RpcUrl);
-        var unreachable = await RunAsync("verify-consistency", "--proof", proof, "--rpc", "http://127.0.0.1:1");
+        var valid = await RunAsync("verify-consistency", "--proof", proof, "--rpc", log.Chain.RpcUrl, "--contract", log.Contract);
+        var unreachable = await RunAsync("verify-consistency", "--proof", proof, "--rpc", "http://127.0.0.1:1", "--contract", log.Contract);
 
         Assert.Equal(0, valid.ExitCode);
         Assert.StartsWith("VALID: ", valid.Stdout, StringComparison.Ordinal);

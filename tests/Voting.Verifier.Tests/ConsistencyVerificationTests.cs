@@ -9,7 +9,7 @@ public sealed class ConsistencyVerificationTests(AnchoredLog log) : IClassFixtur
     {
         var proof = log.Write(log.ConsistencyProof(AnchoredLog.SmallSize, AnchoredLog.FullSize));
 
-        var line = (await Cli.RunAsync("verify-consistency", "--proof", proof, "--rpc", Rpc)).Verdict(0);
+        var line = (await Cli.RunAsync("verify-consistency", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(0);
 
         Assert.Equal(
             $"VALID: the {log.ElectionId} log at size 100 (root {Convert.ToHexStringLower(log.Tree.RootAt(100))}) extends its log at size 40 " +
@@ -25,7 +25,7 @@ public sealed class ConsistencyVerificationTests(AnchoredLog log) : IClassFixtur
         path[^1] = new string('f', 64);
         var proof = log.Write(document with { Path = path });
 
-        var line = (await Cli.RunAsync("verify-consistency", "--proof", proof, "--rpc", Rpc)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-consistency", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
 
         Assert.StartsWith("INVALID: the consistency proof (", line, StringComparison.Ordinal);
     }
@@ -36,7 +36,7 @@ public sealed class ConsistencyVerificationTests(AnchoredLog log) : IClassFixtur
         var document = log.ConsistencyProof(AnchoredLog.SmallSize, AnchoredLog.FullSize);
         var proof = log.Write(document with { Path = [.. document.Path.Skip(1)] });
 
-        (await Cli.RunAsync("verify-consistency", "--proof", proof, "--rpc", Rpc)).Verdict(1);
+        (await Cli.RunAsync("verify-consistency", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class ConsistencyVerificationTests(AnchoredLog log) : IClassFixtur
     {
         var proof = log.Write(log.ConsistencyProof(30, AnchoredLog.FullSize));
 
-        var line = (await Cli.RunAsync("verify-consistency", "--proof", proof, "--rpc", Rpc)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-consistency", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
 
         Assert.Equal($"INVALID: no checkpoint of size 30 for election {log.ElectionId} on chain {log.Chain.ChainId} in contract {log.Contract}", line);
     }
@@ -54,7 +54,7 @@ public sealed class ConsistencyVerificationTests(AnchoredLog log) : IClassFixtur
     {
         var proof = log.Write(log.ConsistencyProof(AnchoredLog.SmallSize, AnchoredLog.FullSize) with { ChainId = 5 });
 
-        var line = (await Cli.RunAsync("verify-consistency", "--proof", proof, "--rpc", Rpc)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-consistency", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
 
         Assert.StartsWith("INVALID: chain id mismatch: ", line, StringComparison.Ordinal);
     }
@@ -65,7 +65,7 @@ public sealed class ConsistencyVerificationTests(AnchoredLog log) : IClassFixtur
         var document = log.ConsistencyProof(AnchoredLog.SmallSize, AnchoredLog.FullSize);
         var proof = log.Write(document with { Path = [.. document.Path.Take(1), "zz" + document.Path[1][2..]] });
 
-        var line = (await Cli.RunAsync("verify-consistency", "--proof", proof, "--rpc", Rpc)).Error();
+        var line = (await Cli.RunAsync("verify-consistency", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Error();
 
         Assert.StartsWith("ERROR: path[1] is not hex: 'zz", line, StringComparison.Ordinal);
     }

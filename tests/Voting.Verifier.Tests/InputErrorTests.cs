@@ -13,7 +13,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     {
         var proof = log.WriteText(text);
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Error();
 
         Assert.StartsWith($"ERROR: {proof} is not an inclusion proof document: ", line, StringComparison.Ordinal);
     }
@@ -23,7 +23,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     {
         var proof = log.Write(log.ConsistencyProof(AnchoredLog.SmallSize, AnchoredLog.FullSize));
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Error();
 
         Assert.Equal("ERROR: receipt is missing", line);
     }
@@ -33,7 +33,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     {
         var missing = Path.Combine(log.Directory, "missing.json");
 
-        var line = (await Cli.RunAsync("verify-consistency", "--proof", missing, "--rpc", Rpc)).Error();
+        var line = (await Cli.RunAsync("verify-consistency", "--proof", missing, "--rpc", Rpc, "--contract", log.Contract)).Error();
 
         Assert.Equal($"ERROR: cannot read {missing}: no such file", line);
     }
@@ -54,7 +54,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
         };
         var proof = log.Write(document);
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Error();
 
         Assert.StartsWith($"ERROR: {(field == "path" ? "path[3]" : field)} is not hex: ", line, StringComparison.Ordinal);
     }
@@ -64,7 +64,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     {
         var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize) with { Receipt = "abcdef" });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Error();
 
         Assert.Equal("ERROR: receipt has 3 bytes; a SHA-256 hash has 32", line);
     }
@@ -74,7 +74,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     {
         var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize));
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", "http://127.0.0.1:1")).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", "http://127.0.0.1:1", "--contract", log.Contract)).Error();
 
         Assert.StartsWith("ERROR: cannot reach the chain node at http://127.0.0.1:1 ", line, StringComparison.Ordinal);
     }
@@ -84,19 +84,32 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     {
         var proof = log.Write(log.ConsistencyProof(AnchoredLog.SmallSize, AnchoredLog.FullSize));
 
-        (await Cli.RunAsync("verify-consistency", "--proof", proof, "--rpc", "http://127.0.0.1:1")).Error();
+        (await Cli.RunAsync("verify-consistency", "--proof", proof, "--rpc", "http://127.0.0.1:1", "--contract", log.Contract)).Error();
     }
 
     [Theory]
     [InlineData("verify-receipt", "--rpc", "http://127.0.0.1:8545")]
     [InlineData("verify-receipt", "--proof", "x.json")]
-    [InlineData("verify-receipt", "--proof", "x.json", "--rpc", "http://127.0.0.1:8545", "--timeout", "soon")]
+    [InlineData("verify-receipt", "--proof", "x.json", "--rpc", "http://127.0.0.1:8545", "--contract", "0x0000000000000000000000000000000000000001", "--timeout", "soon")]
+    [InlineData("verify-receipt", "--proof", "x.json", "--rpc", "http://127.0.0.1:8545")]
+    [InlineData("verify-consistency", "--proof", "x.json", "--rpc", "http://127.0.0.1:8545")]
     [InlineData("verify-everything")]
     public async Task Bad_arguments_cannot_be_checked(params string[] args)
     {
         var line = (await Cli.RunAsync(args)).Error();
 
         Assert.EndsWith("(see --help)", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_the_published_contract_nothing_is_checked()
+    {
+        var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize));
+
+        var run = await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("ERROR: Option '--contract' is required (see --help)", run.Error());
     }
 
     [Theory]
@@ -106,7 +119,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     {
         var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize));
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", rpc)).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", rpc, "--contract", log.Contract)).Error();
 
         Assert.Equal($"ERROR: --rpc '{rpc}' is not an http(s) URL", line);
     }

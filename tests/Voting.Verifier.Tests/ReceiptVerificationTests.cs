@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
+using Voting.Core.Audit;
 using Voting.Core.Merkle;
+using Voting.Infrastructure.Chain;
 
 namespace Voting.Verifier.Tests;
 
@@ -16,7 +18,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
     {
         var proof = log.Write(log.InclusionProof(leafIndex, treeSize));
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Verdict(0);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(0);
 
         Assert.Equal(
             $"VALID: ballot {log.Receipt(leafIndex)[..16]}… is leaf {leafIndex} of the {log.ElectionId} log, size {treeSize}, " +
@@ -42,7 +44,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
         path[2] = Flip(path[2]);
         var proof = log.Write(document with { Path = path });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
 
         Assert.StartsWith("INVALID: the audit path does not lead to the anchored root", line, StringComparison.Ordinal);
         Assert.Contains(Convert.ToHexStringLower(log.Tree.RootAt(AnchoredLog.FullSize)), line, StringComparison.Ordinal);
@@ -53,7 +55,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
     {
         var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize) with { Receipt = log.Receipt(13) });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
 
         Assert.StartsWith("INVALID: the audit path does not lead to the anchored root", line, StringComparison.Ordinal);
     }
@@ -63,7 +65,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
     {
         var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize) with { Receipt = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)) });
 
-        (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Verdict(1);
+        (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
     }
 
     [Theory]
@@ -73,7 +75,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
     {
         var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize) with { LeafIndex = claimedIndex });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
 
         Assert.StartsWith("INVALID: the audit path ", line, StringComparison.Ordinal);
     }
@@ -83,7 +85,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
     {
         var proof = log.Write(log.InclusionProof(12, AnchoredLog.SmallSize) with { LeafIndex = 40 });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
 
         Assert.StartsWith("INVALID: the audit path cannot prove leaf 40 in a tree of size 40", line, StringComparison.Ordinal);
     }
@@ -94,7 +96,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
         // A perfectly good path to the real root at size 70 – but nobody anchored size 70.
         var proof = log.Write(log.InclusionProof(12, 70));
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
 
         Assert.Equal($"INVALID: no checkpoint of size 70 for election {log.ElectionId} on chain {log.Chain.ChainId} in contract {log.Contract}", line);
     }
@@ -116,7 +118,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
             Root = forgedRoot,
         });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
 
         Assert.StartsWith($"INVALID: the document's root {forgedRoot} is not the root anchored for size 100", line, StringComparison.Ordinal);
         Assert.Contains(Convert.ToHexStringLower(log.Tree.Root), line, StringComparison.Ordinal);
@@ -127,7 +129,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
     {
         var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize) with { Root = new string('a', 64) });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Verdict(0);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(0);
 
         Assert.StartsWith("VALID: ", line, StringComparison.Ordinal);
         Assert.EndsWith("(the document's root field aaaaaaaaaaaaaaaa… is not that root and was ignored)", line, StringComparison.Ordinal);
@@ -139,7 +141,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
         var document = log.InclusionProof(12, AnchoredLog.FullSize);
         var proof = log.Write(document with { Anchor = document.Anchor with { ChainId = 1 } });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
 
         Assert.StartsWith($"INVALID: chain id mismatch: the node at {Rpc}", line, StringComparison.Ordinal);
         Assert.EndsWith($"serves chain {log.Chain.ChainId}, but the proof says it is anchored on chain 1", line, StringComparison.Ordinal);
@@ -154,6 +156,25 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
         var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", nowhere)).Verdict(1);
 
         Assert.StartsWith($"INVALID: there is no contract at {nowhere}", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_proof_anchored_in_a_contract_of_the_servers_own_is_invalid_against_the_published_contract()
+    {
+        // Whoever serves proofs deploys a contract of their own and anchors there a one-leaf "log"
+        // whose root is any receipt's leaf hash: a proof of it, naming that contract, would verify
+        // against the contract it names.
+        var receipt = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var web3 = new ChainClientFactory(log.Chain).CreateSigning();
+        var forged = (await CheckpointAnchorContract.DeployAsync(web3, CancellationToken.None)).ContractAddress;
+        var anchored = await AnchoredLog.RetryOnNonceClashAsync(() => new CheckpointAnchorClient(web3, forged).AnchorAsync(
+            log.ElectionId, 1, MerkleHashing.LeafHash(Convert.FromHexString(receipt)), DateTimeOffset.UtcNow, CancellationToken.None));
+        var proof = log.Write(new InclusionProofDocument(
+            log.ElectionId, receipt, 0, 1, [], receipt, new AnchorReference(log.Chain.ChainId, forged, anchored.TransactionHash, anchored.BlockNumber)));
+
+        Assert.StartsWith("VALID: ", (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", forged)).Verdict(0), StringComparison.Ordinal);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
+        Assert.Equal($"INVALID: no checkpoint of size 1 for election {log.ElectionId} on chain {log.Chain.ChainId} in contract {log.Contract}", line);
     }
 
     private static string Flip(string hex) => (hex[0] == '0' ? "1" : "0") + hex[1..];
