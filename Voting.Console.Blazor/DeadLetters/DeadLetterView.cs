@@ -22,4 +22,20 @@ public sealed record DeadLetterView(
 
     /// <summary>Whether there is an original message to send back (an unreadable envelope has none).</summary>
     public bool CanReplay => Bytes > 0;
+
+    /// <summary>
+    /// What "replay all" sends: each original message once, and none that was replayed already. A
+    /// replayed message the processor still cannot process comes back as a new letter with the same
+    /// fingerprint; sending every listed letter again would double them at each round (and put each
+    /// pseudonym and choice back on the topics). One such letter can still be replayed by itself.
+    /// </summary>
+    public static IReadOnlyList<DeadLetterView> ToReplayAll(IEnumerable<DeadLetterView> letters)
+    {
+        var listed = letters.Where(l => l.CanReplay).ToList();
+        var replayed = listed.Where(l => l.ReplayedAt is not null).Select(l => l.Fingerprint).ToHashSet(StringComparer.Ordinal);
+        return [.. listed
+            .Where(l => l.ReplayedAt is null && !replayed.Contains(l.Fingerprint))
+            .OrderBy(l => l.FailedAt).ThenBy(l => l.Partition).ThenBy(l => l.Offset)
+            .DistinctBy(l => l.Fingerprint)];
+    }
 }

@@ -69,4 +69,35 @@ public sealed class DeadLetterQueueTests : IAsyncLifetime
         Assert.NotNull(after.Single(l => l.Id == letter.Id).ReplayedAt);
         Assert.Null(after.Single(l => l.Id == unreadable.Id).ReplayedAt);
     }
+
+    [Fact]
+    public async Task Replay_all_sends_each_message_once_and_not_one_that_came_back_after_a_replay()
+    {
+        var vote = TestVotes.For("e-dlq", "voter-2", "PA", "morgan");
+        var original = JsonSerializer.SerializeToUtf8Bytes(vote, VotingJsonContext.Default.VoteMessage);
+        var other = TestVotes.For("e-dlq", "voter-3", "PA", "harper");
+        var otherOriginal = JsonSerializer.SerializeToUtf8Bytes(other, VotingJsonContext.Default.VoteMessage);
+        using var letters = new DeadLetterProducer(kafka);
+        async Task DeadLetterAsync(VoteMessage message, byte[] bytes, string error) =>
+            await letters.SendAsync(new DeadLetter(kafka.VotesTopic, 0, 7, error, message.Pseudonym, bytes, DateTimeOffset.UtcNow), CancellationToken.None);
+
+        // The same message dead-lettered twice (a producer retry upstream), and another one.
+        await DeadLetterAsync(vote, original, "refused by an earlier processor release");
+        await DeadLetterAsync(vote, original, "refused by an earlier processor release");
+        await DeadLetterAsync(other, otherOriginal, "refused by an earlier processor release");
+        using var positions = new KafkaPositions(kafka);
+        using var queue = Queue(positions);
+
+        var all = DeadLetterView.ToReplayAll(await queue.ListAsync(CancellationToken.None));
+        Assert.Equal(2, all.Count);
+        Assert.Equal(2, await queue.ReplayAsync(all, "otto", CancellationToken.None));
+        Assert.Equal(2, TopicReader.ReadAll(kafka, kafka.VotesTopic).Count);
+
+        // The processor still refuses the first: it comes back as a new letter. Replay all must not
+        // send it again (each round would double it), while the letter list still shows it.
+        await DeadLetterAsync(vote, original, "still refused");
+        var listed = await queue.ListAsync(CancellationToken.None);
+        Assert.Equal(4, listed.Count);
+        Assert.Empty(DeadLetterView.ToReplayAll(listed));
+    }
 }
