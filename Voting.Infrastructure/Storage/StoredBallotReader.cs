@@ -143,5 +143,12 @@ public sealed class StoredBallotReader(MySqlShardConnections connections)
     private static StoredBallot Row(MySqlDataReader reader, string database, string table, string electionId, int offset = 0) =>
         new(
             database, table, electionId, (byte[])reader[offset], reader.GetString(offset + 1), reader.GetString(offset + 2), (byte[])reader[offset + 3],
-            reader.IsDBNull(offset + 4) ? null : reader.GetInt64(offset + 4));
+            reader.IsDBNull(offset + 4) ? null : LeafIndex(reader.GetUInt64(offset + 4)));
+
+    /// <summary>
+    /// A row's leaf index as the audit compares it. The column is unsigned: a value past any log's
+    /// reach (2^64 − 1 written behind the system's back) reads as <see cref="long.MaxValue"/>, which lies
+    /// beyond the log like it, instead of failing the read and with it the whole audit.
+    /// </summary>
+    private static long LeafIndex(ulong stored) => stored > long.MaxValue ? long.MaxValue : (long)stored;
 }

@@ -32,7 +32,7 @@ public sealed class AuditFactory : WebApplicationFactory<Program>
     {
         Shards = new MySqlShardConnections(LocalStack.MySql(LocalStack.UniqueName("ita") + "_s"));
         Tallies = new ClickHouseTallyStore(LocalStack.ClickHouse(LocalStack.UniqueName("ita")));
-        Elections = [.. Enumerable.Range(0, 6).Select(_ => LocalStack.UniqueName("e"))];
+        Elections = [.. Enumerable.Range(0, 7).Select(_ => LocalStack.UniqueName("e"))];
         Settings = new Dictionary<string, string?>
         {
             ["Voting:MySql:DatabasePrefix"] = Shards.Options.DatabasePrefix,

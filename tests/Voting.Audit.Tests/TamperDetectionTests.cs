@@ -66,6 +66,24 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
     }
 
     [Fact]
+    public async Task A_leaf_index_set_past_any_log_is_named_and_does_not_stop_the_audit()
+    {
+        using var client = await factory.StartAsync();
+        var election = factory.Elections[6];
+        var rows = await AnchoredAndCleanAsync(client, election, 60);
+
+        // The column is unsigned: 2^64 − 1 is a value no signed read could take.
+        var moved = rows[21];
+        await factory.TamperAsync(moved, "UPDATE `{table}` SET leaf_index = 18446744073709551615 WHERE ballot_id = @id");
+
+        var report = await AnchoringTests.RunAuditAsync(client, election);
+        Assert.False(report.Clean);
+        var movedAt = $"{moved.Database}.{moved.Table} ballot {Convert.ToHexStringLower(moved.BallotId)}";
+        Assert.Contains(report.Findings, f => f.Kind == "ballot-not-in-log" && f.Location == movedAt);
+        Assert.Contains(report.Findings, f => f.Kind == "missing-ballot" && f.Location == $"leaf {moved.LeafIndex}");
+    }
+
+    [Fact]
     public async Task Inserted_ballot_rows_and_a_rewritten_ClickHouse_tally_are_each_named_by_the_audit()
     {
         using var client = await factory.StartAsync();
