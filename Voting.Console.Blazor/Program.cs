@@ -37,6 +37,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 // Sign-in with roles: a cookie from a form post; pages name their roles.
 builder.Services.AddValidatedOptions<ConsoleAccessOptions>(ConsoleAccessOptions.Section);
 builder.Services.AddSingleton<ConsoleUserDirectory>();
+builder.Services.AddSingleton<SignInThrottle>();
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
 builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
     .Configure<IOptions<ConsoleAccessOptions>>((cookie, access) =>

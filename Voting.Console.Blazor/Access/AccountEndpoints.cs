@@ -23,13 +23,21 @@ public static partial class AccountEndpoints
 
     private static async Task<IResult> SignInAsync(
         HttpContext context, [FromForm] string? name, [FromForm] string? password, [FromForm] string? returnUrl,
-        ConsoleUserDirectory users, ILoggerFactory loggers)
+        ConsoleUserDirectory users, SignInThrottle throttle, ILoggerFactory loggers)
     {
         var target = SafeReturnUrl(returnUrl);
-        var principal = users.SignIn(name, password);
         var logger = loggers.CreateLogger(typeof(AccountEndpoints));
+        var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (!throttle.MayTry(client))
+        {
+            LogThrottled(logger, name ?? "", client);
+            return Results.Redirect($"{LoginPath}?throttled=1&returnUrl={Uri.EscapeDataString(target)}");
+        }
+
+        var principal = users.SignIn(name, password);
         if (principal is null)
         {
+            throttle.Refused(client);
             LogRefused(logger, name ?? "");
             return Results.Redirect($"{LoginPath}?failed=1&returnUrl={Uri.EscapeDataString(target)}");
         }
@@ -54,6 +62,9 @@ public static partial class AccountEndpoints
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Console sign-in refused for '{Name}'")]
     private static partial void LogRefused(ILogger logger, string name);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Console sign-in of '{Name}' not checked: too many refused sign-ins from {Client}")]
+    private static partial void LogThrottled(ILogger logger, string name, string client);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Console sign-in: {Name}")]
     private static partial void LogSignedIn(ILogger logger, string name);

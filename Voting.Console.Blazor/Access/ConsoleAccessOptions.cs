@@ -13,6 +13,14 @@ public sealed class ConsoleAccessOptions : IValidatableObject
     [Range(1, 24 * 60)]
     public int SessionMinutes { get; set; } = 60;
 
+    /// <summary>Refused sign-ins from one client address before it must wait (<see cref="SignInThrottle"/>).</summary>
+    [Range(1, 1000)]
+    public int FailedSignInsPerWindow { get; set; } = 10;
+
+    /// <summary>The window <see cref="FailedSignInsPerWindow"/> counts over.</summary>
+    [Range(1, 24 * 60)]
+    public int FailedSignInWindowMinutes { get; set; } = 5;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var user in Users)
