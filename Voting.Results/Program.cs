@@ -20,7 +20,10 @@ builder.Services.AddSingleton<ParticipationLookup>();
 builder.Services.AddSingleton<MerkleLogReader>();
 builder.Services.AddSingleton<CheckpointStore>();
 builder.Services.AddHttpClient(ResultsApi.AuditClient, client =>
-    client.BaseAddress = new Uri((builder.Configuration["Voting:Services:Audit"] ?? "http://127.0.0.1:5104").TrimEnd('/') + "/"));
+{
+    client.BaseAddress = new Uri((builder.Configuration["Voting:Services:Audit"] ?? "http://127.0.0.1:5104").TrimEnd('/') + "/");
+    client.Timeout = TimeSpan.FromSeconds(10); // a proof is one lookup in the audit service's tree
+});
 builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ResultsJsonContext.Default));
 

@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Mvc;
 namespace Voting.Console.Blazor.Access;
 
 /// <summary>
-/// Sign-in and sign-out as plain form posts (cookies can't be set over the interactive circuit);
-/// both are antiforgery-protected.
+/// Sign-in and sign-out as plain form posts (cookies can't be set over the interactive circuit).
+/// Sign-in binds its form, so the antiforgery token is checked; sign-out binds none (its forms carry
+/// the token all the same), and the session cookie is SameSite=Strict.
 /// </summary>
 public static partial class AccountEndpoints
 {

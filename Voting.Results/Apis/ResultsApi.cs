@@ -1,7 +1,9 @@
+using System.Data.Common;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MySqlConnector;
+using Voting.Core.Audit;
 using Voting.Core.Ballots;
 using Voting.Core.Elections;
 using Voting.Core.Geography;
@@ -73,7 +75,7 @@ public static class ResultsApi
                 };
             }, cancellationToken);
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or TimeoutException or DbException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             return ResultsProblems.Unavailable("ClickHouse did not answer: " + e.Message);
         }
@@ -142,13 +144,24 @@ public static class ResultsApi
                 return TypedResults.Ok(new ReceiptStatusView(normalized, "recorded", found.ElectionId, found.LeafIndex, null));
             }
 
-            var proof = await httpClients.CreateClient(AuditClient).GetFromJsonAsync(
-                $"api/v1/audit/receipts/{normalized}/proof?treeSize={anchored.TreeSize}", ResultsJsonContext.Default.InclusionProofDocument, cancellationToken);
+            InclusionProofDocument? proof;
+            try
+            {
+                proof = await httpClients.CreateClient(AuditClient).GetFromJsonAsync(
+                    $"api/v1/audit/receipts/{normalized}/proof?treeSize={anchored.TreeSize}", ResultsJsonContext.Default.InclusionProofDocument, cancellationToken);
+            }
+            catch (Exception e) when (e is HttpRequestException or JsonException or TimeoutException
+                                      || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                // Anyone may ask: the answer says what is missing, not where our services live.
+                return ResultsProblems.Unavailable("The audit service did not give the receipt's inclusion proof; try again shortly.");
+            }
+
             return TypedResults.Ok(new ReceiptStatusView(normalized, "anchored", found.ElectionId, found.LeafIndex, proof));
         }
-        catch (Exception e) when (e is MySqlException or HttpRequestException)
+        catch (MySqlException)
         {
-            return ResultsProblems.Unavailable(e.Message);
+            return ResultsProblems.Unavailable("The ballot log's database did not answer; try again shortly.");
         }
     }
 }
