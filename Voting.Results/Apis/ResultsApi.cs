@@ -28,9 +28,18 @@ public static class ResultsApi
     /// <summary>The cache key of an election's area ("US", "states" or a state code).</summary>
     public static string CacheKey(string electionId, string area) => electionId + ":" + area;
 
-    /// <summary>True when an If-None-Match header names <paramref name="etag"/> (or is <c>*</c>).</summary>
-    public static bool Matches(Microsoft.Extensions.Primitives.StringValues ifNoneMatch, string etag) =>
-        ifNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == etag || t.Trim() == "*"));
+    /// <summary>
+    /// True when an If-None-Match header names <paramref name="etag"/> (or is <c>*</c>), compared weakly
+    /// as RFC 9110 asks for If-None-Match: <c>W/"x"</c> matches <c>"x"</c> (proxies that compress a
+    /// response send its tag back weak).
+    /// </summary>
+    public static bool Matches(Microsoft.Extensions.Primitives.StringValues ifNoneMatch, string etag)
+    {
+        var ours = Opaque(etag);
+        return ifNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == "*" || Opaque(t.Trim()) == ours));
+    }
+
+    private static string Opaque(string tag) => tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag;
 
     public static void MapResultsApi(this IEndpointRouteBuilder app)
     {
