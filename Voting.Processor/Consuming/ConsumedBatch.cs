@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Voting.Core.Ballots;
+using Voting.Infrastructure.Kafka;
 
 namespace Voting.Processor.Consuming;
 
@@ -31,11 +32,34 @@ internal sealed class ConsumedBatch
     public IReadOnlyList<ConsumeResult<byte[], byte[]>> Messages =>
         messages ?? throw new InvalidOperationException("the batch's messages were let go once decoded");
 
-    /// <summary>Keeps <paramref name="votes"/> and lets the messages go.</summary>
-    public void Decoded(IReadOnlyList<VoteMessage> votes)
+    private readonly Queue<DeadLetter> unsentDeadLetters = new();
+
+    /// <summary>Dead letters of the batch the broker has not acknowledged yet.</summary>
+    public int UnsentDeadLetters => unsentDeadLetters.Count;
+
+    /// <summary>Keeps <paramref name="votes"/> and the batch's <paramref name="deadLetters"/> to send, and lets the messages go.</summary>
+    public void Decoded(IReadOnlyList<VoteMessage> votes, IEnumerable<DeadLetter> deadLetters)
     {
         Votes = votes;
+        foreach (var letter in deadLetters)
+        {
+            unsentDeadLetters.Enqueue(letter);
+        }
+
         messages?.Clear();
         messages = null;
+    }
+
+    /// <summary>
+    /// Sends the dead letters not sent yet, in order; each leaves the batch once <paramref name="send"/>
+    /// returned, so a retry after a failure part-way sends only the rest, never one twice.
+    /// </summary>
+    public async Task SendDeadLettersAsync(Func<DeadLetter, Task> send)
+    {
+        while (unsentDeadLetters.TryPeek(out var letter))
+        {
+            await send(letter);
+            unsentDeadLetters.Dequeue();
+        }
     }
 }

@@ -267,8 +267,16 @@ public sealed partial class VoteBatchConsumer(
         if (batch.Votes is null)
         {
             // Once: a retry after a failed write neither decodes again nor sends a dead letter twice.
-            batch.Decoded(await DecodeAsync(batch.Messages, cancellationToken));
+            var (votes, letters) = Decode(batch.Messages);
+            batch.Decoded(votes, letters);
         }
+
+        await batch.SendDeadLettersAsync(async letter =>
+        {
+            await deadLetters.SendAsync(letter, cancellationToken);
+            metrics.DeadLetters.Add(1);
+            LogDeadLetter(logger, letter.OriginalPartition, letter.OriginalOffset, letter.Error);
+        });
 
         var outcome = await recorder.RecordAsync(batch.Votes!, batch, cancellationToken);
         tallies.Signal(outcome.Shards);
@@ -284,10 +292,11 @@ public sealed partial class VoteBatchConsumer(
         metrics.BatchSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
-    /// <summary>The votes of <paramref name="messages"/>; what can never be stored goes to the dead-letter topic.</summary>
-    private async Task<List<VoteMessage>> DecodeAsync(IReadOnlyList<ConsumeResult<byte[], byte[]>> messages, CancellationToken cancellationToken)
+    /// <summary>The votes of <paramref name="messages"/>, and a dead letter for each that can never be stored.</summary>
+    private (List<VoteMessage> Votes, List<DeadLetter> DeadLetters) Decode(IReadOnlyList<ConsumeResult<byte[], byte[]>> messages)
     {
         var votes = new List<VoteMessage>(messages.Count);
+        var letters = new List<DeadLetter>();
         foreach (var message in messages)
         {
             VoteMessage? vote = null;
@@ -305,17 +314,15 @@ public sealed partial class VoteBatchConsumer(
             if (error is null)
             {
                 votes.Add(vote!);
-                continue;
             }
-
-            await deadLetters.SendAsync(
-                new DeadLetter(message.Topic, message.Partition.Value, message.Offset.Value, error, message.Message.Key, message.Message.Value ?? [], clock.GetUtcNow()),
-                cancellationToken);
-            metrics.DeadLetters.Add(1);
-            LogDeadLetter(logger, message.Partition.Value, message.Offset.Value, error);
+            else
+            {
+                letters.Add(new DeadLetter(
+                    message.Topic, message.Partition.Value, message.Offset.Value, error, message.Message.Key, message.Message.Value ?? [], clock.GetUtcNow()));
+            }
         }
 
-        return votes;
+        return (votes, letters);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Offset commit failed ({Failures} in a row; the batches are stored, the commit is retried, and a restart before it succeeds replays them harmlessly): {Error}")]
