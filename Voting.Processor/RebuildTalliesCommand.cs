@@ -41,6 +41,11 @@ public static class RebuildTalliesCommand
         await output.WriteLineAsync(report.Mismatches.Count == 0
             ? $"OK: {report.Totals} running totals of {election} rewritten, {report.Corrected} of them corrected, {report.ClickHouseRowsDeleted} ClickHouse row(s) deleted; the tallies equal MySQL"
             : $"FAILED: {report.Mismatches.Count} state/candidate pairs of {election} still differ after the rebuild");
+        if (report.Totals == 0 && report.Mismatches.Count == 0)
+        {
+            await output.WriteLineAsync($"NOTE: {election} has no ballot and no tally anywhere: before the first vote that is right, else check the election id.");
+        }
+
         return report.Mismatches.Count == 0 ? 0 : 1;
     }
 }

@@ -11,18 +11,18 @@ public static class ReconcileCommand
 {
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output)
     {
-        if (args.Length != 2)
+        if (args.Length != 2 || string.IsNullOrWhiteSpace(args[1]))
         {
             await Console.Error.WriteLineAsync("usage: Voting.Processor reconcile ELECTION_ID");
             return 2;
         }
 
         var election = args[1];
-        var reconciliation = services.GetRequiredService<TallyReconciliation>();
         TallyComparison comparison;
         try
         {
-            comparison = await reconciliation.ReconcileAsync(election, CancellationToken.None);
+            // Resolved here: a configuration the stores can't be opened with is an error line too.
+            comparison = await services.GetRequiredService<TallyReconciliation>().ReconcileAsync(election, CancellationToken.None);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -40,6 +40,10 @@ public static class ReconcileCommand
         await output.WriteLineAsync(mismatches.Count == 0
             ? $"OK: tallies of {election} equal MySQL ({ballots} ballots, {truth.Count} state/candidate pairs)"
             : $"FAILED: {mismatches.Count} state/candidate pairs of {election} differ ({ballots} ballots in MySQL)");
+        if (ballots == 0 && mismatches.Count == 0)
+        {
+            await output.WriteLineAsync($"NOTE: neither MySQL nor ClickHouse holds anything of {election}: before the first vote that is right, else check the election id.");
+        }
         if (mismatches.Count > 0)
         {
             await output.WriteLineAsync(

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Voting.Core.Sharding;
 using Voting.TestSupport;
 
@@ -108,5 +109,23 @@ public sealed class ScalingAndReconciliationTests
         Assert.Contains("FAILED: 1 state/candidate pairs", output.ToString(), StringComparison.Ordinal);
         Assert.Contains($"rebuild-tallies {election}` rebuilds the tallies", output.ToString(), StringComparison.Ordinal);
         Assert.Equal(2, await ReconcileCommand.RunAsync(factory.Services, ["reconcile"], TextWriter.Null));
+        Assert.Equal(2, await ReconcileCommand.RunAsync(factory.Services, ["reconcile", " "], TextWriter.Null));
+
+        // A mistyped id has nothing anywhere: still equal, and said so.
+        output = new StringWriter();
+        Assert.Equal(0, await ReconcileCommand.RunAsync(factory.Services, ["reconcile", election + "-typo"], output));
+        Assert.Contains($"NOTE: neither MySQL nor ClickHouse holds anything of {election}-typo", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reconcile_without_a_usable_configuration_ends_with_one_error_line_and_exit_3()
+    {
+        await using var nothing = new ServiceCollection().BuildServiceProvider();
+        var output = new StringWriter();
+
+        Assert.Equal(3, await ReconcileCommand.RunAsync(nothing, ["reconcile", "us-2028"], output));
+
+        var line = Assert.Single(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("ERROR: could not reconcile us-2028: ", line, StringComparison.Ordinal);
     }
 }
