@@ -25,7 +25,7 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
             BaseAddress = settings.Ingest,
-            Timeout = TimeSpan.FromSeconds(30),
+            Timeout = settings.RequestTimeoutOrDefault,
         };
         var tally = new SimulationTally();
         var electorate = new Electorate(election, new Random(settings.RunId.GetHashCode(StringComparison.Ordinal)));
@@ -169,6 +169,12 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
                 }
                 catch (HttpRequestException)
                 {
+                    tally.Record(null);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The request's own timeout, not the run stopping: ingest took the request and
+                    // never answered. A failure, like a refused connection.
                     tally.Record(null);
                 }
             }

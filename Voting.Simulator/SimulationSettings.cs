@@ -15,6 +15,7 @@ namespace Voting.Simulator;
 /// <param name="ReadInterval">Pause between one reader's polls.</param>
 /// <param name="ProbeEvery">How often an accepted receipt is followed until anchored; zero for never.</param>
 /// <param name="SettleSeconds">After casting, how long to wait for the last votes to be visible and the followed receipts anchored.</param>
+/// <param name="RequestTimeout">How long one request may take before it counts as failed; null for 30 s.</param>
 public sealed record SimulationSettings(
     Uri Ingest,
     string ElectionId,
@@ -29,4 +30,9 @@ public sealed record SimulationSettings(
     int Readers,
     TimeSpan ReadInterval,
     TimeSpan ProbeEvery,
-    int SettleSeconds);
+    int SettleSeconds,
+    TimeSpan? RequestTimeout = null)
+{
+    /// <summary>How long one request may take before it counts as failed (default 30 s).</summary>
+    public TimeSpan RequestTimeoutOrDefault => RequestTimeout ?? TimeSpan.FromSeconds(30);
+}
