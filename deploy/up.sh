@@ -14,7 +14,16 @@ run_dir=$stack_dir/services
 # name:port:readiness path, in start order (the processor creates the topics and schema first).
 services=(Processor:5102:/health/ready Ingest:5101:/health/ready Results:5103:/health/ready Audit:5104:/health/ready Console.Blazor:5100:/health/ready)
 
-alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A service's pidfile names a live process that is that service: after a crash or a reboot the number
+# may belong to another process by now, which must be neither stopped nor taken for the service.
+alive() {
+  local pidfile=$1 pid name
+  [[ -f $pidfile ]] || return 1
+  pid=$(cat "$pidfile")
+  name=$(basename "$pidfile" .pid)
+  kill -0 "$pid" 2>/dev/null || return 1
+  [[ $(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null) == *"Voting.$name.dll"* ]]
+}
 
 stop_services() {
   for entry in "${services[@]}"; do
