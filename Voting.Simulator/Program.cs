@@ -139,10 +139,37 @@ tokenFile.SetAction(async (parse, cancellationToken) =>
     var electorate = new Electorate(election, new Random(count));
     var run = Guid.NewGuid().ToString("N")[..8];
     var file = parse.GetValue(outOption)!;
-    await using var writer = file.CreateText();
-    for (var i = 0; i < count; i++)
+    if (file.Directory is { Exists: false } folder)
     {
-        await writer.WriteLineAsync(issuer.Issue($"bench-{run}-{i}", electorate.DrawState(), election.Id, TimeSpan.FromHours(6)).AsMemory(), cancellationToken);
+        Console.Error.WriteLine($"tokens: the folder {folder.FullName} does not exist");
+        return 2;
+    }
+
+    // Written beside the target and moved into place when complete: an interrupted run leaves the
+    // file as it was, never a shortened one.
+    var partial = new FileInfo(file.FullName + ".partial");
+    try
+    {
+        await using (var writer = partial.CreateText())
+        {
+            for (var i = 0; i < count; i++)
+            {
+                await writer.WriteLineAsync(issuer.Issue($"bench-{run}-{i}", electorate.DrawState(), election.Id, TimeSpan.FromHours(6)).AsMemory(), cancellationToken);
+            }
+        }
+
+        partial.MoveTo(file.FullName, overwrite: true);
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException)
+    {
+        partial.Refresh();
+        if (partial.Exists)
+        {
+            partial.Delete();
+        }
+
+        Console.Error.WriteLine($"tokens: could not write {file.FullName}: {e.Message}");
+        return 2;
     }
 
     Console.WriteLine($"wrote {count} tokens for election {election.Id} to {file.FullName}");
