@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using MySqlConnector;
-using StackExchange.Redis;
 using Voting.Core.Ballots;
 using Voting.Core.Dedup;
 using Voting.Infrastructure.Kafka;
@@ -58,7 +57,7 @@ public sealed partial class VoteBatchCaster(
             entries = await gate.EnterAsync(
                 votes.Select(v => v.Voter).ToArray(), TimeSpan.FromMilliseconds(settings.VoterLockMilliseconds), settings.AttemptLimit);
         }
-        catch (Exception e) when (IsRedisFailure(e))
+        catch (Exception e) when (RedisFailure.Is(e))
         {
             SettleUnavailable(votes, "redis", e);
             return;
@@ -111,7 +110,7 @@ public sealed partial class VoteBatchCaster(
                 {
                     stillHeld = await gate.KeepAsync(admitted.Select(a => a.Lock).ToArray(), lockTtl);
                 }
-                catch (Exception e) when (IsRedisFailure(e))
+                catch (Exception e) when (RedisFailure.Is(e))
                 {
                     // Whose locks are still ours can't be told: nothing of this batch is produced.
                     released.AddRange(admitted.Select(a => a.Lock));
@@ -206,7 +205,7 @@ public sealed partial class VoteBatchCaster(
                 await gate.CommitAsync(
                     durable.Select(d => d.Lock).ToArray(), AcceptedMarkerExpiry.After(acceptedAt, TimeSpan.FromMinutes(settings.AcceptedMarkerMinutes)));
             }
-            catch (Exception e) when (IsRedisFailure(e))
+            catch (Exception e) when (RedisFailure.Is(e))
             {
                 LogDuplicateDefenceDegraded(logger, durable.Count, e.Message);
                 released.AddRange(durable.Select(d => d.Lock));
@@ -292,7 +291,7 @@ public sealed partial class VoteBatchCaster(
         {
             await gate.LeaveAsync(locks);
         }
-        catch (Exception e) when (IsRedisFailure(e))
+        catch (Exception e) when (RedisFailure.Is(e))
         {
             LogLocksNotReleased(logger, locks.Count, e.Message);
         }
@@ -314,9 +313,6 @@ public sealed partial class VoteBatchCaster(
         LogUnavailable(logger, count, dependency, e.Message);
         return new CastOutcome.Unavailable($"{dependency} is unavailable");
     }
-
-    // RedisTimeoutException derives from TimeoutException, not RedisException.
-    private static bool IsRedisFailure(Exception e) => e is RedisException or RedisTimeoutException;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A voter's lock expired while the duplicate check ran ({Milliseconds:0} ms since it was taken); the attempt was answered in progress and not produced")]
     private static partial void LogLockExpired(ILogger logger, double milliseconds);

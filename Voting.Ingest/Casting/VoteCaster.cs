@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 using Voting.Infrastructure.Elections;
 using Voting.Infrastructure.Redis;
 
@@ -96,7 +95,7 @@ public sealed class VoteCaster : IAsyncDisposable
         {
             return await gate.CountAttemptAsync(new VoterKey(electionId, elections.Pseudonym(electionId, voterId)), settings.AttemptLimit);
         }
-        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        catch (Exception e) when (RedisFailure.Is(e))
         {
             return null; // the refusal is answered anyway; the client limit still applies
         }

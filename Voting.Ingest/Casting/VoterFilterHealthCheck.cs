@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using StackExchange.Redis;
 using Voting.Infrastructure.Elections;
 using Voting.Infrastructure.Redis;
 
@@ -30,7 +29,7 @@ public sealed class VoterFilterHealthCheck(ElectionRegistry elections, VoterGate
                 }
             }
         }
-        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        catch (Exception e) when (RedisFailure.Is(e))
         {
             return HealthCheckResult.Degraded("filter state unknown: " + e.Message);
         }

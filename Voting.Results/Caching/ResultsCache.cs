@@ -98,7 +98,7 @@ public sealed class ResultsCache(IConnectionMultiplexer redis, RedisOptions redi
                 metrics.RedisHit();
             }
         }
-        catch (Exception e) when (IsRedisFailure(e))
+        catch (Exception e) when (RedisFailure.Is(e))
         {
             // Redis is a cache here: without it (down, or hung until the client's timeout), go to the backend.
         }
@@ -114,7 +114,7 @@ public sealed class ResultsCache(IConnectionMultiplexer redis, RedisOptions redi
                 batch.Execute();
                 await Task.WhenAll(writes);
             }
-            catch (Exception e) when (IsRedisFailure(e))
+            catch (Exception e) when (RedisFailure.Is(e))
             {
                 // The next refresh tries again.
             }
@@ -129,7 +129,4 @@ public sealed class ResultsCache(IConnectionMultiplexer redis, RedisOptions redi
 
     // The replica number goes inside the hash tag: replicas of one key land in different slots.
     private RedisKey ReplicaKey(string key, int replica) => $"{redisOptions.KeyPrefix}results:{{{key}:{replica}}}";
-
-    // RedisTimeoutException derives from TimeoutException, not RedisException.
-    private static bool IsRedisFailure(Exception e) => e is RedisException or RedisTimeoutException;
 }
