@@ -21,6 +21,8 @@ builder.Services.AddSingleton<TallyReconciliation>();
 builder.Services.AddSingleton<MerkleTreeCache>();
 builder.Services.AddSingleton<AnchorContractLocator>();
 builder.Services.AddSingleton<AuditRunner>();
+builder.Services.AddSingleton<LogIntegrity>();
+builder.Services.AddHealthChecks().AddCheck<LogIntegrityHealthCheck>("log-integrity", tags: [HealthTags.Ready]);
 builder.Services.AddSingleton<CheckpointService>();
 builder.Services.AddHostedService(services => services.GetRequiredService<CheckpointService>());
 builder.Services.AddHostedService<ScheduledAuditService>();

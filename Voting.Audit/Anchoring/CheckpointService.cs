@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Voting.Audit.Logs;
+using Voting.Core.Merkle;
 using Voting.Infrastructure.Chain;
 using Voting.Infrastructure.Elections;
 using Voting.Infrastructure.Hosting;
@@ -11,7 +12,10 @@ namespace Voting.Audit.Anchoring;
 /// Every <see cref="AuditOptions.CheckpointIntervalSeconds"/>: takes a checkpoint of each
 /// election's log if it grew, and anchors queued checkpoints on chain strictly in order of size.
 /// While the chain is unreachable checkpoints stay queued (with the error recorded) and are
-/// anchored in order once it is back; nothing is skipped.
+/// anchored in order once it is back; nothing is skipped. A log that no longer holds what its newest
+/// checkpoint (in the log database, or on chain) said — leaves removed or rewritten — gets no further
+/// checkpoint or anchor (<see cref="LogIntegrity"/>): its new root would put a rewritten history on
+/// chain after the true one.
 /// </summary>
 public sealed partial class CheckpointService(
     ElectionRegistry elections,
@@ -19,6 +23,7 @@ public sealed partial class CheckpointService(
     CheckpointStore checkpoints,
     MerkleLogReservations reservations,
     AnchorContractLocator contracts,
+    LogIntegrity integrity,
     SchemaState schema,
     IOptions<AuditOptions> options,
     TimeProvider clock,
@@ -62,8 +67,9 @@ public sealed partial class CheckpointService(
     }
 
     /// <summary>
-    /// Takes a checkpoint now if the log grew since the newest one; returns the checkpoint's size.
-    /// First releases the log ranges whose appender is gone
+    /// Takes a checkpoint now if the log grew since the newest one and still holds it; returns the
+    /// log's size, or -1 when no checkpoint could be taken (an error, or a log that departs from the
+    /// newest checkpoint: <see cref="LogIntegrity"/>). First releases the log ranges whose appender is gone
     /// (<see cref="MerkleLogReservations.ReleaseAbandonedAsync"/>): otherwise a processor that crashed
     /// mid-append and got no more votes afterwards would hold the log's size, and every checkpoint,
     /// below its range.
@@ -77,8 +83,26 @@ public sealed partial class CheckpointService(
                 LogReleased(logger, electionId, released);
             }
 
-            var (size, root) = await trees.WithTreeAsync(electionId, tree => (tree.Size, tree.Root), cancellationToken);
             var latest = await checkpoints.LatestAsync(electionId, cancellationToken);
+            var (size, root, broken) = await trees.WithTreeAsync(
+                electionId,
+                tree => (tree.Size, tree.Root, latest is null ? null : LogContinuity.Break(tree, latest.TreeSize, latest.Root, $"the newest checkpoint (size {latest.TreeSize}, taken {latest.CreatedAt:u})")),
+                cancellationToken);
+            if (broken is not null)
+            {
+                if (integrity.Report(electionId, LogIntegrity.Stage.Checkpoint, broken))
+                {
+                    LogBroken(logger, electionId, "checkpointed", broken);
+                }
+
+                return -1;
+            }
+
+            if (integrity.Clear(electionId, LogIntegrity.Stage.Checkpoint))
+            {
+                LogWhole(logger, electionId);
+            }
+
             if (size > 0 && size > (latest?.TreeSize ?? 0))
             {
                 await checkpoints.AddAsync(electionId, size, root, clock.GetUtcNow().UtcDateTime, cancellationToken);
@@ -113,6 +137,22 @@ public sealed partial class CheckpointService(
             try
             {
                 var client = await contracts.GetAsync(cancellationToken);
+                if (await BreakBeforeAnchoringAsync(client, electionId, checkpoint, cancellationToken) is { } broken)
+                {
+                    if (integrity.Report(electionId, LogIntegrity.Stage.Anchor, broken))
+                    {
+                        LogBroken(logger, electionId, "anchored", broken);
+                    }
+
+                    await checkpoints.MarkFailedAsync(electionId, checkpoint.TreeSize, "Not anchored: " + broken, cancellationToken);
+                    return false;
+                }
+
+                if (integrity.Clear(electionId, LogIntegrity.Stage.Anchor))
+                {
+                    LogWhole(logger, electionId);
+                }
+
                 var transaction = await AnchorOnceAsync(client, electionId, checkpoint, cancellationToken);
                 await checkpoints.MarkAnchoredAsync(
                     electionId, checkpoint.TreeSize, transaction.TransactionHash, transaction.BlockNumber, clock.GetUtcNow().UtcDateTime, cancellationToken);
@@ -137,6 +177,29 @@ public sealed partial class CheckpointService(
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Why <paramref name="checkpoint"/> must not be anchored after the newest checkpoint the chain
+    /// holds for the election, or null: the log (as this service read it) must still give the chain's
+    /// newest root at that size, and the queued checkpoint's own root at its size. A checkpoint the
+    /// chain already holds or passed is left to <see cref="AnchorOnceAsync"/>.
+    /// </summary>
+    private async Task<string?> BreakBeforeAnchoringAsync(
+        CheckpointAnchorClient client, string electionId, Checkpoint checkpoint, CancellationToken cancellationToken)
+    {
+        var count = await client.CountAsync(electionId);
+        var newest = count > 0 ? await client.CheckpointAtAsync(electionId, count - 1) : null;
+        if (newest is not null && (long)newest.TreeSize >= checkpoint.TreeSize)
+        {
+            return null;
+        }
+
+        return await trees.WithTreeAsync(
+            electionId,
+            tree => (newest is null ? null : LogContinuity.Break(tree, (long)newest.TreeSize, newest.Root, $"the newest checkpoint on chain (size {newest.TreeSize})"))
+                ?? LogContinuity.Break(tree, checkpoint.TreeSize, checkpoint.Root, $"the queued checkpoint of size {checkpoint.TreeSize}"),
+            cancellationToken);
     }
 
     /// <summary>
@@ -172,6 +235,12 @@ public sealed partial class CheckpointService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpoint of {Election} failed: {Error}")]
     private static partial void LogCheckpointFailed(ILogger logger, string election, string error);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The log of {Election} departs from its checkpoints; nothing more of it is {Stage} until it holds again. Run an audit of the election. {Problem}")]
+    private static partial void LogBroken(ILogger logger, string election, string stage, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The log of {Election} holds its checkpoints again; checkpointing and anchoring go on")]
+    private static partial void LogWhole(ILogger logger, string election);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Anchored {Election} at size {Size}: transaction {Transaction}, block {Block}")]
     private static partial void LogAnchored(ILogger logger, string election, long size, string transaction, long block);
