@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Voting.Console.Blazor;
@@ -38,6 +39,8 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddValidatedOptions<ConsoleAccessOptions>(ConsoleAccessOptions.Section);
 builder.Services.AddSingleton<ConsoleUserDirectory>();
 builder.Services.AddSingleton<SignInThrottle>();
+builder.Services.AddSingleton<ConsoleSessions>();
+builder.Services.AddSingleton<ConsoleSessionCookieEvents>();
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
 builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
     .Configure<IOptions<ConsoleAccessOptions>>((cookie, access) =>
@@ -49,9 +52,11 @@ builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDef
         cookie.Cookie.SameSite = SameSiteMode.Strict;
         cookie.ExpireTimeSpan = TimeSpan.FromMinutes(access.Value.SessionMinutes);
         cookie.SlidingExpiration = true;
+        cookie.EventsType = typeof(ConsoleSessionCookieEvents);
     });
 builder.Services.AddAuthorization();
 builder.Services.AddCascadingAuthenticationState();
+builder.Services.AddScoped<AuthenticationStateProvider, ConsoleSessionRevalidation>();
 
 // What the pages show: each source is read in the background and pushed to every open page.
 builder.Services.AddValidatedOptions<ConsoleOptions>(ConsoleOptions.Section);

@@ -18,13 +18,13 @@ public static partial class AccountEndpoints
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost(LoginPath, SignInAsync);
-        endpoints.MapPost(LogoutPath, new Func<HttpContext, Task<IResult>>(SignOutAsync));
+        endpoints.MapPost(LogoutPath, new Func<HttpContext, ConsoleSessions, Task<IResult>>(SignOutAsync));
         return endpoints;
     }
 
     private static async Task<IResult> SignInAsync(
         HttpContext context, [FromForm] string? name, [FromForm] string? password, [FromForm] string? returnUrl,
-        ConsoleUserDirectory users, SignInThrottle throttle, ILoggerFactory loggers)
+        ConsoleUserDirectory users, ConsoleSessions sessions, SignInThrottle throttle, ILoggerFactory loggers)
     {
         var target = SafeReturnUrl(returnUrl);
         var logger = loggers.CreateLogger(typeof(AccountEndpoints));
@@ -43,13 +43,15 @@ public static partial class AccountEndpoints
             return Results.Redirect($"{LoginPath}?failed=1&returnUrl={Uri.EscapeDataString(target)}");
         }
 
-        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
+        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, sessions.Begin(principal));
         LogSignedIn(logger, principal.Identity!.Name!);
         return Results.LocalRedirect(target);
     }
 
-    private static async Task<IResult> SignOutAsync(HttpContext context)
+    /// <summary>Ends the session everywhere (<see cref="ConsoleSessions"/>), not only this browser's cookie.</summary>
+    private static async Task<IResult> SignOutAsync(HttpContext context, ConsoleSessions sessions)
     {
+        sessions.End(context.User);
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return Results.LocalRedirect(LoginPath);
     }

@@ -13,6 +13,10 @@ public sealed class ConsoleAccessOptions : IValidatableObject
     [Range(1, 24 * 60)]
     public int SessionMinutes { get; set; } = 60;
 
+    /// <summary>How often an open page checks that its sign-in is still current (<see cref="ConsoleSessionRevalidation"/>).</summary>
+    [Range(1, 3600)]
+    public int RevalidateSeconds { get; set; } = 30;
+
     /// <summary>Refused sign-ins from one client address before it must wait (<see cref="SignInThrottle"/>).</summary>
     [Range(1, 1000)]
     public int FailedSignInsPerWindow { get; set; } = 10;

@@ -174,6 +174,44 @@ public sealed class ConsoleEndToEndTests(ConsoleStack stack) : IClassFixture<Con
         await ConsoleStack.ScreenshotAsync(overview, "overview");
     }
 
+    [Fact]
+    public async Task Signing_out_in_one_tab_ends_the_session_in_the_others_and_for_a_copied_cookie()
+    {
+        var page = await stack.OpenAsync("/dead-letters", "operator");
+        await ConsoleStack.WaitUntilLiveAsync(page);
+        var cookies = string.Join("; ", (await page.Context.CookiesAsync()).Select(c => $"{c.Name}={c.Value}"));
+        Assert.Equal(HttpStatusCode.OK, await StatusWithCookiesAsync("/dead-letters", cookies));
+
+        // Another tab of the same browser signs out; the first tab's page stays open, never reloaded.
+        var other = await page.Context.NewPageAsync();
+        await other.GotoAsync("/");
+        await other.ClickAsync("form[action='/account/logout'] button[type=submit]");
+        await other.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal));
+
+        // Its circuit loses the operator's rights at its next check and sends it to sign in.
+        await page.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal), new() { Timeout = 20_000 });
+        Assert.Equal(0, await page.Locator("[data-testid=replay-all]").CountAsync());
+
+        // The cookie copied before the sign-out opens nothing any more.
+        Assert.Equal(HttpStatusCode.Redirect, await StatusWithCookiesAsync("/dead-letters", cookies));
+
+        // Signing in again starts a new session.
+        var again = await stack.OpenAsync("/dead-letters", "operator");
+        await again.Locator("[data-testid=replay-all]").WaitForAsync();
+    }
+
+    private async Task<HttpStatusCode> StatusWithCookiesAsync(string path, string cookies)
+    {
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false };
+        using var http = new HttpClient(handler) { BaseAddress = stack.ConsoleAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        request.Headers.Add("Cookie", cookies);
+        using var response = await http.SendAsync(request);
+        Assert.True(response.StatusCode != HttpStatusCode.Redirect || response.Headers.Location?.ToString().Contains("/account/login", StringComparison.Ordinal) == true,
+            $"redirected elsewhere than to sign in: {response.Headers.Location}");
+        return response.StatusCode;
+    }
+
     private IEnumerable<PartitionLag> lastLags = [];
 
     /// <summary>

@@ -60,6 +60,7 @@ public sealed class ConsoleStack : IAsyncLifetime
         environment["Voting__Console__ElectionId"] = Election;
         environment["Voting__Console__RefreshMilliseconds"] = "500";
         environment["Voting__Console__ShardRefreshMilliseconds"] = "1000";
+        environment["Voting__Console__Access__RevalidateSeconds"] = "1";
         return environment;
     }
 
