@@ -7,39 +7,54 @@ namespace Voting.Infrastructure.MySql;
 public sealed class ParticipationLookup(MySqlShardConnections connections)
 {
     /// <summary>
-    /// Which of <paramref name="voters"/> have voted, in their order: one query per shard database
-    /// holding any of them, those databases asked at the same time.
+    /// Which of <paramref name="voters"/> have voted, in their order, in any state: every shard
+    /// database is asked (at the same time, one query each) for all of them. A participation row sits in
+    /// the database of the state the voter voted in, so asking only the database of the state a token
+    /// names would let a voter whose authority issued tokens for two states (registered in both) vote
+    /// once in each, once the Redis marker of the first vote has expired.
     /// </summary>
-    public async Task<bool[]> WhichVotedAsync(IReadOnlyList<(string ElectionId, string State, byte[] Pseudonym)> voters, CancellationToken cancellationToken)
+    public async Task<bool[]> WhichVotedAsync(IReadOnlyList<(string ElectionId, byte[] Pseudonym)> voters, CancellationToken cancellationToken)
     {
         var voted = new bool[voters.Count];
-        var byDatabase = Enumerable.Range(0, voters.Count).GroupBy(i => ShardRouter.DatabaseFor(voters[i].State));
-        await Task.WhenAll(byDatabase.Select(async database =>
+        if (voters.Count == 0)
         {
-            var elections = database.Select(i => voters[i].ElectionId).Distinct(StringComparer.Ordinal).ToList();
+            return voted;
+        }
+
+        var elections = voters.Select(v => v.ElectionId).Distinct(StringComparer.Ordinal).ToList();
+        var tables = Enumerable.Range(0, voters.Count).GroupBy(i => (Table: ShardRouter.TableFor(voters[i].Pseudonym), voters[i].ElectionId)).ToList();
+        ShardStatement Statement()
+        {
             var statement = new ShardStatement();
-            foreach (var table in database.GroupBy(i => (Table: ShardRouter.TableFor(voters[i].Pseudonym), voters[i].ElectionId)))
+            foreach (var table in tables)
             {
                 statement.AppendVoted(
                     $"{elections.IndexOf(table.Key.ElectionId)}", table.Key.Table, table.Key.ElectionId, table.Select(i => voters[i].Pseudonym));
             }
 
-            var found = new HashSet<ParticipationKey>();
-            await using (var connection = await connections.OpenShardAsync(database.Key, cancellationToken))
-            await using (var command = statement.ToCommand(connection, transaction: null))
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            return statement;
+        }
+
+        var found = await Task.WhenAll(Enumerable.Range(0, ShardLayout.DatabaseCount).Select(async database =>
+        {
+            var rows = new List<ParticipationKey>();
+            await using var connection = await connections.OpenShardAsync(database, cancellationToken);
+            await using var command = Statement().ToCommand(connection, transaction: null);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    found.Add(new ParticipationKey(elections[reader.GetInt32(0)], new Bytes32((byte[])reader[1])));
-                }
+                rows.Add(new ParticipationKey(elections[reader.GetInt32(0)], new Bytes32((byte[])reader[1])));
             }
 
-            foreach (var i in database)
-            {
-                voted[i] = found.Contains(new ParticipationKey(voters[i].ElectionId, new Bytes32(voters[i].Pseudonym)));
-            }
+            return rows;
         }));
+
+        var all = found.SelectMany(rows => rows).ToHashSet();
+        for (var i = 0; i < voters.Count; i++)
+        {
+            voted[i] = all.Contains(new ParticipationKey(voters[i].ElectionId, new Bytes32(voters[i].Pseudonym)));
+        }
+
         return voted;
     }
 

@@ -250,7 +250,7 @@ public sealed partial class VoteBatchCaster(
         try
         {
             voted = await participation.WhichVotedAsync(
-                [.. unsure.Select(i => (admitted[i].Vote.Voter.ElectionId, admitted[i].Vote.State, admitted[i].Vote.Voter.Pseudonym))], CancellationToken.None);
+                [.. unsure.Select(i => (admitted[i].Vote.Voter.ElectionId, admitted[i].Vote.Voter.Pseudonym))], CancellationToken.None);
         }
         catch (MySqlException e)
         {

@@ -86,7 +86,8 @@ public sealed class MySqlShardTests(MigratedShardsFixture shards) : IClassFixtur
 
         // The same pseudonym in the other election has not voted there.
         var other = (ElectionId: "it-lookup-c", voters[1].State, voters[1].Pseudonym);
-        var answers = await new ParticipationLookup(connections).WhichVotedAsync([.. voters, other], CancellationToken.None);
+        var answers = await new ParticipationLookup(connections).WhichVotedAsync(
+            [.. voters.Select(v => (v.ElectionId, v.Pseudonym)), (other.ElectionId, other.Pseudonym)], CancellationToken.None);
 
         Assert.Equal(voters.Count + 1, answers.Length);
         Assert.Equal(Enumerable.Range(0, voters.Count).Select(votedOnes.Contains).Append(false), answers);

@@ -3,6 +3,10 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using StackExchange.Redis;
+using Voting.Core.Ballots;
+using Voting.Core.Identity;
+using Voting.Core.Sharding;
+using Voting.Infrastructure.MySql;
 using Voting.ServiceDefaults;
 using Voting.TestSupport;
 
@@ -24,6 +28,27 @@ public sealed class BloomFalsePositiveTests
 
         var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         Assert.Matches(@"voting_ingest_bloom_false_positives_total(\{[^}]*\})? 1\b", metrics);
+    }
+
+    [Fact]
+    public async Task A_voter_recorded_in_another_state_is_refused_whatever_state_the_new_token_names()
+    {
+        using var factory = new IngestFactory();
+        using var client = await StartWithSaturatedFilterAsync(factory);
+
+        // Voted in Ohio (the row in Ohio's shard database), and the Redis marker of that vote is gone
+        // (expired a day later): the filter says "maybe", the exact check decides.
+        var pseudonym = VoterPseudonym.Compute(IngestFactory.PseudonymSecret, factory.ElectionId, "registered-twice");
+        var ballot = Ballot.New(factory.ElectionId, "OH", "harper");
+        await ProcessorWrites.RecordAsync(
+            new MySqlShardConnections(LocalStack.MySql()),
+            [new VoteMessage(1, factory.ElectionId, pseudonym, "OH", "harper", ballot.BallotId, BallotHash.Compute(ballot), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())]);
+        Assert.NotEqual(ShardRouter.DatabaseFor("OH"), ShardRouter.DatabaseFor("PA"));
+
+        // The authority also issued the voter a token for Pennsylvania.
+        using var again = await VoteApiTests.PostAsync(client, factory.TokenFor("registered-twice", state: "PA"), """{"candidate":"morgan"}""");
+        await VoteApiTests.AssertProblemAsync(again, HttpStatusCode.Conflict, "already-voted");
+        Assert.Empty(TopicReader.ReadAll(factory.Kafka, factory.VotesTopic));
     }
 
     [Fact]
