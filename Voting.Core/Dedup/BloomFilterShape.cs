@@ -25,6 +25,12 @@ public sealed record BloomFilterShape
 
     public long TotalBits => BitsPerShard * Shards;
 
+    /// <summary>
+    /// Names this layout (shards, bits per shard, hashes), e.g. <c>64s1917012b14k</c>: where a voter's
+    /// bits fall depends on all three, so a filter built with one layout must never be read with another.
+    /// </summary>
+    public string Tag => $"{Shards}s{BitsPerShard}b{HashCount}k";
+
     /// <summary>Bytes of memory the bits take (what Redis will hold).</summary>
     public long TotalBytes => (TotalBits + 7) / 8;
 

@@ -42,5 +42,5 @@ public sealed class RedisBitmapBloomFilter(IConnectionMultiplexer redis, RedisOp
         return (long)result == 1;
     }
 
-    private RedisKey Key(string electionId, int shard) => $"{redisOptions.KeyPrefix}bloom:{electionId}:{{{shard}}}";
+    private RedisKey Key(string electionId, int shard) => VoterFilterKeys.Filter(redisOptions.KeyPrefix, electionId, shape, shard, module: false);
 }

@@ -58,6 +58,6 @@ public sealed class RedisBloomModuleFilter(
     private string Key(string electionId, byte[] pseudonym)
     {
         Span<long> offsets = stackalloc long[shape.HashCount];
-        return $"{redisOptions.KeyPrefix}bf:{electionId}:{{{shape.Locate(pseudonym, offsets)}}}";
+        return VoterFilterKeys.Filter(redisOptions.KeyPrefix, electionId, shape, shape.Locate(pseudonym, offsets), module: true)!;
     }
 }

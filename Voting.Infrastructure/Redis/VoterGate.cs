@@ -32,7 +32,9 @@ public sealed class VoterGate
     //
     // The filter state: absent (never built, or lost with Redis) refuses until a rebuild has caught
     // up with everything accepted before; 'exact' (being rebuilt) sends every voter to the
-    // authoritative check; 'ready' trusts the filter's "no".
+    // authoritative check; 'ready' trusts the filter's "no" unless the voter's accepted-marker is
+    // there (a filter rebuilt under new settings lacks the votes that instances still running the
+    // old ones accept meanwhile; the marker of each of those is there all the same).
     //
     // Enter answers two numbers per voter: the VoterAdmission, and for RateLimited the milliseconds
     // until the voter's window ends. A voter the filter clears (New) is not counted: only the
@@ -71,7 +73,7 @@ public sealed class VoterGate
                 end
               end
             end
-            if maybe then
+            if maybe or redis.call('EXISTS', KEYS[key + 3]) == 1 then
               if redis.call('EXISTS', KEYS[key + 3]) == 1 then
                 answer = 2
               elseif state == 'ready' then
@@ -321,20 +323,22 @@ public sealed class VoterGate
     /// <summary>The election's filter state: <see cref="VoterFilterState.Ready"/> only when every shard is.</summary>
     public async Task<VoterFilterState> FilterStateAsync(string electionId)
     {
+        var module = await UseModuleAsync();
         var database = redis.GetDatabase();
-        var states = await Task.WhenAll(Enumerable.Range(0, shape.Shards).Select(shard => database.StringGetAsync(FilterStateKey(electionId, shard))));
+        var states = await Task.WhenAll(Enumerable.Range(0, shape.Shards).Select(shard => database.StringGetAsync(FilterStateKey(electionId, shard, module))));
         return states.Any(s => s.IsNull) ? VoterFilterState.Missing
             : states.All(s => s == ReadyState) ? VoterFilterState.Ready
             : VoterFilterState.Exact;
     }
 
     /// <summary>Sets every shard of the election's filter to <paramref name="state"/> (<see cref="VoterFilterState.Missing"/> is not settable).</summary>
-    public Task SetFilterStateAsync(string electionId, VoterFilterState state)
+    public async Task SetFilterStateAsync(string electionId, VoterFilterState state)
     {
         ArgumentOutOfRangeException.ThrowIfEqual(state, VoterFilterState.Missing);
         var value = state == VoterFilterState.Ready ? ReadyState : ExactState;
+        var module = await UseModuleAsync();
         var database = redis.GetDatabase();
-        return Task.WhenAll(Enumerable.Range(0, shape.Shards).Select(shard => database.StringSetAsync(FilterStateKey(electionId, shard), value)));
+        await Task.WhenAll(Enumerable.Range(0, shape.Shards).Select(shard => database.StringSetAsync(FilterStateKey(electionId, shard, module), value)));
     }
 
     /// <summary>Adds already-recorded voters to the election's filter (a rebuild), pipelined.</summary>
@@ -453,11 +457,11 @@ public sealed class VoterGate
 
     /// <summary>The filter and filter-state keys of one shard, built once and shared by every voter of that shard.</summary>
     private (RedisKey Filter, RedisKey State) ShardKeys(string electionId, int shard, bool module) =>
-        shardKeys.GetOrAdd((electionId, shard, module), k => (FilterKey(k.ElectionId, k.Shard, k.Module), FilterStateKey(k.ElectionId, k.Shard)));
+        shardKeys.GetOrAdd((electionId, shard, module), k => (FilterKey(k.ElectionId, k.Shard, k.Module), FilterStateKey(k.ElectionId, k.Shard, k.Module)));
 
-    private RedisKey FilterStateKey(string electionId, int shard) => $"{options.KeyPrefix}filter-state:{electionId}:{{{shard}}}";
+    private RedisKey FilterStateKey(string electionId, int shard, bool module) => VoterFilterKeys.State(options.KeyPrefix, electionId, shape, shard, module);
 
-    private RedisKey FilterKey(string electionId, int shard, bool module) => $"{options.KeyPrefix}{(module ? "bf" : "bloom")}:{electionId}:{{{shard}}}";
+    private RedisKey FilterKey(string electionId, int shard, bool module) => VoterFilterKeys.Filter(options.KeyPrefix, electionId, shape, shard, module);
 
     /// <summary>Whether Redis is a cluster; known (and remembered) only once connected, so an early call can't fix a wrong answer.</summary>
     private bool IsCluster()

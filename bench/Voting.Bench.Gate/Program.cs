@@ -78,7 +78,7 @@ async Task<GateRun> PhaseAsync(string name, bool cluster, VoterGate gate, Func<T
     if (memoryOf is not null)
     {
         var after = await RedisStats.MemoryAsync(memoryOf);
-        var filterBytes = await RedisStats.FilterBytesAsync(memoryOf, prefix, electionId, gate.Shape.Shards);
+        var filterBytes = await RedisStats.FilterBytesAsync(memoryOf, prefix, electionId, gate.Shape);
         run = run with
         {
             RedisBytesPerVoter = (double)(after.UsedBytes - before.UsedBytes - filterBytes) / options.Votes,

@@ -1,5 +1,7 @@
 using System.Globalization;
 using StackExchange.Redis;
+using Voting.Core.Dedup;
+using Voting.Infrastructure.Redis;
 
 namespace Voting.Bench.Gate;
 
@@ -28,11 +30,11 @@ internal static class RedisStats
     /// Bytes Redis has allocated for the election's filter bitmaps (bitmap backend), from <c>MEMORY USAGE</c>:
     /// a bitmap grown by setting ever higher bits keeps up to a megabyte of spare room, which its length does not show.
     /// </summary>
-    public static async Task<long> FilterBytesAsync(IConnectionMultiplexer redis, string keyPrefix, string electionId, int shards)
+    public static async Task<long> FilterBytesAsync(IConnectionMultiplexer redis, string keyPrefix, string electionId, BloomFilterShape shape)
     {
         var database = redis.GetDatabase();
-        var usages = await Task.WhenAll(Enumerable.Range(0, shards).Select(shard =>
-            database.ExecuteAsync("MEMORY", "USAGE", $"{keyPrefix}bloom:{electionId}:{{{shard}}}")));
+        var usages = await Task.WhenAll(Enumerable.Range(0, shape.Shards).Select(shard =>
+            database.ExecuteAsync("MEMORY", "USAGE", VoterFilterKeys.Filter(keyPrefix, electionId, shape, shard, module: false))));
         return usages.Sum(u => u.IsNull ? 0 : (long)u);
     }
 

@@ -23,7 +23,7 @@ internal static class FailedEntryScenario
 
         await gate.SetFilterStateAsync(electionId, VoterFilterState.Ready);
         var database = redis.GetDatabase();
-        var stateKey = $"{keyPrefix}filter-state:{electionId}:{{{poisoned}}}";
+        var stateKey = VoterFilterKeys.State(keyPrefix, electionId, shape, poisoned, module: await gate.BackendAsync() == "module");
         await database.KeyDeleteAsync(stateKey);
         await database.ListLeftPushAsync(stateKey, "not a state");
 

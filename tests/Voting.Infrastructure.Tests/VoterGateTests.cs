@@ -70,6 +70,60 @@ public sealed class VoterGateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_filter_built_with_other_settings_is_never_read_a_gate_with_new_settings_finds_none_and_admits_nobody_until_rebuilt()
+    {
+        var voters = Enumerable.Range(0, 200).Select(_ => RandomNumberGenerator.GetBytes(32)).ToList();
+        foreach (var voter in voters)
+        {
+            var (admission, token) = await gate.EnterAsync("e", voter, LockTtl);
+            Assert.Equal(VoterAdmission.New, admission);
+            await gate.CommitAsync("e", voter, token, DateTimeOffset.UtcNow.AddMinutes(5));
+        }
+
+        // Their markers expired: only the filter remembers them. Ingest restarts with a larger filter.
+        var database = redis.GetDatabase();
+        foreach (var marker in await RedisKeys.ListAsync(redis, redisOptions.KeyPrefix + "voted:"))
+        {
+            await database.KeyDeleteAsync(marker);
+        }
+
+        var remembered = await gate.EnterAsync([.. voters.Select(v => new VoterKey("e", v))], LockTtl, VoterAttemptLimit.None);
+        Assert.All(remembered, e => Assert.Equal(VoterAdmission.MaybeVoted, e.Admission));
+        for (var i = 0; i < voters.Count; i++)
+        {
+            await gate.LeaveAsync("e", voters[i], remembered[i].Token);
+        }
+
+        var larger = new VoterGate(redis, redisOptions, new BloomFilterOptions { ExpectedVoters = 20_000, FalsePositiveRate = 0.001, Shards = 4, Backend = "auto" });
+        Assert.NotEqual(gate.Shape.Tag, larger.Shape.Tag);
+
+        // Read with the new layout, the old bits would clear most of these voters as "certainly new".
+        Assert.Equal(VoterFilterState.Missing, await larger.FilterStateAsync("e"));
+        Assert.All(await larger.EnterAsync([.. voters.Select(v => new VoterKey("e", v))], LockTtl, VoterAttemptLimit.None), e => Assert.Equal(VoterAdmission.FilterRebuilding, e.Admission));
+        await larger.SetFilterStateAsync("e", VoterFilterState.Exact);
+        Assert.All(await larger.EnterAsync([.. voters.Select(v => new VoterKey("e", v))], LockTtl, VoterAttemptLimit.None), e => Assert.Equal(VoterAdmission.Unverified, e.Admission));
+
+        // The old gate's filter is untouched, under its own keys.
+        Assert.Equal(VoterFilterState.Ready, await gate.FilterStateAsync("e"));
+    }
+
+    [Fact]
+    public async Task A_ready_filter_that_lacks_a_voter_still_refuses_the_voter_while_the_accepted_marker_lasts()
+    {
+        // A filter rebuilt from the database while another ingest, still on the old settings,
+        // accepted this voter: not in the new filter, but the marker is there.
+        var voter = RandomNumberGenerator.GetBytes(32);
+        var (admission, token) = await gate.EnterAsync("e", voter, LockTtl);
+        Assert.Equal(VoterAdmission.New, admission);
+        await gate.CommitAsync("e", voter, token, DateTimeOffset.UtcNow.AddMinutes(5));
+        var rebuilt = new VoterGate(redis, redisOptions, new BloomFilterOptions { ExpectedVoters = 20_000, FalsePositiveRate = 0.001, Shards = 4, Backend = "auto" });
+        await rebuilt.SetFilterStateAsync("e", VoterFilterState.Ready);
+
+        Assert.Equal(VoterAdmission.AlreadyVoted, (await rebuilt.EnterAsync("e", voter, LockTtl)).Admission);
+        Assert.Equal(VoterAdmission.New, (await rebuilt.EnterAsync("e", RandomNumberGenerator.GetBytes(32), LockTtl)).Admission);
+    }
+
+    [Fact]
     public async Task Keeping_renews_a_lock_still_held_and_leaves_one_that_expired_and_was_taken_again()
     {
         var database = redis.GetDatabase();

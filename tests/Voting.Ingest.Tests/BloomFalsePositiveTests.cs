@@ -4,9 +4,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using StackExchange.Redis;
 using Voting.Core.Ballots;
+using Voting.Core.Dedup;
 using Voting.Core.Identity;
 using Voting.Core.Sharding;
 using Voting.Infrastructure.MySql;
+using Voting.Infrastructure.Redis;
 using Voting.ServiceDefaults;
 using Voting.TestSupport;
 
@@ -97,13 +99,14 @@ public sealed class BloomFalsePositiveTests
         factory.Settings["Voting:BloomFilter:Shards"] = "1";
         factory.Settings["Voting:BloomFilter:Backend"] = "bitmap";
         using var redis = await ConnectionMultiplexer.ConnectAsync(LocalStack.Redis().Configuration);
-        var key = $"{factory.KeyPrefix}bloom:{factory.ElectionId}:{{0}}";
+        var shape = BloomFilterShape.For(1, 0.5, 1);
+        var key = VoterFilterKeys.Filter(factory.KeyPrefix, factory.ElectionId, shape, 0, module: false);
         await redis.GetDatabase().StringSetAsync(key, new byte[] { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff });
 
         var client = factory.CreateClient();
         await ServiceReadiness.WaitUntilReadyAsync(client, TimeSpan.FromSeconds(90)); // the exact check needs the schema
         // Until the election's filter is built (first start) every voter is checked exactly anyway; this is about the built filter.
-        var state = $"{factory.KeyPrefix}filter-state:{factory.ElectionId}:{{0}}";
+        var state = VoterFilterKeys.State(factory.KeyPrefix, factory.ElectionId, shape, 0, module: false);
         for (var wait = 0; await redis.GetDatabase().StringGetAsync(state) != "ready"; wait++)
         {
             Assert.True(wait < 600, "the election's filter not built within 60 s");
