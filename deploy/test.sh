@@ -21,6 +21,21 @@ rm -rf "$results"
 echo "test: building Voting.sln"
 dotnet build Voting.sln -nologo -v quiet -clp:ErrorsOnly
 
+# A --filter given here narrows both runs below (each already has a filter of its own, and
+# dotnet test takes one); every other argument goes to both as it is.
+user_filter=""
+extra=()
+while (( $# > 0 )); do
+  case "$1" in
+    --filter)
+      (( $# >= 2 )) || { echo "test: --filter needs an expression" >&2; exit 2; }
+      user_filter="$2"; shift 2 ;;
+    --filter=*) user_filter="${1#--filter=}"; shift ;;
+    *) extra+=("$1"); shift ;;
+  esac
+done
+narrowed() { if [[ -n "$user_filter" ]]; then echo "($user_filter)&($1)"; else echo "$1"; fi; }
+
 echo "test: running tests"
 status=0
 run_tests() {
@@ -29,10 +44,10 @@ run_tests() {
 }
 # Everything but the fault tests, projects in parallel; then the fault tests alone, since they stop
 # and start shared servers.
-run_tests --filter "Category!=Fault" "$@"
+run_tests --filter "$(narrowed "Category!=Fault")" ${extra[@]+"${extra[@]}"}
 echo "test: running fault tests (servers are stopped and restarted)"
 # One project at a time: fault tests stop shared servers (MariaDB, Anvil) under each other otherwise.
-run_tests --filter "Category=Fault" -m:1 "$@"
+run_tests --filter "$(narrowed "Category=Fault")" -m:1 ${extra[@]+"${extra[@]}"}
 
 # One closing line over every test project (dotnet test prints one per project).
 read -r passed failed skipped < <(
