@@ -6,6 +6,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# Absolute: the fault tests run the stack's script from their own directories to stop and start servers.
+export VOTING_STACK_DIR; VOTING_STACK_DIR=$(realpath -m "${VOTING_STACK_DIR:-$root/.stack}")
 
 if ! command -v dotnet >/dev/null; then
   echo "test: the .NET 10 SDK is required (dotnet not on PATH)" >&2

@@ -9,7 +9,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-stack_dir=${VOTING_STACK_DIR:-$root/.stack}
+export LC_ALL=C # printf's %.1f reads awk's '2.25' in every locale
+# Absolute: the tests and the services run the stack's script from other directories.
+export VOTING_STACK_DIR; VOTING_STACK_DIR=$(realpath -m "${VOTING_STACK_DIR:-$root/.stack}")
+stack_dir=$VOTING_STACK_DIR
 run_dir=$stack_dir/services
 # name:port:readiness path, in start order (the processor creates the topics and schema first).
 services=(Processor:5102:/health/ready Ingest:5101:/health/ready Results:5103:/health/ready Audit:5104:/health/ready Console.Blazor:5100:/health/ready)
@@ -44,12 +47,15 @@ case "${1:-}" in
     bash deploy/local/stack.sh status || true
     for entry in "${services[@]}"; do
       IFS=: read -r name port path <<<"$entry"
-      if curl -sf -o /dev/null "http://127.0.0.1:$port$path"; then echo "ready   Voting.$name  http://127.0.0.1:$port"; else echo "down    Voting.$name  http://127.0.0.1:$port"; fi
+      if curl -sf -m 5 -o /dev/null "http://127.0.0.1:$port$path"; then echo "ready   Voting.$name  http://127.0.0.1:$port"; else echo "down    Voting.$name  http://127.0.0.1:$port"; fi
     done
     exit 0 ;;
 esac
 
 started=$(date +%s)
+# Until everything is ready, a failure leaves what started running: say how to stop it.
+starting=1
+trap 'rc=$?; if (( rc != 0 && starting )); then echo "up: failed; what started keeps running: \`bash deploy/up.sh status\` shows it, \`bash deploy/up.sh down\` stops it" >&2; fi' EXIT
 bash deploy/local/stack.sh up
 # shellcheck source=local/service-env.sh
 source deploy/local/service-env.sh
@@ -61,16 +67,28 @@ mkdir -p "$run_dir"
 for entry in "${services[@]}"; do
   IFS=: read -r name port path <<<"$entry"
   pidfile=$run_dir/$name.pid
+  dll="$root/Voting.$name/bin/Release/net10.0/Voting.$name.dll"
   if alive "$pidfile"; then
-    echo "up: Voting.$name already running (pid $(cat "$pidfile"))"
-    continue
+    # A service started before this build runs the code it had then: restart it on the new one
+    # (its pidfile was written when it was started).
+    if [[ ! $dll -nt $pidfile ]]; then
+      echo "up: Voting.$name already running (pid $(cat "$pidfile"))"
+      continue
+    fi
+    echo "up: Voting.$name was built anew since it started; restarting it"
+    kill "$(cat "$pidfile")" 2>/dev/null || true
+    for _ in $(seq 1 50); do alive "$pidfile" || break; sleep 0.2; done
+    alive "$pidfile" && kill -9 "$(cat "$pidfile")" 2>/dev/null || true
   fi
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "up: port $port is taken by another process; cannot start Voting.$name" >&2
     exit 1
   fi
-  (cd "$root/Voting.$name" && exec "${service_runtime[@]}" dotnet "bin/Release/net10.0/Voting.$name.dll" --urls "http://127.0.0.1:$port") \
-    >"$run_dir/$name.log" 2>&1 &
+  # The last run's log is kept beside (a crash's last words survive the restart).
+  [[ -f $run_dir/$name.log ]] && mv -f "$run_dir/$name.log" "$run_dir/$name.log.1"
+  # A session of its own: closing the terminal (SIGHUP) or Ctrl-Z must not reach the services.
+  (cd "$root/Voting.$name" && exec setsid "${service_runtime[@]}" dotnet "bin/Release/net10.0/Voting.$name.dll" --urls "http://127.0.0.1:$port") \
+    </dev/null >"$run_dir/$name.log" 2>&1 &
   echo $! >"$pidfile"
 done
 
@@ -80,20 +98,25 @@ for entry in "${services[@]}"; do
   # Ingest also waits for its duplicate filter: after a stack restart Redis is empty, and ingest
   # refuses votes until everything already on the votes topic is stored (see README, Guarantees).
   want='"status":"'; [[ $name == Ingest ]] && want='"status":"Healthy"'
-  until curl -sf "http://127.0.0.1:$port$path" 2>/dev/null | head -c 40 | grep -q "$want"; do
+  until body=$(curl -sf -m 5 "http://127.0.0.1:$port$path" 2>/dev/null) && [[ ${body:0:40} == *"$want"* ]]; do
     if ! alive "$run_dir/$name.pid"; then
       echo "up: Voting.$name exited; last lines of $run_dir/$name.log:" >&2
       tail -n 20 "$run_dir/$name.log" >&2
       exit 1
     fi
     if (( $(date +%s) - ${t0%.*} > 120 )); then
-      echo "up: Voting.$name not ready after 120 s: $(curl -s "http://127.0.0.1:$port$path")" >&2
+      echo "up: Voting.$name not ready after 120 s: $(curl -s -m 5 "http://127.0.0.1:$port$path")" >&2
       exit 1
     fi
     sleep 0.3
   done
   printf 'ready   Voting.%-15s http://127.0.0.1:%s  (%.1f s)\n' "$name" "$port" "$(awk -v a="$(date +%s.%N)" -v b="$t0" 'BEGIN { print a - b }')"
+  # Ready but degraded (e.g. the audit's log-integrity check): say which check and why.
+  if [[ $body == '{"status":"Degraded"'* ]]; then
+    grep -o '"[A-Za-z-]*":{"status":"\(Degraded\|Unhealthy\)","description":"[^"]*"' <<<"$body" | sed 's/^/        degraded: /' >&2 || true
+  fi
 done
+starting=0
 
 cat <<TXT
 
