@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Voting.Console.Blazor;
 
 /// <summary>What the console shows and how fresh. Section <c>Voting:Console</c>.</summary>
-public sealed class ConsoleOptions
+public sealed class ConsoleOptions : IValidatableObject
 {
     public const string Section = "Voting:Console";
 
@@ -33,4 +33,14 @@ public sealed class ConsoleOptions
     /// <summary>Most dead letters listed (newest first).</summary>
     [Range(1, 100_000)]
     public int DeadLetterPageSize { get; set; } = 500;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (LagWarning >= LagCritical)
+        {
+            yield return new ValidationResult(
+                $"LagWarning ({LagWarning}) must be below LagCritical ({LagCritical}), or no partition is ever shown as a warning.",
+                [nameof(LagWarning), nameof(LagCritical)]);
+        }
+    }
 }

@@ -60,6 +60,7 @@ builder.Services.AddScoped<AuthenticationStateProvider, ConsoleSessionRevalidati
 
 // What the pages show: each source is read in the background and pushed to every open page.
 builder.Services.AddValidatedOptions<ConsoleOptions>(ConsoleOptions.Section);
+builder.Services.AddSingleton<IValidateOptions<ConsoleOptions>, ConsoleOptionsValidation>();
 builder.Services.AddValidatedOptions<ServiceEndpointsOptions>(ServiceEndpointsOptions.Section);
 builder.Services.AddValidatedOptions<KafkaOptions>(KafkaOptions.Section);
 builder.Services.AddValidatedOptions<MySqlShardOptions>(MySqlShardOptions.Section);

@@ -22,6 +22,14 @@ public sealed class IngestOptions : IValidatableObject
                 "a voter's lock must outlast the wait for Kafka, or a second attempt could take it and cast another ballot meanwhile.",
                 [nameof(KafkaAckTimeoutMilliseconds), nameof(VoterLockMilliseconds)]);
         }
+
+        if (PerClientBurst < PerClientPermitsPerSecond)
+        {
+            yield return new ValidationResult(
+                $"PerClientBurst ({PerClientBurst}) must be at least PerClientPermitsPerSecond ({PerClientPermitsPerSecond}): " +
+                "a bucket smaller than a second's refill caps the rate at the bucket.",
+                [nameof(PerClientBurst), nameof(PerClientPermitsPerSecond)]);
+        }
     }
 
     /// <summary>Largest request body accepted; a ballot is a few dozen bytes.</summary>

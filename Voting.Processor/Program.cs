@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Voting.Infrastructure.Hosting;
 using Voting.Infrastructure.Kafka;
 using Voting.Infrastructure.MySql;
@@ -10,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("Voting.Processor");
 builder.Services.AddVotingKafka().AddVotingMySql().AddVotingClickHouse();
 builder.Services.AddValidatedOptions<ProcessorOptions>(ProcessorOptions.Section);
+builder.Services.AddSingleton<IValidateOptions<ProcessorOptions>, ProcessorOptionsValidation>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<BallotStore>();
 builder.Services.AddSingleton<TallyOutbox>();

@@ -23,9 +23,17 @@ public sealed class ElectionRegistry
 
             // What ingest accepts the processor must be able to store: an id it would refuse makes every
             // vote for it a dead letter after the voter was told it was accepted.
-            if (string.IsNullOrEmpty(options.Id) || options.Id.Length > VoteMessageRules.MaxIdLength)
+            // It also names routes (/elections/{id}), Redis keys and log lines: letters, digits and ._- only.
+            if (string.IsNullOrEmpty(options.Id) || options.Id.Length > VoteMessageRules.MaxIdLength
+                || !options.Id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
             {
-                throw new InvalidOperationException($"Election '{options.Id}': the id must be 1–{VoteMessageRules.MaxIdLength} characters.");
+                throw new InvalidOperationException(
+                    $"Election '{options.Id}': the id must be 1–{VoteMessageRules.MaxIdLength} characters, each a letter, a digit or one of . _ -.");
+            }
+
+            if (options.Candidates.Count == 0)
+            {
+                throw new InvalidOperationException($"Election {options.Id}: Candidates is empty; every vote would be refused as an unknown candidate.");
             }
 
             var badCandidates = options.Candidates.Concat(options.StateCandidates.Values.SelectMany(c => c))

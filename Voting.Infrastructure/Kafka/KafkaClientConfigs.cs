@@ -39,7 +39,7 @@ public static class KafkaClientConfigs
             EnableAutoCommit = false,
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
-            SessionTimeoutMs = options.LegacyBroker09 ? Math.Min(options.SessionTimeoutMs, 30_000) : options.SessionTimeoutMs,
+            SessionTimeoutMs = options.EffectiveSessionTimeoutMs,
             SocketTimeoutMs = options.RequestTimeoutMs,
             BrokerAddressFamily = BrokerAddressFamily.V4,
         };

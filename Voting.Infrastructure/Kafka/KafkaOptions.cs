@@ -47,8 +47,16 @@ public sealed class KafkaOptions
     /// </summary>
     public bool LegacyBroker09 { get; set; }
 
-    [Range(1_000, 300_000)]
+    /// <summary>
+    /// How long the group waits for a silent consumer before handing its partitions to others. Brokers
+    /// refuse less than their <c>group.min.session.timeout.ms</c> (6 s unless changed): a consumer
+    /// asking for less never joins its group.
+    /// </summary>
+    [Range(6_000, 300_000)]
     public int SessionTimeoutMs { get; set; } = 45_000;
+
+    /// <summary>The session timeout the consumer asks for: <see cref="SessionTimeoutMs"/>, at most 30 s with a 0.9 broker (its limit).</summary>
+    public int EffectiveSessionTimeoutMs => LegacyBroker09 ? Math.Min(SessionTimeoutMs, 30_000) : SessionTimeoutMs;
 
     [Range(100, 120_000)]
     public int RequestTimeoutMs { get; set; } = 10_000;

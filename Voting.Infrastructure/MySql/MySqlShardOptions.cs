@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Voting.Infrastructure.MySql;
 
 /// <summary>The 16 shard databases. Section <c>Voting:MySql</c>.</summary>
-public sealed class MySqlShardOptions
+public sealed class MySqlShardOptions : IValidatableObject
 {
     public const string Section = "Voting:MySql";
 
@@ -30,4 +30,20 @@ public sealed class MySqlShardOptions
 
     [Range(1, 1_000)]
     public int MaxPoolSizePerShard { get; set; } = 32;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // A shard numbered outside 0–15 (e.g. counted from 1) would be ignored, and the shard it
+        // was meant for would be created and written on the default server instead.
+        foreach (var shard in ShardConnectionStrings.Keys.Where(k => k < 0 || k >= Core.Sharding.ShardLayout.DatabaseCount).Order())
+        {
+            yield return new ValidationResult(
+                $"ShardConnectionStrings has shard {shard}; shards are numbered 0–{Core.Sharding.ShardLayout.DatabaseCount - 1}.", [nameof(ShardConnectionStrings)]);
+        }
+
+        foreach (var shard in ShardConnectionStrings.Where(p => string.IsNullOrWhiteSpace(p.Value)).Select(p => p.Key).Order())
+        {
+            yield return new ValidationResult($"ShardConnectionStrings of shard {shard} is empty.", [nameof(ShardConnectionStrings)]);
+        }
+    }
 }

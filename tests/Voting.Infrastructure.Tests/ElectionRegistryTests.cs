@@ -29,6 +29,27 @@ public sealed class ElectionRegistryTests
         Assert.Contains("candidate id(s) ' '", Assert.Throws<InvalidOperationException>(() => new ElectionRegistry([inStateBallot])).Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("us 2028")]
+    [InlineData("us/2028")]
+    [InlineData("us{2028}")]
+    [InlineData("")]
+    public void An_election_id_that_could_not_name_a_route_or_a_Redis_key_is_refused_at_start(string id)
+    {
+        var election = Election("harper");
+        election.Id = id;
+
+        var refusal = Assert.Throws<InvalidOperationException>(() => new ElectionRegistry([election]));
+
+        Assert.Equal($"Election '{id}': the id must be 1–64 characters, each a letter, a digit or one of . _ -.", refusal.Message);
+    }
+
+    [Fact]
+    public void An_election_without_candidates_is_refused_at_start() =>
+        Assert.Equal(
+            "Election us-2028: Candidates is empty; every vote would be refused as an unknown candidate.",
+            Assert.Throws<InvalidOperationException>(() => new ElectionRegistry([Election()])).Message);
+
     [Fact]
     public void A_candidate_id_of_the_longest_length_a_ballot_row_holds_is_accepted()
     {

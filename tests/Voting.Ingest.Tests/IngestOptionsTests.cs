@@ -20,4 +20,12 @@ public sealed class IngestOptionsTests
         var result = Assert.Single(Validate(new IngestOptions { VoterLockMilliseconds = 10_000, KafkaAckTimeoutMilliseconds = 5_001 }));
         Assert.StartsWith("KafkaAckTimeoutMilliseconds (5001) must be at most half of VoterLockMilliseconds (10000)", result.ErrorMessage, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_per_client_bucket_smaller_than_its_refill_is_refused_at_start()
+    {
+        var result = Assert.Single(Validate(new IngestOptions { PerClientPermitsPerSecond = 500, PerClientBurst = 200 }));
+        Assert.StartsWith("PerClientBurst (200) must be at least PerClientPermitsPerSecond (500)", result.ErrorMessage, StringComparison.Ordinal);
+        Assert.Empty(Validate(new IngestOptions { PerClientPermitsPerSecond = 500, PerClientBurst = 500 }));
+    }
 }
