@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Voting.Infrastructure.Chain;
@@ -28,11 +29,14 @@ public static class InfrastructureRegistration
         return services;
     }
 
-    public static IServiceCollection AddVotingMySql(this IServiceCollection services)
+    /// <param name="services">The services.</param>
+    /// <param name="unavailable">What MariaDB being unreachable makes the service: unready by default;
+    /// degraded for a service that still does most of its work without it (ingest).</param>
+    public static IServiceCollection AddVotingMySql(this IServiceCollection services, HealthStatus unavailable = HealthStatus.Unhealthy)
     {
         services.AddValidatedOptions<MySqlShardOptions>(MySqlShardOptions.Section);
         services.TryAddSingleton<MySqlShardConnections>();
-        services.AddHealthChecks().AddCheck<MySqlHealthCheck>("mysql", tags: [HealthTags.Ready]);
+        services.AddHealthChecks().AddCheck<MySqlHealthCheck>("mysql", unavailable, tags: [HealthTags.Ready]);
         services.TryAddSingleton<MySqlSchemaMigrator>();
         services.AddSchemaStep<MySqlSchemaStep>();
 

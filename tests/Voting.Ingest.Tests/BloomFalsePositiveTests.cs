@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using StackExchange.Redis;
@@ -71,6 +72,13 @@ public sealed class BloomFalsePositiveTests
                 await VoteApiTests.AssertProblemAsync(answer, HttpStatusCode.ServiceUnavailable, "vote-not-recorded");
                 answer.Dispose();
             }
+
+            // Still ready (degraded): voters the filter clears can vote, so the pod stays in the load balancer.
+            using var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+            var report = await ready.Content.ReadFromJsonAsync<HealthReportDto>();
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            Assert.Equal("Degraded", report!.Status);
+            Assert.Equal("Degraded", report.Checks["mysql"].Status);
         }
         finally
         {
