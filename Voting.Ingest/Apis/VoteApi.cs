@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
 using Voting.Core.Ballots;
 using Voting.Core.Elections;
 using Voting.Infrastructure.Elections;
@@ -68,12 +69,11 @@ public static class VoteApi
             return await RefuseAsync("malformed", VoteProblems.Malformed("'candidate' is required and must be a non-empty string."));
         }
 
-        var idempotencyKey = request.Headers[IdempotencyKey.HeaderName].ToString();
-        if (idempotencyKey.Length == 0)
-        {
-            idempotencyKey = null;
-        }
-        else if (!IdempotencyKey.IsValid(idempotencyKey))
+        // A header sent empty is a key that breaks the rule, not a request without one: ignoring it
+        // would cast a fresh ballot on every retry the client believes idempotent.
+        string? idempotencyKey = null;
+        if (request.Headers.TryGetValue(IdempotencyKey.HeaderName, out var keyHeader)
+            && !IdempotencyKey.IsValid(idempotencyKey = keyHeader.ToString()))
         {
             return await RefuseAsync("malformed", VoteProblems.Malformed($"The {IdempotencyKey.HeaderName} header must be {IdempotencyKey.Rule}."));
         }
@@ -126,7 +126,10 @@ public static class VoteApi
             return (null, VoteProblems.TooLarge(limit));
         }
 
-        if (request.ContentType is null || !request.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        // What the endpoint's routing accepts as JSON (application/json, or a type with a +json suffix);
+        // anything else never gets here (415).
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
+            || !(mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || mediaType.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase)))
         {
             return (null, VoteProblems.Malformed("Content-Type must be application/json."));
         }

@@ -44,12 +44,41 @@ public static class IngestRateLimits
         {
             if (!IsVote(context))
             {
-                return RateLimitPartition.GetNoLimiter(IPAddress.None);
+                // A key no client can have ('::' is never a peer address): a partition keeps the limiter
+                // it was made with, so sharing a key with clients would limit these or unlimit them.
+                return RateLimitPartition.GetNoLimiter(IPAddress.IPv6Any);
             }
 
             bucket ??= Bucket(context.RequestServices.GetRequiredService<IOptions<IngestOptions>>().Value);
-            return RateLimitPartition.GetTokenBucketLimiter(context.Connection.RemoteIpAddress ?? IPAddress.None, bucket);
+            return RateLimitPartition.GetTokenBucketLimiter(ClientKey(context.Connection.RemoteIpAddress), bucket);
         });
+    }
+
+    /// <summary>
+    /// The per-client bucket's key: an IPv4 address, or an IPv6 client's /64 (one subscriber's
+    /// network: a client that hops between the addresses it is given must not get a bucket for each).
+    /// </summary>
+    internal static IPAddress ClientKey(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return IPAddress.None;
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return new IPAddress(bytes);
     }
 
     private static Func<IPAddress, TokenBucketRateLimiterOptions> Bucket(IngestOptions options)

@@ -35,6 +35,22 @@ public sealed class BadInputTests(IngestFactory factory) : IClassFixture<IngestF
     }
 
     [Fact]
+    public async Task An_idempotency_key_against_the_rule_is_refused_not_ignored()
+    {
+        const string key = "short"; // one sent empty is in the fault suite's corpus: the in-memory test server drops empty headers
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/vote")
+        {
+            Content = new StringContent("""{"candidate":"harper"}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new("Bearer", factory.TokenFor(Voter()));
+        request.Headers.TryAddWithoutValidation(Voting.Core.Ballots.IdempotencyKey.HeaderName, key);
+        using var response = await factory.CreateClient().SendAsync(request);
+
+        await VoteApiTests.AssertProblemAsync(response, HttpStatusCode.BadRequest, "malformed-ballot");
+        Assert.True(NothingProduced());
+    }
+
+    [Fact]
     public async Task A_body_larger_than_the_cap_is_refused_even_without_a_content_length()
     {
         using var client = factory.CreateClient();

@@ -23,7 +23,6 @@ public sealed class BatchCastingTests
         using var factory = new IngestFactory();
         factory.Settings["Voting:Ingest:BatchesInFlight"] = "1";
         factory.Settings["Voting:Ingest:BatchSize"] = "32";
-        factory.Settings["Voting:Ingest:PerClientBurst"] = "10000";
         using var client = factory.CreateClient();
         using var batchSizes = new MetricCollector<int>(
             factory.Services.GetRequiredService<IMeterFactory>(), ServiceDefaultsExtensions.MeterName, "voting.ingest.batch_size");

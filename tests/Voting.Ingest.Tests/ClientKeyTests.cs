@@ -1,0 +1,23 @@
+using System.Net;
+using Voting.Ingest.Security;
+
+namespace Voting.Ingest.Tests;
+
+public sealed class ClientKeyTests
+{
+    [Theory]
+    [InlineData("203.0.113.7", "203.0.113.7")]
+    [InlineData("::ffff:203.0.113.7", "203.0.113.7")]
+    [InlineData("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::")]
+    [InlineData("2001:db8:1:2::1", "2001:db8:1:2::")]
+    [InlineData("2001:db8:1:3::1", "2001:db8:1:3::")]
+    public void A_client_is_its_IPv4_address_or_its_IPv6_slash_64(string address, string key) =>
+        Assert.Equal(IPAddress.Parse(key), IngestRateLimits.ClientKey(IPAddress.Parse(address)));
+
+    [Fact]
+    public void No_client_shares_the_key_of_requests_that_are_not_votes()
+    {
+        Assert.Equal(IPAddress.None, IngestRateLimits.ClientKey(null));
+        Assert.NotEqual(IPAddress.IPv6Any, IngestRateLimits.ClientKey(null));
+    }
+}
