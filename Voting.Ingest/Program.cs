@@ -9,7 +9,11 @@ builder.AddServiceDefaults("Voting.Ingest");
 builder.Services.AddIngest();
 builder.Services.AddVoterAuthentication(builder.Configuration);
 builder.Services.AddIngestRateLimits();
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(options =>
+{
+    options.AddOperationTransformer<VoteApiDocument>();
+    options.AddSchemaTransformer<VoteApiDocument>();
+});
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, IngestJsonContext.Default));
 builder.Services.Configure<ProblemDetailsOptions>(options => options.CustomizeProblemDetails = VoteProblems.Customize);
 

@@ -17,11 +17,14 @@ public static class VoteApi
 {
     public const string RateLimitPolicy = "vote";
 
+    /// <summary>The endpoint's name, and its operation id in the OpenAPI document.</summary>
+    public const string OperationName = "CastVote";
+
     public static IEndpointRouteBuilder MapVoteApi(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/api/v1/vote", CastAsync)
             .RequireAuthorization()
-            .WithName("CastVote")
+            .WithName(OperationName)
             .WithSummary("Cast the authenticated voter's ballot")
             .WithDescription("Answers 202 with a receipt once the vote is durable in the vote log. Election and state come from the voter's token.")
             .Accepts<CastVoteRequest>("application/json")
@@ -30,6 +33,7 @@ public static class VoteApi
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status408RequestTimeout)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)

@@ -129,7 +129,23 @@ public sealed class VoteApiTests(IngestFactory factory) : IClassFixture<IngestFa
         var document = await client.GetFromJsonAsync<JsonElement>(new Uri("/openapi/v1.json", UriKind.Relative));
         var post = document.GetProperty("paths").GetProperty("/api/v1/vote").GetProperty("post");
         var statuses = post.GetProperty("responses").EnumerateObject().Select(p => p.Name).ToArray();
-        Assert.Subset(new HashSet<string>(statuses), new HashSet<string> { "202", "400", "401", "409", "413", "422", "429", "503" });
+        Assert.Subset(new HashSet<string>(statuses), new HashSet<string> { "202", "400", "401", "409", "413", "415", "422", "429", "503" });
+
+        // Who may call it, what it takes besides the body, and when to come back.
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("VoterToken");
+        Assert.Equal("http", scheme.GetProperty("type").GetString());
+        Assert.Equal("bearer", scheme.GetProperty("scheme").GetString());
+        Assert.True(post.GetProperty("security")[0].TryGetProperty("VoterToken", out _), post.GetProperty("security").ToString());
+        var key = post.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == IdempotencyKey.HeaderName);
+        Assert.Equal("header", key.GetProperty("in").GetString());
+        Assert.Equal(IdempotencyKey.MinLength, key.GetProperty("schema").GetProperty("minLength").GetInt32());
+        Assert.True(post.GetProperty("responses").GetProperty("429").GetProperty("headers").TryGetProperty("Retry-After", out _));
+
+        // The body is exactly {"candidate": "<id>"}.
+        var body = document.GetProperty("components").GetProperty("schemas").GetProperty("CastVoteRequest");
+        Assert.Equal(["candidate"], body.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+        Assert.False(body.GetProperty("additionalProperties").GetBoolean());
+        Assert.Equal(1, body.GetProperty("properties").GetProperty("candidate").GetProperty("minLength").GetInt32());
     }
 
     private Task<HttpResponseMessage> PostAsync(string? token, string body, string contentType = "application/json") =>
