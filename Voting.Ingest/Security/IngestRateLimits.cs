@@ -44,15 +44,21 @@ public static class IngestRateLimits
         {
             if (!IsVote(context))
             {
-                // A key no client can have ('::' is never a peer address): a partition keeps the limiter
-                // it was made with, so sharing a key with clients would limit these or unlimit them.
-                return RateLimitPartition.GetNoLimiter(IPAddress.IPv6Any);
+                // A partition keeps the limiter it was made with, so sharing a key with clients would
+                // limit these requests or unlimit the client's votes.
+                return RateLimitPartition.GetNoLimiter(NotAVote);
             }
 
             bucket ??= Bucket(context.RequestServices.GetRequiredService<IOptions<IngestOptions>>().Value);
             return RateLimitPartition.GetTokenBucketLimiter(ClientKey(context.Connection.RemoteIpAddress), bucket);
         });
     }
+
+    /// <summary>
+    /// The partition of requests that are not votes: a key <see cref="ClientKey"/> never gives (it
+    /// clears the low 64 bits of every IPv6 address; '::1' keeps one of them set).
+    /// </summary>
+    internal static readonly IPAddress NotAVote = IPAddress.IPv6Loopback;
 
     /// <summary>
     /// The per-client bucket's key: an IPv4 address, or an IPv6 client's /64 (one subscriber's

@@ -35,9 +35,9 @@ public sealed class BadInputTests(IngestFactory factory) : IClassFixture<IngestF
     }
 
     [Fact]
-    public async Task An_idempotency_key_against_the_rule_is_refused_not_ignored()
+    public async Task An_idempotency_key_against_the_rule_is_refused()
     {
-        const string key = "short"; // one sent empty is in the fault suite's corpus: the in-memory test server drops empty headers
+        const string key = "short"; // one sent empty is in the fault suite's corpus (idempotency-key-empty): the in-memory test server drops empty headers
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/vote")
         {
             Content = new StringContent("""{"candidate":"harper"}""", System.Text.Encoding.UTF8, "application/json"),
