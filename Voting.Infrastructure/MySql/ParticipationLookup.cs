@@ -7,39 +7,36 @@ namespace Voting.Infrastructure.MySql;
 public sealed class ParticipationLookup(MySqlShardConnections connections)
 {
     /// <summary>
-    /// Which of <paramref name="voters"/> have voted, in their order, in any state: every shard
-    /// database is asked (at the same time, one query each) for all of them. A participation row sits in
-    /// the database of the state the voter voted in, so asking only the database of the state a token
-    /// names would let a voter whose authority issued tokens for two states (registered in both) vote
-    /// once in each, once the Redis marker of the first vote has expired.
+    /// Which of <paramref name="voters"/> have voted, in their order. A participation row sits in the
+    /// database of the state the voter voted in; a voter marked <c>EveryState</c> is looked for in every
+    /// shard database, the others only in their state's. Asking every database is what refuses a voter
+    /// whose authority issued tokens for two states (registered in both) a second vote once the Redis
+    /// marker of the first has expired; it costs 16 lookups instead of one, so ingest asks it for the
+    /// voters its filter says "maybe" to (few), not for everyone while the filter is rebuilt. Each
+    /// database is asked once, all at the same time.
     /// </summary>
-    public async Task<bool[]> WhichVotedAsync(IReadOnlyList<(string ElectionId, byte[] Pseudonym)> voters, CancellationToken cancellationToken)
+    public async Task<bool[]> WhichVotedAsync(
+        IReadOnlyList<(string ElectionId, string State, byte[] Pseudonym, bool EveryState)> voters, CancellationToken cancellationToken)
     {
         var voted = new bool[voters.Count];
-        if (voters.Count == 0)
+        var home = voters.Select(v => ShardRouter.DatabaseFor(v.State)).ToArray();
+        var asked = Enumerable.Range(0, ShardLayout.DatabaseCount)
+            .Select(database => (Database: database, Voters: Enumerable.Range(0, voters.Count).Where(i => voters[i].EveryState || home[i] == database).ToList()))
+            .Where(d => d.Voters.Count > 0)
+            .ToList();
+        var found = await Task.WhenAll(asked.Select(async d =>
         {
-            return voted;
-        }
-
-        var elections = voters.Select(v => v.ElectionId).Distinct(StringComparer.Ordinal).ToList();
-        var tables = Enumerable.Range(0, voters.Count).GroupBy(i => (Table: ShardRouter.TableFor(voters[i].Pseudonym), voters[i].ElectionId)).ToList();
-        ShardStatement Statement()
-        {
+            var elections = d.Voters.Select(i => voters[i].ElectionId).Distinct(StringComparer.Ordinal).ToList();
             var statement = new ShardStatement();
-            foreach (var table in tables)
+            foreach (var table in d.Voters.GroupBy(i => (Table: ShardRouter.TableFor(voters[i].Pseudonym), voters[i].ElectionId)))
             {
                 statement.AppendVoted(
                     $"{elections.IndexOf(table.Key.ElectionId)}", table.Key.Table, table.Key.ElectionId, table.Select(i => voters[i].Pseudonym));
             }
 
-            return statement;
-        }
-
-        var found = await Task.WhenAll(Enumerable.Range(0, ShardLayout.DatabaseCount).Select(async database =>
-        {
             var rows = new List<ParticipationKey>();
-            await using var connection = await connections.OpenShardAsync(database, cancellationToken);
-            await using var command = Statement().ToCommand(connection, transaction: null);
+            await using var connection = await connections.OpenShardAsync(d.Database, cancellationToken);
+            await using var command = statement.ToCommand(connection, transaction: null);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {

@@ -233,7 +233,8 @@ public sealed partial class VoteBatchCaster(
     /// <summary>
     /// For each admitted voter: null when they may go on; the refusal when the record says they voted
     /// or can't be read. Only voters the filter could not clear are looked up, all in one query per
-    /// shard database.
+    /// shard database: those it says "maybe" to in every state's database (a voter registered in two
+    /// states voted in either), those it can't answer for while it is rebuilt in their state's only.
     /// </summary>
     private async Task<CastOutcome?[]> ConfirmNotVotedAsync(List<(PendingVote Vote, HeldVoterLock Lock, VoterAdmission Admission)> admitted)
     {
@@ -250,7 +251,7 @@ public sealed partial class VoteBatchCaster(
         try
         {
             voted = await participation.WhichVotedAsync(
-                [.. unsure.Select(i => (admitted[i].Vote.Voter.ElectionId, admitted[i].Vote.Voter.Pseudonym))], CancellationToken.None);
+                [.. unsure.Select(i => (admitted[i].Vote.Voter.ElectionId, admitted[i].Vote.State, admitted[i].Vote.Voter.Pseudonym, admitted[i].Admission == VoterAdmission.MaybeVoted))], CancellationToken.None);
         }
         catch (MySqlException e)
         {
