@@ -67,11 +67,11 @@ mkdir -p "$run_dir"
 for entry in "${services[@]}"; do
   IFS=: read -r name port path <<<"$entry"
   pidfile=$run_dir/$name.pid
-  dll="$root/Voting.$name/bin/Release/net10.0/Voting.$name.dll"
+  bin="$root/Voting.$name/bin/Release/net10.0"
   if alive "$pidfile"; then
-    # A service started before this build runs the code it had then: restart it on the new one
-    # (its pidfile was written when it was started).
-    if [[ ! $dll -nt $pidfile ]]; then
+    # A service started before this build runs the code (its own or a library's) and the settings
+    # it had then: restart it on the new ones (its pidfile was written when it was started).
+    if [[ -z $(find "$bin" "$root/deploy/config" -type f -newer "$pidfile" -print -quit) ]]; then
       echo "up: Voting.$name already running (pid $(cat "$pidfile"))"
       continue
     fi
