@@ -13,6 +13,10 @@ public sealed class ConsoleAccessOptions : IValidatableObject
     [Range(1, 24 * 60)]
     public int SessionMinutes { get; set; } = 60;
 
+    /// <summary>The longest a sign-in lasts, in use or not (an open page keeps it in use); then sign in again.</summary>
+    [Range(1, 24 * 7)]
+    public int MaxSessionHours { get; set; } = 12;
+
     /// <summary>How often an open page checks that its sign-in is still current (<see cref="ConsoleSessionRevalidation"/>).</summary>
     [Range(1, 3600)]
     public int RevalidateSeconds { get; set; } = 30;

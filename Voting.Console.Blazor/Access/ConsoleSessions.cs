@@ -10,7 +10,9 @@ namespace Voting.Console.Blazor.Access;
 /// id (a claim in its cookie); signing out ends that session, so its cookie — in another tab, or
 /// copied — is refused at its next request, and an open page's circuit loses its rights at its next
 /// revalidation (<see cref="ConsoleSessionRevalidation"/>). A session unused for longer than the
-/// cookie lasts is forgotten; restarting the console ends every session.
+/// cookie lasts is forgotten (an open page's revalidation counts as use: a live page is in use), and
+/// none outlives <see cref="ConsoleAccessOptions.MaxSessionHours"/>, so a page left open does not keep
+/// its rights for ever; restarting the console ends every session.
 /// </summary>
 public sealed class ConsoleSessions(IOptions<ConsoleAccessOptions> options, TimeProvider clock)
 {
@@ -39,7 +41,8 @@ public sealed class ConsoleSessions(IOptions<ConsoleAccessOptions> options, Time
         var name = user.Identity?.Name ?? throw new ArgumentException("A signed-in principal has a name.", nameof(user));
         Forget();
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        sessions[id] = new Session(name) { LastSeen = clock.GetUtcNow() };
+        var now = clock.GetUtcNow();
+        sessions[id] = new Session(name, now) { LastSeen = now };
         var identity = new ClaimsIdentity(user.Identity);
         identity.AddClaim(new Claim(SessionClaim, id));
         return new ClaimsPrincipal(identity);
@@ -55,8 +58,9 @@ public sealed class ConsoleSessions(IOptions<ConsoleAccessOptions> options, Time
     }
 
     /// <summary>
-    /// Whether the principal's session is still current: begun here, by this user, not ended, and used
-    /// within the session lifetime. Counts as use.
+    /// Whether the principal's session is still current: begun here, by this user, not ended, used
+    /// within the session lifetime and begun less than <see cref="ConsoleAccessOptions.MaxSessionHours"/>
+    /// ago. Counts as use.
     /// </summary>
     public bool IsCurrent(ClaimsPrincipal? user)
     {
@@ -66,7 +70,7 @@ public sealed class ConsoleSessions(IOptions<ConsoleAccessOptions> options, Time
         }
 
         var now = clock.GetUtcNow();
-        if (now - session.LastSeen > IdleLimit)
+        if (Expired(session, now))
         {
             sessions.TryRemove(id, out _);
             return false;
@@ -88,16 +92,21 @@ public sealed class ConsoleSessions(IOptions<ConsoleAccessOptions> options, Time
         var now = clock.GetUtcNow();
         foreach (var (id, session) in sessions)
         {
-            if (now - session.LastSeen > IdleLimit)
+            if (Expired(session, now))
             {
                 sessions.TryRemove(id, out _);
             }
         }
     }
 
-    private sealed class Session(string name)
+    private bool Expired(Session session, DateTimeOffset now) =>
+        now - session.LastSeen > IdleLimit || now - session.StartedAt >= TimeSpan.FromHours(options.Value.MaxSessionHours);
+
+    private sealed class Session(string name, DateTimeOffset startedAt)
     {
         public string Name { get; } = name;
+
+        public DateTimeOffset StartedAt { get; } = startedAt;
 
         public DateTimeOffset LastSeen { get; set; }
     }

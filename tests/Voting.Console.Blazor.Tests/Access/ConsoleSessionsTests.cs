@@ -9,8 +9,8 @@ public sealed class ConsoleSessionsTests
 {
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2028, 11, 7, 20, 0, 0, TimeSpan.Zero));
 
-    private ConsoleSessions Sessions(int sessionMinutes = 60) =>
-        new(Microsoft.Extensions.Options.Options.Create(new ConsoleAccessOptions { SessionMinutes = sessionMinutes }), clock);
+    private ConsoleSessions Sessions(int sessionMinutes = 60, int maxSessionHours = 12) =>
+        new(Microsoft.Extensions.Options.Options.Create(new ConsoleAccessOptions { SessionMinutes = sessionMinutes, MaxSessionHours = maxSessionHours }), clock);
 
     private static ClaimsPrincipal SignedIn(string name, params string[] roles) =>
         new(new ClaimsIdentity(
@@ -89,5 +89,24 @@ public sealed class ConsoleSessionsTests
         clock.Advance(TimeSpan.FromMinutes(60)); // the cookie's sliding lifetime, to the minute
 
         Assert.True(sessions.IsCurrent(user));
+    }
+
+    [Fact]
+    public void A_sign_in_kept_in_use_ends_all_the_same_after_the_longest_session()
+    {
+        // A page left open is revalidated every 30 s, which is use: only the cap ends it.
+        var sessions = Sessions(sessionMinutes: 60, maxSessionHours: 12);
+        var user = sessions.Begin(SignedIn("olivia", ConsoleRoles.Operator));
+
+        for (var minutes = 0; minutes < (12 * 60) - 1; minutes++)
+        {
+            clock.Advance(TimeSpan.FromMinutes(1));
+            Assert.True(sessions.IsCurrent(user), $"after {minutes + 1} minutes");
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.False(sessions.IsCurrent(user));
+        Assert.Equal(0, sessions.Count);
+        Assert.True(sessions.IsCurrent(sessions.Begin(SignedIn("olivia", ConsoleRoles.Operator)))); // signing in again starts afresh
     }
 }
