@@ -25,15 +25,21 @@ public sealed class ElectionRegistry
             // vote for it a dead letter after the voter was told it was accepted.
             // It also names routes (/elections/{id}), Redis keys and log lines: letters, digits and ._- only.
             if (string.IsNullOrEmpty(options.Id) || options.Id.Length > VoteMessageRules.MaxIdLength
-                || !options.Id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+                || !options.Id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-') || options.Id.All(c => c == '.'))
             {
                 throw new InvalidOperationException(
                     $"Election '{options.Id}': the id must be 1–{VoteMessageRules.MaxIdLength} characters, each a letter, a digit or one of . _ -.");
             }
 
-            if (options.Candidates.Count == 0)
+            // Each state's ballot is its StateCandidates list, else Candidates: an empty one would refuse
+            // every vote there as an unknown candidate.
+            var stateBallots = new Dictionary<string, List<string>>(options.StateCandidates, StringComparer.OrdinalIgnoreCase);
+            var empty = UsStates.All.Select(s => s.Code)
+                .Where(code => (stateBallots.TryGetValue(code, out var own) ? own : options.Candidates).Count == 0).ToList();
+            if (empty.Count > 0)
             {
-                throw new InvalidOperationException($"Election {options.Id}: Candidates is empty; every vote would be refused as an unknown candidate.");
+                throw new InvalidOperationException(
+                    $"Election {options.Id}: the ballot of {empty.Count} state(s) is empty ({string.Join(", ", empty.Take(5))}{(empty.Count > 5 ? ", …" : "")}): set Candidates, or a non-empty StateCandidates list for each state.");
             }
 
             var badCandidates = options.Candidates.Concat(options.StateCandidates.Values.SelectMany(c => c))

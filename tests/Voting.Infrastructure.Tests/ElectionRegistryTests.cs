@@ -34,6 +34,8 @@ public sealed class ElectionRegistryTests
     [InlineData("us/2028")]
     [InlineData("us{2028}")]
     [InlineData("")]
+    [InlineData(".")]
+    [InlineData("..")]
     public void An_election_id_that_could_not_name_a_route_or_a_Redis_key_is_refused_at_start(string id)
     {
         var election = Election("harper");
@@ -45,10 +47,28 @@ public sealed class ElectionRegistryTests
     }
 
     [Fact]
-    public void An_election_without_candidates_is_refused_at_start() =>
+    public void An_election_with_a_state_whose_ballot_is_empty_is_refused_at_start()
+    {
         Assert.Equal(
-            "Election us-2028: Candidates is empty; every vote would be refused as an unknown candidate.",
+            "Election us-2028: the ballot of 51 state(s) is empty (AL, AK, AZ, AR, CA, …): set Candidates, or a non-empty StateCandidates list for each state.",
             Assert.Throws<InvalidOperationException>(() => new ElectionRegistry([Election()])).Message);
+
+        var emptyInOne = Election("harper");
+        emptyInOne.StateCandidates["WY"] = [];
+        Assert.Contains("the ballot of 1 state(s) is empty (WY)", Assert.Throws<InvalidOperationException>(() => new ElectionRegistry([emptyInOne])).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_election_with_a_ballot_of_its_own_in_every_state_needs_no_national_list()
+    {
+        var perState = Election();
+        foreach (var state in Voting.Core.Geography.UsStates.All)
+        {
+            perState.StateCandidates[state.Code] = ["harper", "local-" + state.Code.ToLowerInvariant()];
+        }
+
+        Assert.Equal(["harper", "local-wy"], new ElectionRegistry([perState]).Find("us-2028")!.CandidatesIn("WY"));
+    }
 
     [Fact]
     public void A_candidate_id_of_the_longest_length_a_ballot_row_holds_is_accepted()
