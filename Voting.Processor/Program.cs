@@ -7,6 +7,21 @@ using Voting.Processor;
 using Voting.Processor.Consuming;
 using Voting.ServiceDefaults;
 
+// A first word that is no command and no --setting would start the processor, which joins the
+// consumer group: refuse it, and say what there is.
+if (args is [var first, ..] && first is not ("reconcile" or "rebuild-tallies") && (!first.StartsWith("--", StringComparison.Ordinal) || first == "--help"))
+{
+    var usage = "usage: Voting.Processor [--setting value …] | reconcile ELECTION_ID | rebuild-tallies ELECTION_ID";
+    if (first is "--help" or "-h")
+    {
+        Console.WriteLine(usage);
+        return 0;
+    }
+
+    Console.Error.WriteLine($"Voting.Processor: unknown command '{first}'; {usage}");
+    return 2;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("Voting.Processor");
 builder.Services.AddVotingKafka().AddVotingMySql().AddVotingClickHouse();

@@ -12,7 +12,13 @@ public static class RebuildTalliesCommand
 {
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output)
     {
-        if (args.Length != 2 || string.IsNullOrWhiteSpace(args[1]))
+        if (args is [_, "--help" or "-h"])
+        {
+            await output.WriteLineAsync("usage: Voting.Processor rebuild-tallies ELECTION_ID");
+            return 0;
+        }
+
+        if (args.Length != 2 || string.IsNullOrWhiteSpace(args[1]) || args[1].StartsWith('-'))
         {
             await Console.Error.WriteLineAsync("usage: Voting.Processor rebuild-tallies ELECTION_ID");
             return 2;
@@ -25,8 +31,10 @@ public static class RebuildTalliesCommand
         {
             report = await services.GetRequiredService<TallyRebuild>().RebuildAsync(election, output, CancellationToken.None);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
+            // Also a store's timeout (the ClickHouse driver reports one as a cancellation): this
+            // command cancels nothing itself.
             // A store unreachable or refusing, or a total that can't be rebuilt: what was done so far
             // is consistent (each shard in one transaction), and running the command again finishes it.
             await output.WriteLineAsync($"ERROR: the rebuild of {election} did not finish: {e.Message}");

@@ -11,7 +11,13 @@ public static class ReconcileCommand
 {
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output)
     {
-        if (args.Length != 2 || string.IsNullOrWhiteSpace(args[1]))
+        if (args is [_, "--help" or "-h"])
+        {
+            await output.WriteLineAsync("usage: Voting.Processor reconcile ELECTION_ID");
+            return 0;
+        }
+
+        if (args.Length != 2 || string.IsNullOrWhiteSpace(args[1]) || args[1].StartsWith('-'))
         {
             await Console.Error.WriteLineAsync("usage: Voting.Processor reconcile ELECTION_ID");
             return 2;
@@ -24,8 +30,10 @@ public static class ReconcileCommand
             // Resolved here: a configuration the stores can't be opened with is an error line too.
             comparison = await services.GetRequiredService<TallyReconciliation>().ReconcileAsync(election, CancellationToken.None);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
+            // Also a store's timeout (the ClickHouse driver reports one as a cancellation): this
+            // command cancels nothing itself.
             await output.WriteLineAsync($"ERROR: could not reconcile {election}: {e.Message}");
             return 3;
         }
