@@ -10,6 +10,9 @@ var configuration = VotingConfiguration.Build(environment);
 var tokenOptions = configuration.GetSection(VoterTokenOptions.Section).Get<VoterTokenOptions>() ?? new VoterTokenOptions();
 var elections = configuration.GetSection(ElectionOptions.Section).Get<List<ElectionOptions>>() ?? [];
 
+const int MaxTokenMinutes = 30 * 24 * 60;
+const int MaxRunSeconds = 7 * 24 * 3600;
+
 var electionOption = new Option<string?>("--election") { Description = "Election id (default: the first configured election)" };
 
 var voterOption = new Option<string>("--voter") { Description = "Voter id at the authority", Required = true };
@@ -29,14 +32,31 @@ token.SetAction(parse =>
         return 2;
     }
 
-    Console.WriteLine(new VoterTokenIssuer(tokenOptions, TimeProvider.System)
-        .Issue(parse.GetValue(voterOption)!, parse.GetValue(stateOption)!.ToUpperInvariant(), election, TimeSpan.FromMinutes(parse.GetValue(minutesOption))));
+    var voter = parse.GetValue(voterOption)!;
+    var state = parse.GetValue(stateOption)!.ToUpperInvariant();
+    var minutes = parse.GetValue(minutesOption);
+    var problem = string.IsNullOrWhiteSpace(voter) ? "--voter must not be empty"
+        : !Voting.Core.Geography.UsStates.TryGet(state, out _) ? $"--state '{state}' is not a US state code"
+        : minutes is < 1 or > MaxTokenMinutes ? $"--minutes must be 1–{MaxTokenMinutes} (30 days)"
+        : null;
+    if (problem is not null || Issuer("token") is not { } issuer)
+    {
+        if (problem is not null)
+        {
+            Console.Error.WriteLine($"token: {problem}");
+        }
+
+        return 2;
+    }
+
+    Console.WriteLine(issuer.Issue(voter, state, election, TimeSpan.FromMinutes(minutes)));
     return 0;
 });
 
 var ingestOption = new Option<Uri>("--ingest")
 {
     Description = "Base URL of Voting.Ingest",
+    CustomParser = AbsoluteUrl,
     DefaultValueFactory = _ => new Uri(configuration["Voting:Services:Ingest"] ?? "http://127.0.0.1:5101"),
 };
 var votersOption = new Option<int>("--voters") { Description = "Voters who turn out", DefaultValueFactory = _ => 20_000 };
@@ -48,6 +68,7 @@ var concurrencyOption = new Option<int>("--concurrency") { Description = "Reques
 var resultsOption = new Option<Uri>("--results")
 {
     Description = "Base URL of Voting.Results (result readers, receipts)",
+    CustomParser = AbsoluteUrl,
     DefaultValueFactory = _ => new Uri(configuration["Voting:Services:Results"] ?? "http://127.0.0.1:5103"),
 };
 var readersOption = new Option<int>("--readers") { Description = "Result readers polling the national results; 0 for none", DefaultValueFactory = _ => 4 };
@@ -78,22 +99,46 @@ simulate.SetAction(async (parse, cancellationToken) =>
         return 2;
     }
 
-    var settings = new SimulationSettings(
-        ingest, election.Id, parse.GetValue(votersOption), parse.GetValue(rateOption), parse.GetValue(duplicatesOption),
-        parse.GetValue(malformedOption), parse.GetValue(secondsOption), parse.GetValue(concurrencyOption),
-        DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture),
-        results, parse.GetValue(readersOption), TimeSpan.FromMilliseconds(parse.GetValue(readIntervalOption)),
-        TimeSpan.FromSeconds(parse.GetValue(probeOption)), parse.GetValue(settleOption));
-    if (settings.Voters < 1 || settings.VotesPerSecond <= 0 || settings.Concurrency < 1 || settings.MaxSeconds < 1
-        || settings.DuplicateShare is < 0 or > 1 || settings.MalformedShare is < 0 or > 1
-        || settings.Readers < 0 || settings.ReadInterval < TimeSpan.Zero || settings.ProbeEvery < TimeSpan.Zero || settings.SettleSeconds < 0)
+    var (voters, rate, duplicates, malformed, maxSeconds, concurrency) = (
+        parse.GetValue(votersOption), parse.GetValue(rateOption), parse.GetValue(duplicatesOption), parse.GetValue(malformedOption),
+        parse.GetValue(secondsOption), parse.GetValue(concurrencyOption));
+    var (readers, readInterval, probeEvery, settle) = (
+        parse.GetValue(readersOption), parse.GetValue(readIntervalOption), parse.GetValue(probeOption), parse.GetValue(settleOption));
+    var refused = voters < 1 ? "--voters must be positive"
+        : !(rate is >= 0.001 and <= 10_000_000) ? "--rate must be 0.001–10,000,000 votes per second"
+        : !(duplicates is >= 0 and <= 1) || !(malformed is >= 0 and <= 1) ? "--duplicates and --malformed are shares from 0 to 1"
+        : maxSeconds is < 1 or > MaxRunSeconds ? $"--max-seconds must be 1–{MaxRunSeconds} (a week)"
+        : concurrency is < 1 or > 100_000 ? "--concurrency must be 1–100,000"
+        : readers is < 0 or > 10_000 ? "--readers must be 0–10,000"
+        : readInterval is < 0 or > 3_600_000 ? "--read-interval-ms must be 0–3,600,000"
+        : !(probeEvery is >= 0 and <= 86_400) ? "--probe-every must be 0–86,400 seconds"
+        : settle is < 0 or > 86_400 ? "--settle-seconds must be 0–86,400"
+        : null;
+    if (refused is not null)
     {
-        Console.Error.WriteLine("simulate: --voters, --rate, --concurrency and --max-seconds must be positive; shares between 0 and 1; --readers, --read-interval-ms, --probe-every and --settle-seconds not negative");
+        Console.Error.WriteLine($"simulate: {refused}");
         return 2;
     }
 
+    var summaryFile = parse.GetValue(summaryOption);
+    if (summaryFile?.Directory is { Exists: false } summaryFolder)
+    {
+        Console.Error.WriteLine($"simulate: the folder {summaryFolder.FullName} of --summary does not exist");
+        return 2;
+    }
+
+    if (Issuer("simulate") is not { } simulationIssuer)
+    {
+        return 2;
+    }
+
+    var settings = new SimulationSettings(
+        ingest, election.Id, voters, rate, duplicates, malformed, maxSeconds, concurrency,
+        DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture),
+        results, readers, TimeSpan.FromMilliseconds(readInterval), TimeSpan.FromSeconds(probeEvery), settle);
+
     Console.WriteLine($"simulating election {election.Id}: {settings.Voters} voters at {settings.VotesPerSecond}/s (x3 closing spike) against {ingest}, run {settings.RunId}");
-    var simulation = new ElectionSimulation(settings, election, new VoterTokenIssuer(tokenOptions, TimeProvider.System), Console.Out);
+    var simulation = new ElectionSimulation(settings, election, simulationIssuer, Console.Out);
     SimulationTally tally;
     try
     {
@@ -109,10 +154,19 @@ simulate.SetAction(async (parse, cancellationToken) =>
     if (simulation.Summary is { } summary)
     {
         Console.WriteLine(summary.MeasuredLine());
-        if (parse.GetValue(summaryOption) is { } file)
+        if (summaryFile is not null)
         {
-            await File.WriteAllTextAsync(file.FullName, System.Text.Json.JsonSerializer.Serialize(summary, SimulationJsonContext.Default.SimulationSummary), cancellationToken);
+            // Written beside and moved into place: a reader never finds half a summary.
+            var partial = summaryFile.FullName + ".partial";
+            await File.WriteAllTextAsync(partial, System.Text.Json.JsonSerializer.Serialize(summary, SimulationJsonContext.Default.SimulationSummary), CancellationToken.None);
+            File.Move(partial, summaryFile.FullName, overwrite: true);
         }
+    }
+
+    if (tally.Accepted == 0)
+    {
+        Console.Error.WriteLine("simulate: no vote was accepted (is the token signing key the one ingest verifies with, and is ingest at --ingest?)");
+        return 1;
     }
 
     return tally.Failed == 0 ? 0 : 1;
@@ -135,7 +189,11 @@ tokenFile.SetAction(async (parse, cancellationToken) =>
         return 2;
     }
 
-    var issuer = new VoterTokenIssuer(tokenOptions, TimeProvider.System);
+    if (Issuer("tokens") is not { } issuer)
+    {
+        return 2;
+    }
+
     var electorate = new Electorate(election, new Random(count));
     var run = Guid.NewGuid().ToString("N")[..8];
     var file = parse.GetValue(outOption)!;
@@ -145,12 +203,25 @@ tokenFile.SetAction(async (parse, cancellationToken) =>
         return 2;
     }
 
+    if (file.Exists && (file.LinkTarget is not null || file.Attributes.HasFlag(FileAttributes.Device)))
+    {
+        Console.Error.WriteLine($"tokens: {file.FullName} is not a regular file; refusing to replace it");
+        return 2;
+    }
+
     // Written beside the target and moved into place when complete: an interrupted run leaves the
-    // file as it was, never a shortened one.
+    // file as it was, never a shortened one. Readable by its owner only: the tokens are bearer
+    // credentials, valid for hours.
     var partial = new FileInfo(file.FullName + ".partial");
     try
     {
-        await using (var writer = partial.CreateText())
+        var createOwnerOnly = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            createOwnerOnly.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using (var writer = new StreamWriter(partial.FullName, new System.Text.UTF8Encoding(false), createOwnerOnly))
         {
             for (var i = 0; i < count; i++)
             {
@@ -175,6 +246,32 @@ tokenFile.SetAction(async (parse, cancellationToken) =>
     Console.WriteLine($"wrote {count} tokens for election {election.Id} to {file.FullName}");
     return 0;
 });
+
+// The authority's signer, or null after one line saying why the signing key setting is unusable.
+VoterTokenIssuer? Issuer(string command)
+{
+    try
+    {
+        return new VoterTokenIssuer(tokenOptions, TimeProvider.System);
+    }
+    catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or ArgumentOutOfRangeException)
+    {
+        Console.Error.WriteLine($"{command}: {VoterTokenOptions.Section}:SigningKeys is unusable: {e.Message}");
+        return null;
+    }
+}
+
+static Uri? AbsoluteUrl(System.CommandLine.Parsing.ArgumentResult result)
+{
+    var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+    if (Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
+    {
+        return url;
+    }
+
+    result.AddError($"'{text}' is not an absolute http(s) URL");
+    return null;
+}
 
 var root = new RootCommand("Voting simulator: the election authority's token minting and a simulated electorate") { simulate, token, tokenFile };
 return await root.Parse(args).InvokeAsync();

@@ -43,7 +43,9 @@ public sealed class SimulationTally
             case 202: Interlocked.Increment(ref accepted); break;
             case 409: Interlocked.Increment(ref duplicates); break;
             case 429: Interlocked.Increment(ref throttled); break;
-            case >= 400 and < 500: Interlocked.Increment(ref refused); break;
+            // What the simulator's malformed and invalid ballots get. Any other 4xx (401 for a token
+            // ingest can't verify, 404 for a wrong URL, 415) is the run going wrong, not a voter.
+            case 400 or 413 or 422: Interlocked.Increment(ref refused); break;
             default: Interlocked.Increment(ref failed); break;
         }
     }

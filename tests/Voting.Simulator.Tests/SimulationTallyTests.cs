@@ -12,12 +12,14 @@ public sealed class SimulationTallyTests
                  {
                      HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.Conflict, HttpStatusCode.BadRequest,
                      HttpStatusCode.UnprocessableEntity, HttpStatusCode.TooManyRequests, HttpStatusCode.ServiceUnavailable, null,
+                     HttpStatusCode.RequestEntityTooLarge, HttpStatusCode.Unauthorized, HttpStatusCode.NotFound, HttpStatusCode.UnsupportedMediaType,
                  })
         {
             tally.Record(status);
         }
 
-        Assert.Equal((2, 1, 2, 1, 2), (tally.Accepted, tally.Duplicates, tally.Refused, tally.Throttled, tally.Failed));
-        Assert.Equal(8, tally.Total);
+        // 401, 404 and 415 are the run going wrong (a key ingest can't verify, a wrong URL), not a refused ballot.
+        Assert.Equal((2, 1, 3, 1, 5), (tally.Accepted, tally.Duplicates, tally.Refused, tally.Throttled, tally.Failed));
+        Assert.Equal(12, tally.Total);
     }
 }

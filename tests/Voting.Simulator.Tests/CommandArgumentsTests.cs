@@ -1,0 +1,125 @@
+using System.Diagnostics;
+
+namespace Voting.Simulator.Tests;
+
+/// <summary>Bad arguments end with one line on standard error and exit 2, before any request is sent.</summary>
+public sealed class CommandArgumentsTests : IDisposable
+{
+    private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("voting-simulator-args-");
+
+    public void Dispose() => folder.Delete(recursive: true);
+
+    public static TheoryData<string[], string> Refused => new()
+    {
+        { ["simulate", "--rate", "NaN"], "simulate: --rate must be 0.001–10,000,000 votes per second" },
+        { ["simulate", "--rate", "1e-300"], "simulate: --rate must be 0.001–10,000,000 votes per second" },
+        { ["simulate", "--duplicates", "NaN"], "simulate: --duplicates and --malformed are shares from 0 to 1" },
+        { ["simulate", "--probe-every", "1e300"], "simulate: --probe-every must be 0–86,400 seconds" },
+        { ["simulate", "--max-seconds", "5000000"], "simulate: --max-seconds must be 1–604800 (a week)" },
+        { ["simulate", "--voters", "0"], "simulate: --voters must be positive" },
+        { ["simulate", "--ingest", "http://203.0.113.9:5101"], "simulate: http://203.0.113.9:5101/ is not a loopback address; the simulator only targets this machine" },
+        { ["token", "--voter", "", "--state", "PA"], "token: --voter must not be empty" },
+        { ["token", "--voter", "v1", "--state", "ZZ"], "token: --state 'ZZ' is not a US state code" },
+        { ["token", "--voter", "v1", "--state", "PA", "--minutes", "0"], "token: --minutes must be 1–43200 (30 days)" },
+        { ["token", "--voter", "v1", "--state", "PA", "--minutes", "2147483647"], "token: --minutes must be 1–43200 (30 days)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refused))]
+    public async Task Bad_arguments_end_with_one_line_and_exit_2(string[] args, string line)
+    {
+        var (exit, output, error) = await RunAsync(args);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Equal(line, error.Trim());
+    }
+
+    [Fact]
+    public async Task A_url_that_is_not_one_is_a_parse_error_not_a_crash()
+    {
+        var (exit, _, error) = await RunAsync("simulate", "--ingest", "not a url");
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("'not a url' is not an absolute http(s) URL", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_summary_into_a_missing_folder_is_refused_before_the_run()
+    {
+        var missing = Path.Combine(folder.FullName, "no-such-folder", "summary.json");
+
+        var (exit, output, error) = await RunAsync("simulate", "--summary", missing);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Equal($"simulate: the folder {Path.GetDirectoryName(missing)} of --summary does not exist", error.Trim());
+    }
+
+    [Fact]
+    public async Task A_token_is_minted_for_a_valid_voter_and_state()
+    {
+        var (exit, output, error) = await RunAsync("token", "--voter", "v1", "--state", "pa", "--minutes", "5");
+
+        Assert.True(exit == 0, error);
+        Assert.Equal(3, output.Trim().Split('.').Length); // header.payload.signature
+    }
+
+    [Fact]
+    public async Task An_unusable_signing_key_is_one_line_not_a_crash()
+    {
+        var (exit, output, error) = await RunAsync(
+            new Dictionary<string, string> { ["Voting__VoterTokens__SigningKeys__0"] = "c2hvcnQ=" }, "token", "--voter", "v1", "--state", "PA");
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.StartsWith("token: Voting:VoterTokens:SigningKeys is unusable: ", error.Trim(), StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_token_file_is_readable_by_its_owner_only_and_a_link_is_not_replaced()
+    {
+        var written = Path.Combine(folder.FullName, "tokens.txt");
+        var (exit, _, error) = await RunAsync("tokens", "--count", "2", "--out", written);
+        Assert.True(exit == 0, error);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(written));
+        Assert.False((await File.ReadAllBytesAsync(written)).AsSpan().StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }), "no byte-order mark before the first token");
+
+        var target = Path.Combine(folder.FullName, "elsewhere.txt");
+        await File.WriteAllTextAsync(target, "keep me");
+        var link = Path.Combine(folder.FullName, "link.txt");
+        File.CreateSymbolicLink(link, target);
+        var (refused, _, refusal) = await RunAsync("tokens", "--count", "2", "--out", link);
+        Assert.Equal(2, refused);
+        Assert.Equal($"tokens: {link} is not a regular file; refusing to replace it", refusal.Trim());
+        Assert.Equal("keep me", await File.ReadAllTextAsync(target));
+        Assert.NotNull(new FileInfo(link).LinkTarget);
+    }
+
+    private static Task<(int Exit, string Output, string Error)> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
+
+    private static async Task<(int Exit, string Output, string Error)> RunAsync(Dictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Voting.Simulator.dll"), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["DOTNET_ENVIRONMENT"] = "Local";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+}
