@@ -22,7 +22,7 @@ using Voting.ServiceDefaults;
 
 if (args.FirstOrDefault() == PasswordHashCommand.Name)
 {
-    return PasswordHashCommand.Run(Console.In, Console.Out, Console.Error);
+    return PasswordHashCommand.Run(args[1..], Console.In, Console.Out, Console.Error, interactive: !Console.IsInputRedirected);
 }
 
 var builder = WebApplication.CreateBuilder(args);

@@ -22,7 +22,7 @@ public sealed class AccountEndpointsTests
         using var output = new StringWriter();
         using var error = new StringWriter();
 
-        Assert.Equal(0, PasswordHashCommand.Run(new StringReader("a long enough password\n"), output, error));
+        Assert.Equal(0, PasswordHashCommand.Run([], new StringReader("a long enough password\n"), output, error, interactive: false));
 
         var hash = output.ToString().Trim();
         Assert.Empty(error.ToString());
@@ -39,9 +39,34 @@ public sealed class AccountEndpointsTests
         using var output = new StringWriter();
         using var error = new StringWriter();
 
-        Assert.Equal(2, PasswordHashCommand.Run(new StringReader("short\n"), output, error));
+        Assert.Equal(2, PasswordHashCommand.Run([], new StringReader("short\n"), output, error, interactive: false));
 
         Assert.Empty(output.ToString());
         Assert.Single(error.ToString().Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void The_hash_command_refuses_a_password_given_as_an_argument_and_reads_nothing()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var input = new StringReader("a long enough password\n");
+
+        Assert.Equal(2, PasswordHashCommand.Run(["secret123"], input, output, error, interactive: false));
+
+        Assert.Empty(output.ToString());
+        Assert.Equal("hash-password: takes no arguments; give the password on standard input (an argument shows in the process list)", error.ToString().Trim());
+        Assert.Equal("a long enough password", input.ReadLine()); // not consumed
+    }
+
+    [Fact]
+    public void At_a_terminal_the_hash_command_says_what_it_waits_for()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        Assert.Equal(0, PasswordHashCommand.Run([], new StringReader("a long enough password\n"), output, error, interactive: true));
+
+        Assert.StartsWith("password (at least 8 characters), then Enter: ", error.ToString(), StringComparison.Ordinal);
     }
 }
