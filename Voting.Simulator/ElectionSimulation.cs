@@ -77,9 +77,12 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
                 inFlight.RemoveAll(t => t.IsCompleted);
             }
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            await progress.WriteLineAsync($"time limit of {settings.MaxSeconds} s reached; stopping");
+            // The time limit, or Ctrl-C: either way the run's figures so far are still reported.
+            await progress.WriteLineAsync(cancellationToken.IsCancellationRequested
+                ? "interrupted; stopping (the figures below count what was answered until now)"
+                : $"time limit of {settings.MaxSeconds} s reached; stopping");
         }
 
         await Task.WhenAll(inFlight);

@@ -163,6 +163,11 @@ simulate.SetAction(async (parse, cancellationToken) =>
         }
     }
 
+    if (cancellationToken.IsCancellationRequested)
+    {
+        return 130; // interrupted (Ctrl-C, SIGTERM): the totals above are of a partial run
+    }
+
     if (tally.Accepted == 0)
     {
         Console.Error.WriteLine("simulate: no vote was accepted (is the token signing key the one ingest verifies with, and is ingest at --ingest?)");

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+
+namespace Voting.Simulator.Tests;
+
+/// <summary>Ctrl-C stops a simulated election and still reports what it did, run as the program itself.</summary>
+public sealed class InterruptedRunTests
+{
+    [Fact]
+    public async Task An_interrupted_run_reports_its_totals_and_exits_130()
+    {
+        // Nothing listens on port 1: every vote fails at once, which is all this test needs.
+        var start = new ProcessStartInfo("dotnet",
+        [
+            Path.Combine(AppContext.BaseDirectory, "Voting.Simulator.dll"), "simulate", "--ingest", "http://127.0.0.1:1", "--results", "http://127.0.0.1:1",
+            "--voters", "100000", "--rate", "20", "--readers", "0", "--probe-every", "0", "--settle-seconds", "0",
+        ])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["DOTNET_ENVIRONMENT"] = "Local";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await Task.Delay(TimeSpan.FromSeconds(4));
+
+        using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await interrupt.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+        var printed = await output;
+
+        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}\n{printed}\n{await error}");
+        Assert.Contains("interrupted; stopping", printed, StringComparison.Ordinal);
+        Assert.Matches(@"done: 0 votes accepted, \d+ second attempts refused, \d+ invalid ballots refused, [1-9]\d* failures", printed);
+    }
+}
