@@ -1,3 +1,4 @@
+using Voting.Core.Sharding;
 using Voting.Infrastructure.Storage;
 
 namespace Voting.Processor;
@@ -9,7 +10,13 @@ namespace Voting.Processor;
 /// </summary>
 public static class ReconcileCommand
 {
-    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output)
+    public static Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output) => RunAsync(services, args, output, Console.Error);
+
+    /// <param name="services">The processor's services (its stores).</param>
+    /// <param name="args">The command line: <c>reconcile ELECTION_ID</c>.</param>
+    /// <param name="output">Where the verdict goes.</param>
+    /// <param name="progress">Where a line goes after each shard database is read.</param>
+    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter progress)
     {
         if (args is [_, "--help" or "-h"])
         {
@@ -28,7 +35,13 @@ public static class ReconcileCommand
         try
         {
             // Resolved here: a configuration the stores can't be opened with is an error line too.
-            comparison = await services.GetRequiredService<TallyReconciliation>().ReconcileAsync(election, CancellationToken.None);
+            // Progress on standard error: a large election's shards take a while each, and standard
+            // output stays the verdict alone.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            comparison = await services.GetRequiredService<TallyReconciliation>().ReconcileAsync(
+                election,
+                CancellationToken.None,
+                read => progress.WriteLine($"reconcile: {read} of {ShardLayout.DatabaseCount} shard databases read ({clock.Elapsed.TotalSeconds:0.0} s)"));
         }
         catch (Exception e)
         {

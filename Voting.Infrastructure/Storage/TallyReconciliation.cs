@@ -52,7 +52,10 @@ public sealed class TallyReconciliation(MySqlShardConnections shards, ClickHouse
     /// plus the counts still in the shard's outbox. So every row ClickHouse has is checked as
     /// ClickHouse holds it, and nothing stored while this reads is taken for a difference.
     /// </summary>
-    public async Task<TallyComparison> ReconcileAsync(string electionId, CancellationToken cancellationToken)
+    /// <param name="electionId">The election.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <param name="shardRead">Called with the number of shard databases read so far, after each (progress on long work).</param>
+    public async Task<TallyComparison> ReconcileAsync(string electionId, CancellationToken cancellationToken, Action<int>? shardRead = null)
     {
         // What each shard had recorded as shipped before ClickHouse is read: ClickHouse must have at least that.
         var shippedBefore = await ShardTallyReads.AllTotalsAsync(shards, electionId, cancellationToken);
@@ -89,6 +92,8 @@ public sealed class TallyReconciliation(MySqlShardConnections shards, ClickHouse
                     shippedBefore.GetValueOrDefault((shard, pair.State, pair.Candidate)).ShippedVersion,
                     expected));
             }
+
+            shardRead?.Invoke(shard + 1);
         }
 
         // Totals under no shard of ours (carried over from per-batch tallies, or written by hand).

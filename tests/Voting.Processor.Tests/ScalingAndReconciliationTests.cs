@@ -92,8 +92,13 @@ public sealed class ScalingAndReconciliationTests
         await ProcessorFactory.EventuallyAsync(async () => (await factory.ClickHouseCountsAsync(election)).Values.Sum() == 120, "120 votes tallied");
 
         var output = new StringWriter();
-        Assert.Equal(0, await ReconcileCommand.RunAsync(factory.Services, ["reconcile", election], output));
+        var progress = new StringWriter();
+        Assert.Equal(0, await ReconcileCommand.RunAsync(factory.Services, ["reconcile", election], output, progress));
         Assert.StartsWith($"OK: tallies of {election} equal MySQL (120 ballots", output.ToString(), StringComparison.Ordinal);
+        var read = progress.ToString().Trim().Split('\n');
+        Assert.Equal(16, read.Length);
+        Assert.StartsWith("reconcile: 1 of 16 shard databases read (", read[0], StringComparison.Ordinal);
+        Assert.StartsWith("reconcile: 16 of 16 shard databases read (", read[15], StringComparison.Ordinal);
 
         // Someone rewrites Texas's total for reyes straight in ClickHouse: 5 votes more, under a version
         // higher than any the shard has shipped, so it is the one ClickHouse reads.
