@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using MySqlConnector;
 using StackExchange.Redis;
 using Voting.Core.Ballots;
 using Voting.Core.Dedup;
@@ -94,6 +95,33 @@ public sealed class BloomFalsePositiveTests
             using var retry = await VoteApiTests.PostAsync(client, factory.TokenFor(voter), """{"candidate":"harper"}""");
             Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task A_database_that_stops_answering_costs_the_voters_it_must_check_a_503_before_their_lock_lapses()
+    {
+        // MariaDB behind a proxy that can hang: connections stay open, nothing comes back.
+        var mysql = new MySqlConnectionStringBuilder(LocalStack.MySql().ConnectionString);
+        await using var proxy = new FreezableTcpProxy((int)mysql.Port);
+        mysql.Port = (uint)proxy.Port;
+        using var factory = new IngestFactory();
+        factory.Settings["Voting:MySql:ConnectionString"] = mysql.ConnectionString;
+        using var client = await StartWithSaturatedFilterAsync(factory);
+
+        // Answered within the voter's lock (10 s; the check is given half of it), not when the driver
+        // gives up on the hung connection (15 s and more).
+        proxy.Freeze();
+        using (var hung = await VoteApiTests.PostAsync(client, factory.TokenFor("hung-database-voter"), """{"candidate":"harper"}""").WaitAsync(TimeSpan.FromSeconds(10)))
+        {
+            await VoteApiTests.AssertProblemAsync(hung, HttpStatusCode.ServiceUnavailable, "vote-not-recorded");
+        }
+
+        Assert.Empty(TopicReader.ReadAll(factory.Kafka, factory.VotesTopic));
+
+        // Answering again: the same voter votes, nothing was held or marked.
+        proxy.Thaw();
+        using var retry = await VoteApiTests.PostAsync(client, factory.TokenFor("hung-database-voter"), """{"candidate":"harper"}""");
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
     }
 
     /// <summary>
