@@ -36,14 +36,14 @@ public sealed class MySqlHealthCheck(MySqlShardConnections connections) : IHealt
     /// </summary>
     private static async Task<string?> PingAsync(string database, Func<CancellationToken, Task<MySqlConnection>> open, CancellationToken cancellationToken)
     {
-        var ping = AnswerAsync(database, open, cancellationToken);
-        if (await Task.WhenAny(ping, Task.Delay(PingTimeout, cancellationToken)) == ping)
+        try
         {
-            return await ping;
+            return await AnswerAsync(database, open, cancellationToken).WaitAsync(PingTimeout, cancellationToken);
         }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        return $"{database}: no answer within {PingTimeout.TotalSeconds:0} s";
+        catch (TimeoutException)
+        {
+            return $"{database}: no answer within {PingTimeout.TotalSeconds:0} s";
+        }
     }
 
     private static async Task<string?> AnswerAsync(string database, Func<CancellationToken, Task<MySqlConnection>> open, CancellationToken cancellationToken)

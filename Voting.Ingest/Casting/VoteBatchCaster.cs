@@ -255,18 +255,14 @@ public sealed partial class VoteBatchCaster(
             // now, not a wait past their locks' life. The query left behind ends on its own.
             var lookup = participation.WhichVotedAsync(
                 [.. unsure.Select(i => (admitted[i].Vote.Voter.ElectionId, admitted[i].Vote.State, admitted[i].Vote.Voter.Pseudonym, admitted[i].Admission == VoterAdmission.MaybeVoted))], CancellationToken.None);
-            var patience = TimeSpan.FromMilliseconds(settings.VoterLockMilliseconds / 2);
-            if (await Task.WhenAny(lookup, Task.Delay(patience)) != lookup)
-            {
-                _ = lookup.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-                throw new TimeoutException($"MariaDB did not answer the duplicate check within {patience.TotalSeconds:0.#} s");
-            }
-
-            voted = await lookup;
+            _ = lookup.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default); // observed if left behind
+            voted = await lookup.WaitAsync(TimeSpan.FromMilliseconds(settings.VoterLockMilliseconds / 2));
         }
         catch (Exception e) when (e is MySqlException or TimeoutException)
         {
-            var unavailable = Unavailable(unsure.Count, "mysql", e);
+            var unavailable = Unavailable(unsure.Count, "mysql", e is TimeoutException
+                ? new TimeoutException($"MariaDB did not answer the duplicate check within {settings.VoterLockMilliseconds / 2000.0:0.#} s")
+                : e);
             foreach (var i in unsure)
             {
                 refusals[i] = unavailable;

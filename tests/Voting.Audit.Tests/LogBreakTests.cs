@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using MySqlConnector;
 using Voting.Audit.Anchoring;
 using Voting.Audit.Logs;
+using Voting.Infrastructure.Chain;
 using Voting.Infrastructure.Storage;
 using Voting.ServiceDefaults;
 using Voting.TestSupport;
@@ -32,14 +33,7 @@ public sealed class LogBreakTests : IAsyncLifetime
         using var client = await factory.StartAsync();
         var election = LocalStack.UniqueName("rewritten");
         var store = new CheckpointStore(factory.Shards);
-        var chain = await factory.Services.GetRequiredService<AnchorContractLocator>().GetAsync(CancellationToken.None);
-        var running = factory.Services.GetRequiredService<CheckpointService>();
-
-        await factory.RecordVotesAsync(election, 30);
-        Assert.Equal(30, await running.CheckpointAsync(election, CancellationToken.None));
-        await AnchorAllAsync(running, election);
-        await factory.RecordVotesAsync(election, 10);
-        Assert.Equal(40, await running.CheckpointAsync(election, CancellationToken.None));
+        var chain = await AnchoredAt30WithCheckpoint40QueuedAsync(election);
 
         // Leaf 5 is rewritten, and the service restarts: its tree is read afresh from the log database.
         var original = await RewriteLeafAsync(election, 5, RandomNumberGenerator.GetBytes(32));
@@ -82,14 +76,7 @@ public sealed class LogBreakTests : IAsyncLifetime
         using var client = await factory.StartAsync();
         var election = LocalStack.UniqueName("covered");
         var store = new CheckpointStore(factory.Shards);
-        var chain = await factory.Services.GetRequiredService<AnchorContractLocator>().GetAsync(CancellationToken.None);
-        var running = factory.Services.GetRequiredService<CheckpointService>();
-
-        await factory.RecordVotesAsync(election, 30);
-        Assert.Equal(30, await running.CheckpointAsync(election, CancellationToken.None));
-        await AnchorAllAsync(running, election);
-        await factory.RecordVotesAsync(election, 10);
-        Assert.Equal(40, await running.CheckpointAsync(election, CancellationToken.None));
+        var chain = await AnchoredAt30WithCheckpoint40QueuedAsync(election);
 
         // Leaf 12 rewritten, and the queued checkpoint's root rewritten to the new log's: the log
         // database agrees with itself, only the chain still holds the true root of the first 30.
@@ -110,6 +97,19 @@ public sealed class LogBreakTests : IAsyncLifetime
 
         var health = await client.GetFromJsonAsync<HealthReportDto>(new Uri("/health/ready", UriKind.Relative));
         Assert.Contains($"[{election}, before anchoring]", health!.Checks["log-integrity"].Description, StringComparison.Ordinal);
+    }
+
+    /// <summary>30 ballots checkpointed and anchored, then 10 more checkpointed (size 40) and still queued; returns the chain's view.</summary>
+    private async Task<CheckpointAnchorClient> AnchoredAt30WithCheckpoint40QueuedAsync(string election)
+    {
+        var chain = await factory.Services.GetRequiredService<AnchorContractLocator>().GetAsync(CancellationToken.None);
+        var running = factory.Services.GetRequiredService<CheckpointService>();
+        await factory.RecordVotesAsync(election, 30);
+        Assert.Equal(30, await running.CheckpointAsync(election, CancellationToken.None));
+        await AnchorAllAsync(running, election);
+        await factory.RecordVotesAsync(election, 10);
+        Assert.Equal(40, await running.CheckpointAsync(election, CancellationToken.None));
+        return chain;
     }
 
     private CheckpointService Restarted() => Restarted(out _);

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Voting.Simulator.Tests;
 
 /// <summary>Bad arguments end with one line on standard error and exit 2, before any request is sent.</summary>
@@ -28,7 +26,7 @@ public sealed class CommandArgumentsTests : IDisposable
     [MemberData(nameof(Refused))]
     public async Task Bad_arguments_end_with_one_line_and_exit_2(string[] args, string line)
     {
-        var (exit, output, error) = await RunAsync(args);
+        var (exit, output, error) = await SimulatorProgram.RunAsync(args);
 
         Assert.Equal(2, exit);
         Assert.Equal("", output);
@@ -38,7 +36,7 @@ public sealed class CommandArgumentsTests : IDisposable
     [Fact]
     public async Task A_url_that_is_not_one_is_a_parse_error_not_a_crash()
     {
-        var (exit, _, error) = await RunAsync("simulate", "--ingest", "not a url");
+        var (exit, _, error) = await SimulatorProgram.RunAsync("simulate", "--ingest", "not a url");
 
         Assert.NotEqual(0, exit);
         Assert.Contains("'not a url' is not an absolute http(s) URL", error, StringComparison.Ordinal);
@@ -51,7 +49,7 @@ public sealed class CommandArgumentsTests : IDisposable
     {
         var missing = Path.Combine(folder.FullName, "no-such-folder", "summary.json");
 
-        var (exit, output, error) = await RunAsync("simulate", "--summary", missing);
+        var (exit, output, error) = await SimulatorProgram.RunAsync("simulate", "--summary", missing);
 
         Assert.Equal(2, exit);
         Assert.Equal("", output);
@@ -61,7 +59,7 @@ public sealed class CommandArgumentsTests : IDisposable
     [Fact]
     public async Task A_token_is_minted_for_a_valid_voter_and_state()
     {
-        var (exit, output, error) = await RunAsync("token", "--voter", "v1", "--state", "pa", "--minutes", "5");
+        var (exit, output, error) = await SimulatorProgram.RunAsync("token", "--voter", "v1", "--state", "pa", "--minutes", "5");
 
         Assert.True(exit == 0, error);
         Assert.Equal(3, output.Trim().Split('.').Length); // header.payload.signature
@@ -70,7 +68,7 @@ public sealed class CommandArgumentsTests : IDisposable
     [Fact]
     public async Task An_unusable_signing_key_is_one_line_not_a_crash()
     {
-        var (exit, output, error) = await RunAsync(
+        var (exit, output, error) = await SimulatorProgram.RunAsync(
             new Dictionary<string, string> { ["Voting__VoterTokens__SigningKeys__0"] = "c2hvcnQ=" }, "token", "--voter", "v1", "--state", "PA");
 
         Assert.Equal(2, exit);
@@ -84,7 +82,7 @@ public sealed class CommandArgumentsTests : IDisposable
     public async Task A_token_file_is_readable_by_its_owner_only_and_a_link_is_not_replaced()
     {
         var written = Path.Combine(folder.FullName, "tokens.txt");
-        var (exit, _, error) = await RunAsync("tokens", "--count", "2", "--out", written);
+        var (exit, _, error) = await SimulatorProgram.RunAsync("tokens", "--count", "2", "--out", written);
         Assert.True(exit == 0, error);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(written));
         Assert.False((await File.ReadAllBytesAsync(written)).AsSpan().StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }), "no byte-order mark before the first token");
@@ -93,33 +91,10 @@ public sealed class CommandArgumentsTests : IDisposable
         await File.WriteAllTextAsync(target, "keep me");
         var link = Path.Combine(folder.FullName, "link.txt");
         File.CreateSymbolicLink(link, target);
-        var (refused, _, refusal) = await RunAsync("tokens", "--count", "2", "--out", link);
+        var (refused, _, refusal) = await SimulatorProgram.RunAsync("tokens", "--count", "2", "--out", link);
         Assert.Equal(2, refused);
         Assert.Equal($"tokens: {link} is not a regular file; refusing to replace it", refusal.Trim());
         Assert.Equal("keep me", await File.ReadAllTextAsync(target));
         Assert.NotNull(new FileInfo(link).LinkTarget);
-    }
-
-    private static Task<(int Exit, string Output, string Error)> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
-
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(Dictionary<string, string> environment, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Voting.Simulator.dll"), .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["DOTNET_ENVIRONMENT"] = "Local";
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
     }
 }

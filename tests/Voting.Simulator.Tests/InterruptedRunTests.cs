@@ -9,17 +9,10 @@ public sealed class InterruptedRunTests
     public async Task An_interrupted_run_reports_its_totals_and_exits_130()
     {
         // Nothing listens on port 1: every vote fails at once, which is all this test needs.
-        var start = new ProcessStartInfo("dotnet",
-        [
-            Path.Combine(AppContext.BaseDirectory, "Voting.Simulator.dll"), "simulate", "--ingest", "http://127.0.0.1:1", "--results", "http://127.0.0.1:1",
-            "--voters", "100000", "--rate", "20", "--readers", "0", "--probe-every", "0", "--settle-seconds", "0",
-        ])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["DOTNET_ENVIRONMENT"] = "Local";
-        using var process = Process.Start(start)!;
+        using var process = SimulatorProgram.Start(
+            null,
+            "simulate", "--ingest", "http://127.0.0.1:1", "--results", "http://127.0.0.1:1",
+            "--voters", "100000", "--rate", "20", "--readers", "0", "--probe-every", "0", "--settle-seconds", "0");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await Task.Delay(TimeSpan.FromSeconds(4));

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Voting.Simulator.Tests;
 
 /// <summary>The <c>tokens</c> command run as the program itself, in the local configuration.</summary>
@@ -13,32 +11,16 @@ public sealed class TokensCommandTests : IDisposable
     public async Task Tokens_for_a_missing_folder_end_with_one_line_and_exit_2_and_otherwise_arrive_whole()
     {
         var missing = Path.Combine(folder.FullName, "no-such-folder", "tokens.txt");
-        var (refused, refusedOut, refusedError) = await RunAsync("tokens", "--count", "3", "--out", missing);
+        var (refused, refusedOut, refusedError) = await SimulatorProgram.RunAsync("tokens", "--count", "3", "--out", missing);
         Assert.Equal(2, refused);
         Assert.Equal("", refusedOut);
         Assert.Equal($"tokens: the folder {Path.GetDirectoryName(missing)} does not exist", refusedError.Trim());
 
         var written = Path.Combine(folder.FullName, "tokens.txt");
-        var (exit, output, error) = await RunAsync("tokens", "--count", "3", "--out", written);
+        var (exit, output, error) = await SimulatorProgram.RunAsync("tokens", "--count", "3", "--out", written);
         Assert.True(exit == 0, error);
         Assert.StartsWith("wrote 3 tokens for election ", output, StringComparison.Ordinal);
         Assert.Equal(3, (await File.ReadAllLinesAsync(written)).Length);
         Assert.Equal(["tokens.txt"], folder.GetFiles().Select(f => f.Name));
-    }
-
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Voting.Simulator.dll"), .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["DOTNET_ENVIRONMENT"] = "Local";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
     }
 }
