@@ -59,7 +59,7 @@ public sealed partial class AnchorContractLocator(ChainClientFactory chain, Chec
                 }
             }
 
-            client = new CheckpointAnchorClient(web3, address);
+            client = new CheckpointAnchorClient(web3, address, TimeSpan.FromSeconds(chain.Options.ReceiptTimeoutSeconds));
             return client;
         }
         finally

@@ -16,6 +16,9 @@ namespace Voting.Audit.Anchoring;
 /// checkpoint (in the log database, or on chain) said — leaves removed or rewritten — gets no further
 /// checkpoint or anchor (<see cref="LogIntegrity"/>): its new root would put a rewritten history on
 /// chain after the true one.
+/// An anchor counts once its block has <see cref="ChainOptions.ConfirmationBlocks"/> blocks on top:
+/// until then its transaction is looked up again every <see cref="AuditOptions.AnchorRetrySeconds"/>,
+/// and a checkpoint whose anchor a reorganisation undid is queued again and re-anchored in order.
 /// </summary>
 public sealed partial class CheckpointService(
     ElectionRegistry elections,
@@ -23,6 +26,7 @@ public sealed partial class CheckpointService(
     CheckpointStore checkpoints,
     MerkleLogReservations reservations,
     AnchorContractLocator contracts,
+    ChainClientFactory chain,
     LogIntegrity integrity,
     SchemaState schema,
     IOptions<AuditOptions> options,
@@ -118,12 +122,17 @@ public sealed partial class CheckpointService(
         }
     }
 
-    /// <summary>Anchors the election's queued checkpoints in order; false when some remain queued.</summary>
+    /// <summary>
+    /// Confirms the election's mined anchors (<see cref="ConfirmAsync"/>), then anchors its queued
+    /// checkpoints in order; false when some remain queued or not final yet.
+    /// </summary>
     public async Task<bool> AnchorQueuedAsync(string electionId, CancellationToken cancellationToken)
     {
         List<Checkpoint> queued;
+        bool confirming;
         try
         {
+            confirming = !await ConfirmAsync(electionId, cancellationToken);
             queued = await checkpoints.QueuedAsync(electionId, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -137,6 +146,12 @@ public sealed partial class CheckpointService(
             try
             {
                 var client = await contracts.GetAsync(cancellationToken);
+                if (await UndoneBeforeAnchoringAsync(client, electionId, checkpoint, cancellationToken) is { } undone)
+                {
+                    LogAnchorFailed(logger, electionId, checkpoint.TreeSize, undone);
+                    return false;
+                }
+
                 if (await BreakBeforeAnchoringAsync(client, electionId, checkpoint, cancellationToken) is { } broken)
                 {
                     if (integrity.Report(electionId, LogIntegrity.Stage.Anchor, broken))
@@ -154,9 +169,12 @@ public sealed partial class CheckpointService(
                 }
 
                 var transaction = await AnchorOnceAsync(client, electionId, checkpoint, cancellationToken);
+                var now = clock.GetUtcNow().UtcDateTime;
+                var final = chain.Options.ConfirmationBlocks == 0;
                 await checkpoints.MarkAnchoredAsync(
-                    electionId, checkpoint.TreeSize, transaction.TransactionHash, transaction.BlockNumber, clock.GetUtcNow().UtcDateTime, cancellationToken);
+                    electionId, checkpoint.TreeSize, transaction.TransactionHash, transaction.BlockNumber, now, final ? now : null, cancellationToken);
                 LogAnchored(logger, electionId, checkpoint.TreeSize, transaction.TransactionHash, transaction.BlockNumber);
+                confirming |= !final;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -176,7 +194,90 @@ public sealed partial class CheckpointService(
             }
         }
 
-        return true;
+        return !confirming;
+    }
+
+    /// <summary>
+    /// Looks up the transactions of the election's mined, not yet final anchors: marks final each whose
+    /// block has <see cref="ChainOptions.ConfirmationBlocks"/> blocks on top, and queues again each the
+    /// chain no longer holds (a reorganisation undid its block; the checkpoint is then anchored again, in
+    /// order, by the next <see cref="AnchorQueuedAsync"/>). True when none is left waiting.
+    /// </summary>
+    public async Task<bool> ConfirmAsync(string electionId, CancellationToken cancellationToken)
+    {
+        var confirming = await checkpoints.ConfirmingAsync(electionId, cancellationToken);
+        if (confirming.Count == 0)
+        {
+            return true;
+        }
+
+        var waiting = false;
+        try
+        {
+            var client = await contracts.GetAsync(cancellationToken);
+            foreach (var checkpoint in confirming)
+            {
+                var transaction = checkpoint.TransactionHash!;
+                if (await client.MinedAsync(transaction) is not { } mined)
+                {
+                    // The block is gone. Another transaction of ours may have anchored the same
+                    // checkpoint since (a retry mined in the new branch): then that one is its anchor.
+                    if (await client.FindAnchorTransactionAsync(electionId, checkpoint.TreeSize, checkpoint.Root) is { } other
+                        && await client.MinedAsync(other.TransactionHash) is { } found)
+                    {
+                        await checkpoints.MarkAnchoredAsync(
+                            electionId, checkpoint.TreeSize, found.TransactionHash, found.BlockNumber, checkpoint.AnchoredAt ?? clock.GetUtcNow().UtcDateTime, null, cancellationToken);
+                        waiting = true;
+                        continue;
+                    }
+
+                    var reason = $"Anchor transaction {transaction} (block {checkpoint.BlockNumber}) is no longer on chain: a reorganisation undid it before it was {chain.Options.ConfirmationBlocks} blocks deep. Queued again.";
+                    await checkpoints.RequeueAsync(electionId, checkpoint.TreeSize, transaction, reason, cancellationToken);
+                    LogUndone(logger, electionId, checkpoint.TreeSize, transaction, checkpoint.BlockNumber ?? 0);
+                    waiting = true;
+                    continue;
+                }
+
+                if (mined.BlocksOnTop >= chain.Options.ConfirmationBlocks)
+                {
+                    await checkpoints.MarkFinalAsync(electionId, checkpoint.TreeSize, transaction, mined.BlockNumber, clock.GetUtcNow().UtcDateTime, cancellationToken);
+                    LogFinal(logger, electionId, checkpoint.TreeSize, transaction, mined.BlockNumber, mined.BlocksOnTop);
+                }
+                else
+                {
+                    waiting = true;
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogConfirmFailed(logger, electionId, ChainErrors.Describe(e));
+            contracts.Forget();
+            return false;
+        }
+
+        return !waiting;
+    }
+
+    /// <summary>
+    /// Why no checkpoint may be sent now, or null: the chain's newest checkpoint of the election must be
+    /// at least the newest anchor still waiting for confirmations. Less means a reorganisation undid
+    /// it before <see cref="ConfirmAsync"/> saw that; anchoring a larger size now would leave it out of
+    /// the chain's log for good (sizes only grow there). The next <see cref="ConfirmAsync"/> queues it again.
+    /// </summary>
+    private async Task<string?> UndoneBeforeAnchoringAsync(
+        CheckpointAnchorClient client, string electionId, Checkpoint checkpoint, CancellationToken cancellationToken)
+    {
+        if ((await checkpoints.ConfirmingAsync(electionId, cancellationToken)).LastOrDefault() is not { } mined || mined.TreeSize >= checkpoint.TreeSize)
+        {
+            return null;
+        }
+
+        var count = await client.CountAsync(electionId);
+        var newest = count > 0 ? (long)(await client.CheckpointAtAsync(electionId, count - 1)).TreeSize : 0;
+        return newest >= mined.TreeSize
+            ? null
+            : $"the chain's newest checkpoint has size {newest}, below the anchor of size {mined.TreeSize} mined in {mined.TransactionHash} and not final yet: a reorganisation undid it, and it is queued again first";
     }
 
     /// <summary>
@@ -244,6 +345,15 @@ public sealed partial class CheckpointService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Anchored {Election} at size {Size}: transaction {Transaction}, block {Block}")]
     private static partial void LogAnchored(ILogger logger, string election, long size, string transaction, long block);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Anchor of {Election} at size {Size} is final: transaction {Transaction}, block {Block}, {Depth} blocks on top")]
+    private static partial void LogFinal(ILogger logger, string election, long size, string transaction, long block, long depth);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Anchor of {Election} at size {Size} was undone by a reorganisation of the chain (transaction {Transaction}, block {Block}); queued to be anchored again")]
+    private static partial void LogUndone(ILogger logger, string election, long size, string transaction, long block);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Confirming the anchors of {Election} failed, tried again shortly: {Error}")]
+    private static partial void LogConfirmFailed(ILogger logger, string election, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Anchoring {Election} at size {Size} failed, kept queued: {Error}")]
     private static partial void LogAnchorFailed(ILogger logger, string election, long size, string error);

@@ -41,7 +41,7 @@ public static class AuditApi
                 : chain.Options.AnchorContractAddress;
             return TypedResults.Ok(new CheckpointList(
                 electionId, chain.Options.ChainId, contract, await log.TreeSizeAsync(electionId, cancellationToken),
-                list.Count(c => !c.IsAnchored), [.. list.Select(View)]));
+                list.Count(c => c.IsQueued), [.. list.Select(View)], list.Count(c => c.IsConfirming)));
         });
     }
 
@@ -156,7 +156,7 @@ public static class AuditApi
     }
 
     private static CheckpointView View(Checkpoint c) => new(
-        c.TreeSize, Convert.ToHexStringLower(c.Root), DateTime.SpecifyKind(c.CreatedAt, DateTimeKind.Utc), c.IsAnchored ? "anchored" : "queued",
+        c.TreeSize, Convert.ToHexStringLower(c.Root), DateTime.SpecifyKind(c.CreatedAt, DateTimeKind.Utc), c.IsAnchored ? "anchored" : c.IsConfirming ? "confirming" : "queued",
         c.TransactionHash, c.BlockNumber, c.AnchoredAt is { } at ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : null, c.LastError);
 
     /// <summary>A store or the chain being unreachable is a 503 with what failed, not a 500.</summary>

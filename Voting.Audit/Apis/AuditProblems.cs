@@ -19,7 +19,7 @@ public static class AuditProblems
 
     public static ProblemHttpResult NotAnchoredYet(long leafIndex) =>
         Problem(409, "not-anchored-yet", "The ballot is recorded but no anchored checkpoint covers it yet.",
-            $"The ballot is leaf {leafIndex}; checkpoints are anchored every minute. Try again shortly.");
+            $"The ballot is leaf {leafIndex}; checkpoints are anchored every minute and count once their block is deep enough. Try again shortly.");
 
     public static ProblemHttpResult NoSuchAnchor(long treeSize) =>
         Problem(422, "no-such-anchor", "There is no anchored checkpoint of that size.", $"Tree size {treeSize} was never anchored; use a size from the checkpoint list.");

@@ -7,4 +7,6 @@ namespace Voting.Core.Audit;
 /// <param name="LogSize">Leaves in the log now.</param>
 /// <param name="Queued">Checkpoints waiting to be anchored.</param>
 /// <param name="Checkpoints">All checkpoints.</param>
-public sealed record CheckpointList(string ElectionId, long ChainId, string? Contract, long LogSize, int Queued, IReadOnlyList<CheckpointView> Checkpoints);
+/// <param name="Confirming">Checkpoints mined on chain whose blocks are not deep enough yet to count.</param>
+public sealed record CheckpointList(
+    string ElectionId, long ChainId, string? Contract, long LogSize, int Queued, IReadOnlyList<CheckpointView> Checkpoints, int Confirming);

@@ -30,9 +30,26 @@ public sealed class ChainOptions
     /// </summary>
     public bool RedeployWhenContractMissing { get; set; }
 
+    /// <summary>
+    /// Blocks that must be mined on top of an anchor's block before the anchor counts (receipts read
+    /// <c>anchored</c>, proofs are served, audits check it). Until then the audit service looks the
+    /// transaction up again every few seconds, and queues the checkpoint again if a reorganisation of
+    /// the chain undid it. 0 counts an anchor as soon as it is mined: only for a development chain
+    /// that never reorganises. Set it to the chain's finality: 64 on Ethereum mainnet (two epochs).
+    /// </summary>
+    [Range(0, 100_000)]
+    public int ConfirmationBlocks { get; set; } = 64;
+
     /// <summary>How long one RPC call may take before the node counts as hung.</summary>
     [Range(1, 600)]
     public int RpcTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// How long the audit service waits for an anchor transaction to be mined before it records the
+    /// attempt as failed; the next attempt looks for that checkpoint on chain before sending another.
+    /// </summary>
+    [Range(1, 86_400)]
+    public int ReceiptTimeoutSeconds { get; set; } = 300;
 
     /// <summary>How often a transaction receipt is polled, in milliseconds.</summary>
     [Range(1, 60_000)]

@@ -12,8 +12,10 @@ namespace Voting.Infrastructure.Chain;
 /// <summary>
 /// Talks to one deployed <c>CheckpointAnchor</c> contract: anchors checkpoints (signing client) and
 /// reads them back (any client). Elections are keyed on chain by SHA-256 of their id (<see cref="ElectionKey"/>).
+/// An anchor transaction not mined within <paramref name="receiptTimeout"/> (5 minutes unless given) is
+/// given up on with a <see cref="TimeoutException"/> naming it.
 /// </summary>
-public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress)
+public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress, TimeSpan? receiptTimeout = null)
 {
     private static readonly HexBigInteger AnchorGas = new(200_000);
     private readonly Contract contract = web3.Eth.GetContract(CheckpointAnchorContract.Abi, contractAddress);
@@ -72,14 +74,38 @@ public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress)
 
     /// <summary>
     /// Anchors a checkpoint and waits for it to be mined. Throws when the transaction reverted
-    /// (the contract refuses a size that doesn't grow) or the node can't be reached.
+    /// (the contract refuses a size that doesn't grow), the node can't be reached, or the transaction
+    /// was not mined in time (<see cref="TimeoutException"/>: it may still be mined later).
     /// </summary>
     public async Task<AnchorTransaction> AnchorAsync(string electionId, long treeSize, byte[] root, DateTimeOffset time, CancellationToken cancellationToken)
     {
-        var from = web3.TransactionManager.Account?.Address
+        var account = web3.TransactionManager.Account
             ?? throw new InvalidOperationException("Anchoring needs a signing client (ChainClientFactory.CreateSigning).");
-        var receipt = await contract.GetFunction("anchor").SendTransactionAndWaitForReceiptAsync(
-            from, AnchorGas, null, cancellationToken, ElectionKey(electionId), (ulong)treeSize, root, (ulong)time.ToUnixTimeSeconds());
+
+        // The nonce comes from the chain at each send. The client's own count only goes up, so after a
+        // reorganisation undid one of our transactions (or the node dropped one) it would run ahead of
+        // the chain, and every later transaction would wait forever behind the gap.
+        if (account.NonceService is { } nonces)
+        {
+            await nonces.ResetNonceAsync();
+        }
+
+        var transaction = await contract.GetFunction("anchor").SendTransactionAsync(
+            account.Address, AnchorGas, null, ElectionKey(electionId), (ulong)treeSize, root, (ulong)time.ToUnixTimeSeconds());
+        var limit = receiptTimeout ?? TimeSpan.FromMinutes(5);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        waiting.CancelAfter(limit);
+        TransactionReceipt receipt;
+        try
+        {
+            receipt = await web3.TransactionManager.TransactionReceiptService.PollForReceiptAsync(transaction, waiting.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException(
+                $"Anchor transaction {transaction} was not mined within {limit.TotalSeconds:0} s (the chain is congested, its fee too low, or the node dropped it). The next attempt looks for the checkpoint on chain before sending it again.");
+        }
+
         if (receipt.Status?.Value != BigInteger.One)
         {
             throw new AnchorRefusedException(electionId, treeSize, receipt.TransactionHash);
@@ -88,6 +114,24 @@ public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress)
         var anchored = receipt.DecodeAllEvents<AnchoredEvent>().SingleOrDefault()
             ?? throw new InvalidOperationException($"Transaction {receipt.TransactionHash} has no Anchored event.");
         return new AnchorTransaction(receipt.TransactionHash, (long)receipt.BlockNumber.Value, (long)anchored.Event.Index);
+    }
+
+    /// <summary>
+    /// Where a mined transaction stands now: its block and how many blocks were mined on top of it;
+    /// null when the chain holds no successful receipt for it (a reorganisation undid its block, or it
+    /// was never mined). Read afresh each time: after a reorganisation a transaction may be in another block.
+    /// </summary>
+    public async Task<MinedTransaction?> MinedAsync(string transactionHash)
+    {
+        var receipt = await web3.Eth.Transactions.GetTransactionReceipt.SendRequestAsync(transactionHash);
+        if (receipt?.BlockNumber is null || receipt.Status?.Value != BigInteger.One)
+        {
+            return null;
+        }
+
+        var latest = await web3.Eth.Blocks.GetBlockNumber.SendRequestAsync();
+        var block = (long)receipt.BlockNumber.Value;
+        return new MinedTransaction(transactionHash, block, Math.Max(0, (long)latest.Value - block));
     }
 
     /// <summary>

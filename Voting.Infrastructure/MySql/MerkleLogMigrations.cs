@@ -13,7 +13,23 @@ public static class MerkleLogMigrations
         new(2, "anchor contracts deployed by the audit service, per chain", CreateAnchorContracts),
         new(3, "leaf ranges reserved by appenders, filled outside the tree head's lock", CreateReservations),
         new(4, "each reserved leaf range names the lock its appender's session holds", AddReservationLocks),
+        new(5, "an anchored checkpoint counts once its block is deep enough (final_at)", AddAnchorFinality),
     ];
+
+    /// <summary>
+    /// Checkpoints anchored before this version have no <c>final_at</c>: the audit service looks their
+    /// transactions up again and marks them final once their blocks are deep enough (or queues them
+    /// again if the chain no longer holds them), as it does for every new anchor.
+    /// </summary>
+    private static IEnumerable<string> AddAnchorFinality()
+    {
+        yield return """
+            ALTER TABLE checkpoints
+              ADD COLUMN IF NOT EXISTS final_at DATETIME(3) NULL
+                COMMENT 'set once the anchoring block has Voting:Chain:ConfirmationBlocks blocks on top; proofs and receipts use only these'
+                AFTER anchored_at
+            """;
+    }
 
     /// <summary>
     /// Ranges reserved before this version name no lock: they get one nobody holds, so they count as

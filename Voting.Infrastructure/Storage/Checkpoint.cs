@@ -9,8 +9,20 @@ namespace Voting.Infrastructure.Storage;
 /// <param name="BlockNumber">Its block, null while queued.</param>
 /// <param name="AnchoredAt">When it was anchored, null while queued.</param>
 /// <param name="LastError">Why the last anchoring attempt failed, if it did.</param>
+/// <param name="FinalAt">
+/// When its block was found <see cref="Chain.ChainOptions.ConfirmationBlocks"/> deep; null while queued
+/// or while the anchor is mined but may still be undone by a reorganisation of the chain.
+/// </param>
 public sealed record Checkpoint(
-    string ElectionId, long TreeSize, byte[] Root, DateTime CreatedAt, string? TransactionHash, long? BlockNumber, DateTime? AnchoredAt, string? LastError)
+    string ElectionId, long TreeSize, byte[] Root, DateTime CreatedAt, string? TransactionHash, long? BlockNumber, DateTime? AnchoredAt, string? LastError,
+    DateTime? FinalAt = null)
 {
-    public bool IsAnchored => TransactionHash is not null;
+    /// <summary>Mined on chain and deep enough to count: proofs, receipts and audits rely on it.</summary>
+    public bool IsAnchored => TransactionHash is not null && FinalAt is not null;
+
+    /// <summary>Mined, waiting for its block to be deep enough (or to be found undone and queued again).</summary>
+    public bool IsConfirming => TransactionHash is not null && FinalAt is null;
+
+    /// <summary>Not on chain yet (or no longer: its anchor was undone by a reorganisation).</summary>
+    public bool IsQueued => TransactionHash is null;
 }

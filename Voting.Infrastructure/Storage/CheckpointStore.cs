@@ -7,7 +7,7 @@ namespace Voting.Infrastructure.Storage;
 /// <summary>Checkpoints of the elections' logs and the anchor contract per chain, in the Merkle log database.</summary>
 public sealed class CheckpointStore(MySqlShardConnections connections)
 {
-    private const string Columns = "election_id, tree_size, root, created_at, tx_hash, block_number, anchored_at, last_error";
+    private const string Columns = "election_id, tree_size, root, created_at, tx_hash, block_number, anchored_at, last_error, final_at";
 
     /// <summary>Records a checkpoint (queued for anchoring); a size already checkpointed is left as it is.</summary>
     public async Task AddAsync(string electionId, long treeSize, byte[] root, DateTime createdAt, CancellationToken cancellationToken)
@@ -31,26 +31,71 @@ public sealed class CheckpointStore(MySqlShardConnections connections)
         (await QueryAsync($"SELECT {Columns} FROM checkpoints WHERE election_id = @e ORDER BY tree_size DESC LIMIT 1", electionId, cancellationToken))
         .SingleOrDefault();
 
-    /// <summary>The newest anchored checkpoint.</summary>
+    /// <summary>The newest anchored checkpoint whose anchor is final (<see cref="Checkpoint.IsAnchored"/>).</summary>
     public async Task<Checkpoint?> LatestAnchoredAsync(string electionId, CancellationToken cancellationToken) =>
         (await QueryAsync(
-            $"SELECT {Columns} FROM checkpoints WHERE election_id = @e AND tx_hash IS NOT NULL ORDER BY tree_size DESC LIMIT 1", electionId, cancellationToken))
+            $"SELECT {Columns} FROM checkpoints WHERE election_id = @e AND final_at IS NOT NULL ORDER BY tree_size DESC LIMIT 1", electionId, cancellationToken))
         .SingleOrDefault();
 
     /// <summary>Checkpoints waiting to be anchored, in the order they must be anchored.</summary>
     public Task<List<Checkpoint>> QueuedAsync(string electionId, CancellationToken cancellationToken) =>
         QueryAsync($"SELECT {Columns} FROM checkpoints WHERE election_id = @e AND tx_hash IS NULL ORDER BY tree_size", electionId, cancellationToken);
 
-    public async Task MarkAnchoredAsync(string electionId, long treeSize, string transactionHash, long blockNumber, DateTime anchoredAt, CancellationToken cancellationToken)
+    /// <summary>Checkpoints mined on chain whose blocks are not deep enough yet, smallest tree first.</summary>
+    public Task<List<Checkpoint>> ConfirmingAsync(string electionId, CancellationToken cancellationToken) =>
+        QueryAsync(
+            $"SELECT {Columns} FROM checkpoints WHERE election_id = @e AND tx_hash IS NOT NULL AND final_at IS NULL ORDER BY tree_size", electionId, cancellationToken);
+
+    /// <summary>
+    /// Records the transaction that anchored a checkpoint and the block it is in; <paramref name="finalAt"/>
+    /// when that block is already deep enough, else null (it is confirmed later, <see cref="MarkFinalAsync"/>).
+    /// </summary>
+    public async Task MarkAnchoredAsync(
+        string electionId, long treeSize, string transactionHash, long blockNumber, DateTime anchoredAt, DateTime? finalAt, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenLogAsync(cancellationToken);
         await using var command = new MySqlCommand(
-            "UPDATE checkpoints SET tx_hash = @x, block_number = @b, anchored_at = @t, last_error = NULL WHERE election_id = @e AND tree_size = @s", connection);
+            "UPDATE checkpoints SET tx_hash = @x, block_number = @b, anchored_at = @t, final_at = @f, last_error = NULL WHERE election_id = @e AND tree_size = @s", connection);
         command.Parameters.AddWithValue("@x", transactionHash);
         command.Parameters.AddWithValue("@b", blockNumber);
         command.Parameters.AddWithValue("@t", anchoredAt);
+        command.Parameters.AddWithValue("@f", finalAt);
         command.Parameters.AddWithValue("@e", electionId);
         command.Parameters.AddWithValue("@s", treeSize);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Marks a mined anchor final: its block (which may have changed since it was mined) is deep enough.</summary>
+    public async Task MarkFinalAsync(string electionId, long treeSize, string transactionHash, long blockNumber, DateTime finalAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenLogAsync(cancellationToken);
+        await using var command = new MySqlCommand(
+            "UPDATE checkpoints SET block_number = @b, final_at = @f WHERE election_id = @e AND tree_size = @s AND tx_hash = @x", connection);
+        command.Parameters.AddWithValue("@b", blockNumber);
+        command.Parameters.AddWithValue("@f", finalAt);
+        command.Parameters.AddWithValue("@e", electionId);
+        command.Parameters.AddWithValue("@s", treeSize);
+        command.Parameters.AddWithValue("@x", transactionHash);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues a mined checkpoint again: the chain no longer holds its anchor (a reorganisation undid
+    /// the block). <paramref name="reason"/> is kept as its last error, which also makes the next attempt
+    /// look for the anchor on chain before sending another.
+    /// </summary>
+    public async Task RequeueAsync(string electionId, long treeSize, string transactionHash, string reason, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenLogAsync(cancellationToken);
+        await using var command = new MySqlCommand(
+            """
+            UPDATE checkpoints SET tx_hash = NULL, block_number = NULL, anchored_at = NULL, final_at = NULL, last_error = @r
+            WHERE election_id = @e AND tree_size = @s AND tx_hash = @x AND final_at IS NULL
+            """, connection);
+        command.Parameters.AddWithValue("@r", reason.Length > 500 ? reason[..500] : reason);
+        command.Parameters.AddWithValue("@e", electionId);
+        command.Parameters.AddWithValue("@s", treeSize);
+        command.Parameters.AddWithValue("@x", transactionHash);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -99,7 +144,8 @@ public sealed class CheckpointStore(MySqlShardConnections connections)
                 reader.IsDBNull(4) ? null : reader.GetString(4),
                 reader.IsDBNull(5) ? null : Convert.ToInt64(reader[5], CultureInfo.InvariantCulture),
                 reader.IsDBNull(6) ? null : reader.GetDateTime(6),
-                reader.IsDBNull(7) ? null : reader.GetString(7)));
+                reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.IsDBNull(8) ? null : reader.GetDateTime(8)));
         }
 
         return list;

@@ -123,13 +123,13 @@ public sealed class AuditFactory : WebApplicationFactory<Program>
         Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 
-    /// <summary>A read-only view of the anchor contract the service deployed (recorded in its log database).</summary>
+    /// <summary>A read-only view of the anchor contract the service deployed (recorded in its log database), on the chain it was given.</summary>
     public async Task<CheckpointAnchorClient> AnchorsOnChainAsync()
     {
         string? address = null;
         await Eventually.Async(async () => (address = await new CheckpointStore(Shards).AnchorContractAsync(Chain.ChainId, CancellationToken.None)) is not null,
             "the audit service deployed its anchor contract");
-        return new CheckpointAnchorClient(new Web3(Chain.RpcUrl), address!);
+        return new CheckpointAnchorClient(new Web3(Settings.GetValueOrDefault("Voting:Chain:RpcUrl") ?? Chain.RpcUrl), address!);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -15,7 +15,7 @@ public sealed class ReceiptAuditDownTests(ResultsFactory factory) : IClassFixtur
         var stored = (await factory.RecordVotesAsync(election, [("dana", "PA", "harper")]))[0];
         var checkpoints = new CheckpointStore(factory.Shards);
         await checkpoints.AddAsync(election, 1, new byte[32], DateTime.UtcNow, CancellationToken.None);
-        await checkpoints.MarkAnchoredAsync(election, 1, "0x" + new string('a', 64), 1, DateTime.UtcNow, CancellationToken.None);
+        await checkpoints.MarkAnchoredAsync(election, 1, "0x" + new string('a', 64), 1, DateTime.UtcNow, DateTime.UtcNow, CancellationToken.None);
 
         using var answer = await client.GetAsync(new Uri($"/api/v1/receipts/{Convert.ToHexStringLower(stored.BallotHash)}", UriKind.Relative));
 

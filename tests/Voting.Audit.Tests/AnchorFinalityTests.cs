@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.Logging;
+using Voting.Audit.Apis;
+using Voting.Core.Audit;
+using Voting.Infrastructure.Storage;
+using Voting.TestSupport;
+
+namespace Voting.Audit.Tests;
+
+/// <summary>
+/// On a chain of the test's own (its history is rewritten here): an anchor counts only once its block
+/// is <c>ConfirmationBlocks</c> deep, and one a reorganisation undoes before that is anchored again.
+/// </summary>
+public sealed class AnchorFinalityTests(AuditFactory factory) : IClassFixture<AuditFactory>
+{
+    [Fact]
+    public async Task An_anchor_counts_once_its_block_is_deep_enough_and_one_undone_by_a_reorganisation_is_anchored_again()
+    {
+        await using var anvil = await ScratchAnvil.StartAsync();
+        factory.Settings["Voting:Chain:RpcUrl"] = anvil.RpcUrl;
+        factory.Settings["Voting:Chain:ConfirmationBlocks"] = "3";
+        using var client = await factory.StartAsync();
+        var election = factory.Elections[0];
+        var votes = await factory.RecordVotesAsync(election, 40);
+        var receipt = Convert.ToHexStringLower(votes[7].BallotHash);
+        var store = new CheckpointStore(factory.Shards);
+
+        // Mined, not counted: no new block comes, so it stays short of three blocks deep.
+        var mined = await StatusAsync(client, election, 40, "confirming");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal("confirming", (await CheckpointAsync(client, election, 40))?.Status);
+        Assert.Null(await store.LatestAnchoredAsync(election, CancellationToken.None));
+        using (var early = await client.GetAsync(new Uri($"/api/v1/audit/receipts/{receipt}/proof", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        }
+
+        var list = await client.GetFromJsonAsync($"/api/v1/audit/elections/{election}/checkpoints", AuditApiJsonContext.Default.CheckpointList);
+        Assert.Equal((0, 1), (list!.Queued, list.Confirming));
+
+        // A reorganisation replaces the anchor's block: the chain no longer holds the checkpoint.
+        var chain = await factory.AnchorsOnChainAsync();
+        Assert.Equal(mined.BlockNumber, await anvil.BlockNumberAsync());
+        await anvil.ReorganiseAsync(1);
+        Assert.Equal(0, await chain.CountAsync(election));
+
+        // The service notices, queues it again and anchors it anew; it still waits for three blocks.
+        await Eventually.Async(
+            async () => factory.Logs.GetSnapshot().Any(r => r.Level == LogLevel.Warning && r.Message.Contains("undone by a reorganisation", StringComparison.Ordinal)),
+            "the undone anchor reported");
+        await Eventually.Async(async () => await chain.CountAsync(election) == 1, "the checkpoint anchored again");
+        var again = await StatusAsync(client, election, 40, "confirming");
+        Assert.Equal(mined.Root, again.Root);
+
+        await anvil.MineAsync(3);
+        var final = await StatusAsync(client, election, 40, "anchored");
+        var onChain = await chain.ListAsync(election);
+        Assert.Equal([40UL], onChain.Select(c => c.TreeSize));
+        Assert.Equal(mined.Root, Convert.ToHexStringLower(onChain[0].Root));
+        var found = await chain.FindAnchorTransactionAsync(election, 40, Convert.FromHexString(mined.Root));
+        Assert.Equal((found!.TransactionHash, found.BlockNumber), (final.TransactionHash, final.BlockNumber));
+        Assert.Null(final.LastError);
+
+        var proof = await client.GetFromJsonAsync($"/api/v1/audit/receipts/{receipt}/proof", AuditApiJsonContext.Default.InclusionProofDocument);
+        Assert.Equal((40L, final.TransactionHash), (proof!.TreeSize, proof.Anchor.TransactionHash));
+        var audit = await AnchoringTests.RunAuditAsync(client, election);
+        Assert.True(audit.Clean, string.Join("; ", audit.Findings.Select(f => $"{f.Kind} {f.Location}: {f.Detail}")));
+        Assert.Equal(1, audit.AnchorsChecked);
+    }
+
+    internal static async Task<CheckpointView?> CheckpointAsync(HttpClient client, string election, long size) =>
+        (await client.GetFromJsonAsync($"/api/v1/audit/elections/{election}/checkpoints", AuditApiJsonContext.Default.CheckpointList))!
+        .Checkpoints.SingleOrDefault(c => c.TreeSize == size);
+
+    internal static async Task<CheckpointView> StatusAsync(HttpClient client, string election, long size, string status)
+    {
+        CheckpointView? found = null;
+        await Eventually.Async(async () => (found = await CheckpointAsync(client, election, size)) is { } c && c.Status == status, $"checkpoint {size} {status}");
+        return found!;
+    }
+}

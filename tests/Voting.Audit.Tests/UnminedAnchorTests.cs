@@ -1,0 +1,37 @@
+using Voting.TestSupport;
+
+namespace Voting.Audit.Tests;
+
+/// <summary>On a chain of the test's own, which stops mining for a while.</summary>
+public sealed class UnminedAnchorTests(AuditFactory factory) : IClassFixture<AuditFactory>
+{
+    [Fact]
+    public async Task An_anchor_transaction_left_unmined_is_reported_and_anchoring_goes_on_once_the_chain_mines_it()
+    {
+        await using var anvil = await ScratchAnvil.StartAsync();
+        factory.Settings["Voting:Chain:RpcUrl"] = anvil.RpcUrl;
+        factory.Settings["Voting:Chain:ReceiptTimeoutSeconds"] = "2";
+        using var client = await factory.StartAsync();
+        var election = factory.Elections[0];
+        await factory.RecordVotesAsync(election, 30);
+        await AnchorFinalityTests.StatusAsync(client, election, 30, "anchored");
+
+        // The chain stops mining: the next anchor waits in its pool, and the wait is given up on with a reason.
+        await anvil.SetAutomineAsync(false);
+        await factory.RecordVotesAsync(election, 20);
+        await Eventually.Async(
+            async () => await AnchorFinalityTests.CheckpointAsync(client, election, 50) is { Status: "queued", LastError: { } error } && error.Contains("was not mined within 2 s", StringComparison.Ordinal),
+            "checkpoint 50 queued with the unmined transaction as its error");
+
+        // Mining again: the checkpoint is anchored once, whichever of the attempts the chain took.
+        await anvil.SetAutomineAsync(true);
+        await anvil.MineAsync(1);
+        var anchored = await AnchorFinalityTests.StatusAsync(client, election, 50, "anchored");
+        Assert.Null(anchored.LastError);
+        var chain = await factory.AnchorsOnChainAsync();
+        Assert.Equal([30UL, 50UL], (await chain.ListAsync(election)).Select(c => c.TreeSize));
+        var found = await chain.FindAnchorTransactionAsync(election, 50, Convert.FromHexString(anchored.Root));
+        Assert.Equal((found!.TransactionHash, found.BlockNumber), (anchored.TransactionHash, anchored.BlockNumber));
+        Assert.True((await AnchoringTests.RunAuditAsync(client, election)).Clean);
+    }
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Voting.TestSupport;
+
+/// <summary>
+/// A chain node of a test's own: the stack's Anvil binary on a free loopback port, with the stack's
+/// chain id and accounts and no saved state; killed on dispose. For tests that rewrite the chain's
+/// history (<see cref="ReorganiseAsync"/>), which would break every other test sharing the stack's node.
+/// </summary>
+public sealed class ScratchAnvil : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly HttpClient rpc;
+
+    private ScratchAnvil(Process process, int port)
+    {
+        this.process = process;
+        RpcUrl = $"http://127.0.0.1:{port}";
+        rpc = new HttpClient { BaseAddress = new Uri(RpcUrl), Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    /// <summary>Its JSON-RPC endpoint.</summary>
+    public string RpcUrl { get; }
+
+    public static async Task<ScratchAnvil> StartAsync()
+    {
+        var stack = Environment.GetEnvironmentVariable("VOTING_STACK_DIR") is { Length: > 0 } dir ? dir : Path.Combine(RepositoryRoot.Path, ".stack");
+        var binary = Path.Combine(stack, "npm", "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
+        Assert.True(File.Exists(binary), $"No Anvil at {binary}: run deploy/local/stack.sh up first.");
+        var port = LoopbackPorts.Free();
+        var process = Process.Start(new ProcessStartInfo(binary, ["--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--chain-id", LocalStack.Chain().ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--silent"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        }) ?? throw new InvalidOperationException("anvil did not start");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var anvil = new ScratchAnvil(process, port);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                await anvil.BlockNumberAsync();
+                return anvil;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    /// <summary>The newest block's number.</summary>
+    public async Task<long> BlockNumberAsync() =>
+        Convert.ToInt64((await CallAsync("eth_blockNumber")).GetString(), 16);
+
+    /// <summary>Mines <paramref name="blocks"/> empty blocks.</summary>
+    public Task MineAsync(int blocks) => CallAsync("anvil_mine", $"0x{blocks:x}");
+
+    /// <summary>Whether each transaction is mined as it arrives (on, as started) or waits in the pool for <see cref="MineAsync"/>.</summary>
+    public Task SetAutomineAsync(bool on) => CallAsync("evm_setAutomine", on);
+
+    /// <summary>
+    /// Replaces the newest <paramref name="depth"/> blocks with as many empty ones (a reorganisation:
+    /// their transactions are no longer on chain).
+    /// </summary>
+    public Task ReorganiseAsync(int depth) => CallAsync("anvil_reorg", depth, Array.Empty<object>());
+
+    private async Task<JsonElement> CallAsync(string method, params object[] parameters)
+    {
+        using var response = await rpc.PostAsJsonAsync("/", new Dictionary<string, object> { ["jsonrpc"] = "2.0", ["id"] = 1, ["method"] = method, ["params"] = parameters });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return body.TryGetProperty("error", out var error)
+            ? throw new InvalidOperationException($"{method} failed: {error}")
+            : body.GetProperty("result");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        rpc.Dispose();
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+    }
+}
