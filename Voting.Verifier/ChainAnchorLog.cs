@@ -1,4 +1,6 @@
+using Nethereum.Hex.HexTypes;
 using Nethereum.JsonRpc.Client;
+using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Web3;
 using Voting.Infrastructure.Chain;
 
@@ -19,8 +21,14 @@ public sealed class ChainAnchorLog : IAnchorLog
     /// <param name="rpcUrl">The node's JSON-RPC URL (http or https).</param>
     /// <param name="contractAddress">The anchor contract.</param>
     /// <param name="timeout">How long one call may take.</param>
-    public ChainAnchorLog(Uri rpcUrl, string contractAddress, TimeSpan timeout)
+    /// <param name="confirmations">
+    /// Blocks that must have been mined on top of a checkpoint's anchor: its root is read as the contract
+    /// held it that many blocks before the newest (0: the newest block).
+    /// </param>
+    public ChainAnchorLog(Uri rpcUrl, string contractAddress, TimeSpan timeout, int confirmations = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(confirmations);
+        Confirmations = confirmations;
         ArgumentNullException.ThrowIfNull(rpcUrl);
         Node = rpcUrl.OriginalString;
         ContractAddress = contractAddress;
@@ -33,6 +41,9 @@ public sealed class ChainAnchorLog : IAnchorLog
 
     /// <inheritdoc />
     public string ContractAddress { get; }
+
+    /// <inheritdoc />
+    public int Confirmations { get; }
 
     /// <inheritdoc />
     public async Task<long> ChainIdAsync(CancellationToken cancellationToken)
@@ -55,7 +66,26 @@ public sealed class ChainAnchorLog : IAnchorLog
         try
         {
             var found = await client.FindBySizeAsync(electionId, treeSize).WaitAsync(cancellationToken);
-            return found?.Checkpoint.Root;
+            if (found is null || Confirmations == 0)
+            {
+                return found?.Checkpoint.Root;
+            }
+
+            // Sizes never change once anchored, so the root at the deep block is the newest block's.
+            var newest = (long)(await web3.Eth.Blocks.GetBlockNumber.SendRequestAsync().WaitAsync(cancellationToken)).Value;
+            var deep = newest - Confirmations;
+            if (deep < 0 || !await HeldAtAsync(electionId, treeSize, deep, cancellationToken))
+            {
+                throw new CannotCheckException(
+                    $"the checkpoint of size {treeSize} is anchored, but in {(Confirmations == 1 ? "the newest block" : $"one of the newest {Confirmations} blocks")} of the chain (newest {newest}), " +
+                    $"where a reorganisation could still undo it; check again once {(Confirmations == 1 ? "a block is" : $"{Confirmations} blocks are")} mined on top of it");
+            }
+
+            return found.Value.Checkpoint.Root;
+        }
+        catch (CannotCheckException)
+        {
+            throw;
         }
         catch (Exception e) when (IsTransportFailure(e) && !cancellationToken.IsCancellationRequested)
         {
@@ -64,6 +94,27 @@ public sealed class ChainAnchorLog : IAnchorLog
         catch (Exception e) when (e is not OperationCanceledException)
         {
             throw new AnchorContractException($"the contract at {ContractAddress} does not answer as a checkpoint anchor: {ChainErrors.RootCause(e).Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Whether the contract held a checkpoint of <paramref name="treeSize"/> at block <paramref name="block"/>.
+    /// A call that fails there for any reason but the transport (the contract had no code yet, or the node
+    /// keeps no state that old) counts as not held: the check then says the anchor is not deep enough.
+    /// </summary>
+    private async Task<bool> HeldAtAsync(string electionId, long treeSize, long block, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.FindBySizeAsync(electionId, treeSize, new BlockParameter(new HexBigInteger(block))).WaitAsync(cancellationToken) is not null;
+        }
+        catch (Exception e) when (IsTransportFailure(e) && !cancellationToken.IsCancellationRequested)
+        {
+            throw Unreachable($"a call to the anchor contract at block {block}", e);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return false;
         }
     }
 

@@ -90,7 +90,7 @@ public sealed class ConsistencyVerifier(Func<string, IAnchorLog> openAnchorLog)
         {
             return Verdict.Valid(
                 $"the {election} log at size {to} (root {HashHex.Format(root2)}) extends its log at size {from} (root {HashHex.Format(root1)}), " +
-                $"both anchored on chain {chainId} in contract {contract}{(wrong.Length == 0 ? "" : $" ({wrong} and {(wrongFields.Count == 1 ? "was" : "were")} ignored)")}");
+                $"both anchored on chain {chainId} in contract {contract}{ReceiptVerifier.Depth(chain)}{(wrong.Length == 0 ? "" : $" ({wrong} and {(wrongFields.Count == 1 ? "was" : "were")} ignored)")}");
         }
 
         return Verdict.Invalid(

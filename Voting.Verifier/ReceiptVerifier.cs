@@ -71,7 +71,7 @@ public sealed class ReceiptVerifier(Func<string, IAnchorLog> openAnchorLog)
                 : "";
             return Verdict.Valid(
                 $"ballot {HashHex.Short(receipt)} is leaf {document.LeafIndex} of the {election} log, size {document.TreeSize}, " +
-                $"root {HashHex.Format(anchoredRoot)} anchored on chain {chainId} in contract {contract}{note}");
+                $"root {HashHex.Format(anchoredRoot)} anchored on chain {chainId} in contract {contract}{Depth(chain)}{note}");
         }
 
         byte[] impliedRoot;
@@ -96,6 +96,15 @@ public sealed class ReceiptVerifier(Func<string, IAnchorLog> openAnchorLog)
             $"the audit path does not lead to the anchored root: ballot {HashHex.Short(receipt)} at leaf {document.LeafIndex} with this path gives root " +
             $"{HashHex.Format(impliedRoot)}, but chain {chainId} contract {contract} holds {HashHex.Format(anchoredRoot)} for size {document.TreeSize}{aside}");
     }
+
+    /// <summary>What the VALID line says of the anchor's depth, when one was required.</summary>
+    internal static string Depth(IAnchorLog chain) =>
+        chain.Confirmations switch
+        {
+            0 => "",
+            1 => ", at least 1 block deep",
+            var n => $", at least {n} blocks deep",
+        };
 
     private static byte[][] ParsePath(IReadOnlyList<string>? path) =>
         path is null

@@ -61,16 +61,23 @@ public static class VerifierCli
             HelpName = "ADDRESS",
         };
         var timeoutOption = new Option<int>("--timeout") { Description = "Seconds one call to the node may take", DefaultValueFactory = _ => 10, HelpName = "SECONDS" };
+        var confirmationsOption = new Option<int>("--confirmations")
+        {
+            Description = "Blocks that must be mined on top of an anchor before it is trusted (the chain's finality: 64 on Ethereum mainnet); " +
+                "a checkpoint anchored in the newest blocks cannot be checked yet (exit 2). 0 trusts the newest block",
+            DefaultValueFactory = _ => 0,
+            HelpName = "BLOCKS",
+        };
 
         var receipt = new Command(
             "verify-receipt",
             "Check that a ballot receipt is in the election's log: its audit path must lead to the root anchored on chain for the proof's tree size")
         {
-            proofOption, rpcOption, contractOption, timeoutOption,
+            proofOption, rpcOption, contractOption, timeoutOption, confirmationsOption,
         };
         receipt.SetAction(async (parse, cancellationToken) =>
         {
-            if (!TryOpenChain(parse.GetValue(rpcOption), parse.GetValue(timeoutOption), out var open, out var error))
+            if (!TryOpenChain(parse.GetValue(rpcOption), parse.GetValue(timeoutOption), parse.GetValue(confirmationsOption), out var open, out var error))
             {
                 return await ReportAsync(error, stdout, stderr);
             }
@@ -93,11 +100,11 @@ public static class VerifierCli
             "verify-consistency",
             "Check that the election's log at a later anchored size extends the log at an earlier anchored size (nothing changed or dropped)")
         {
-            proofOption, rpcOption, contractOption, timeoutOption,
+            proofOption, rpcOption, contractOption, timeoutOption, confirmationsOption,
         };
         consistency.SetAction(async (parse, cancellationToken) =>
         {
-            if (!TryOpenChain(parse.GetValue(rpcOption), parse.GetValue(timeoutOption), out var open, out var error))
+            if (!TryOpenChain(parse.GetValue(rpcOption), parse.GetValue(timeoutOption), parse.GetValue(confirmationsOption), out var open, out var error))
             {
                 return await ReportAsync(error, stdout, stderr);
             }
@@ -124,7 +131,7 @@ public static class VerifierCli
         };
     }
 
-    private static bool TryOpenChain(string? rpc, int timeoutSeconds, out Func<string, IAnchorLog> open, out Verdict error)
+    private static bool TryOpenChain(string? rpc, int timeoutSeconds, int confirmations, out Func<string, IAnchorLog> open, out Verdict error)
     {
         open = _ => throw new InvalidOperationException("no chain");
         error = Verdict.CannotCheck("");
@@ -140,7 +147,13 @@ public static class VerifierCli
             return false;
         }
 
-        open = contract => new ChainAnchorLog(url, contract, TimeSpan.FromSeconds(timeoutSeconds));
+        if (confirmations is < 0 or > 100_000)
+        {
+            error = Verdict.CannotCheck($"--confirmations must be between 0 and 100000 blocks; got {confirmations}");
+            return false;
+        }
+
+        open = contract => new ChainAnchorLog(url, contract, TimeSpan.FromSeconds(timeoutSeconds), confirmations);
         return true;
     }
 

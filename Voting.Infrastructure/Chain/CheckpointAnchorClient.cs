@@ -25,13 +25,13 @@ public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress, T
     /// <summary>The bytes32 an election is known by on chain: SHA-256 of its id in UTF-8.</summary>
     public static byte[] ElectionKey(string electionId) => SHA256.HashData(Encoding.UTF8.GetBytes(electionId));
 
-    /// <summary>Checkpoints the contract holds for the election.</summary>
-    public async Task<long> CountAsync(string electionId) =>
-        (long)await contract.GetFunction("count").CallAsync<BigInteger>(ElectionKey(electionId));
+    /// <summary>Checkpoints the contract holds for the election (as of <paramref name="block"/>, else the newest block).</summary>
+    public async Task<long> CountAsync(string electionId, BlockParameter? block = null) =>
+        (long)await contract.GetFunction("count").CallAsync<BigInteger>(block ?? BlockParameter.CreateLatest(), ElectionKey(electionId));
 
-    /// <summary>The election's checkpoint at <paramref name="index"/> (0-based, in anchoring order).</summary>
-    public Task<AnchoredCheckpoint> CheckpointAtAsync(string electionId, long index) =>
-        contract.GetFunction("checkpointAt").CallDeserializingToObjectAsync<AnchoredCheckpoint>(ElectionKey(electionId), new BigInteger(index));
+    /// <summary>The election's checkpoint at <paramref name="index"/> (0-based, in anchoring order), as of <paramref name="block"/>, else the newest block.</summary>
+    public Task<AnchoredCheckpoint> CheckpointAtAsync(string electionId, long index, BlockParameter? block = null) =>
+        contract.GetFunction("checkpointAt").CallDeserializingToObjectAsync<AnchoredCheckpoint>(block ?? BlockParameter.CreateLatest(), ElectionKey(electionId), new BigInteger(index));
 
     /// <summary>Every checkpoint of the election, in order.</summary>
     public async Task<IReadOnlyList<AnchoredCheckpoint>> ListAsync(string electionId)
@@ -46,14 +46,17 @@ public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress, T
         return list;
     }
 
-    /// <summary>The anchored checkpoint with exactly <paramref name="treeSize"/> (binary search: sizes only grow), or null.</summary>
-    public async Task<(long Index, AnchoredCheckpoint Checkpoint)?> FindBySizeAsync(string electionId, long treeSize)
+    /// <summary>
+    /// The anchored checkpoint with exactly <paramref name="treeSize"/> (binary search: sizes only grow),
+    /// or null; as the contract held it at <paramref name="block"/>, else at the newest block.
+    /// </summary>
+    public async Task<(long Index, AnchoredCheckpoint Checkpoint)?> FindBySizeAsync(string electionId, long treeSize, BlockParameter? block = null)
     {
-        long low = 0, high = await CountAsync(electionId) - 1;
+        long low = 0, high = await CountAsync(electionId, block) - 1;
         while (low <= high)
         {
             var middle = low + ((high - low) / 2);
-            var checkpoint = await CheckpointAtAsync(electionId, middle);
+            var checkpoint = await CheckpointAtAsync(electionId, middle, block);
             if ((long)checkpoint.TreeSize == treeSize)
             {
                 return (middle, checkpoint);
