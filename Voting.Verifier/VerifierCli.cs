@@ -63,7 +63,7 @@ public static class VerifierCli
         var timeoutOption = new Option<int>("--timeout") { Description = "Seconds one call to the node may take", DefaultValueFactory = _ => 10, HelpName = "SECONDS" };
         var confirmationsOption = new Option<int>("--confirmations")
         {
-            Description = "Blocks that must be mined on top of an anchor before it is trusted (the chain's finality: 64 on Ethereum mainnet); " +
+            Description = "Blocks that must be mined on top of an anchor before it is trusted (the chain's finality: 96 on Ethereum mainnet); " +
                 "a checkpoint anchored in the newest blocks cannot be checked yet (exit 2). 0 trusts the newest block",
             DefaultValueFactory = _ => 0,
             HelpName = "BLOCKS",

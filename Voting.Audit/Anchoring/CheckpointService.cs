@@ -146,29 +146,11 @@ public sealed partial class CheckpointService(
             try
             {
                 var client = await contracts.GetAsync(cancellationToken);
-                if (await UndoneBeforeAnchoringAsync(client, electionId, checkpoint, cancellationToken) is { } undone)
+                if (await AnchorOnceAsync(client, electionId, checkpoint, cancellationToken) is not { } transaction)
                 {
-                    LogAnchorFailed(logger, electionId, checkpoint.TreeSize, undone);
-                    return false;
+                    return false; // held back, the reason recorded: in order, nothing after it
                 }
 
-                if (await BreakBeforeAnchoringAsync(client, electionId, checkpoint, cancellationToken) is { } broken)
-                {
-                    if (integrity.Report(electionId, LogIntegrity.Stage.Anchor, broken))
-                    {
-                        LogBroken(logger, electionId, "anchored", broken);
-                    }
-
-                    await checkpoints.MarkFailedAsync(electionId, checkpoint.TreeSize, "Not anchored: " + broken, cancellationToken);
-                    return false;
-                }
-
-                if (integrity.Clear(electionId, LogIntegrity.Stage.Anchor))
-                {
-                    LogWhole(logger, electionId);
-                }
-
-                var transaction = await AnchorOnceAsync(client, electionId, checkpoint, cancellationToken);
                 var now = clock.GetUtcNow().UtcDateTime;
                 var final = chain.Options.ConfirmationBlocks == 0;
                 await checkpoints.MarkAnchoredAsync(
@@ -201,7 +183,8 @@ public sealed partial class CheckpointService(
     /// Looks up the transactions of the election's mined, not yet final anchors: marks final each whose
     /// block has <see cref="ChainOptions.ConfirmationBlocks"/> blocks on top, and queues again each the
     /// chain no longer holds (a reorganisation undid its block; the checkpoint is then anchored again, in
-    /// order, by the next <see cref="AnchorQueuedAsync"/>). True when none is left waiting.
+    /// order, by the next <see cref="AnchorQueuedAsync"/>). True when none is left waiting. A checkpoint
+    /// whose lookup fails stays waiting; the others are looked up all the same.
     /// </summary>
     public async Task<bool> ConfirmAsync(string electionId, CancellationToken cancellationToken)
     {
@@ -211,52 +194,78 @@ public sealed partial class CheckpointService(
             return true;
         }
 
-        var waiting = false;
+        CheckpointAnchorClient client;
         try
         {
-            var client = await contracts.GetAsync(cancellationToken);
-            foreach (var checkpoint in confirming)
-            {
-                var transaction = checkpoint.TransactionHash!;
-                if (await client.MinedAsync(transaction) is not { } mined)
-                {
-                    // The block is gone. Another transaction of ours may have anchored the same
-                    // checkpoint since (a retry mined in the new branch): then that one is its anchor.
-                    if (await client.FindAnchorTransactionAsync(electionId, checkpoint.TreeSize, checkpoint.Root) is { } other
-                        && await client.MinedAsync(other.TransactionHash) is { } found)
-                    {
-                        await checkpoints.MarkAnchoredAsync(
-                            electionId, checkpoint.TreeSize, found.TransactionHash, found.BlockNumber, checkpoint.AnchoredAt ?? clock.GetUtcNow().UtcDateTime, null, cancellationToken);
-                        waiting = true;
-                        continue;
-                    }
-
-                    var reason = $"Anchor transaction {transaction} (block {checkpoint.BlockNumber}) is no longer on chain: a reorganisation undid it before it was {chain.Options.ConfirmationBlocks} blocks deep. Queued again.";
-                    await checkpoints.RequeueAsync(electionId, checkpoint.TreeSize, transaction, reason, cancellationToken);
-                    LogUndone(logger, electionId, checkpoint.TreeSize, transaction, checkpoint.BlockNumber ?? 0);
-                    waiting = true;
-                    continue;
-                }
-
-                if (mined.BlocksOnTop >= chain.Options.ConfirmationBlocks)
-                {
-                    await checkpoints.MarkFinalAsync(electionId, checkpoint.TreeSize, transaction, mined.BlockNumber, clock.GetUtcNow().UtcDateTime, cancellationToken);
-                    LogFinal(logger, electionId, checkpoint.TreeSize, transaction, mined.BlockNumber, mined.BlocksOnTop);
-                }
-                else
-                {
-                    waiting = true;
-                }
-            }
+            client = await contracts.GetAsync(cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogConfirmFailed(logger, electionId, ChainErrors.Describe(e));
+            LogConfirmFailed(logger, electionId, confirming[0].TreeSize, ChainErrors.Describe(e));
             contracts.Forget();
             return false;
         }
 
+        var waiting = false;
+        foreach (var checkpoint in confirming)
+        {
+            try
+            {
+                waiting |= !await ConfirmOneAsync(client, electionId, checkpoint, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogConfirmFailed(logger, electionId, checkpoint.TreeSize, ChainErrors.Describe(e));
+                waiting = true;
+            }
+        }
+
         return !waiting;
+    }
+
+    /// <summary>One mined anchor looked up again; true once it is final.</summary>
+    private async Task<bool> ConfirmOneAsync(CheckpointAnchorClient client, string electionId, Checkpoint checkpoint, CancellationToken cancellationToken)
+    {
+        var transaction = checkpoint.TransactionHash!;
+        var depth = chain.Options.ConfirmationBlocks;
+        if (await client.MinedAsync(transaction) is { } mined)
+        {
+            if (mined.BlocksOnTop < depth)
+            {
+                return false;
+            }
+
+            await checkpoints.MarkFinalAsync(electionId, checkpoint.TreeSize, transaction, mined.BlockNumber, clock.GetUtcNow().UtcDateTime, cancellationToken);
+            LogFinal(logger, electionId, checkpoint.TreeSize, transaction, mined.BlockNumber, mined.BlocksOnTop);
+            return true;
+        }
+
+        // No receipt: the block is gone, or the node no longer indexes the transaction. The contract's
+        // own record says whether, where and by which transaction the checkpoint is anchored now (another
+        // of ours may have anchored it in the new branch).
+        if (await client.FindAnchorTransactionAsync(electionId, checkpoint.TreeSize, checkpoint.Root) is { } onChain)
+        {
+            var blocksOnTop = await client.BlockNumberAsync() - onChain.BlockNumber;
+            var final = blocksOnTop >= depth;
+            if (final || onChain.TransactionHash != transaction || onChain.BlockNumber != checkpoint.BlockNumber)
+            {
+                var now = clock.GetUtcNow().UtcDateTime;
+                await checkpoints.MarkAnchoredAsync(
+                    electionId, checkpoint.TreeSize, onChain.TransactionHash, onChain.BlockNumber, checkpoint.AnchoredAt ?? now, final ? now : null, cancellationToken);
+            }
+
+            if (final)
+            {
+                LogFinal(logger, electionId, checkpoint.TreeSize, onChain.TransactionHash, onChain.BlockNumber, blocksOnTop);
+            }
+
+            return final;
+        }
+
+        var reason = $"Anchor transaction {transaction} (block {checkpoint.BlockNumber}) is no longer on chain: a reorganisation undid it before it was {depth} blocks deep. Queued again.";
+        await checkpoints.RequeueAsync(electionId, checkpoint.TreeSize, transaction, reason, cancellationToken);
+        LogUndone(logger, electionId, checkpoint.TreeSize, transaction, checkpoint.BlockNumber ?? 0);
+        return false;
     }
 
     /// <summary>
@@ -304,12 +313,13 @@ public sealed partial class CheckpointService(
     }
 
     /// <summary>
-    /// Anchors a checkpoint unless an earlier attempt already did: one that failed after the
-    /// transaction was sent (timeout waiting for the receipt, node restarted), or one that was mined
-    /// while its result could not be recorded (database down, crash), which left no error behind and
-    /// is found when the contract refuses the size again.
+    /// Anchors a queued checkpoint, or returns null when it must wait (the reason recorded as its error):
+    /// an earlier attempt's anchor found on chain (one that failed after sending: a timeout, a crash, the
+    /// database down while it was mined) is taken as it is; a transaction sent before and still held by
+    /// the node is waited for, never doubled; otherwise a new one is sent, once the log still holds what
+    /// the chain holds and no mined anchor is missing from the chain.
     /// </summary>
-    private static async Task<AnchorTransaction> AnchorOnceAsync(
+    private async Task<AnchorTransaction?> AnchorOnceAsync(
         CheckpointAnchorClient client, string electionId, Checkpoint checkpoint, CancellationToken cancellationToken)
     {
         if (checkpoint.LastError is not null && await client.FindAnchorTransactionAsync(electionId, checkpoint.TreeSize, checkpoint.Root) is { } earlier)
@@ -317,9 +327,50 @@ public sealed partial class CheckpointService(
             return earlier;
         }
 
+        if (checkpoint.PendingTransaction is { } pending && await client.HoldsAsync(pending))
+        {
+            return await WaitAsync(client, electionId, checkpoint, pending, cancellationToken);
+        }
+
+        // The nonce is read before the checks: a reorganisation that undoes an earlier anchor after them
+        // then leaves a gap this transaction waits behind until that anchor is sent again, instead of
+        // letting it take that anchor's place (sizes only grow on chain: it could never be anchored then).
+        var nonce = await client.NextNonceAsync();
+        if (await UndoneBeforeAnchoringAsync(client, electionId, checkpoint, cancellationToken) is { } undone)
+        {
+            LogAnchorFailed(logger, electionId, checkpoint.TreeSize, undone);
+            await checkpoints.MarkFailedAsync(electionId, checkpoint.TreeSize, "Not anchored yet: " + undone, cancellationToken);
+            return null;
+        }
+
+        if (await BreakBeforeAnchoringAsync(client, electionId, checkpoint, cancellationToken) is { } broken)
+        {
+            if (integrity.Report(electionId, LogIntegrity.Stage.Anchor, broken))
+            {
+                LogBroken(logger, electionId, "anchored", broken);
+            }
+
+            await checkpoints.MarkFailedAsync(electionId, checkpoint.TreeSize, "Not anchored: " + broken, cancellationToken);
+            return null;
+        }
+
+        if (integrity.Clear(electionId, LogIntegrity.Stage.Anchor))
+        {
+            LogWhole(logger, electionId);
+        }
+
+        var sent = await client.SendAnchorAsync(electionId, checkpoint.TreeSize, checkpoint.Root, new DateTimeOffset(checkpoint.CreatedAt, TimeSpan.Zero), nonce);
+        await checkpoints.SetPendingAsync(electionId, checkpoint.TreeSize, sent, cancellationToken);
+        return await WaitAsync(client, electionId, checkpoint, sent, cancellationToken);
+    }
+
+    /// <summary>Waits for an anchor transaction; one the contract refused is taken for the anchor the chain already holds of that size, if it holds one.</summary>
+    private static async Task<AnchorTransaction> WaitAsync(
+        CheckpointAnchorClient client, string electionId, Checkpoint checkpoint, string transaction, CancellationToken cancellationToken)
+    {
         try
         {
-            return await client.AnchorAsync(electionId, checkpoint.TreeSize, checkpoint.Root, new DateTimeOffset(checkpoint.CreatedAt, TimeSpan.Zero), cancellationToken);
+            return await client.WaitForAnchorAsync(transaction, electionId, checkpoint.TreeSize, cancellationToken);
         }
         catch (AnchorRefusedException refused)
         {
@@ -352,8 +403,8 @@ public sealed partial class CheckpointService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Anchor of {Election} at size {Size} was undone by a reorganisation of the chain (transaction {Transaction}, block {Block}); queued to be anchored again")]
     private static partial void LogUndone(ILogger logger, string election, long size, string transaction, long block);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Confirming the anchors of {Election} failed, tried again shortly: {Error}")]
-    private static partial void LogConfirmFailed(ILogger logger, string election, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Confirming the anchor of {Election} at size {Size} failed, tried again shortly: {Error}")]
+    private static partial void LogConfirmFailed(ILogger logger, string election, long size, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Anchoring {Election} at size {Size} failed, kept queued: {Error}")]
     private static partial void LogAnchorFailed(ILogger logger, string election, long size, string error);

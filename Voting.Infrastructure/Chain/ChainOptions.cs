@@ -35,10 +35,11 @@ public sealed class ChainOptions
     /// <c>anchored</c>, proofs are served, audits check it). Until then the audit service looks the
     /// transaction up again every few seconds, and queues the checkpoint again if a reorganisation of
     /// the chain undid it. 0 counts an anchor as soon as it is mined: only for a development chain
-    /// that never reorganises. Set it to the chain's finality: 64 on Ethereum mainnet (two epochs).
+    /// that never reorganises. Set it to the chain's finality: Ethereum mainnet finalizes a block within two to
+    /// three epochs of 32 slots (64–96 blocks) in normal conditions, hence 96.
     /// </summary>
     [Range(0, 100_000)]
-    public int ConfirmationBlocks { get; set; } = 64;
+    public int ConfirmationBlocks { get; set; } = 96;
 
     /// <summary>How long one RPC call may take before the node counts as hung.</summary>
     [Range(1, 600)]

@@ -76,25 +76,47 @@ public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress, T
     }
 
     /// <summary>
-    /// Anchors a checkpoint and waits for it to be mined. Throws when the transaction reverted
-    /// (the contract refuses a size that doesn't grow), the node can't be reached, or the transaction
-    /// was not mined in time (<see cref="TimeoutException"/>: it may still be mined later).
+    /// Anchors a checkpoint and waits for it to be mined (<see cref="NextNonceAsync"/>, <see cref="SendAnchorAsync"/>,
+    /// <see cref="WaitForAnchorAsync"/>). Throws when the transaction reverted (the contract refuses a size
+    /// that doesn't grow), the node can't be reached, or the transaction was not mined in time
+    /// (<see cref="TimeoutException"/>: it may still be mined later).
     /// </summary>
     public async Task<AnchorTransaction> AnchorAsync(string electionId, long treeSize, byte[] root, DateTimeOffset time, CancellationToken cancellationToken)
     {
-        var account = web3.TransactionManager.Account
-            ?? throw new InvalidOperationException("Anchoring needs a signing client (ChainClientFactory.CreateSigning).");
+        var nonce = await NextNonceAsync();
+        var transaction = await SendAnchorAsync(electionId, treeSize, root, time, nonce);
+        return await WaitForAnchorAsync(transaction, electionId, treeSize, cancellationToken);
+    }
 
-        // The nonce comes from the chain at each send. The client's own count only goes up, so after a
-        // reorganisation undid one of our transactions (or the node dropped one) it would run ahead of
-        // the chain, and every later transaction would wait forever behind the gap.
-        if (account.NonceService is { } nonces)
-        {
-            await nonces.ResetNonceAsync();
-        }
+    /// <summary>
+    /// The nonce the anchoring account's next transaction must carry, from the chain (its transactions
+    /// mined and pending). Never counted here: a count of our own would run ahead of the chain once a
+    /// reorganisation undid one of our transactions or the node dropped one, and every later transaction
+    /// would wait forever behind the gap.
+    /// </summary>
+    public async Task<long> NextNonceAsync()
+    {
+        var account = SigningAccount();
+        return (long)(await web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(account.Address, BlockParameter.CreatePending())).Value;
+    }
 
-        var transaction = await contract.GetFunction("anchor").SendTransactionAsync(
+    /// <summary>Sends the anchoring transaction with exactly <paramref name="nonce"/>; returns its hash without waiting.</summary>
+    public async Task<string> SendAnchorAsync(string electionId, long treeSize, byte[] root, DateTimeOffset time, long nonce)
+    {
+        var account = SigningAccount();
+        var input = contract.GetFunction("anchor").CreateTransactionInput(
             account.Address, AnchorGas, null, ElectionKey(electionId), (ulong)treeSize, root, (ulong)time.ToUnixTimeSeconds());
+        input.Nonce = new HexBigInteger(nonce);
+        return await web3.TransactionManager.SendTransactionAsync(input);
+    }
+
+    /// <summary>
+    /// Waits for <paramref name="transaction"/> (an anchor of <paramref name="treeSize"/>) to be mined, at
+    /// most the client's receipt timeout. Throws <see cref="AnchorRefusedException"/> when it reverted and
+    /// <see cref="TimeoutException"/> when it was not mined in time (it may still be).
+    /// </summary>
+    public async Task<AnchorTransaction> WaitForAnchorAsync(string transaction, string electionId, long treeSize, CancellationToken cancellationToken)
+    {
         var limit = receiptTimeout ?? TimeSpan.FromMinutes(5);
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         waiting.CancelAfter(limit);
@@ -106,7 +128,8 @@ public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress, T
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException(
-                $"Anchor transaction {transaction} was not mined within {limit.TotalSeconds:0} s (the chain is congested, its fee too low, or the node dropped it). The next attempt looks for the checkpoint on chain before sending it again.");
+                $"Anchor transaction {transaction} was not mined within {limit.TotalSeconds:0} s (the chain is congested or its fee too low). " +
+                "It is waited for again at the next attempt; another is sent only once the node no longer holds it.");
         }
 
         if (receipt.Status?.Value != BigInteger.One)
@@ -118,6 +141,17 @@ public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress, T
             ?? throw new InvalidOperationException($"Transaction {receipt.TransactionHash} has no Anchored event.");
         return new AnchorTransaction(receipt.TransactionHash, (long)receipt.BlockNumber.Value, (long)anchored.Event.Index);
     }
+
+    /// <summary>The newest block's number.</summary>
+    public async Task<long> BlockNumberAsync() => (long)(await web3.Eth.Blocks.GetBlockNumber.SendRequestAsync()).Value;
+
+    /// <summary>Whether the node still holds <paramref name="transaction"/>: mined or waiting in its pool. False once it dropped it (or a reorganisation did).</summary>
+    public async Task<bool> HoldsAsync(string transaction) =>
+        await web3.Eth.Transactions.GetTransactionByHash.SendRequestAsync(transaction) is not null;
+
+    private Nethereum.RPC.Accounts.IAccount SigningAccount() =>
+        web3.TransactionManager.Account
+            ?? throw new InvalidOperationException("Anchoring needs a signing client (ChainClientFactory.CreateSigning).");
 
     /// <summary>
     /// Where a mined transaction stands now: its block and how many blocks were mined on top of it;

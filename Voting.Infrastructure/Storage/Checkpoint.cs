@@ -13,9 +13,10 @@ namespace Voting.Infrastructure.Storage;
 /// When its block was found <see cref="Chain.ChainOptions.ConfirmationBlocks"/> deep; null while queued
 /// or while the anchor is mined but may still be undone by a reorganisation of the chain.
 /// </param>
+/// <param name="PendingTransaction">The anchor transaction last sent for it and not seen mined yet, while queued.</param>
 public sealed record Checkpoint(
     string ElectionId, long TreeSize, byte[] Root, DateTime CreatedAt, string? TransactionHash, long? BlockNumber, DateTime? AnchoredAt, string? LastError,
-    DateTime? FinalAt = null)
+    DateTime? FinalAt = null, string? PendingTransaction = null)
 {
     /// <summary>Mined on chain and deep enough to count: proofs, receipts and audits rely on it.</summary>
     public bool IsAnchored => TransactionHash is not null && FinalAt is not null;

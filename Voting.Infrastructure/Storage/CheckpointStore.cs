@@ -7,7 +7,7 @@ namespace Voting.Infrastructure.Storage;
 /// <summary>Checkpoints of the elections' logs and the anchor contract per chain, in the Merkle log database.</summary>
 public sealed class CheckpointStore(MySqlShardConnections connections)
 {
-    private const string Columns = "election_id, tree_size, root, created_at, tx_hash, block_number, anchored_at, last_error, final_at";
+    private const string Columns = "election_id, tree_size, root, created_at, tx_hash, block_number, anchored_at, last_error, final_at, pending_tx";
 
     /// <summary>Records a checkpoint (queued for anchoring); a size already checkpointed is left as it is.</summary>
     public async Task AddAsync(string electionId, long treeSize, byte[] root, DateTime createdAt, CancellationToken cancellationToken)
@@ -55,7 +55,7 @@ public sealed class CheckpointStore(MySqlShardConnections connections)
     {
         await using var connection = await connections.OpenLogAsync(cancellationToken);
         await using var command = new MySqlCommand(
-            "UPDATE checkpoints SET tx_hash = @x, block_number = @b, anchored_at = @t, final_at = @f, last_error = NULL WHERE election_id = @e AND tree_size = @s", connection);
+            "UPDATE checkpoints SET tx_hash = @x, block_number = @b, anchored_at = @t, final_at = @f, last_error = NULL, pending_tx = NULL WHERE election_id = @e AND tree_size = @s", connection);
         command.Parameters.AddWithValue("@x", transactionHash);
         command.Parameters.AddWithValue("@b", blockNumber);
         command.Parameters.AddWithValue("@t", anchoredAt);
@@ -89,13 +89,24 @@ public sealed class CheckpointStore(MySqlShardConnections connections)
         await using var connection = await connections.OpenLogAsync(cancellationToken);
         await using var command = new MySqlCommand(
             """
-            UPDATE checkpoints SET tx_hash = NULL, block_number = NULL, anchored_at = NULL, final_at = NULL, last_error = @r
+            UPDATE checkpoints SET tx_hash = NULL, block_number = NULL, anchored_at = NULL, final_at = NULL, pending_tx = NULL, last_error = @r
             WHERE election_id = @e AND tree_size = @s AND tx_hash = @x AND final_at IS NULL
             """, connection);
         command.Parameters.AddWithValue("@r", reason.Length > 500 ? reason[..500] : reason);
         command.Parameters.AddWithValue("@e", electionId);
         command.Parameters.AddWithValue("@s", treeSize);
         command.Parameters.AddWithValue("@x", transactionHash);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Records the anchor transaction just sent for a queued checkpoint, before waiting for it.</summary>
+    public async Task SetPendingAsync(string electionId, long treeSize, string transactionHash, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenLogAsync(cancellationToken);
+        await using var command = new MySqlCommand("UPDATE checkpoints SET pending_tx = @x WHERE election_id = @e AND tree_size = @s AND tx_hash IS NULL", connection);
+        command.Parameters.AddWithValue("@x", transactionHash);
+        command.Parameters.AddWithValue("@e", electionId);
+        command.Parameters.AddWithValue("@s", treeSize);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -145,7 +156,8 @@ public sealed class CheckpointStore(MySqlShardConnections connections)
                 reader.IsDBNull(5) ? null : Convert.ToInt64(reader[5], CultureInfo.InvariantCulture),
                 reader.IsDBNull(6) ? null : reader.GetDateTime(6),
                 reader.IsDBNull(7) ? null : reader.GetString(7),
-                reader.IsDBNull(8) ? null : reader.GetDateTime(8)));
+                reader.IsDBNull(8) ? null : reader.GetDateTime(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9)));
         }
 
         return list;

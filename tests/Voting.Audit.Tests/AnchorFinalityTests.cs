@@ -36,37 +36,54 @@ public sealed class AnchorFinalityTests(AuditFactory factory) : IClassFixture<Au
             Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
         }
 
+        // A second checkpoint, anchored in the next block: one block on top of the first.
+        await factory.RecordVotesAsync(election, 20);
+        var second = await StatusAsync(client, election, 60, "confirming");
+        Assert.Equal(mined.BlockNumber + 1, second.BlockNumber);
+        Assert.Equal("confirming", (await CheckpointAsync(client, election, 40))?.Status);
         var list = await client.GetFromJsonAsync($"/api/v1/audit/elections/{election}/checkpoints", AuditApiJsonContext.Default.CheckpointList);
-        Assert.Equal((0, 1), (list!.Queued, list.Confirming));
+        Assert.Equal((0, 2), (list!.Queued, list.Confirming));
 
-        // A reorganisation replaces the anchor's block: the chain no longer holds the checkpoint.
+        // A reorganisation replaces both blocks: the chain no longer holds either checkpoint.
         var chain = await factory.AnchorsOnChainAsync();
-        Assert.Equal(mined.BlockNumber, await anvil.BlockNumberAsync());
-        await anvil.ReorganiseAsync(1);
+        Assert.Equal(second.BlockNumber, await anvil.BlockNumberAsync());
+        await anvil.ReorganiseAsync(2);
         Assert.Equal(0, await chain.CountAsync(election));
 
-        // The service notices, queues it again and anchors it anew; it still waits for three blocks.
+        // The service notices, queues both again and anchors them anew, in order; they wait for three blocks again.
         await Eventually.Async(
-            async () => factory.Logs.GetSnapshot().Any(r => r.Level == LogLevel.Warning && r.Message.Contains("undone by a reorganisation", StringComparison.Ordinal)),
-            "the undone anchor reported");
-        await Eventually.Async(async () => await chain.CountAsync(election) == 1, "the checkpoint anchored again");
+            async () => factory.Logs.GetSnapshot().Count(r => r.Level == LogLevel.Warning && r.Message.Contains("undone by a reorganisation", StringComparison.Ordinal)) == 2,
+            "both undone anchors reported");
+        await Eventually.Async(async () => await chain.CountAsync(election) == 2, "both checkpoints anchored again");
+        Assert.Equal([40UL, 60UL], (await chain.ListAsync(election)).Select(c => c.TreeSize));
         var again = await StatusAsync(client, election, 40, "confirming");
-        Assert.Equal(mined.Root, again.Root);
+        var secondAgain = await StatusAsync(client, election, 60, "confirming");
+        Assert.Equal((mined.Root, second.Root), (again.Root, secondAgain.Root));
+        Assert.Equal(again.BlockNumber + 1, secondAgain.BlockNumber);
 
-        await anvil.MineAsync(3);
-        var final = await StatusAsync(client, election, 40, "anchored");
+        // Two blocks on top of the first are not three.
+        await anvil.MineAsync(1);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal("confirming", (await CheckpointAsync(client, election, 40))?.Status);
+
+        // Three are: the first counts, the second (two on top) still waits; then it counts too.
+        await anvil.MineAsync(1);
+        await StatusAsync(client, election, 40, "anchored");
+        Assert.Equal("confirming", (await CheckpointAsync(client, election, 60))?.Status);
+        await anvil.MineAsync(1);
+        var final = await StatusAsync(client, election, 60, "anchored");
         var onChain = await chain.ListAsync(election);
-        Assert.Equal([40UL], onChain.Select(c => c.TreeSize));
-        Assert.Equal(mined.Root, Convert.ToHexStringLower(onChain[0].Root));
-        var found = await chain.FindAnchorTransactionAsync(election, 40, Convert.FromHexString(mined.Root));
+        Assert.Equal([40UL, 60UL], onChain.Select(c => c.TreeSize));
+        Assert.Equal(second.Root, Convert.ToHexStringLower(onChain[1].Root));
+        var found = await chain.FindAnchorTransactionAsync(election, 60, Convert.FromHexString(second.Root));
         Assert.Equal((found!.TransactionHash, found.BlockNumber), (final.TransactionHash, final.BlockNumber));
         Assert.Null(final.LastError);
 
         var proof = await client.GetFromJsonAsync($"/api/v1/audit/receipts/{receipt}/proof", AuditApiJsonContext.Default.InclusionProofDocument);
-        Assert.Equal((40L, final.TransactionHash), (proof!.TreeSize, proof.Anchor.TransactionHash));
+        Assert.Equal((60L, final.TransactionHash), (proof!.TreeSize, proof.Anchor.TransactionHash));
         var audit = await AnchoringTests.RunAuditAsync(client, election);
         Assert.True(audit.Clean, string.Join("; ", audit.Findings.Select(f => $"{f.Kind} {f.Location}: {f.Detail}")));
-        Assert.Equal(1, audit.AnchorsChecked);
+        Assert.Equal(2, audit.AnchorsChecked);
     }
 
     internal static async Task<CheckpointView?> CheckpointAsync(HttpClient client, string election, long size) =>

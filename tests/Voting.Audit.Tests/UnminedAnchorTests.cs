@@ -23,7 +23,9 @@ public sealed class UnminedAnchorTests(AuditFactory factory) : IClassFixture<Aud
             async () => await AnchorFinalityTests.CheckpointAsync(client, election, 50) is { Status: "queued", LastError: { } error } && error.Contains("was not mined within 2 s", StringComparison.Ordinal),
             "checkpoint 50 queued with the unmined transaction as its error");
 
-        // Mining again: the checkpoint is anchored once, whichever of the attempts the chain took.
+        await Task.Delay(TimeSpan.FromSeconds(4)); // more attempts time out meanwhile
+
+        // Mining again: the checkpoint is anchored by the one transaction sent for it.
         await anvil.SetAutomineAsync(true);
         await anvil.MineAsync(1);
         var anchored = await AnchorFinalityTests.StatusAsync(client, election, 50, "anchored");
@@ -33,5 +35,10 @@ public sealed class UnminedAnchorTests(AuditFactory factory) : IClassFixture<Aud
         var found = await chain.FindAnchorTransactionAsync(election, 50, Convert.FromHexString(anchored.Root));
         Assert.Equal((found!.TransactionHash, found.BlockNumber), (anchored.TransactionHash, anchored.BlockNumber));
         Assert.True((await AnchoringTests.RunAuditAsync(client, election)).Clean);
+
+        // However many attempts timed out meanwhile, the anchoring account sent three transactions in
+        // all: the contract, checkpoint 30 and checkpoint 50 (each later attempt waited for the one sent).
+        var account = new Nethereum.Web3.Accounts.Account(factory.Chain.AnchorPrivateKey).Address;
+        Assert.Equal(3, await anvil.TransactionCountAsync(account));
     }
 }

@@ -59,6 +59,10 @@ public sealed class ScratchAnvil : IAsyncDisposable
     public async Task<long> BlockNumberAsync() =>
         Convert.ToInt64((await CallAsync("eth_blockNumber")).GetString(), 16);
 
+    /// <summary>Transactions <paramref name="address"/> has had mined (its next nonce).</summary>
+    public async Task<long> TransactionCountAsync(string address) =>
+        Convert.ToInt64((await CallAsync("eth_getTransactionCount", address, "latest")).GetString(), 16);
+
     /// <summary>Mines <paramref name="blocks"/> empty blocks.</summary>
     public Task MineAsync(int blocks) => CallAsync("anvil_mine", $"0x{blocks:x}");
 
