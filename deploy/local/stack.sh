@@ -13,6 +13,7 @@ REPO_DIR=$(cd "$SCRIPT_DIR/../.." && pwd)
 
 : "${VOTING_STACK_DIR:=$REPO_DIR/.stack}"
 : "${VOTING_STACK_TIMEOUT:=30}"
+: "${VOTING_STACK_RECOVERY_TIMEOUT:=600}"
 : "${VOTING_ZK_PORT:=2181}"
 : "${VOTING_KAFKA_PORT:=9092}"
 : "${VOTING_KAFKA_PARTITIONS:=8}"
@@ -60,6 +61,8 @@ Data, logs and pidfiles live in \$VOTING_STACK_DIR/<server>/; 'down' keeps the d
 Environment (default -> current):
   VOTING_STACK_DIR                    <repo>/.stack -> $VOTING_STACK_DIR
   VOTING_STACK_TIMEOUT                30 (s per server) -> $VOTING_STACK_TIMEOUT
+  VOTING_STACK_RECOVERY_TIMEOUT       600 (s: a server still writing its log, as MariaDB does while it
+                                      recovers from a crash, is waited for this long) -> $VOTING_STACK_RECOVERY_TIMEOUT
   VOTING_ZK_PORT                      2181 -> $VOTING_ZK_PORT
   VOTING_KAFKA_PORT                   9092 -> $VOTING_KAFKA_PORT
   VOTING_KAFKA_PARTITIONS             8 -> $VOTING_KAFKA_PARTITIONS (topics and broker num.partitions)
@@ -637,9 +640,20 @@ up_one() {
   say ready "$s" "$VERSION" "$(addr_of "$s")" "($(secs $(($(now_ms) - UP_T0))))"
 }
 
+# Whether the file was written in the last 20 s (a server making progress: MariaDB reports its crash
+# recovery every few seconds).
+log_moving() {
+  local mtime now
+  mtime=$(stat -c %Y "$1" 2>/dev/null) || return 1
+  printf -v now '%(%s)T' -1
+  ((now - mtime < 20))
+}
+
 wait_ready() { # server deadline_ms
-  local s=$1 deadline=$2 pid pidf t
+  local s=$1 deadline=$2 pid pidf t log noted="" hard
   pidf=$(pidfile_of "$s")
+  log=$(log_of "$s")
+  hard=$((deadline + (VOTING_STACK_RECOVERY_TIMEOUT - VOTING_STACK_TIMEOUT) * 1000))
   while :; do
     "probe_$s" && return 0
     pid=""
@@ -651,7 +665,17 @@ wait_ready() { # server deadline_ms
     fi
     t=${EPOCHREALTIME/./}
     if ((t / 1000 > deadline)); then
-      REASON="not ready after ${VOTING_STACK_TIMEOUT}s"
+      # Past the usual limit, a live server still writing its log is recovering, not stuck.
+      if [[ -n $pid ]] && pid_alive "$pid" && ((t / 1000 < hard)) && log_moving "$log"; then
+        if [[ -z $noted ]]; then
+          printf '%s: not ready after %ss but still writing %s (recovering?); waiting while it does, up to %ss\n' \
+            "$s" "$VOTING_STACK_TIMEOUT" "$log" "$VOTING_STACK_RECOVERY_TIMEOUT" >&2
+          noted=1
+        fi
+        nap
+        continue
+      fi
+      REASON="not ready after $((noted ? (t / 1000 - deadline) / 1000 + VOTING_STACK_TIMEOUT : VOTING_STACK_TIMEOUT))s${noted:+ (its log stopped moving)}"
       return 1
     fi
     nap
