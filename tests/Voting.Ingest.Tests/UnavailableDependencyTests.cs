@@ -1,5 +1,8 @@
 using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
+using Voting.Infrastructure.Redis;
 using Voting.TestSupport;
 
 namespace Voting.Ingest.Tests;
@@ -18,11 +21,20 @@ public sealed class UnavailableDependencyTests
         factory.Settings["Voting:Kafka:BootstrapServers"] = "127.0.0.1:1";
         factory.Settings["Voting:Ingest:KafkaAckTimeoutMilliseconds"] = "1500";
 
-        using var response = await VoteApiTests.PostAsync(factory.CreateClient(), factory.TokenFor("voter-k"), """{"candidate":"harper"}""");
+        var client = factory.CreateClient();
+
+        // The filter says ready (as it would be on a running system that lost Kafka), so the vote gets
+        // past the gate and reaches the producer: a fresh filter would wait for Kafka to rebuild it and
+        // refuse the vote before ever producing it.
+        await factory.Services.GetRequiredService<VoterGate>().SetFilterStateAsync(factory.ElectionId, VoterFilterState.Ready);
+        using var response = await VoteApiTests.PostAsync(client, factory.TokenFor("voter-k"), """{"candidate":"harper"}""");
 
         await VoteApiTests.AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, "vote-not-recorded");
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("kafka is unavailable", problem.GetProperty("detail").GetString());
         using var redis = await ConnectionMultiplexer.ConnectAsync(LocalStack.Redis().Configuration);
-        // Only the election's filter bookkeeping (its state, the rebuild lease) may exist; nothing about the voter.
+        // Only the election's filter bookkeeping (its state, the rebuild lease) may exist: no lock, no
+        // accepted-marker, and the filter itself holds no bit (it would refuse the voter's next attempt).
         Assert.DoesNotContain(await RedisKeys.ListAsync(redis, factory.KeyPrefix), k => !((string)k!).StartsWith(factory.KeyPrefix + "filter-", StringComparison.Ordinal));
 
         // The same voter can vote once Kafka is back: nothing of the failed attempt blocks them.
