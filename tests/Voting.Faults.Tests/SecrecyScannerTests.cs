@@ -23,6 +23,18 @@ public sealed class SecrecyScannerTests
     }
 
     [Fact]
+    public void A_voter_id_inside_a_bearer_token_or_a_base64_pseudonym_beside_a_candidate_is_a_finding()
+    {
+        var scanner = Scanner();
+        var payload = Convert.ToBase64String("""{"sub":"voter-000123","state":"PA"}"""u8).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        scanner.Scan("log line 9", [$"Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.{payload}.c2lnbmF0dXJl"]);
+        scanner.Scan("redis key 3", [Convert.ToBase64String(Convert.FromHexString("AB12CD34EF56AB12CD34EF56AB12CD34")) + ":harper"]);
+        Assert.Equal(2, scanner.Findings.Count);
+        Assert.Contains("raw voter id", scanner.Findings[0], StringComparison.Ordinal);
+        Assert.Contains("beside choice 'harper'", scanner.Findings[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_pseudonym_alone_or_a_choice_alone_is_not_a_finding()
     {
         var scanner = Scanner();

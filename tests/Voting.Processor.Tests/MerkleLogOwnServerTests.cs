@@ -78,6 +78,11 @@ public sealed class MerkleLogOwnServerTests
         var storedDuringOutage = (await stores.CountRowsAsync(election)).Ballots;
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.Equal(storedDuringOutage, (await stores.CountRowsAsync(election)).Ballots);
+
+        // And what was stored has its place in the log: a processor writing ballots without appending
+        // them first would have stored them all by now, each without a leaf.
+        Assert.All(await stores.StoredBallots(election), b => Assert.NotNull(b.LeafIndex));
+        Assert.True(storedDuringOutage < 3000, $"{storedDuringOutage} of 3000 stored while the log's server was down");
         await logServer.RestartAsync();
 
         await ProcessorFactory.EventuallyAsync(async () => await stores.CountRowsAsync(election) == (3000, 3000), "all 3000 ballots stored once", seconds: 180);

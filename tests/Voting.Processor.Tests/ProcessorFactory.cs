@@ -133,6 +133,17 @@ public sealed class ProcessorFactory : WebApplicationFactory<Program>
         return partitions.Sum(p => reader.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High.Value - committed.GetValueOrDefault(p.Partition.Value));
     }
 
+    /// <summary>
+    /// Waits until the processors committed everything on the votes topic and the election's tallies in
+    /// ClickHouse match MariaDB: only then has a redelivered or late message had its chance to change
+    /// something, so totals read afterwards are final.
+    /// </summary>
+    public async Task WaitUntilDrainedAsync(string electionId)
+    {
+        await EventuallyAsync(async () => await CommittedLagAsync() == 0, "every message on the votes topic consumed and committed");
+        await EventuallyAsync(async () => (await Reconciliation.CompareAsync(electionId, CancellationToken.None)).Count == 0, "the tallies shipped to ClickHouse");
+    }
+
     public async Task ProduceRawAsync(byte[] key, byte[] value)
     {
         using var producer = new Confluent.Kafka.ProducerBuilder<byte[], byte[]>(KafkaClientConfigs.Producer(Kafka)).Build();

@@ -23,6 +23,9 @@ public sealed class ScalingAndReconciliationTests
 
         await ProcessorFactory.EventuallyAsync(async () => await first.CountRowsAsync(election) == (1500, 1500), "1500 ballots stored");
         await ProcessorFactory.EventuallyAsync(async () => (await first.ClickHouseCountsAsync(election)).Values.Sum() == 1500, "1500 votes tallied");
+        await first.WaitUntilDrainedAsync(election); // the 300 redelivered come after the originals: they count only once consumed
+        Assert.Equal((1500L, 1500L), await first.CountRowsAsync(election));
+        Assert.Equal(1500, (await first.ClickHouseCountsAsync(election)).Values.Sum());
         Assert.Empty(await first.Reconciliation.CompareAsync(election, CancellationToken.None));
         // A redelivered batch appended by both gets one position per ballot; the range the second got is handed back or voided.
         await first.AssertLogHoldsEachBallotOnceAsync(election, 1500);

@@ -21,7 +21,16 @@ public sealed class ReceiptAuditDownTests(ResultsFactory factory) : IClassFixtur
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode);
         Assert.Equal("application/problem+json", answer.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement;
+        var body = await answer.Content.ReadAsStringAsync();
+        var problem = JsonDocument.Parse(body).RootElement;
         Assert.Equal("The audit service did not give the receipt's inclusion proof; try again shortly.", problem.GetProperty("detail").GetString());
+
+        // Nowhere in the answer: not in another member of the problem, not in a header.
+        var headers = string.Join("\n", answer.Headers.Concat(answer.Content.Headers).Select(h => $"{h.Key}: {string.Join(",", h.Value)}"));
+        foreach (var internalAddress in (string[])["127.0.0.1", ":1/", "localhost"])
+        {
+            Assert.DoesNotContain(internalAddress, body, StringComparison.Ordinal);
+            Assert.DoesNotContain(internalAddress, headers, StringComparison.Ordinal);
+        }
     }
 }
