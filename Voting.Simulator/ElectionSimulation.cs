@@ -38,6 +38,7 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
         var probes = new ReceiptProbes(settings.Results, settings.ProbeEvery, clock);
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var watchers = new List<Task>();
+        await EnsureIngestAnswersAsync(http, cancellationToken);
         if (settings.Readers > 0)
         {
             await readers.StartAsync(http, cancellationToken);
@@ -97,6 +98,34 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
     }
 
     /// <summary>Watches the last votes through: visible in the results, followed receipts anchored, or the settle time is up.</summary>
+    /// <summary>
+    /// Ingest must answer before the run starts: otherwise every vote of the run fails the same way, one
+    /// progress line after another, until the run's end.
+    /// </summary>
+    private async Task EnsureIngestAnswersAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            using var live = await http.GetAsync(new Uri("health/live", UriKind.Relative), timeout.Token);
+            if (live.IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            throw new HttpRequestException($"ingest at {settings.Ingest} answers {(int)live.StatusCode} to /health/live; is Voting.Ingest at --ingest?", null, live.StatusCode);
+        }
+        catch (HttpRequestException e) when (e.StatusCode is null)
+        {
+            throw new HttpRequestException($"ingest at {settings.Ingest} can't be reached ({e.Message.TrimEnd('.')}); start Voting.Ingest or pass its address with --ingest", e);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HttpRequestException($"ingest at {settings.Ingest} did not answer /health/live in time; is Voting.Ingest at --ingest, and running?", e);
+        }
+    }
+
     private async Task SettleAsync(SimulationTally tally, ResultsReaders readers, ReceiptProbes probes, CancellationToken cancellationToken)
     {
         var until = DateTime.UtcNow.AddSeconds(settings.SettleSeconds);

@@ -8,10 +8,11 @@ public sealed class InterruptedRunTests
     [Fact]
     public async Task An_interrupted_run_reports_its_totals_and_exits_130()
     {
-        // Nothing listens on port 1: every vote fails at once, which is all this test needs.
+        // An ingest that refuses every vote: every vote fails at once, which is all this test needs.
+        await using var ingest = FakeIngest.Refusing();
         using var process = SimulatorProgram.Start(
             null,
-            "simulate", "--ingest", "http://127.0.0.1:1", "--results", "http://127.0.0.1:1",
+            "simulate", "--ingest", ingest.Address.ToString(), "--results", "http://127.0.0.1:1",
             "--voters", "100000", "--rate", "20", "--readers", "0", "--probe-every", "0", "--settle-seconds", "0");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

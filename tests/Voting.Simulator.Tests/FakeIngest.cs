@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Voting.Simulator.Tests;
+
+/// <summary>
+/// A stand-in for ingest on a loopback port, for tests about how the simulator handles ingest
+/// misbehaving: it answers <c>GET /health/live</c> (which the simulator asks before a run) with 200,
+/// and every other request either with 503 or not at all.
+/// </summary>
+public sealed class FakeIngest : IAsyncDisposable
+{
+    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
+    private readonly ConcurrentBag<TcpClient> clients = [];
+    private readonly CancellationTokenSource stop = new();
+    private readonly bool answerVotes;
+    private readonly Task accepting;
+
+    private FakeIngest(bool answerVotes)
+    {
+        this.answerVotes = answerVotes;
+        listener.Start();
+        Address = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/");
+        accepting = AcceptAsync();
+    }
+
+    public Uri Address { get; }
+
+    /// <summary>Takes vote requests and never answers them (hung, or overloaded past its queue).</summary>
+    public static FakeIngest Hanging() => new(answerVotes: false);
+
+    /// <summary>Answers every vote request with 503.</summary>
+    public static FakeIngest Refusing() => new(answerVotes: true);
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        listener.Stop();
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+
+        await Assert.ThrowsAnyAsync<Exception>(() => accepting);
+        stop.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            var client = await listener.AcceptTcpClientAsync(stop.Token);
+            clients.Add(client);
+            _ = AnswerAsync(client);
+        }
+    }
+
+    private async Task AnswerAsync(TcpClient client)
+    {
+        try
+        {
+            var stream = client.GetStream();
+            var buffer = new byte[8192];
+            var read = await stream.ReadAsync(buffer, stop.Token);
+            var live = Encoding.ASCII.GetString(buffer, 0, read).StartsWith("GET /health/live ", StringComparison.Ordinal);
+            if (live || answerVotes)
+            {
+                var status = live ? "200 OK" : "503 Service Unavailable";
+                await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), stop.Token);
+                client.Close();
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // the simulator or the test went away
+        }
+    }
+}
