@@ -24,6 +24,10 @@ public class IngestFactory : WebApplicationFactory<Program>
             ["Voting:Kafka:DeadLetterTopic"] = VotesTopic + ".dlq",
             ["Voting:Redis:KeyPrefix"] = KeyPrefix,
             ["Voting:Ingest:PerVoterPermitsPerMinute"] = "1000",
+            // Each factory's election starts with no filter, built at its first vote (a Kafka metadata
+            // round trip): on a loaded box that can pass the 2 s a vote waits for it, and a test posting
+            // its first vote would get 503 "filter being rebuilt" instead of what it tests.
+            ["Voting:Ingest:FilterRebuildWaitMilliseconds"] = "20000",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None",
             ["Voting:Elections:10:Id"] = ElectionId,
