@@ -78,6 +78,7 @@ public sealed class RateLimitTests
         using var client = factory.CreateClient();
 
         var limited = 0;
+        var flooding = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < 8; i++)
         {
             using var attempt = await VoteApiTests.PostAsync(client, factory.TokenFor("flood-" + i), """{"candidate":"nobody"}""");
@@ -88,7 +89,10 @@ public sealed class RateLimitTests
             }
         }
 
-        Assert.InRange(limited, 2, 3);
+        // 8 requests on a burst of 5: 3 limited, one fewer for each token the bucket got back meanwhile
+        // (one a second; a loaded box may take more than a second for the 8).
+        var refills = (int)Math.Ceiling(flooding.Elapsed.TotalSeconds);
+        Assert.InRange(limited, Math.Max(1, 3 - refills), 3);
 
         // What is not a vote is never limited, and never shares the flooding client's bucket (here the
         // in-memory server gives no client address, as a proxy on a Unix socket does).
