@@ -11,7 +11,7 @@ public sealed class AuditOptions
     [Range(1, 86_400)]
     public int CheckpointIntervalSeconds { get; set; } = 60;
 
-    /// <summary>Pause between attempts while the chain can't take queued checkpoints.</summary>
+    /// <summary>Pause between anchoring attempts, and between lookups of mined anchors that are not final yet.</summary>
     [Range(1, 3_600)]
     public int AnchorRetrySeconds { get; set; } = 5;
 

@@ -97,7 +97,6 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
         return tally;
     }
 
-    /// <summary>Watches the last votes through: visible in the results, followed receipts anchored, or the settle time is up.</summary>
     /// <summary>
     /// Ingest must answer before the run starts: otherwise every vote of the run fails the same way, one
     /// progress line after another, until the run's end.
@@ -126,6 +125,7 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
         }
     }
 
+    /// <summary>Watches the last votes through: visible in the results, followed receipts anchored, or the settle time is up.</summary>
     private async Task SettleAsync(SimulationTally tally, ResultsReaders readers, ReceiptProbes probes, CancellationToken cancellationToken)
     {
         var until = DateTime.UtcNow.AddSeconds(settings.SettleSeconds);

@@ -98,15 +98,22 @@ public sealed class ChainAnchorLog : IAnchorLog
     }
 
     /// <summary>
-    /// Whether the contract held a checkpoint of <paramref name="treeSize"/> at block <paramref name="block"/>.
-    /// A call that fails there for any reason but the transport (the contract had no code yet, or the node
-    /// keeps no state that old) counts as not held: the check then says the anchor is not deep enough.
+    /// Whether the contract held a checkpoint of <paramref name="treeSize"/> at block <paramref name="block"/>;
+    /// false too when the contract had no code yet then (it is younger than the depth asked for). A node
+    /// that cannot answer for that block (one that keeps no state that old) is a check that cannot be made.
     /// </summary>
     private async Task<bool> HeldAtAsync(string electionId, long treeSize, long block, CancellationToken cancellationToken)
     {
+        var at = new BlockParameter(new HexBigInteger(block));
         try
         {
-            return await client.FindBySizeAsync(electionId, treeSize, new BlockParameter(new HexBigInteger(block))).WaitAsync(cancellationToken) is not null;
+            var code = await web3.Eth.GetCode.SendRequestAsync(ContractAddress, at).WaitAsync(cancellationToken);
+            if (string.IsNullOrEmpty(code) || code is "0x" or "0x0")
+            {
+                return false;
+            }
+
+            return await client.FindBySizeAsync(electionId, treeSize, at).WaitAsync(cancellationToken) is not null;
         }
         catch (Exception e) when (IsTransportFailure(e) && !cancellationToken.IsCancellationRequested)
         {
@@ -114,7 +121,9 @@ public sealed class ChainAnchorLog : IAnchorLog
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return false;
+            throw new CannotCheckException(
+                $"the node at {Node} could not read the anchor contract as of block {block} ({ChainErrors.RootCause(e).Message}); " +
+                "it may keep no state that old: ask an archive node, or fewer --confirmations", e);
         }
     }
 

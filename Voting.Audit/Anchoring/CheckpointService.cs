@@ -155,7 +155,7 @@ public sealed partial class CheckpointService(
                 var final = chain.Options.ConfirmationBlocks == 0;
                 await checkpoints.MarkAnchoredAsync(
                     electionId, checkpoint.TreeSize, transaction.TransactionHash, transaction.BlockNumber, now, final ? now : null, cancellationToken);
-                LogAnchored(logger, electionId, checkpoint.TreeSize, transaction.TransactionHash, transaction.BlockNumber);
+                LogAnchored(logger, electionId, checkpoint.TreeSize, transaction.TransactionHash, transaction.BlockNumber, chain.Options.ConfirmationBlocks);
                 confirming |= !final;
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -394,8 +394,8 @@ public sealed partial class CheckpointService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "The log of {Election} holds its checkpoints again; checkpointing and anchoring go on")]
     private static partial void LogWhole(ILogger logger, string election);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Anchored {Election} at size {Size}: transaction {Transaction}, block {Block}")]
-    private static partial void LogAnchored(ILogger logger, string election, long size, string transaction, long block);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Anchor of {Election} at size {Size} mined: transaction {Transaction}, block {Block}; it counts once {Depth} blocks are on top")]
+    private static partial void LogAnchored(ILogger logger, string election, long size, string transaction, long block, int depth);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Anchor of {Election} at size {Size} is final: transaction {Transaction}, block {Block}, {Depth} blocks on top")]
     private static partial void LogFinal(ILogger logger, string election, long size, string transaction, long block, long depth);

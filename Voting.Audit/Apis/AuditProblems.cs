@@ -22,7 +22,7 @@ public static class AuditProblems
             $"The ballot is leaf {leafIndex}; checkpoints are anchored every minute and count once their block is deep enough. Try again shortly.");
 
     public static ProblemHttpResult NoSuchAnchor(long treeSize) =>
-        Problem(422, "no-such-anchor", "There is no anchored checkpoint of that size.", $"Tree size {treeSize} was never anchored; use a size from the checkpoint list.");
+        Problem(422, "no-such-anchor", "There is no anchored checkpoint of that size.", $"Tree size {treeSize} is not anchored, or its anchor is not final yet; use a size whose status is anchored in the checkpoint list.");
 
     public static ProblemHttpResult BadSizes(string detail) => Problem(422, "bad-tree-sizes", "The tree sizes can't be compared.", detail);
 

@@ -47,7 +47,8 @@ public sealed class ChainOptions
 
     /// <summary>
     /// How long the audit service waits for an anchor transaction to be mined before it records the
-    /// attempt as failed; the next attempt looks for that checkpoint on chain before sending another.
+    /// attempt as failed. The next attempt looks for the checkpoint on chain and waits for that same
+    /// transaction again while the node holds it; another is sent only once the node does not.
     /// </summary>
     [Range(1, 86_400)]
     public int ReceiptTimeoutSeconds { get; set; } = 300;

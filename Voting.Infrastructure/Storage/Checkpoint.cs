@@ -7,7 +7,7 @@ namespace Voting.Infrastructure.Storage;
 /// <param name="CreatedAt">When the checkpoint was taken.</param>
 /// <param name="TransactionHash">Anchoring transaction, null while queued.</param>
 /// <param name="BlockNumber">Its block, null while queued.</param>
-/// <param name="AnchoredAt">When it was anchored, null while queued.</param>
+/// <param name="AnchoredAt">When its anchor was seen mined (it counts from <paramref name="FinalAt"/>); null while queued.</param>
 /// <param name="LastError">Why the last anchoring attempt failed, if it did.</param>
 /// <param name="FinalAt">
 /// When its block was found <see cref="Chain.ChainOptions.ConfirmationBlocks"/> deep; null while queued

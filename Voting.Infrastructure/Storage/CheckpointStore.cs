@@ -82,14 +82,15 @@ public sealed class CheckpointStore(MySqlShardConnections connections)
     /// <summary>
     /// Queues a mined checkpoint again: the chain no longer holds its anchor (a reorganisation undid
     /// the block). <paramref name="reason"/> is kept as its last error, which also makes the next attempt
-    /// look for the anchor on chain before sending another.
+    /// look for the anchor on chain before sending another, and the undone transaction as the one in
+    /// flight: a node that put it back in its pool mines it again, and it is waited for, not doubled.
     /// </summary>
     public async Task RequeueAsync(string electionId, long treeSize, string transactionHash, string reason, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenLogAsync(cancellationToken);
         await using var command = new MySqlCommand(
             """
-            UPDATE checkpoints SET tx_hash = NULL, block_number = NULL, anchored_at = NULL, final_at = NULL, pending_tx = NULL, last_error = @r
+            UPDATE checkpoints SET tx_hash = NULL, block_number = NULL, anchored_at = NULL, final_at = NULL, pending_tx = @x, last_error = @r
             WHERE election_id = @e AND tree_size = @s AND tx_hash = @x AND final_at IS NULL
             """, connection);
         command.Parameters.AddWithValue("@r", reason.Length > 500 ? reason[..500] : reason);

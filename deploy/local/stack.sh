@@ -61,8 +61,9 @@ Data, logs and pidfiles live in \$VOTING_STACK_DIR/<server>/; 'down' keeps the d
 Environment (default -> current):
   VOTING_STACK_DIR                    <repo>/.stack -> $VOTING_STACK_DIR
   VOTING_STACK_TIMEOUT                30 (s per server) -> $VOTING_STACK_TIMEOUT
-  VOTING_STACK_RECOVERY_TIMEOUT       600 (s: a server still writing its log, as MariaDB does while it
-                                      recovers from a crash, is waited for this long) -> $VOTING_STACK_RECOVERY_TIMEOUT
+  VOTING_STACK_RECOVERY_TIMEOUT       600 (s: MariaDB or ClickHouse still writing its log past the
+                                      limit above, as while recovering from a crash, is waited for
+                                      this long) -> $VOTING_STACK_RECOVERY_TIMEOUT
   VOTING_ZK_PORT                      2181 -> $VOTING_ZK_PORT
   VOTING_KAFKA_PORT                   9092 -> $VOTING_KAFKA_PORT
   VOTING_KAFKA_PARTITIONS             8 -> $VOTING_KAFKA_PARTITIONS (topics and broker num.partitions)
@@ -595,6 +596,7 @@ up_one() {
 
   if is_ours "$s" "$pid"; then
     if "probe_$s" || wait_ready "$s" "$t_end"; then
+      (($(now_ms) < t_end)) || t_end=$(($(now_ms) + VOTING_STACK_TIMEOUT * 1000)) # a recovery used it up
       after_ready "$s" "$t_end" || { fail "$s"; return 1; }
       say ready "$s" "$VERSION" "$(addr_of "$s")" "(already running, pid $pid)"
       return 0
@@ -636,12 +638,15 @@ up_one() {
   mkdir -p "$(dir_of "$s")"
   "start_$s" || { REASON=${REASON:-"start failed"}; fail "$s"; return 1; }
   wait_ready "$s" "$t_end" || { fail "$s"; return 1; }
+  (($(now_ms) < t_end)) || t_end=$(($(now_ms) + VOTING_STACK_TIMEOUT * 1000)) # a recovery used it up
   after_ready "$s" "$t_end" || { fail "$s"; return 1; }
   say ready "$s" "$VERSION" "$(addr_of "$s")" "($(secs $(($(now_ms) - UP_T0))))"
 }
 
 # Whether the file was written in the last 20 s (a server making progress: MariaDB reports its crash
-# recovery every few seconds).
+# recovery every few seconds). Only the servers that recover data at start get that grace: a Kafka
+# or ZooKeeper logging the same error over and over is stuck, and fails at the usual limit.
+RECOVERING_SERVERS=" mariadb clickhouse "
 log_moving() {
   local mtime now
   mtime=$(stat -c %Y "$1" 2>/dev/null) || return 1
@@ -666,7 +671,7 @@ wait_ready() { # server deadline_ms
     t=${EPOCHREALTIME/./}
     if ((t / 1000 > deadline)); then
       # Past the usual limit, a live server still writing its log is recovering, not stuck.
-      if [[ -n $pid ]] && pid_alive "$pid" && ((t / 1000 < hard)) && log_moving "$log"; then
+      if [[ $RECOVERING_SERVERS == *" $s "* ]] && [[ -n $pid ]] && pid_alive "$pid" && ((t / 1000 < hard)) && log_moving "$log"; then
         if [[ -z $noted ]]; then
           printf '%s: not ready after %ss but still writing %s (recovering?); waiting while it does, up to %ss\n' \
             "$s" "$VOTING_STACK_TIMEOUT" "$log" "$VOTING_STACK_RECOVERY_TIMEOUT" >&2
@@ -675,7 +680,13 @@ wait_ready() { # server deadline_ms
         nap
         continue
       fi
-      REASON="not ready after $((noted ? (t / 1000 - deadline) / 1000 + VOTING_STACK_TIMEOUT : VOTING_STACK_TIMEOUT))s${noted:+ (its log stopped moving)}"
+      if [[ -z $noted ]]; then
+        REASON="not ready after ${VOTING_STACK_TIMEOUT}s"
+      elif ((t / 1000 >= hard)); then
+        REASON="not ready after ${VOTING_STACK_RECOVERY_TIMEOUT}s (VOTING_STACK_RECOVERY_TIMEOUT), its log still moving"
+      else
+        REASON="not ready after $(((t / 1000 - deadline) / 1000 + VOTING_STACK_TIMEOUT))s (its log stopped moving)"
+      fi
       return 1
     fi
     nap
