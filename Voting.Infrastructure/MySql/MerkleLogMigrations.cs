@@ -13,13 +13,14 @@ public static class MerkleLogMigrations
         new(2, "anchor contracts deployed by the audit service, per chain", CreateAnchorContracts),
         new(3, "leaf ranges reserved by appenders, filled outside the tree head's lock", CreateReservations),
         new(4, "each reserved leaf range names the lock its appender's session holds", AddReservationLocks),
-        new(5, "an anchored checkpoint counts once its block is deep enough (final_at); the anchor transaction in flight (pending_tx)", AddAnchorFinality),
+        new(5, "an anchored checkpoint counts once its block is deep enough (final_at)", AddAnchorFinality),
+        new(6, "the anchor transaction in flight (pending_tx); anchors taken before migration 5 stay trusted", AddPendingTransactions),
     ];
 
     /// <summary>
-    /// Checkpoints anchored before this version were trusted as soon as mined, and stay trusted: they
-    /// get <c>final_at</c> = <c>anchored_at</c> (looking them up again could fail on a node that no longer
-    /// indexes old transactions, and would turn their receipts back to "recorded" meanwhile).
+    /// Checkpoints anchored before this version have no <c>final_at</c>; migration 6 marks them final,
+    /// as they were trusted. (This step is left as first released: a database that ran it must not
+    /// miss what a later edit would add.)
     /// </summary>
     private static IEnumerable<string> AddAnchorFinality()
     {
@@ -27,12 +28,30 @@ public static class MerkleLogMigrations
             ALTER TABLE checkpoints
               ADD COLUMN IF NOT EXISTS final_at DATETIME(3) NULL
                 COMMENT 'set once the anchoring block has Voting:Chain:ConfirmationBlocks blocks on top; proofs and receipts use only these'
-                AFTER anchored_at,
+                AFTER anchored_at
+            """;
+    }
+
+    /// <summary>
+    /// The anchor transaction in flight per checkpoint, waited for rather than sent again. Checkpoints
+    /// anchored before migration 5 ran were trusted as soon as mined, and stay trusted: they get
+    /// <c>final_at</c> = <c>anchored_at</c> (looking them up again could fail on a node that no longer
+    /// indexes old transactions, and would turn their receipts back to "recorded" meanwhile). Those
+    /// anchored since are left to the audit service, which confirms them.
+    /// </summary>
+    private static IEnumerable<string> AddPendingTransactions()
+    {
+        yield return """
+            ALTER TABLE checkpoints
               ADD COLUMN IF NOT EXISTS pending_tx CHAR(66) NULL
                 COMMENT 'the anchor transaction last sent and not seen mined: waited for, never sent again while the node holds it'
                 AFTER final_at
             """;
-        yield return "UPDATE checkpoints SET final_at = anchored_at WHERE tx_hash IS NOT NULL AND final_at IS NULL";
+        yield return """
+            UPDATE checkpoints SET final_at = anchored_at
+            WHERE tx_hash IS NOT NULL AND final_at IS NULL
+              AND anchored_at < (SELECT applied_at FROM schema_migrations WHERE version = 5)
+            """;
     }
 
     /// <summary>
