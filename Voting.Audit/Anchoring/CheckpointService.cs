@@ -275,15 +275,14 @@ public sealed partial class CheckpointService(
     /// the chain's log for good (sizes only grow there). The next <see cref="ConfirmAsync"/> queues it again.
     /// </summary>
     private async Task<string?> UndoneBeforeAnchoringAsync(
-        CheckpointAnchorClient client, string electionId, Checkpoint checkpoint, CancellationToken cancellationToken)
+        string electionId, Checkpoint checkpoint, AnchoredCheckpoint? newestOnChain, CancellationToken cancellationToken)
     {
         if ((await checkpoints.ConfirmingAsync(electionId, cancellationToken)).LastOrDefault() is not { } mined || mined.TreeSize >= checkpoint.TreeSize)
         {
             return null;
         }
 
-        var count = await client.CountAsync(electionId);
-        var newest = count > 0 ? (long)(await client.CheckpointAtAsync(electionId, count - 1)).TreeSize : 0;
+        var newest = (long)(newestOnChain?.TreeSize ?? 0);
         return newest >= mined.TreeSize
             ? null
             : $"the chain's newest checkpoint has size {newest}, below the anchor of size {mined.TreeSize} mined in {mined.TransactionHash} and not final yet: a reorganisation undid it, and it is queued again first";
@@ -296,10 +295,8 @@ public sealed partial class CheckpointService(
     /// chain already holds or passed is left to <see cref="AnchorOnceAsync"/>.
     /// </summary>
     private async Task<string?> BreakBeforeAnchoringAsync(
-        CheckpointAnchorClient client, string electionId, Checkpoint checkpoint, CancellationToken cancellationToken)
+        string electionId, Checkpoint checkpoint, AnchoredCheckpoint? newest, CancellationToken cancellationToken)
     {
-        var count = await client.CountAsync(electionId);
-        var newest = count > 0 ? await client.CheckpointAtAsync(electionId, count - 1) : null;
         if (newest is not null && (long)newest.TreeSize >= checkpoint.TreeSize)
         {
             return null;
@@ -336,14 +333,16 @@ public sealed partial class CheckpointService(
         // then leaves a gap this transaction waits behind until that anchor is sent again, instead of
         // letting it take that anchor's place (sizes only grow on chain: it could never be anchored then).
         var nonce = await client.NextNonceAsync();
-        if (await UndoneBeforeAnchoringAsync(client, electionId, checkpoint, cancellationToken) is { } undone)
+        var count = await client.CountAsync(electionId);
+        var newestOnChain = count > 0 ? await client.CheckpointAtAsync(electionId, count - 1) : null;
+        if (await UndoneBeforeAnchoringAsync(electionId, checkpoint, newestOnChain, cancellationToken) is { } undone)
         {
             LogAnchorFailed(logger, electionId, checkpoint.TreeSize, undone);
             await checkpoints.MarkFailedAsync(electionId, checkpoint.TreeSize, "Not anchored yet: " + undone, cancellationToken);
             return null;
         }
 
-        if (await BreakBeforeAnchoringAsync(client, electionId, checkpoint, cancellationToken) is { } broken)
+        if (await BreakBeforeAnchoringAsync(electionId, checkpoint, newestOnChain, cancellationToken) is { } broken)
         {
             if (integrity.Report(electionId, LogIntegrity.Stage.Anchor, broken))
             {

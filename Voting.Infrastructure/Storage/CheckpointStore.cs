@@ -50,34 +50,17 @@ public sealed class CheckpointStore(MySqlShardConnections connections)
     /// Records the transaction that anchored a checkpoint and the block it is in; <paramref name="finalAt"/>
     /// when that block is already deep enough, else null (it is confirmed later, <see cref="MarkFinalAsync"/>).
     /// </summary>
-    public async Task MarkAnchoredAsync(
-        string electionId, long treeSize, string transactionHash, long blockNumber, DateTime anchoredAt, DateTime? finalAt, CancellationToken cancellationToken)
-    {
-        await using var connection = await connections.OpenLogAsync(cancellationToken);
-        await using var command = new MySqlCommand(
-            "UPDATE checkpoints SET tx_hash = @x, block_number = @b, anchored_at = @t, final_at = @f, last_error = NULL, pending_tx = NULL WHERE election_id = @e AND tree_size = @s", connection);
-        command.Parameters.AddWithValue("@x", transactionHash);
-        command.Parameters.AddWithValue("@b", blockNumber);
-        command.Parameters.AddWithValue("@t", anchoredAt);
-        command.Parameters.AddWithValue("@f", finalAt);
-        command.Parameters.AddWithValue("@e", electionId);
-        command.Parameters.AddWithValue("@s", treeSize);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task MarkAnchoredAsync(
+        string electionId, long treeSize, string transactionHash, long blockNumber, DateTime anchoredAt, DateTime? finalAt, CancellationToken cancellationToken) =>
+        UpdateAsync(
+            "UPDATE checkpoints SET tx_hash = @x, block_number = @b, anchored_at = @t, final_at = @f, last_error = NULL, pending_tx = NULL WHERE election_id = @e AND tree_size = @s",
+            electionId, treeSize, cancellationToken, ("@x", transactionHash), ("@b", blockNumber), ("@t", anchoredAt), ("@f", finalAt));
 
     /// <summary>Marks a mined anchor final: its block (which may have changed since it was mined) is deep enough.</summary>
-    public async Task MarkFinalAsync(string electionId, long treeSize, string transactionHash, long blockNumber, DateTime finalAt, CancellationToken cancellationToken)
-    {
-        await using var connection = await connections.OpenLogAsync(cancellationToken);
-        await using var command = new MySqlCommand(
-            "UPDATE checkpoints SET block_number = @b, final_at = @f WHERE election_id = @e AND tree_size = @s AND tx_hash = @x", connection);
-        command.Parameters.AddWithValue("@b", blockNumber);
-        command.Parameters.AddWithValue("@f", finalAt);
-        command.Parameters.AddWithValue("@e", electionId);
-        command.Parameters.AddWithValue("@s", treeSize);
-        command.Parameters.AddWithValue("@x", transactionHash);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task MarkFinalAsync(string electionId, long treeSize, string transactionHash, long blockNumber, DateTime finalAt, CancellationToken cancellationToken) =>
+        UpdateAsync(
+            "UPDATE checkpoints SET block_number = @b, final_at = @f WHERE election_id = @e AND tree_size = @s AND tx_hash = @x",
+            electionId, treeSize, cancellationToken, ("@b", blockNumber), ("@f", finalAt), ("@x", transactionHash));
 
     /// <summary>
     /// Queues a mined checkpoint again: the chain no longer holds its anchor (a reorganisation undid
@@ -85,39 +68,38 @@ public sealed class CheckpointStore(MySqlShardConnections connections)
     /// look for the anchor on chain before sending another, and the undone transaction as the one in
     /// flight: a node that put it back in its pool mines it again, and it is waited for, not doubled.
     /// </summary>
-    public async Task RequeueAsync(string electionId, long treeSize, string transactionHash, string reason, CancellationToken cancellationToken)
-    {
-        await using var connection = await connections.OpenLogAsync(cancellationToken);
-        await using var command = new MySqlCommand(
+    public Task RequeueAsync(string electionId, long treeSize, string transactionHash, string reason, CancellationToken cancellationToken) =>
+        UpdateAsync(
             """
             UPDATE checkpoints SET tx_hash = NULL, block_number = NULL, anchored_at = NULL, final_at = NULL, pending_tx = @x, last_error = @r
             WHERE election_id = @e AND tree_size = @s AND tx_hash = @x AND final_at IS NULL
-            """, connection);
-        command.Parameters.AddWithValue("@r", reason.Length > 500 ? reason[..500] : reason);
-        command.Parameters.AddWithValue("@e", electionId);
-        command.Parameters.AddWithValue("@s", treeSize);
-        command.Parameters.AddWithValue("@x", transactionHash);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+            """,
+            electionId, treeSize, cancellationToken, ("@r", Truncated(reason)), ("@x", transactionHash));
 
     /// <summary>Records the anchor transaction just sent for a queued checkpoint, before waiting for it.</summary>
-    public async Task SetPendingAsync(string electionId, long treeSize, string transactionHash, CancellationToken cancellationToken)
-    {
-        await using var connection = await connections.OpenLogAsync(cancellationToken);
-        await using var command = new MySqlCommand("UPDATE checkpoints SET pending_tx = @x WHERE election_id = @e AND tree_size = @s AND tx_hash IS NULL", connection);
-        command.Parameters.AddWithValue("@x", transactionHash);
-        command.Parameters.AddWithValue("@e", electionId);
-        command.Parameters.AddWithValue("@s", treeSize);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task SetPendingAsync(string electionId, long treeSize, string transactionHash, CancellationToken cancellationToken) =>
+        UpdateAsync(
+            "UPDATE checkpoints SET pending_tx = @x WHERE election_id = @e AND tree_size = @s AND tx_hash IS NULL",
+            electionId, treeSize, cancellationToken, ("@x", transactionHash));
 
-    public async Task MarkFailedAsync(string electionId, long treeSize, string error, CancellationToken cancellationToken)
+    public Task MarkFailedAsync(string electionId, long treeSize, string error, CancellationToken cancellationToken) =>
+        UpdateAsync("UPDATE checkpoints SET last_error = @x WHERE election_id = @e AND tree_size = @s", electionId, treeSize, cancellationToken, ("@x", Truncated(error)));
+
+    /// <summary>Errors are kept to the column's 500 characters.</summary>
+    private static string Truncated(string error) => error.Length > 500 ? error[..500] : error;
+
+    /// <summary>One statement on the checkpoint <c>@e</c>/<c>@s</c>, with its other parameters.</summary>
+    private async Task UpdateAsync(string sql, string electionId, long treeSize, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var connection = await connections.OpenLogAsync(cancellationToken);
-        await using var command = new MySqlCommand("UPDATE checkpoints SET last_error = @x WHERE election_id = @e AND tree_size = @s", connection);
-        command.Parameters.AddWithValue("@x", error.Length > 500 ? error[..500] : error);
+        await using var command = new MySqlCommand(sql, connection);
         command.Parameters.AddWithValue("@e", electionId);
         command.Parameters.AddWithValue("@s", treeSize);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
