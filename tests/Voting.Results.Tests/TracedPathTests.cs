@@ -12,12 +12,23 @@ public sealed class TracedPathTests(TracedResultsFactory factory) : IClassFixtur
     public async Task Traces_name_a_voters_status_request_by_its_route_never_by_the_voter_id()
     {
         var voterId = "voter-" + Guid.NewGuid().ToString("N");
+
+        // The listener hears every ASP.NET Core request in this process, other test classes' too, so
+        // this test's requests carry a trace of their own and only that trace's activities are kept.
+        var traceId = ActivityTraceId.CreateRandom();
+        var traceParent = $"00-{traceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
         var stopped = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = stopped.Enqueue,
+            ActivityStopped = activity =>
+            {
+                if (activity.TraceId == traceId)
+                {
+                    stopped.Enqueue(activity);
+                }
+            },
         };
         ActivitySource.AddActivityListener(listener);
 
@@ -25,12 +36,15 @@ public sealed class TracedPathTests(TracedResultsFactory factory) : IClassFixtur
         using (var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/votes/{voterId}"))
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", factory.Tokens.Issue(voterId, "PA", factory.Elections[0]));
+            request.Headers.Add("traceparent", traceParent);
             using var response = await client.SendAsync(request);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        using (var unrouted = await client.GetAsync(new Uri($"/api/v1/no-such-thing/{voterId}", UriKind.Relative)))
+        using (var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/no-such-thing/{voterId}"))
         {
+            request.Headers.Add("traceparent", traceParent);
+            using var unrouted = await client.SendAsync(request);
             Assert.Equal(HttpStatusCode.NotFound, unrouted.StatusCode);
         }
 
@@ -41,6 +55,7 @@ public sealed class TracedPathTests(TracedResultsFactory factory) : IClassFixtur
             await Task.Delay(50);
         }
 
+        Assert.Equal(2, stopped.Count);
         var traced = stopped.Select(a => (string?)a.GetTagItem(TracedPath.Tag)).ToList();
         Assert.Contains("/api/v1/votes/{voterId}", traced);
         Assert.Contains(TracedPath.Unmatched, traced);
