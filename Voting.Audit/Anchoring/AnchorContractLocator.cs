@@ -59,7 +59,8 @@ public sealed partial class AnchorContractLocator(ChainClientFactory chain, Chec
                 }
             }
 
-            client = new CheckpointAnchorClient(web3, address, TimeSpan.FromSeconds(chain.Options.ReceiptTimeoutSeconds));
+            client = new CheckpointAnchorClient(
+                web3, address, TimeSpan.FromSeconds(chain.Options.ReceiptTimeoutSeconds), chain.Options.MaxFeePerGasGwei * AnchorFee.WeiPerGwei);
             return client;
         }
         finally

@@ -313,7 +313,8 @@ public sealed partial class CheckpointService(
     /// Anchors a queued checkpoint, or returns null when it must wait (the reason recorded as its error):
     /// an earlier attempt's anchor found on chain (one that failed after sending: a timeout, a crash, the
     /// database down while it was mined) is taken as it is; a transaction sent before and still held by
-    /// the node is waited for, never doubled; otherwise a new one is sent, once the log still holds what
+    /// the node is waited for, never doubled (replaced by one with its nonce offering more, when an
+    /// attempt gave up waiting for it unmined); otherwise a new one is sent, once the log still holds what
     /// the chain holds and no mined anchor is missing from the chain.
     /// </summary>
     private async Task<AnchorTransaction?> AnchorOnceAsync(
@@ -324,8 +325,16 @@ public sealed partial class CheckpointService(
             return earlier;
         }
 
-        if (checkpoint.PendingTransaction is { } pending && await client.HoldsAsync(pending))
+        if (checkpoint.PendingTransaction is { } pending && await client.SentAsync(pending) is { } held)
         {
+            // Still in the node's pool after an attempt that gave up waiting for it (or failed otherwise):
+            // the chain asks more than it offers. The same anchor with the same nonce, offering more,
+            // takes its place; whichever of the two is mined is the anchor.
+            if (!held.Mined && checkpoint.LastError is not null)
+            {
+                return await ReplaceAsync(client, electionId, checkpoint, held, cancellationToken);
+            }
+
             return await WaitAsync(client, electionId, checkpoint, pending, cancellationToken);
         }
 
@@ -361,6 +370,34 @@ public sealed partial class CheckpointService(
         var sent = await client.SendAnchorAsync(electionId, checkpoint.TreeSize, checkpoint.Root, new DateTimeOffset(checkpoint.CreatedAt, TimeSpan.Zero), nonce);
         await checkpoints.SetPendingAsync(electionId, checkpoint.TreeSize, sent, cancellationToken);
         return await WaitAsync(client, electionId, checkpoint, sent, cancellationToken);
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="sent"/>, left unmined, by the same anchor with its nonce and a higher fee,
+    /// and waits for that; at the fee cap there is no higher fee, and <paramref name="sent"/> is waited for again.
+    /// </summary>
+    private async Task<AnchorTransaction> ReplaceAsync(
+        CheckpointAnchorClient client, string electionId, Checkpoint checkpoint, SentTransaction sent, CancellationToken cancellationToken)
+    {
+        if (await client.ReplacementFeeAsync(sent) is not { } higher)
+        {
+            try
+            {
+                return await WaitAsync(client, electionId, checkpoint, sent.TransactionHash, cancellationToken);
+            }
+            catch (TimeoutException timeout)
+            {
+                throw new TimeoutException(
+                    $"{timeout.Message} It offers {sent.Fee}, and Voting:Chain:MaxFeePerGasGwei ({AnchorFee.Gwei(client.MaxFeePerGas ?? 0)} gwei) leaves no higher fee a node would take in its place: raise that cap to have it replaced.",
+                    timeout);
+            }
+        }
+
+        var replacement = await client.SendAnchorAsync(
+            electionId, checkpoint.TreeSize, checkpoint.Root, new DateTimeOffset(checkpoint.CreatedAt, TimeSpan.Zero), sent.Nonce, higher);
+        LogReplaced(logger, electionId, checkpoint.TreeSize, sent.TransactionHash, sent.Fee.ToString(), replacement, higher.ToString());
+        await checkpoints.SetPendingAsync(electionId, checkpoint.TreeSize, replacement, cancellationToken);
+        return await WaitAsync(client, electionId, checkpoint, replacement, cancellationToken);
     }
 
     /// <summary>Waits for an anchor transaction; one the contract refused is taken for the anchor the chain already holds of that size, if it holds one.</summary>
@@ -404,6 +441,9 @@ public sealed partial class CheckpointService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Confirming the anchor of {Election} at size {Size} failed, tried again shortly: {Error}")]
     private static partial void LogConfirmFailed(ILogger logger, string election, long size, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Anchor of {Election} at size {Size}: transaction {Transaction} ({Fee}) is still unmined; replaced by {Replacement}, same nonce, offering {Higher}")]
+    private static partial void LogReplaced(ILogger logger, string election, long size, string transaction, string fee, string replacement, string higher);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Anchoring {Election} at size {Size} failed, kept queued: {Error}")]
     private static partial void LogAnchorFailed(ILogger logger, string election, long size, string error);

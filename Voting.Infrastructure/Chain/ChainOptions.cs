@@ -47,11 +47,23 @@ public sealed class ChainOptions
 
     /// <summary>
     /// How long the audit service waits for an anchor transaction to be mined before it records the
-    /// attempt as failed. The next attempt looks for the checkpoint on chain and waits for that same
-    /// transaction again while the node holds it; another is sent only once the node does not.
+    /// attempt as failed. The next attempt looks for the checkpoint on chain; a transaction the node
+    /// still holds in its pool is replaced by one with the same nonce offering more
+    /// (<see cref="MaxFeePerGasGwei"/>) and that is waited for; another anchor is sent only once the node
+    /// holds neither.
     /// </summary>
     [Range(1, 86_400)]
     public int ReceiptTimeoutSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// The most an anchor transaction offers per unit of gas (its EIP-1559 max fee), in gwei. An anchor
+    /// offers what the chain asks (twice the newest block's base fee plus a 2 gwei tip); one left
+    /// unmined for <see cref="ReceiptTimeoutSeconds"/> is replaced by one offering a quarter more, or
+    /// what the chain asks by then, up to this cap. At the cap it is only waited for, and the
+    /// checkpoint's error says so. An anchor uses about 100,000 gas: at 200 gwei, 0.02 ether.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxFeePerGasGwei { get; set; } = 200;
 
     /// <summary>How often a transaction receipt is polled, in milliseconds.</summary>
     [Range(1, 60_000)]

@@ -13,14 +13,19 @@ namespace Voting.Infrastructure.Chain;
 /// Talks to one deployed <c>CheckpointAnchor</c> contract: anchors checkpoints (signing client) and
 /// reads them back (any client). Elections are keyed on chain by SHA-256 of their id (<see cref="ElectionKey"/>).
 /// An anchor transaction not mined within <paramref name="receiptTimeout"/> (5 minutes unless given) is
-/// given up on with a <see cref="TimeoutException"/> naming it.
+/// given up on with a <see cref="TimeoutException"/> naming it. Anchor transactions offer what the chain
+/// asks (EIP-1559: twice the newest block's base fee plus a 2 gwei tip), never more than
+/// <paramref name="maxFeePerGas"/> wei per gas (unbounded unless given).
 /// </summary>
-public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress, TimeSpan? receiptTimeout = null)
+public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress, TimeSpan? receiptTimeout = null, BigInteger? maxFeePerGas = null)
 {
     private static readonly HexBigInteger AnchorGas = new(200_000);
     private readonly Contract contract = web3.Eth.GetContract(CheckpointAnchorContract.Abi, contractAddress);
 
     public string ContractAddress { get; } = contractAddress;
+
+    /// <summary>The most an anchor transaction offers per unit of gas, in wei; null when unbounded.</summary>
+    public BigInteger? MaxFeePerGas { get; } = maxFeePerGas;
 
     /// <summary>The bytes32 an election is known by on chain: SHA-256 of its id in UTF-8.</summary>
     public static byte[] ElectionKey(string electionId) => SHA256.HashData(Encoding.UTF8.GetBytes(electionId));
@@ -100,14 +105,44 @@ public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress, T
         return (long)(await web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(account.Address, BlockParameter.CreatePending())).Value;
     }
 
-    /// <summary>Sends the anchoring transaction with exactly <paramref name="nonce"/>; returns its hash without waiting.</summary>
-    public async Task<string> SendAnchorAsync(string electionId, long treeSize, byte[] root, DateTimeOffset time, long nonce)
+    /// <summary>
+    /// Sends the anchoring transaction with exactly <paramref name="nonce"/>, offering <paramref name="fee"/>
+    /// (else what the chain asks now, <see cref="AskedFeeAsync"/>); returns its hash without waiting. The
+    /// same checkpoint and nonce with a higher fee replaces a transaction the chain left waiting.
+    /// </summary>
+    public async Task<string> SendAnchorAsync(string electionId, long treeSize, byte[] root, DateTimeOffset time, long nonce, AnchorFee? fee = null)
     {
         var account = SigningAccount();
+        fee ??= await AskedFeeAsync();
         var input = contract.GetFunction("anchor").CreateTransactionInput(
             account.Address, AnchorGas, null, ElectionKey(electionId), (ulong)treeSize, root, (ulong)time.ToUnixTimeSeconds());
         input.Nonce = new HexBigInteger(nonce);
+        input.Type = new HexBigInteger(2);
+        input.MaxFeePerGas = new HexBigInteger(fee.MaxFeePerGas);
+        input.MaxPriorityFeePerGas = new HexBigInteger(fee.MaxPriorityFeePerGas);
         return await web3.TransactionManager.SendTransactionAsync(input);
+    }
+
+    /// <summary>What the chain asks of a transaction now (twice the newest block's base fee plus a 2 gwei tip), held to <see cref="MaxFeePerGas"/>.</summary>
+    public async Task<AnchorFee> AskedFeeAsync()
+    {
+        var suggested = await web3.FeeSuggestion.GetSimpleFeeSuggestionStrategy().SuggestFeeAsync();
+        var asked = new AnchorFee(
+            suggested.MaxFeePerGas ?? throw new InvalidOperationException("The node suggested no EIP-1559 fee."),
+            suggested.MaxPriorityFeePerGas ?? throw new InvalidOperationException("The node suggested no EIP-1559 tip."));
+        return MaxFeePerGas is { } cap ? AnchorFee.Capped(asked, cap) : asked;
+    }
+
+    /// <summary>
+    /// The fee for a transaction replacing <paramref name="sent"/>, which the chain left unmined: a quarter
+    /// more, or what the chain asks now when that is more, held to <see cref="MaxFeePerGas"/> (see
+    /// <see cref="AnchorFee.Replacement"/>); null when the cap leaves no raise a node would take.
+    /// </summary>
+    public async Task<AnchorFee?> ReplacementFeeAsync(SentTransaction sent)
+    {
+        ArgumentNullException.ThrowIfNull(sent);
+        var asked = await AskedFeeAsync();
+        return sent.Fee.Replacement(asked, MaxFeePerGas);
     }
 
     /// <summary>
@@ -129,7 +164,7 @@ public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress, T
         {
             throw new TimeoutException(
                 $"Anchor transaction {transaction} was not mined within {limit.TotalSeconds:0} s (the chain is congested or its fee too low). " +
-                "It is waited for again at the next attempt; another is sent only once the node no longer holds it.");
+                "It may still be mined: the next attempt offers more for the same nonce while the node holds it unmined, and sends another anchor only once the node holds neither.");
         }
 
         if (receipt.Status?.Value != BigInteger.One)
@@ -145,9 +180,22 @@ public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress, T
     /// <summary>The newest block's number.</summary>
     public async Task<long> BlockNumberAsync() => (long)(await web3.Eth.Blocks.GetBlockNumber.SendRequestAsync()).Value;
 
-    /// <summary>Whether the node still holds <paramref name="transaction"/>: mined or waiting in its pool. False once it dropped it (or a reorganisation did).</summary>
-    public async Task<bool> HoldsAsync(string transaction) =>
-        await web3.Eth.Transactions.GetTransactionByHash.SendRequestAsync(transaction) is not null;
+    /// <summary>
+    /// <paramref name="transaction"/> as the node holds it, mined or waiting in its pool; null once it
+    /// dropped it (or a reorganisation did, or a replacement took its place).
+    /// </summary>
+    public async Task<SentTransaction?> SentAsync(string transaction)
+    {
+        if (await web3.Eth.Transactions.GetTransactionByHash.SendRequestAsync(transaction) is not { } held)
+        {
+            return null;
+        }
+
+        // A legacy transaction offers its one gas price as both.
+        var price = held.GasPrice?.Value ?? BigInteger.Zero;
+        var fee = new AnchorFee(held.MaxFeePerGas?.Value ?? price, held.MaxPriorityFeePerGas?.Value ?? price);
+        return new SentTransaction(held.TransactionHash, (long)held.Nonce.Value, fee, held.BlockNumber?.Value is not null);
+    }
 
     private Nethereum.RPC.Accounts.IAccount SigningAccount() =>
         web3.TransactionManager.Account

@@ -37,7 +37,8 @@ public sealed class UnminedAnchorTests(AuditFactory factory) : IClassFixture<Aud
         Assert.True((await AnchoringTests.RunAuditAsync(client, election)).Clean);
 
         // However many attempts timed out meanwhile, the anchoring account sent three transactions in
-        // all: the contract, checkpoint 30 and checkpoint 50 (each later attempt waited for the one sent).
+        // all: the contract, checkpoint 30 and checkpoint 50 (each later attempt replaced the one sent,
+        // with its nonce: StuckAnchorReplacementTests).
         var account = new Nethereum.Web3.Accounts.Account(factory.Chain.AnchorPrivateKey).Address;
         Assert.Equal(3, await anvil.TransactionCountAsync(account));
     }

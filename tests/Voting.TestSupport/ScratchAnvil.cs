@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Json;
+using System.Numerics;
 using System.Text.Json;
 
 namespace Voting.TestSupport;
@@ -74,6 +76,27 @@ public sealed class ScratchAnvil : IAsyncDisposable
     /// their transactions are no longer on chain).
     /// </summary>
     public Task ReorganiseAsync(int depth) => CallAsync("anvil_reorg", depth, Array.Empty<object>());
+
+    /// <summary>Sets the base fee (wei per gas) of the next block mined: a transaction offering less waits in the pool.</summary>
+    public Task SetNextBlockBaseFeeAsync(BigInteger wei) => CallAsync("anvil_setNextBlockBaseFeePerGas", "0x" + wei.ToString("x", CultureInfo.InvariantCulture).TrimStart('0'));
+
+    /// <summary>The transactions of <paramref name="address"/> waiting in the pool.</summary>
+    public async Task<IReadOnlyList<PooledTransaction>> PoolAsync(string address)
+    {
+        var pending = (await CallAsync("txpool_content")).GetProperty("pending");
+        var account = pending.EnumerateObject().FirstOrDefault(a => string.Equals(a.Name, address, StringComparison.OrdinalIgnoreCase));
+        return account.Value.ValueKind != JsonValueKind.Object
+            ? []
+            : [.. account.Value.EnumerateObject().Select(t => new PooledTransaction(
+                t.Value.GetProperty("hash").GetString()!, (long)Hex(t.Value.GetProperty("nonce")), Hex(t.Value.GetProperty("maxFeePerGas"))))];
+    }
+
+    /// <summary>The max fee per gas <paramref name="transaction"/> offers; null when the node does not hold it.</summary>
+    public async Task<BigInteger?> MaxFeePerGasAsync(string transaction) =>
+        await CallAsync("eth_getTransactionByHash", transaction) is { ValueKind: JsonValueKind.Object } held ? Hex(held.GetProperty("maxFeePerGas")) : null;
+
+    private static BigInteger Hex(JsonElement value) =>
+        BigInteger.Parse("0" + value.GetString()![2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
 
     private async Task<JsonElement> CallAsync(string method, params object[] parameters)
     {
