@@ -79,6 +79,17 @@ public sealed class K8sManifestTests
     }
 
     [Fact]
+    public void The_image_listens_on_every_interface_at_the_port_it_exposes()
+    {
+        var dockerfile = File.ReadAllText(Path.Combine(RepoPaths.K8s, "Dockerfile"));
+
+        // appsettings.json's loopback Urls wins over ASPNETCORE_URLS and ASPNETCORE_HTTP_PORTS; only a plain Urls overrides it.
+        Assert.Matches(new Regex(@"(?m)^\s+Urls=http://\+:8080 \\$"), dockerfile);
+        Assert.Matches(new Regex(@"(?m)^EXPOSE 8080$"), dockerfile);
+        Assert.DoesNotContain("ASPNETCORE_HTTP_PORTS=", dockerfile, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void No_manifest_sets_the_local_Kafka_09_switch()
     {
         var variables = manifests.OfKind("Deployment").SelectMany(d => d.Containers).SelectMany(manifests.VariablesOf).ToList();

@@ -7,7 +7,10 @@ namespace Voting.Deploy.Tests;
 internal sealed record ManifestRules(HealthPaths Health, ConfigurationKeys Keys, IReadOnlySet<string> PartitionBound)
 {
     /// <summary>Environment variables outside <c>Voting__</c> the hosts read (ASP.NET Core, the runtime, OpenTelemetry, logging).</summary>
-    public static IReadOnlyList<string> HostVariablePrefixes { get; } = ["ASPNETCORE_", "DOTNET_", "OTEL_", "Logging__"];
+    public static IReadOnlyList<string> HostVariablePrefixes { get; } = ["ASPNETCORE_", "DOTNET_", "OTEL_", "Logging__", ListenVariable];
+
+    /// <summary>The address the services listen on: a plain <c>Urls</c> variable, the one setting that overrides appsettings.json's.</summary>
+    public const string ListenVariable = "Urls";
 
     private static readonly Lazy<ManifestRules> Discovered = new(() =>
         new(HealthPaths.Discover(), ConfigurationKeys.Discover(), new HashSet<string>(["processor"], StringComparer.Ordinal)));

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -147,6 +148,7 @@ internal sealed class ManifestSet
             var where = $"{deployment.Where} container {container.Get("name").Text()}";
             CheckProbes(container, where, rules.Health, problems);
             CheckEnvironment(container, where, rules, problems);
+            CheckListenAddress(container, where, problems);
             CheckHardening(container, podSecurity, where, problems);
         }
     }
@@ -366,6 +368,12 @@ internal sealed class ManifestSet
             problems.Add($"{autoscaler.Where}: scaleTargetRef apiVersion {target.Get("apiVersion").Text()} is not {deployment.ApiVersion}");
         }
 
+        if (deployment.Root.At("spec", "replicas") is { } replicas)
+        {
+            // Every kubectl apply would set the count back to it, whatever the autoscaler had scaled to.
+            problems.Add($"{deployment.Where}: sets spec.replicas ({replicas.Text()}) although {autoscaler.Where} scales it: every apply would reset the running count; leave the floor to minReplicas");
+        }
+
         _ = int.TryParse(autoscaler.Root.At("spec", "minReplicas").Text() ?? "1", out var min);
         if (!int.TryParse(autoscaler.Root.At("spec", "maxReplicas").Text(), out var max) || max < min)
         {
@@ -394,6 +402,39 @@ internal sealed class ManifestSet
             .Select(s => Find("ConfigMap", s.At("configMapRef", "name").Text())?.Root.At("data", Key).Text())
             .LastOrDefault(v => v is not null);
         return int.TryParse(direct ?? fromMaps, out var partitions) ? partitions : null;
+    }
+
+    /// <summary>
+    /// Each service's appsettings.json binds it to 127.0.0.1 (a port of its own, for the local stack), and
+    /// a <c>Urls</c> setting there wins over <c>ASPNETCORE_URLS</c> and <c>ASPNETCORE_HTTP_PORTS</c>: only
+    /// a plain <c>Urls</c> variable overrides it. Without one a pod listens on loopback only, so its
+    /// probes and Service reach nothing.
+    /// </summary>
+    private void CheckListenAddress(YamlNode container, string where, List<string> problems)
+    {
+        var http = container.Get("ports").Items().FirstOrDefault(p => p.Get("name").Text() == "http")?.Get("containerPort").Text();
+        var urls = ValueOf(container, ManifestRules.ListenVariable);
+        var listens = urls is not null && http is not null
+            && urls.Split(';').Any(u => Regex.IsMatch(u, $@"^http://(\+|\*|0\.0\.0\.0|\[::\]):{Regex.Escape(http)}/?$"));
+        if (!listens)
+        {
+            problems.Add($"{where}: {ManifestRules.ListenVariable} is {(urls is null ? "not set" : $"'{urls}'")}: it must listen on every interface at the container's http port ({http ?? "none"}), e.g. http://+:{http ?? "8080"} (appsettings.json binds the services to 127.0.0.1, and ASPNETCORE_URLS or ASPNETCORE_HTTP_PORTS lose to it)");
+        }
+    }
+
+    /// <summary>The value <paramref name="container"/> gets for variable <paramref name="name"/>: its env (a literal value), else a ConfigMap it takes whole; null if none.</summary>
+    private string? ValueOf(YamlNode container, string name)
+    {
+        if (container.Get("env").Items().LastOrDefault(v => v.Get("name").Text() == name) is { } variable)
+        {
+            return variable.Get("value").Text();
+        }
+
+        return container.Get("envFrom").Items()
+            .Where(source => string.IsNullOrEmpty(source.Get("prefix").Text()))
+            .Select(source => Find("ConfigMap", source.At("configMapRef", "name").Text()))
+            .SelectMany(map => map is null ? [] : map.Root.Get("data").Pairs())
+            .LastOrDefault(pair => pair.Key == name).Value?.Text();
     }
 
     private static bool HasPort(YamlNode container, YamlNode? port)

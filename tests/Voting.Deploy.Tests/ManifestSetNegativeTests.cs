@@ -11,6 +11,7 @@ public sealed class ManifestSetNegativeTests
         data:
           Voting__Kafka__BootstrapServers: kafka:9092
           Voting__Kafka__Partitions: "8"
+          Urls: http://+:8080
         ---
         apiVersion: v1
         kind: Secret
@@ -111,6 +112,10 @@ public sealed class ManifestSetNegativeTests
     [InlineData("readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false", "readOnlyRootFilesystem is not set")]
     [InlineData("kind: Secret\nmetadata:\n  name: sec", "kind: Secret\nmetadata:\n  labels: {}", "metadata.name are all required")]
     [InlineData("  name: cfg\ndata:", "  name: cfg\ndata: [", "not valid YAML")]
+    [InlineData("      app: processor\n  template:", "      app: processor\n  replicas: 3\n  template:", "sets spec.replicas (3) although")]
+    [InlineData("Urls: http://+:8080", "ASPNETCORE_HTTP_PORTS: \"8080\"", "Urls is not set: it must listen on every interface")]
+    [InlineData("Urls: http://+:8080", "Urls: http://127.0.0.1:8080", "Urls is 'http://127.0.0.1:8080': it must listen on every interface")]
+    [InlineData("Urls: http://+:8080", "Urls: http://+:5103", "at the container's http port (8080)")]
     public void A_broken_manifest_is_reported(string find, string replace, string expected)
     {
         Assert.Contains(find, Valid, StringComparison.Ordinal);
