@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Nethereum.JsonRpc.Client;
 using Voting.Audit.Logs;
 using Voting.Core.Merkle;
 using Voting.Infrastructure.Chain;
@@ -34,6 +36,9 @@ public sealed partial class CheckpointService(
     ILogger<CheckpointService> logger) : BackgroundService
 {
     private readonly AuditOptions settings = options.Value;
+
+    // Each election's anchor transaction in flight and since when (one at a time: anchors go in order).
+    private readonly ConcurrentDictionary<string, (string Transaction, DateTimeOffset Since)> inFlight = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -327,10 +332,11 @@ public sealed partial class CheckpointService(
 
         if (checkpoint.PendingTransaction is { } pending && await client.SentAsync(pending) is { } held)
         {
-            // Still in the node's pool after an attempt that gave up waiting for it (or failed otherwise):
-            // the chain asks more than it offers. The same anchor with the same nonce, offering more,
-            // takes its place; whichever of the two is mined is the anchor.
-            if (!held.Mined && checkpoint.LastError is not null)
+            // Still in the node's pool after an attempt gave up on it, ReceiptTimeoutSeconds after it
+            // was sent (as this process knows: after a restart it is given that long again): the chain
+            // asks more than it offers. The same anchor with the same nonce, offering more, takes its
+            // place; whichever of the two is mined is the anchor.
+            if (!held.Mined && checkpoint.LastError is not null && UnminedFor(electionId, pending) >= TimeSpan.FromSeconds(chain.Options.ReceiptTimeoutSeconds))
             {
                 return await ReplaceAsync(client, electionId, checkpoint, held, cancellationToken);
             }
@@ -367,9 +373,13 @@ public sealed partial class CheckpointService(
             LogWhole(logger, electionId);
         }
 
-        var sent = await client.SendAnchorAsync(electionId, checkpoint.TreeSize, checkpoint.Root, new DateTimeOffset(checkpoint.CreatedAt, TimeSpan.Zero), nonce);
-        await checkpoints.SetPendingAsync(electionId, checkpoint.TreeSize, sent, cancellationToken);
-        return await WaitAsync(client, electionId, checkpoint, sent, cancellationToken);
+        // Recorded before it is sent: a node that took it while its answer was lost (or this process
+        // crashed) leaves it in flight as recorded, waited for and replaced, never doubled.
+        var signed = await client.SignAnchorAsync(electionId, checkpoint.TreeSize, checkpoint.Root, new DateTimeOffset(checkpoint.CreatedAt, TimeSpan.Zero), nonce);
+        await checkpoints.SetPendingAsync(electionId, checkpoint.TreeSize, signed.TransactionHash, cancellationToken);
+        SentNow(electionId, signed.TransactionHash);
+        await client.SendSignedAsync(signed);
+        return await WaitAsync(client, electionId, checkpoint, signed.TransactionHash, cancellationToken);
     }
 
     /// <summary>
@@ -393,12 +403,34 @@ public sealed partial class CheckpointService(
             }
         }
 
-        var replacement = await client.SendAnchorAsync(
+        var replacement = await client.SignAnchorAsync(
             electionId, checkpoint.TreeSize, checkpoint.Root, new DateTimeOffset(checkpoint.CreatedAt, TimeSpan.Zero), sent.Nonce, higher);
-        LogReplaced(logger, electionId, checkpoint.TreeSize, sent.TransactionHash, sent.Fee.ToString(), replacement, higher.ToString());
-        await checkpoints.SetPendingAsync(electionId, checkpoint.TreeSize, replacement, cancellationToken);
-        return await WaitAsync(client, electionId, checkpoint, replacement, cancellationToken);
+        await checkpoints.SetPendingAsync(electionId, checkpoint.TreeSize, replacement.TransactionHash, cancellationToken);
+        try
+        {
+            await client.SendSignedAsync(replacement);
+        }
+        catch (RpcResponseException)
+        {
+            // Refused (the one it replaces was mined meanwhile, or the node wants more): that one stays in flight.
+            await checkpoints.SetPendingAsync(electionId, checkpoint.TreeSize, sent.TransactionHash, CancellationToken.None);
+            throw;
+        }
+
+        SentNow(electionId, replacement.TransactionHash);
+        LogReplaced(logger, electionId, checkpoint.TreeSize, sent.TransactionHash, sent.Fee.ToString(), replacement.TransactionHash, higher.ToString());
+        return await WaitAsync(client, electionId, checkpoint, replacement.TransactionHash, cancellationToken);
     }
+
+    /// <summary>How long <paramref name="transaction"/>, the election's anchor in flight, has been so, as far as this process knows.</summary>
+    private TimeSpan UnminedFor(string electionId, string transaction)
+    {
+        var now = clock.GetUtcNow();
+        var entry = inFlight.AddOrUpdate(electionId, _ => (transaction, now), (_, known) => known.Transaction == transaction ? known : (transaction, now));
+        return now - entry.Since;
+    }
+
+    private void SentNow(string electionId, string transaction) => inFlight[electionId] = (transaction, clock.GetUtcNow());
 
     /// <summary>Waits for an anchor transaction; one the contract refused is taken for the anchor the chain already holds of that size, if it holds one.</summary>
     private static async Task<AnchorTransaction> WaitAsync(

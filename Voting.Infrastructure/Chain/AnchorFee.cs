@@ -58,7 +58,8 @@ public sealed record AnchorFee(BigInteger MaxFeePerGas, BigInteger MaxPriorityFe
     public static string Gwei(BigInteger wei) =>
         ((decimal)wei / (decimal)WeiPerGwei).ToString("0.#########", System.Globalization.CultureInfo.InvariantCulture);
 
-    // Rounded up, and by at least one wei, so a raise is never lost to rounding (a 1-wei tip stays a raise).
+    // Rounded up, and by at least one wei: nodes take a replacement only when both fees are strictly
+    // higher, a tip of 0 too.
     private static BigInteger Raise(BigInteger fee, int percent) =>
-        fee <= 0 ? fee : BigInteger.Max(fee + 1, ((fee * (100 + percent)) + 99) / 100);
+        fee <= 0 ? BigInteger.One : BigInteger.Max(fee + 1, ((fee * (100 + percent)) + 99) / 100);
 }

@@ -60,7 +60,9 @@ public sealed class ChainOptions
     /// offers what the chain asks (twice the newest block's base fee plus a 2 gwei tip); one left
     /// unmined for <see cref="ReceiptTimeoutSeconds"/> is replaced by one offering a quarter more, or
     /// what the chain asks by then, up to this cap. At the cap it is only waited for, and the
-    /// checkpoint's error says so. An anchor uses about 100,000 gas: at 200 gwei, 0.02 ether.
+    /// checkpoint's error says so. An anchor uses about 100,000 gas: at 200 gwei, 0.02 ether; a node
+    /// takes it only from an account holding its 200,000 gas limit at its max fee (0.04 ether at 200 gwei).
+    /// The contract's one deployment offers what the chain asks.
     /// </summary>
     [Range(1, 1_000_000)]
     public int MaxFeePerGasGwei { get; set; } = 200;

@@ -3,8 +3,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Nethereum.ABI.FunctionEncoding.Attributes;
 using Nethereum.Contracts;
+using Nethereum.Hex.HexConvertors.Extensions;
 using Nethereum.Hex.HexTypes;
 using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Util;
 using Nethereum.Web3;
 
 namespace Voting.Infrastructure.Chain;
@@ -107,10 +109,23 @@ public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress, T
 
     /// <summary>
     /// Sends the anchoring transaction with exactly <paramref name="nonce"/>, offering <paramref name="fee"/>
-    /// (else what the chain asks now, <see cref="AskedFeeAsync"/>); returns its hash without waiting. The
-    /// same checkpoint and nonce with a higher fee replaces a transaction the chain left waiting.
+    /// (else what the chain asks now, <see cref="AskedFeeAsync"/>); returns its hash without waiting.
     /// </summary>
     public async Task<string> SendAnchorAsync(string electionId, long treeSize, byte[] root, DateTimeOffset time, long nonce, AnchorFee? fee = null)
+    {
+        var signed = await SignAnchorAsync(electionId, treeSize, root, time, nonce, fee);
+        await SendSignedAsync(signed);
+        return signed.TransactionHash;
+    }
+
+    /// <summary>
+    /// Signs the anchoring transaction with exactly <paramref name="nonce"/>, offering <paramref name="fee"/>
+    /// (else what the chain asks now, <see cref="AskedFeeAsync"/>), without sending it: its hash can be
+    /// recorded first, so a transaction the node took is never lost track of (an answer lost on the
+    /// way back, a crash). The same checkpoint and nonce with a higher fee replaces a transaction the
+    /// chain left waiting.
+    /// </summary>
+    public async Task<SignedAnchor> SignAnchorAsync(string electionId, long treeSize, byte[] root, DateTimeOffset time, long nonce, AnchorFee? fee = null)
     {
         var account = SigningAccount();
         fee ??= await AskedFeeAsync();
@@ -120,7 +135,19 @@ public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress, T
         input.Type = new HexBigInteger(2);
         input.MaxFeePerGas = new HexBigInteger(fee.MaxFeePerGas);
         input.MaxPriorityFeePerGas = new HexBigInteger(fee.MaxPriorityFeePerGas);
-        return await web3.TransactionManager.SendTransactionAsync(input);
+        var raw = (await web3.TransactionManager.SignTransactionAsync(input)).EnsureHexPrefix();
+        return new SignedAnchor("0x" + Sha3Keccack.Current.CalculateHashFromHex(raw), raw);
+    }
+
+    /// <summary>Hands a signed anchor to the node. Throws when the node refuses it (or names another hash for it).</summary>
+    public async Task SendSignedAsync(SignedAnchor signed)
+    {
+        ArgumentNullException.ThrowIfNull(signed);
+        var hash = await web3.Eth.Transactions.SendRawTransaction.SendRequestAsync(signed.Raw);
+        if (!string.Equals(hash, signed.TransactionHash, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"The node took anchor transaction {signed.TransactionHash} as {hash}.");
+        }
     }
 
     /// <summary>What the chain asks of a transaction now (twice the newest block's base fee plus a 2 gwei tip), held to <see cref="MaxFeePerGas"/>.</summary>

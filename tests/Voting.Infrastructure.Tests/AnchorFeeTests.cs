@@ -40,10 +40,10 @@ public sealed class AnchorFeeTests
     }
 
     [Fact]
-    public void The_raise_is_rounded_up_so_even_a_fee_of_a_few_wei_rises()
+    public void The_raise_is_rounded_up_so_even_a_fee_of_a_few_wei_or_none_rises()
     {
         Assert.Equal(new AnchorFee(2, 2), new AnchorFee(1, 1).Replacement(new AnchorFee(1, 1), cap: null));
-        Assert.Equal(new AnchorFee(13, 0), new AnchorFee(10, 0).Replacement(new AnchorFee(1, 0), cap: null));
+        Assert.Equal(new AnchorFee(13, 1), new AnchorFee(10, 0).Replacement(new AnchorFee(1, 0), cap: null));
     }
 
     [Theory]
