@@ -11,7 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("Voting.Audit");
 builder.Services.AddVotingMySql().AddVotingClickHouse().AddVotingChain();
 builder.Services.AddValidatedOptions<AuditOptions>(AuditOptions.Section);
-builder.Services.AddVotingElections();
+builder.Services.AddVotingElections(computesPseudonyms: false);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<MerkleLogReader>();
 builder.Services.AddSingleton<MerkleLogReservations>();

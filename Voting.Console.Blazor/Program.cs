@@ -66,7 +66,7 @@ builder.Services.AddValidatedOptions<KafkaOptions>(KafkaOptions.Section);
 builder.Services.AddValidatedOptions<MySqlShardOptions>(MySqlShardOptions.Section);
 builder.Services.AddValidatedOptions<ClickHouseOptions>(ClickHouseOptions.Section);
 builder.Services.AddValidatedOptions<ChainReadOptions>(ChainReadOptions.Section);
-builder.Services.AddVotingRedis().AddVotingElections();
+builder.Services.AddVotingRedis().AddVotingElections(computesPseudonyms: false);
 builder.Services.AddSingleton<MySqlShardConnections>();
 builder.Services.AddSingleton<ClickHouseTallyStore>();
 builder.Services.AddSingleton<KafkaPositions>();

@@ -19,7 +19,7 @@ public static class IngestServices
         services.AddVotingKafka().AddVotingRedis().AddVotingMySql(unavailable: HealthStatus.Degraded);
         services.AddValidatedOptions<IngestOptions>(IngestOptions.Section);
         services.AddValidatedOptions<BloomFilterOptions>(BloomFilterOptions.Section);
-        services.AddVotingElections();
+        services.AddVotingElections(computesPseudonyms: true);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<VoterGate>();
         services.AddSingleton<ParticipationLookup>();

@@ -9,7 +9,7 @@ using Voting.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("Voting.Results");
-builder.Services.AddVotingClickHouse().AddVotingRedis().AddVotingMySql().AddVotingElections();
+builder.Services.AddVotingClickHouse().AddVotingRedis().AddVotingMySql().AddVotingElections(computesPseudonyms: true);
 builder.Services.AddValidatedOptions<ResultsOptions>(ResultsOptions.Section);
 builder.Services.AddVoterAuthentication(builder.Configuration);
 builder.Services.AddSingleton(TimeProvider.System);

@@ -5,14 +5,19 @@ using Voting.Core.Identity;
 
 namespace Voting.Infrastructure.Elections;
 
-/// <summary>The configured elections, validated once at start, looked up per request without allocation.</summary>
+/// <summary>
+/// The configured elections, validated once at start, looked up per request without allocation. Only
+/// the services that compute voter pseudonyms (ingest, results) hold the elections' pseudonym secrets:
+/// with the secret, a reader of the votes topic could link a voter's identity to a choice, so the
+/// others neither need it configured nor keep it when it is (<c>withPseudonymSecrets</c> false).
+/// </summary>
 public sealed class ElectionRegistry
 {
-    private readonly Dictionary<string, (ElectionDefinition Definition, byte[] Secret)> elections = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ElectionDefinition Definition, byte[]? Secret)> elections = new(StringComparer.Ordinal);
 
     private ElectionDefinition? defaultElection;
 
-    public ElectionRegistry(IEnumerable<ElectionOptions> configured)
+    public ElectionRegistry(IEnumerable<ElectionOptions> configured, bool withPseudonymSecrets = true)
     {
         foreach (var options in configured)
         {
@@ -56,20 +61,7 @@ public sealed class ElectionRegistry
                 throw new InvalidOperationException($"Election {options.Id}: unknown state code(s) {string.Join(", ", unknown)}.");
             }
 
-            byte[] secret;
-            try
-            {
-                secret = Convert.FromBase64String(options.PseudonymSecret);
-            }
-            catch (FormatException)
-            {
-                throw new InvalidOperationException($"Election {options.Id}: PseudonymSecret is not base64.");
-            }
-
-            if (secret.Length < VoterPseudonym.MinimumSecretBytes)
-            {
-                throw new InvalidOperationException($"Election {options.Id}: PseudonymSecret must be at least {VoterPseudonym.MinimumSecretBytes} bytes.");
-            }
+            var secret = withPseudonymSecrets ? Secret(options) : null;
 
             var definition = new ElectionDefinition
             {
@@ -99,9 +91,30 @@ public sealed class ElectionRegistry
 
     /// <summary>The pseudonym of <paramref name="voterId"/> in a configured election.</summary>
     public byte[] Pseudonym(string electionId, string voterId) =>
-        VoterPseudonym.Compute(elections[electionId].Secret, electionId, voterId);
+        VoterPseudonym.Compute(SecretOf(electionId), electionId, voterId);
 
     /// <summary>The ballot id every cast with the client's idempotency <paramref name="key"/> gets (<see cref="IdempotencyKey"/>), keyed by the election's secret.</summary>
     public byte[] IdempotentBallotId(string electionId, ReadOnlySpan<byte> pseudonym, string key) =>
-        IdempotencyKey.BallotId(elections[electionId].Secret, electionId, pseudonym, key);
+        IdempotencyKey.BallotId(SecretOf(electionId), electionId, pseudonym, key);
+
+    private byte[] SecretOf(string electionId) =>
+        elections[electionId].Secret
+            ?? throw new InvalidOperationException($"Election {electionId}: this service was built without pseudonym secrets and computes no pseudonyms.");
+
+    private static byte[] Secret(ElectionOptions options)
+    {
+        byte[] secret;
+        try
+        {
+            secret = Convert.FromBase64String(options.PseudonymSecret);
+        }
+        catch (FormatException)
+        {
+            throw new InvalidOperationException($"Election {options.Id}: PseudonymSecret is not base64.");
+        }
+
+        return secret.Length < VoterPseudonym.MinimumSecretBytes
+            ? throw new InvalidOperationException($"Election {options.Id}: PseudonymSecret must be at least {VoterPseudonym.MinimumSecretBytes} bytes.")
+            : secret;
+    }
 }

@@ -67,12 +67,15 @@ public static class InfrastructureRegistration
         return services;
     }
 
-    /// <summary>The configured elections (section <c>Voting:Elections</c>) as an <see cref="Elections.ElectionRegistry"/>.</summary>
-    public static IServiceCollection AddVotingElections(this IServiceCollection services)
+    /// <summary>
+    /// The configured elections (section <c>Voting:Elections</c>) as an <see cref="Elections.ElectionRegistry"/>;
+    /// with their pseudonym secrets (each required) only for a service that computes voter pseudonyms.
+    /// </summary>
+    public static IServiceCollection AddVotingElections(this IServiceCollection services, bool computesPseudonyms)
     {
         services.AddOptions<List<Elections.ElectionOptions>>().BindConfiguration(Elections.ElectionOptions.Section);
         services.TryAddSingleton(sp => new Elections.ElectionRegistry(
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<List<Elections.ElectionOptions>>>().Value));
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<List<Elections.ElectionOptions>>>().Value, computesPseudonyms));
         return services;
     }
 

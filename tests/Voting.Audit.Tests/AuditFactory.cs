@@ -56,7 +56,7 @@ public sealed class AuditFactory : WebApplicationFactory<Program>
                 Settings[at + $"Candidates:{c}"] = Candidates[c];
             }
 
-            Settings[at + "PseudonymSecret"] = Convert.ToBase64String(new byte[32]);
+            // No PseudonymSecret: the audit service computes no pseudonyms and, as deployed, gets none.
         }
     }
 

@@ -90,6 +90,17 @@ public sealed class K8sManifestTests
     }
 
     [Fact]
+    public void Only_the_services_that_compute_pseudonyms_get_the_pseudonym_secret()
+    {
+        var holders = manifests.OfKind("Deployment")
+            .Where(d => d.Containers.SelectMany(manifests.VariablesOf).Any(v => Regex.IsMatch(v, @"^Voting__Elections__\d+__PseudonymSecret$")))
+            .Select(d => d.Name).Order(StringComparer.Ordinal);
+
+        // With the secret and the votes topic (pseudonym and choice) one could link a voter to a choice.
+        Assert.Equal(["ingest", "results"], holders);
+    }
+
+    [Fact]
     public void No_manifest_sets_the_local_Kafka_09_switch()
     {
         var variables = manifests.OfKind("Deployment").SelectMany(d => d.Containers).SelectMany(manifests.VariablesOf).ToList();

@@ -88,4 +88,21 @@ public sealed class ElectionRegistryTests
             IdempotencyKey.BallotId(Secret, "us-2028", pseudonym, "0b6f2c1e-5d7a-4c3b-9e8f-1a2b3c4d5e6f"),
             registry.IdempotentBallotId("us-2028", pseudonym, "0b6f2c1e-5d7a-4c3b-9e8f-1a2b3c4d5e6f"));
     }
+
+    [Fact]
+    public void A_service_that_computes_no_pseudonyms_needs_no_secret_and_keeps_none_it_is_given()
+    {
+        var withoutSecret = Election("harper");
+        withoutSecret.PseudonymSecret = "";
+
+        Assert.Contains("PseudonymSecret must be at least 32 bytes", Assert.Throws<InvalidOperationException>(() => new ElectionRegistry([withoutSecret])).Message, StringComparison.Ordinal);
+        var registry = new ElectionRegistry([withoutSecret], withPseudonymSecrets: false);
+        Assert.Equal(["harper"], registry.Find("us-2028")!.Candidates);
+        Assert.Contains("computes no pseudonyms", Assert.Throws<InvalidOperationException>(() => registry.Pseudonym("us-2028", "voter-1")).Message, StringComparison.Ordinal);
+
+        // Given one all the same, it keeps none.
+        var given = new ElectionRegistry([Election("harper")], withPseudonymSecrets: false);
+        Assert.Throws<InvalidOperationException>(() => given.Pseudonym("us-2028", "voter-1"));
+        Assert.Throws<InvalidOperationException>(() => given.IdempotentBallotId("us-2028", new byte[32], "key"));
+    }
 }

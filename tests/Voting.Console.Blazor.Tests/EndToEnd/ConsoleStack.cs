@@ -75,18 +75,25 @@ public sealed class ConsoleStack : IAsyncLifetime
             await EventuallyAsync(() => Task.FromResult(positions.Partitions(Kafka.VotesTopic).Count > 0 && positions.Partitions(Kafka.DeadLetterTopic).Count > 0), "the test's topics created");
         }
 
+        // The audit service and the console compute no pseudonyms and, as deployed, get no secret.
         var processor = Start("Voting.Processor", Environment());
-        var audit = Start("Voting.Audit", Environment());
+        var audit = Start("Voting.Audit", WithoutPseudonymSecret(Environment()));
         await processor.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
         await audit.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
         AuditAddress = audit.BaseAddress;
-        var consoleEnvironment = Environment();
+        var consoleEnvironment = WithoutPseudonymSecret(Environment());
         consoleEnvironment["Voting__Services__Audit"] = audit.BaseAddress.ToString();
         consoleEnvironment["Voting__Services__Processor"] = processor.BaseAddress.ToString();
         var console = Start("Voting.Console.Blazor", consoleEnvironment);
         await console.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Directory.CreateDirectory(ScreenshotFolder);
+    }
+
+    private static Dictionary<string, string> WithoutPseudonymSecret(Dictionary<string, string> environment)
+    {
+        Assert.True(environment.Remove("Voting__Elections__10__PseudonymSecret"));
+        return environment;
     }
 
     private ChildService Start(string assembly, Dictionary<string, string> environment)
