@@ -10,7 +10,8 @@ namespace Voting.Console.Blazor.Proofs;
 /// <summary>
 /// Checks a receipt as an independent verifier would: the proof comes from the audit service, but
 /// the root it must lead to is read from the chain (the node this console is configured with, which
-/// must be the chain the proof names), never taken from the proof.
+/// must be the chain the proof names), from the anchor contract the console is pinned to
+/// (<see cref="ChainReadOptions.AnchorContractAddress"/>), never taken from the proof.
 /// </summary>
 public sealed class ReceiptChecker(AuditClient audit, ChainReadOptions chain)
 {
@@ -43,6 +44,19 @@ public sealed class ReceiptChecker(AuditClient audit, ChainReadOptions chain)
             return new ReceiptCheck(ProofVerdict.Invalid, "The proof is malformed: " + e.Message, proof, leafHash, [], null);
         }
 
+        var pinned = chain.AnchorContractAddress;
+        if (pinned.Length > 0 && !string.Equals(pinned, proof.Anchor.Contract, StringComparison.OrdinalIgnoreCase))
+        {
+            return new ReceiptCheck(
+                ProofVerdict.Invalid,
+                $"The proof names anchor contract {proof.Anchor.Contract}, not {pinned}, the one this console is pinned to (Voting:Chain:AnchorContractAddress): whoever serves a proof could name a contract of their own.",
+                proof, leafHash, steps, null);
+        }
+
+        var contract = pinned.Length > 0 ? pinned : proof.Anchor.Contract;
+        var unpinned = pinned.Length > 0
+            ? ""
+            : $" (contract {contract}, as the audit service names it: this console is pinned to none; set Voting:Chain:AnchorContractAddress to the one the election authority published)";
         AnchoredCheckpoint? anchored;
         try
         {
@@ -53,7 +67,7 @@ public sealed class ReceiptChecker(AuditClient audit, ChainReadOptions chain)
                 return new ReceiptCheck(ProofVerdict.Invalid, $"The proof names chain {proof.Anchor.ChainId}; the node at {chain.RpcUrl} is chain {chainId}.", proof, leafHash, steps, null);
             }
 
-            anchored = (await new CheckpointAnchorClient(web3, proof.Anchor.Contract).FindBySizeAsync(proof.ElectionId, proof.TreeSize))?.Checkpoint;
+            anchored = (await new CheckpointAnchorClient(web3, contract).FindBySizeAsync(proof.ElectionId, proof.TreeSize))?.Checkpoint;
         }
         catch (Exception e) when (e is HttpRequestException or Nethereum.JsonRpc.Client.RpcClientUnknownException or Nethereum.JsonRpc.Client.RpcClientTimeoutException or TaskCanceledException)
         {
@@ -62,13 +76,13 @@ public sealed class ReceiptChecker(AuditClient audit, ChainReadOptions chain)
 
         if (anchored is null)
         {
-            return new ReceiptCheck(ProofVerdict.Invalid, $"Contract {proof.Anchor.Contract} holds no checkpoint of size {proof.TreeSize} for {proof.ElectionId}.", proof, leafHash, steps, null);
+            return new ReceiptCheck(ProofVerdict.Invalid, $"Contract {contract} holds no checkpoint of size {proof.TreeSize} for {proof.ElectionId}{unpinned}.", proof, leafHash, steps, null);
         }
 
         var onChainRoot = Convert.ToHexStringLower(anchored.Root);
         var computed = steps.Count > 0 ? steps[^1].Parent : leafHash;
         return computed.AsSpan().SequenceEqual(anchored.Root)
-            ? new ReceiptCheck(ProofVerdict.Valid, $"Ballot {proof.LeafIndex} of {proof.TreeSize} leads to the root anchored on chain {proof.Anchor.ChainId} in block {proof.Anchor.BlockNumber}.", proof, leafHash, steps, onChainRoot)
-            : new ReceiptCheck(ProofVerdict.Invalid, "The path leads to a root the chain does not hold for this tree size.", proof, leafHash, steps, onChainRoot);
+            ? new ReceiptCheck(ProofVerdict.Valid, $"Ballot {proof.LeafIndex} of {proof.TreeSize} leads to the root anchored on chain {proof.Anchor.ChainId} in block {proof.Anchor.BlockNumber}{unpinned}.", proof, leafHash, steps, onChainRoot)
+            : new ReceiptCheck(ProofVerdict.Invalid, $"The path leads to a root the chain does not hold for this tree size{unpinned}.", proof, leafHash, steps, onChainRoot);
     }
 }

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Voting.Console.Blazor.Anchors;
+using Voting.Console.Blazor.Proofs;
+using Voting.Core.Audit;
+using Voting.Core.Merkle;
+using Voting.Infrastructure.Chain;
+using Voting.TestSupport;
+
+namespace Voting.Console.Blazor.Tests.Proofs;
+
+/// <summary>
+/// The proof viewer's check against a chain of the test's own holding two anchor contracts: the one
+/// the election authority published, and one whoever serves proofs deployed and filled with a root
+/// of a log they made up. The audit service is a stand-in serving a given proof document.
+/// </summary>
+public sealed class ReceiptCheckerTests : IAsyncLifetime
+{
+    private const string Election = "us-2028";
+    private readonly MerkleTree genuine = new();
+    private readonly MerkleTree madeUp = new();
+    private readonly List<byte[]> ballots = [.. Enumerable.Range(0, 10).Select(_ => RandomNumberGenerator.GetBytes(32))];
+    private readonly byte[] notCast = RandomNumberGenerator.GetBytes(32);
+    private ScratchAnvil? anvil;
+    private string published = "";
+    private string forged = "";
+
+    private string RpcUrl => anvil!.RpcUrl;
+
+    public async Task InitializeAsync()
+    {
+        anvil = await ScratchAnvil.StartAsync();
+        var chain = LocalStack.Chain();
+        chain.RpcUrl = anvil.RpcUrl;
+        var web3 = new ChainClientFactory(chain).CreateSigning();
+        published = (await CheckpointAnchorContract.DeployAsync(web3, CancellationToken.None)).ContractAddress;
+        forged = (await CheckpointAnchorContract.DeployAsync(web3, CancellationToken.None)).ContractAddress;
+        foreach (var ballot in ballots)
+        {
+            genuine.AppendLeafData(ballot);
+        }
+
+        // The made-up log: the genuine ballots but the last, and a ballot never cast in its place.
+        foreach (var ballot in ballots.Take(9).Append(notCast))
+        {
+            madeUp.AppendLeafData(ballot);
+        }
+
+        await new CheckpointAnchorClient(web3, published).AnchorAsync(Election, 10, genuine.RootAt(10), DateTimeOffset.UtcNow, CancellationToken.None);
+        await new CheckpointAnchorClient(web3, forged).AnchorAsync(Election, 10, madeUp.RootAt(10), DateTimeOffset.UtcNow, CancellationToken.None);
+    }
+
+    public async Task DisposeAsync() => await anvil!.DisposeAsync();
+
+    [Fact]
+    public async Task A_genuine_proof_is_valid_against_the_pinned_contract()
+    {
+        var check = await CheckAsync(Proof(genuine, ballots[3], 3, published), pinned: published);
+
+        Assert.Equal(ProofVerdict.Valid, check.Verdict);
+        Assert.DoesNotContain("pinned to none", check.Reason, StringComparison.Ordinal);
+        Assert.Equal(Convert.ToHexStringLower(genuine.RootAt(10)), check.OnChainRoot);
+    }
+
+    [Fact]
+    public async Task A_proof_naming_a_contract_of_its_own_is_invalid_however_well_its_path_leads_to_that_contracts_root()
+    {
+        var check = await CheckAsync(Proof(madeUp, notCast, 9, forged), pinned: published);
+
+        Assert.Equal(ProofVerdict.Invalid, check.Verdict);
+        Assert.Contains($"names anchor contract {forged}, not {published}", check.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_made_up_path_naming_the_pinned_contract_is_invalid()
+    {
+        var check = await CheckAsync(Proof(madeUp, notCast, 9, published), pinned: published);
+
+        Assert.Equal(ProofVerdict.Invalid, check.Verdict);
+        Assert.StartsWith("The path leads to a root the chain does not hold for this tree size", check.Reason, StringComparison.Ordinal);
+        Assert.Equal(Convert.ToHexStringLower(genuine.RootAt(10)), check.OnChainRoot);
+    }
+
+    [Fact]
+    public async Task Unpinned_the_contract_the_proof_names_is_read_and_the_verdict_says_so()
+    {
+        var check = await CheckAsync(Proof(genuine, ballots[3], 3, published), pinned: "");
+
+        Assert.Equal(ProofVerdict.Valid, check.Verdict);
+        Assert.Contains($"(contract {published}, as the audit service names it: this console is pinned to none;", check.Reason, StringComparison.Ordinal);
+    }
+
+    private static InclusionProofDocument Proof(MerkleTree tree, byte[] ballot, long leafIndex, string contract) => new(
+        Election, Convert.ToHexStringLower(ballot), leafIndex, 10, [.. tree.InclusionProof(leafIndex, 10).Select(Convert.ToHexStringLower)],
+        Convert.ToHexStringLower(tree.RootAt(10)), new AnchorReference(LocalStack.Chain().ChainId, contract, "0x" + new string('0', 64), 1));
+
+    private async Task<ReceiptCheck> CheckAsync(InclusionProofDocument proof, string pinned)
+    {
+        var services = new ServiceCollection();
+        services.AddHttpClient(AuditClient.HttpClientName, client => client.BaseAddress = new Uri("http://audit.test/"))
+            .ConfigurePrimaryHttpMessageHandler(() => new ProofServer(proof));
+        using var provider = services.BuildServiceProvider();
+        var checker = new ReceiptChecker(new AuditClient(provider.GetRequiredService<IHttpClientFactory>()), new ChainReadOptions { RpcUrl = RpcUrl, AnchorContractAddress = pinned });
+        return await checker.CheckAsync(proof.Receipt, CancellationToken.None);
+    }
+
+    /// <summary>An audit service that serves one proof document for its receipt.</summary>
+    private sealed class ProofServer(InclusionProofDocument proof) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(request.RequestUri!.AbsolutePath == $"/api/v1/audit/receipts/{proof.Receipt}/proof"
+                ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(JsonSerializer.Serialize(proof, AuditJsonContext.Default.InclusionProofDocument), System.Text.Encoding.UTF8, "application/json") }
+                : new HttpResponseMessage(HttpStatusCode.NotFound));
+    }
+}
