@@ -159,6 +159,22 @@ public sealed class ConsoleEndToEndTests(ConsoleStack stack) : IClassFixture<Con
         Assert.Equal(0, await page.Locator("[data-testid=checkpoints]").CountAsync());
         await ConsoleStack.ScreenshotAsync(page, "access-denied");
 
+        // Nor can an official open the operators' dead letters, where replays are sent from.
+        var official = await stack.OpenAsync("/results", "official");
+        await ConsoleStack.WaitUntilLiveAsync(official);
+        await official.GotoAsync("/dead-letters");
+        await official.Locator("[data-testid=access-denied]").WaitForAsync();
+        Assert.Equal(0, await official.Locator("[data-testid=dead-letter-table]").CountAsync());
+        Assert.Equal(0, await official.Locator("[data-testid=replay-all]").CountAsync());
+
+        // A visitor of the open proof viewer navigating inside the live page (no new request) is
+        // stopped by the router: sent to sign in, never shown the dead letters.
+        var visitor = await stack.OpenAsync("/proof");
+        await ConsoleStack.WaitUntilLiveAsync(visitor);
+        await visitor.EvaluateAsync("Blazor.navigateTo('/dead-letters')");
+        await visitor.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal));
+        Assert.Equal(0, await visitor.Locator("[data-testid=dead-letter-table]").CountAsync());
+
         // Not signed in: sent to sign in; a wrong password is refused.
         var anonymous = await stack.OpenAsync("/results");
         await anonymous.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal));
