@@ -69,12 +69,15 @@ public sealed class AuditFactory : WebApplicationFactory<Program>
 
     public Dictionary<string, string?> Settings { get; }
 
-    public ChainOptions Chain { get; } = LocalStack.Chain();
+    /// <summary>The stack's chain, with an anchoring account of this factory's own (funded at start): audit hosts running at once don't race for one account's nonces.</summary>
+    public ChainOptions Chain { get; } = WithOwnAccount(LocalStack.Chain());
 
     public MerkleLogReader Log => new(Shards);
 
     public async Task<HttpClient> StartAsync()
     {
+        Settings.TryAdd("Voting:Chain:AnchorPrivateKey", Chain.AnchorPrivateKey);
+        await FundedAccount.FundAsync(Settings.GetValueOrDefault("Voting:Chain:RpcUrl") ?? Chain.RpcUrl, Settings["Voting:Chain:AnchorPrivateKey"]!);
         var client = CreateClient();
         await ServiceReadiness.WaitUntilReadyAsync(client, TimeSpan.FromSeconds(120));
         return client;
@@ -147,5 +150,11 @@ public sealed class AuditFactory : WebApplicationFactory<Program>
         await base.DisposeAsync();
         await TestStores.DropAsync(Shards, Tallies);
         Tallies.Dispose();
+    }
+
+    private static ChainOptions WithOwnAccount(ChainOptions chain)
+    {
+        chain.AnchorPrivateKey = FundedAccount.NewKey();
+        return chain;
     }
 }
