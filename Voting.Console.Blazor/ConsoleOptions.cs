@@ -34,6 +34,13 @@ public sealed class ConsoleOptions : IValidatableObject
     [Range(1, 100_000)]
     public int DeadLetterPageSize { get; set; } = 500;
 
+    /// <summary>
+    /// How long reading the dead letters to list (or to replay) may take; a read not done by then is
+    /// reported as an error rather than shown as a shorter list.
+    /// </summary>
+    [Range(1, 120_000)]
+    public int DeadLetterReadMilliseconds { get; set; } = 10_000;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (LagWarning >= LagCritical)

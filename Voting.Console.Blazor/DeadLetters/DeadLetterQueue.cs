@@ -91,34 +91,44 @@ public sealed partial class DeadLetterQueue(
 
         using var consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(Kafka, "voting-console-dlq-" + Guid.NewGuid().ToString("N")))
             .SetLogHandler(KafkaClientLog.Write).Build();
-        var deadline = DateTime.UtcNow.AddMilliseconds(Kafka.RequestTimeoutMs);
+        var limit = TimeSpan.FromMilliseconds(options.Value.DeadLetterReadMilliseconds);
+        var deadline = DateTime.UtcNow + limit;
+        var unfinished = new List<int>();
         foreach (var (partition, from, to) in ranges)
         {
             consumer.Assign(new TopicPartitionOffset(partition, from));
-            while (DateTime.UtcNow < deadline)
+            var finished = false;
+            while (!finished && DateTime.UtcNow < deadline)
             {
-                var message = consumer.Consume(TimeSpan.FromMilliseconds(200));
+                var message = consumer.Consume(TimeSpan.FromMilliseconds(Math.Clamp((deadline - DateTime.UtcNow).TotalMilliseconds, 0, 200)));
                 cancellationToken.ThrowIfCancellationRequested();
-                if (message is null || message.IsPartitionEOF)
+                if (message is null)
                 {
                     continue;
                 }
 
-                if (message.Offset.Value >= to)
+                // Past the range, or nothing more in the partition (offsets removed by retention are skipped).
+                finished = message.IsPartitionEOF || message.Offset.Value >= to;
+                if (!finished)
                 {
-                    break;
+                    letters.Add((message.TopicPartitionOffset, Decode(message.Message.Value)));
+                    finished = message.Offset.Value + 1 >= to;
                 }
+            }
 
-                letters.Add((message.TopicPartitionOffset, Decode(message.Message.Value)));
-                if (message.Offset.Value + 1 >= to)
-                {
-                    break;
-                }
+            if (!finished)
+            {
+                unfinished.Add(partition.Partition.Value);
             }
         }
 
         consumer.Close();
-        return letters;
+
+        // A shorter list shown as if whole would hide letters (or show "no dead letters") while the broker is slow.
+        return unfinished.Count == 0
+            ? letters
+            : throw new InvalidOperationException(
+                $"{Kafka.DeadLetterTopic} partition(s) {string.Join(", ", unfinished)} could not be read within {limit.TotalSeconds:0.###} s (Voting:Console:DeadLetterReadMilliseconds); nothing is shown rather than part. Try again.");
     }
 
     private static DeadLetter Decode(byte[] value)

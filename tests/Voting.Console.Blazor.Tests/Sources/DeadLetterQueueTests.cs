@@ -25,8 +25,25 @@ public sealed class DeadLetterQueueTests : IAsyncLifetime
         await redis.DisposeAsync();
     }
 
-    private DeadLetterQueue Queue(KafkaPositions positions) =>
-        new(positions, redis, redisOptions, Options.Create(new ConsoleOptions()), TimeProvider.System, NullLogger<DeadLetterQueue>.Instance);
+    private DeadLetterQueue Queue(KafkaPositions positions, int readMilliseconds = 10_000) =>
+        new(positions, redis, redisOptions, Options.Create(new ConsoleOptions { DeadLetterReadMilliseconds = readMilliseconds }), TimeProvider.System, NullLogger<DeadLetterQueue>.Instance);
+
+    [Fact]
+    public async Task Letters_not_read_in_time_are_an_error_never_a_shorter_list()
+    {
+        using (var producer = new DeadLetterProducer(kafka))
+        {
+            await producer.SendAsync(new DeadLetter(kafka.VotesTopic, 0, 7, "refused", [1], [2], DateTimeOffset.UtcNow), CancellationToken.None);
+        }
+
+        using var positions = new KafkaPositions(kafka);
+        Assert.Single(await Queue(positions).ListAsync(CancellationToken.None));
+
+        // No time to read: the list is refused, not shown empty.
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => Queue(positions, readMilliseconds: 1).ListAsync(CancellationToken.None));
+        Assert.Contains($"{kafka.DeadLetterTopic} partition(s) ", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("could not be read within 0.001 s (Voting:Console:DeadLetterReadMilliseconds); nothing is shown rather than part", refused.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task Letters_are_listed_masked_and_a_replay_sends_the_original_message_back_once_asked()
