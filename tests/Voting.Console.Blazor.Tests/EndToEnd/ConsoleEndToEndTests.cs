@@ -12,8 +12,13 @@ using Voting.Infrastructure.Storage;
 namespace Voting.Console.Blazor.Tests.EndToEnd;
 
 /// <summary>The console in a real headless browser over the real stack, as officials, operators and auditors use it.</summary>
-public sealed class ConsoleEndToEndTests(ConsoleStack stack) : IClassFixture<ConsoleStack>
+public sealed class ConsoleEndToEndTests(ConsoleStack stack) : IClassFixture<ConsoleStack>, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // The tests of a class run one at a time: the browsers one opened are done with when it ends.
+    public Task DisposeAsync() => stack.CloseBrowsersAsync();
+
     private static readonly string[] States = ["OH", "PA", "CA", "TX", "WY"];
 
     private static List<VoteMessage> Votes(string election, string prefix, int count) =>
@@ -35,8 +40,14 @@ public sealed class ConsoleEndToEndTests(ConsoleStack stack) : IClassFixture<Con
         // No reload, no navigation: the circuit pushes the new counts.
         await ConsoleStack.EventuallyAsync(async () => await NationalTotalOnScreenAsync(page) == before + 7, $"the national total reaching {before + 7} on screen");
         Assert.Equal(before + 7, await stack.CountedAsync());
-        Assert.True(await page.Locator("[data-testid=state-table] [data-state=OH]").IsVisibleAsync());
-        await page.Locator("svg").First.WaitForAsync();
+        // Ohio's row shows Ohio's count (ClickHouse's), and the national card draws its charts.
+        var ohio = (await stack.Tallies.CountsAsync(stack.Election, CancellationToken.None)).Where(c => c.Key.State == "OH").Sum(c => c.Value);
+        var ohioRow = page.Locator("[data-testid=state-table] tr", new() { Has = page.Locator("[data-state=OH]") });
+        await ConsoleStack.EventuallyAsync(
+            async () => (await ohioRow.Locator("[data-testid=state-ballots]").InnerTextAsync()).Replace(",", "", StringComparison.Ordinal) == ohio.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            $"Ohio's row showing its {ohio} ballots");
+        Assert.True(ohio < before + 7, "Ohio's count differs from the national one");
+        await page.Locator("[data-testid=national] .mud-chart svg").First.WaitForAsync();
         await ConsoleStack.ScreenshotAsync(page, "results");
     }
 
@@ -89,7 +100,8 @@ public sealed class ConsoleEndToEndTests(ConsoleStack stack) : IClassFixture<Con
         // The other operator pages, live over the same stack.
         await page.GotoAsync("/pipeline");
         await page.Locator("[data-testid=lag-table] tr[data-group]").First.WaitForAsync();
-        await ConsoleStack.EventuallyAsync(async () => await page.Locator("[data-testid=dead-letter-count]").InnerTextAsync() != "0", "the dead letter counted on the pipeline page");
+        // This test's letter is the only one in the stack's dead-letter topic.
+        await ConsoleStack.EventuallyAsync(async () => await page.Locator("[data-testid=dead-letter-count]").InnerTextAsync() == "1", "the dead letter counted on the pipeline page");
         await ConsoleStack.ScreenshotAsync(page, "pipeline");
         await page.GotoAsync("/shards");
         await ConsoleStack.EventuallyAsync(async () => (await page.Locator("[data-testid=total-rows]").InnerTextAsync()).Replace(",", "", StringComparison.Ordinal) == (before + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -186,7 +198,13 @@ public sealed class ConsoleEndToEndTests(ConsoleStack stack) : IClassFixture<Con
 
         // The overview is for every signed-in role.
         var overview = await stack.OpenAsync("/", "auditor");
-        await overview.Locator("[data-service]").First.WaitForAsync();
+        // This stack runs the processor and the audit service (not ingest or results): both answer.
+        await ConsoleStack.EventuallyAsync(
+            async () => await overview.Locator("[data-service]").CountAsync() == 4
+                        && await overview.Locator("[data-service=Processor] [data-status=Healthy]").CountAsync() == 1
+                        && await overview.Locator("[data-service=Audit] [data-status=Healthy]").CountAsync() == 1,
+            "the overview showing the four services, the processor and the audit service healthy");
+        Assert.Equal(1, await overview.Locator("[data-service=Ingest] [data-status=Unreachable]").CountAsync());
         await ConsoleStack.ScreenshotAsync(overview, "overview");
     }
 

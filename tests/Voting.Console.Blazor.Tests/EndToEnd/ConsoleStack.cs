@@ -168,7 +168,11 @@ public sealed class ConsoleStack : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    /// <summary>
+    /// Closes every browser opened so far: each keeps a live page re-rendering every half second,
+    /// which a 2-core machine running three services beside them can't spare for long.
+    /// </summary>
+    public async Task CloseBrowsersAsync()
     {
         foreach (var (browser, profile) in browsers)
         {
@@ -176,6 +180,12 @@ public sealed class ConsoleStack : IAsyncLifetime
             profile.Delete(recursive: true);
         }
 
+        browsers.Clear();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await CloseBrowsersAsync();
         Playwright?.Dispose();
         foreach (var child in children)
         {
