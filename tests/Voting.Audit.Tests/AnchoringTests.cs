@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Voting.Audit.Apis;
 using Voting.Core.Audit;
 using Voting.Core.Merkle;
+using Voting.TestSupport;
 
 namespace Voting.Audit.Tests;
 
@@ -47,6 +48,32 @@ public sealed class AnchoringTests(AuditFactory factory) : IClassFixture<AuditFa
         Assert.Equal(chain.ContractAddress, proof.Anchor.Contract);
         Assert.True(MerkleProofVerifier.VerifyInclusion(
             proof.LeafIndex, proof.TreeSize, MerkleHashing.LeafHash(rows[123].BallotHash), [.. proof.Path.Select(Convert.FromHexString)], later.Value.Checkpoint.Root));
+
+        Assert.Equal((election, receipt, Convert.ToHexStringLower(later.Value.Checkpoint.Root)), (proof.ElectionId, proof.Receipt, proof.Root));
+        Assert.Equal((factory.Chain.ChainId, later.Value.Index), (proof.Anchor.ChainId, (long)later.Value.Index));
+
+        // The documents exactly as the API serves them verify in the verifier a voter or auditor runs.
+        var earlier = await client.GetFromJsonAsync($"/api/v1/audit/receipts/{receipt}/proof?treeSize=300", AuditApiJsonContext.Default.InclusionProofDocument);
+        Assert.Equal((123L, 300L), (earlier!.LeafIndex, earlier.TreeSize));
+        foreach (var (command, path) in new[]
+        {
+            ("verify-receipt", $"/api/v1/audit/receipts/{receipt}/proof"),
+            ("verify-receipt", $"/api/v1/audit/receipts/{receipt}/proof?treeSize=300"),
+            ("verify-consistency", $"/api/v1/audit/elections/{election}/consistency?from=300&to=500"),
+        })
+        {
+            var file = Path.Combine(Path.GetTempPath(), LocalStack.UniqueName("api-proof") + ".json");
+            await File.WriteAllTextAsync(file, await client.GetStringAsync(new Uri(path, UriKind.Relative)));
+            try
+            {
+                var (exitCode, stdout, stderr) = await VerifierProcess.RunAsync(command, "--proof", file, "--rpc", factory.Chain.RpcUrl, "--contract", chain.ContractAddress);
+                Assert.True(exitCode == 0 && stdout.StartsWith("VALID: ", StringComparison.Ordinal), $"{command} of {path}: exit {exitCode}; {stdout}{stderr}");
+            }
+            finally
+            {
+                File.Delete(file);
+            }
+        }
 
         var audit = await RunAuditAsync(client, election);
         Assert.True(audit.Clean, string.Join("; ", audit.Findings.Select(f => $"{f.Kind} {f.Location}: {f.Detail}")));

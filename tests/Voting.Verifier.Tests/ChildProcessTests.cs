@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Voting.TestSupport;
 
 namespace Voting.Verifier.Tests;
@@ -39,31 +38,7 @@ public sealed class ChildProcessTests(AnchoredLog log) : IClassFixture<AnchoredL
 
     private static async Task<CliRun> RunAsync(params string[] args)
     {
-        using var process = Process.Start(new ProcessStartInfo("dotnet", [Locate(), .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliRun(process.ExitCode, await stdout, await stderr);
-    }
-
-    /// <summary>The program beside the tests (the project reference copies it) or in its own build output.</summary>
-    private static string Locate()
-    {
-        const string Name = "Voting.Verifier";
-        var beside = Path.Combine(AppContext.BaseDirectory, Name + ".dll");
-        if (File.Exists(beside) && File.Exists(Path.Combine(AppContext.BaseDirectory, Name + ".runtimeconfig.json")))
-        {
-            return beside;
-        }
-
-        var output = new DirectoryInfo(AppContext.BaseDirectory);
-        var built = Path.Combine(RepositoryRoot.Path, Name, "bin", output.Parent!.Name, output.Name, Name + ".dll");
-        Assert.True(File.Exists(built), $"{Name}.dll is neither beside the tests nor built at {built}");
-        return built;
+        var (exitCode, stdout, stderr) = await VerifierProcess.RunAsync(args);
+        return new CliRun(exitCode, stdout, stderr);
     }
 }
