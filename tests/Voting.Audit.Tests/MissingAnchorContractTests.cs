@@ -42,5 +42,42 @@ public sealed class MissingAnchorContractTests : IAsyncLifetime
         using var answer = await client.PostAsync(new Uri($"/api/v1/audit/elections/{election}/audits", UriKind.Relative), null);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode);
         Assert.Contains("has no code on chain", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Checkpoints wait, queued with that reason, through attempt after attempt; nothing is sent.
+        var account = new Nethereum.Web3.Accounts.Account(factory.Chain.AnchorPrivateKey).Address;
+        var web3 = new Nethereum.Web3.Web3(factory.Chain.RpcUrl);
+        var sent = (await web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(account)).Value;
+        await factory.RecordVotesAsync(election, 20);
+        await Eventually.Async(
+            async () => await AnchorFinalityTests.CheckpointAsync(client, election, 20) is { Status: "queued", LastError: { } error } && error.Contains($"The recorded anchor contract {nowhere} has no code on chain", StringComparison.Ordinal),
+            "checkpoint 20 queued with the missing contract as its error");
+        await Task.Delay(TimeSpan.FromSeconds(3)); // three more attempts (AnchorRetrySeconds 1)
+        Assert.Equal("queued", (await AnchorFinalityTests.CheckpointAsync(client, election, 20))!.Status);
+        Assert.Equal(nowhere, await store.AnchorContractAsync(factory.Chain.ChainId, CancellationToken.None));
+        Assert.Equal(sent, (await web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(account)).Value);
+    }
+
+    [Fact]
+    public async Task With_redeploying_allowed_a_contract_missing_from_a_reset_chain_is_replaced_and_anchoring_goes_on()
+    {
+        factory.Settings["Voting:Chain:RedeployWhenContractMissing"] = "true";
+        using var client = await factory.StartAsync();
+        var contracts = factory.Services.GetRequiredService<AnchorContractLocator>();
+        var store = new CheckpointStore(factory.Shards);
+        await contracts.GetAsync(CancellationToken.None);
+        var nowhere = "0x" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
+        await store.SetAnchorContractAsync(factory.Chain.ChainId, nowhere, "0x" + new string('0', 64), CancellationToken.None);
+        contracts.Forget();
+
+        var replaced = await contracts.GetAsync(CancellationToken.None);
+        Assert.NotEqual(nowhere, replaced.ContractAddress, StringComparer.OrdinalIgnoreCase);
+        Assert.Equal(replaced.ContractAddress, await store.AnchorContractAsync(factory.Chain.ChainId, CancellationToken.None), StringComparer.OrdinalIgnoreCase);
+        var code = await new Nethereum.Web3.Web3(factory.Chain.RpcUrl).Eth.GetCode.SendRequestAsync(replaced.ContractAddress);
+        Assert.True(code.Length > 2, $"no code at {replaced.ContractAddress}");
+
+        var election = factory.Elections[0];
+        await factory.RecordVotesAsync(election, 20);
+        await AnchoringTests.AnchoredAsync(client, election, 20);
+        Assert.Equal([20UL], (await (await factory.AnchorsOnChainAsync()).ListAsync(election)).Select(c => c.TreeSize));
     }
 }
