@@ -89,8 +89,9 @@ public sealed partial class DeadLetterQueue(
             return letters;
         }
 
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(KafkaClientConfigs.Consumer(Kafka, "voting-console-dlq-" + Guid.NewGuid().ToString("N")))
-            .SetLogHandler(KafkaClientLog.Write).Build();
+        var config = KafkaClientConfigs.Consumer(Kafka, "voting-console-dlq-" + Guid.NewGuid().ToString("N"));
+        config.EnablePartitionEof = true; // a partition's end ends its read (a letter gone by retention with nothing after it)
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(config).SetLogHandler(KafkaClientLog.Write).Build();
         var limit = TimeSpan.FromMilliseconds(options.Value.DeadLetterReadMilliseconds);
         var deadline = DateTime.UtcNow + limit;
         var unfinished = new List<int>();
