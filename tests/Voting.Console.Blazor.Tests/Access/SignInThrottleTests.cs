@@ -8,7 +8,7 @@ public sealed class SignInThrottleTests
         new(Microsoft.Extensions.Options.Options.Create(new ConsoleAccessOptions { FailedSignInsPerWindow = failures, FailedSignInWindowMinutes = 5 }));
 
     [Fact]
-    public void Past_the_refused_sign_ins_allowed_an_address_is_not_checked_until_the_window_ends()
+    public void Past_the_refused_sign_ins_allowed_an_address_is_held_back_and_another_is_not()
     {
         using var throttle = Throttle(failures: 3);
         for (var i = 0; i < 3; i++)
