@@ -156,6 +156,7 @@ public sealed partial class CheckpointService(
                     return false; // held back, the reason recorded: in order, nothing after it
                 }
 
+                inFlight.TryRemove(electionId, out _); // a reorganisation that puts it back in a pool starts its wait afresh
                 var now = clock.GetUtcNow().UtcDateTime;
                 var final = chain.Options.ConfirmationBlocks == 0;
                 await checkpoints.MarkAnchoredAsync(
@@ -410,16 +411,34 @@ public sealed partial class CheckpointService(
         {
             await client.SendSignedAsync(replacement);
         }
-        catch (RpcResponseException)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // Refused (the one it replaces was mined meanwhile, or the node wants more): that one stays in flight.
-            await checkpoints.SetPendingAsync(electionId, checkpoint.TreeSize, sent.TransactionHash, CancellationToken.None);
+            // Refused (the one it replaces was mined meanwhile, or the node wants more) or lost on the
+            // way (no answer): unless the node holds the replacement, the one it replaces stays in flight.
+            if (e is RpcResponseException || await HoldsQuietlyAsync(client, replacement.TransactionHash) == false)
+            {
+                await checkpoints.SetPendingAsync(electionId, checkpoint.TreeSize, sent.TransactionHash, CancellationToken.None);
+            }
+
             throw;
         }
 
         SentNow(electionId, replacement.TransactionHash);
         LogReplaced(logger, electionId, checkpoint.TreeSize, sent.TransactionHash, sent.Fee.ToString(), replacement.TransactionHash, higher.ToString());
         return await WaitAsync(client, electionId, checkpoint, replacement.TransactionHash, cancellationToken);
+    }
+
+    /// <summary>Whether the node holds <paramref name="transaction"/>; null when it can't be asked either.</summary>
+    private static async Task<bool?> HoldsQuietlyAsync(CheckpointAnchorClient client, string transaction)
+    {
+        try
+        {
+            return await client.SentAsync(transaction) is not null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     /// <summary>How long <paramref name="transaction"/>, the election's anchor in flight, has been so, as far as this process knows.</summary>
