@@ -91,35 +91,40 @@ public sealed partial class DeadLetterQueue(
 
         var config = KafkaClientConfigs.Consumer(Kafka, "voting-console-dlq-" + Guid.NewGuid().ToString("N"));
         config.EnablePartitionEof = true; // a partition's end ends its read (a letter gone by retention with nothing after it)
+        config.FetchWaitMaxMs = 50; // a partition read to its end must not hold up the others' fetches
         using var consumer = new ConsumerBuilder<byte[], byte[]>(config).SetLogHandler(KafkaClientLog.Write).Build();
         var limit = TimeSpan.FromMilliseconds(options.Value.DeadLetterReadMilliseconds);
         var deadline = DateTime.UtcNow + limit;
-        var unfinished = new List<int>();
-        foreach (var (partition, from, to) in ranges)
-        {
-            consumer.Assign(new TopicPartitionOffset(partition, from));
-            var finished = false;
-            while (!finished && DateTime.UtcNow < deadline)
-            {
-                var message = consumer.Consume(TimeSpan.FromMilliseconds(Math.Clamp((deadline - DateTime.UtcNow).TotalMilliseconds, 0, 200)));
-                cancellationToken.ThrowIfCancellationRequested();
-                if (message is null)
-                {
-                    continue;
-                }
 
-                // Past the range, or nothing more in the partition (offsets removed by retention are skipped).
-                finished = message.IsPartitionEOF || message.Offset.Value >= to;
-                if (!finished)
-                {
-                    letters.Add((message.TopicPartitionOffset, Decode(message.Message.Value)));
-                    finished = message.Offset.Value + 1 >= to;
-                }
+        // All partitions at once (a topic has up to Voting:Kafka:Partitions of them), each read from its
+        // first range's start to its last range's end, keeping what falls in a range.
+        var wanted = ranges.GroupBy(r => r.Partition.Partition.Value).ToDictionary(g => g.Key, g => g.Select(r => (r.From, r.To)).ToList());
+        var unfinished = wanted.ToDictionary(w => w.Key, w => w.Value.Max(r => r.To));
+        consumer.Assign(ranges.GroupBy(r => r.Partition).Select(g => new TopicPartitionOffset(g.Key, g.Min(r => r.From))));
+        while (unfinished.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            var message = consumer.Consume(TimeSpan.FromMilliseconds(Math.Clamp((deadline - DateTime.UtcNow).TotalMilliseconds, 0, 200)));
+            cancellationToken.ThrowIfCancellationRequested();
+            if (message is null || !unfinished.TryGetValue(message.Partition.Value, out var end))
+            {
+                continue;
             }
 
-            if (!finished)
+            // Past the ranges, or nothing more in the partition (offsets removed by retention are skipped).
+            if (message.IsPartitionEOF || message.Offset.Value >= end)
             {
-                unfinished.Add(partition.Partition.Value);
+                unfinished.Remove(message.Partition.Value);
+                continue;
+            }
+
+            if (wanted[message.Partition.Value].Exists(r => message.Offset.Value >= r.From && message.Offset.Value < r.To))
+            {
+                letters.Add((message.TopicPartitionOffset, Decode(message.Message.Value)));
+            }
+
+            if (message.Offset.Value + 1 >= end)
+            {
+                unfinished.Remove(message.Partition.Value);
             }
         }
 
@@ -129,7 +134,7 @@ public sealed partial class DeadLetterQueue(
         return unfinished.Count == 0
             ? letters
             : throw new InvalidOperationException(
-                $"{Kafka.DeadLetterTopic} partition(s) {string.Join(", ", unfinished)} could not be read within {limit.TotalSeconds:0.###} s (Voting:Console:DeadLetterReadMilliseconds); nothing is shown rather than part. Try again.");
+                $"{Kafka.DeadLetterTopic} partition(s) {string.Join(", ", unfinished.Keys.Order())} could not be read within {limit.TotalSeconds:0.###} s (Voting:Console:DeadLetterReadMilliseconds); nothing is shown rather than part. Try again.");
     }
 
     private static DeadLetter Decode(byte[] value)
