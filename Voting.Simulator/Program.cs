@@ -24,7 +24,7 @@ var token = new Command("token", "Mint one voter token as the election authority
 };
 token.SetAction(parse =>
 {
-    var registry = new ElectionRegistry(elections);
+    var registry = new ElectionRegistry(elections, withPseudonymSecrets: false);
     var election = parse.GetValue(electionOption) ?? registry.All.FirstOrDefault()?.Id;
     if (election is null || registry.Find(election) is null)
     {
@@ -91,7 +91,7 @@ simulate.SetAction(async (parse, cancellationToken) =>
         return 2;
     }
 
-    var registry = new ElectionRegistry(elections);
+    var registry = new ElectionRegistry(elections, withPseudonymSecrets: false);
     var election = registry.Find(parse.GetValue(electionOption) ?? registry.All.FirstOrDefault()?.Id);
     if (election is null)
     {
@@ -185,7 +185,7 @@ var tokenFile = new Command("tokens", "Mint tokens for many distinct voters spre
 };
 tokenFile.SetAction(async (parse, cancellationToken) =>
 {
-    var registry = new ElectionRegistry(elections);
+    var registry = new ElectionRegistry(elections, withPseudonymSecrets: false);
     var election = registry.Find(parse.GetValue(electionOption) ?? registry.All.FirstOrDefault()?.Id);
     var count = parse.GetValue(countOption);
     if (election is null || count < 1)

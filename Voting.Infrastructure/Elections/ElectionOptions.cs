@@ -23,8 +23,12 @@ public sealed class ElectionOptions
 
     public Dictionary<string, List<string>> StateCandidates { get; set; } = [];
 
-    /// <summary>Base64, ≥ 32 bytes: keys the voter pseudonyms of this election, and the ballot ids of casts with an idempotency key. Lose it and duplicates can't be checked; leak it and pseudonyms can be linked to voter ids.</summary>
-    [Required]
+    /// <summary>
+    /// Base64, ≥ 32 bytes: keys the voter pseudonyms of this election, and the ballot ids of casts with
+    /// an idempotency key. Lose it and duplicates can't be checked; leak it and pseudonyms can be linked
+    /// to voter ids. Required by the services that compute pseudonyms (ingest, results); the others
+    /// neither need it nor keep it (<see cref="ElectionRegistry"/>).
+    /// </summary>
     public string PseudonymSecret { get; set; } = "";
 
     /// <summary>Registered voters per state, for turnout; optional.</summary>

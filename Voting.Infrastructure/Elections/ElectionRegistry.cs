@@ -17,7 +17,7 @@ public sealed class ElectionRegistry
 
     private ElectionDefinition? defaultElection;
 
-    public ElectionRegistry(IEnumerable<ElectionOptions> configured, bool withPseudonymSecrets = true)
+    public ElectionRegistry(IEnumerable<ElectionOptions> configured, bool withPseudonymSecrets)
     {
         foreach (var options in configured)
         {

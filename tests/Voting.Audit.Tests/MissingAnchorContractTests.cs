@@ -51,7 +51,10 @@ public sealed class MissingAnchorContractTests : IAsyncLifetime
         await Eventually.Async(
             async () => await AnchorFinalityTests.CheckpointAsync(client, election, 20) is { Status: "queued", LastError: { } error } && error.Contains($"The recorded anchor contract {nowhere} has no code on chain", StringComparison.Ordinal),
             "checkpoint 20 queued with the missing contract as its error");
-        await Task.Delay(TimeSpan.FromSeconds(3)); // three more attempts (AnchorRetrySeconds 1)
+        // More attempts, each failing the same way (counted in the log, not assumed from a pause).
+        int Failures() => factory.Logs.GetSnapshot().Count(r => r.Message.StartsWith($"Anchoring {election} at size 20 failed, kept queued", StringComparison.Ordinal));
+        var failuresBefore = Failures();
+        await Eventually.Async(() => Task.FromResult(Failures() >= failuresBefore + 3), "3 more failed attempts");
         Assert.Equal("queued", (await AnchorFinalityTests.CheckpointAsync(client, election, 20))!.Status);
         Assert.Equal(nowhere, await store.AnchorContractAsync(factory.Chain.ChainId, CancellationToken.None));
         Assert.Equal(sent, (await web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(account)).Value);

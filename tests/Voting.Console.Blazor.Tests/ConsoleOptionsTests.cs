@@ -30,8 +30,7 @@ public sealed class ConsoleOptionsTests
             OpensAt = DateTimeOffset.UtcNow.AddDays(-1),
             ClosesAt = DateTimeOffset.UtcNow.AddDays(1),
             Candidates = ["harper"],
-            PseudonymSecret = Convert.ToBase64String(new byte[32]),
-        }]);
+        }], withPseudonymSecrets: false);
         var validation = new ConsoleOptionsValidation(elections);
 
         var refused = validation.Validate(null, new ConsoleOptions { ElectionId = "us-2032" });

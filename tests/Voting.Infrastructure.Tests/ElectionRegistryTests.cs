@@ -21,12 +21,12 @@ public sealed class ElectionRegistryTests
     public void A_candidate_id_the_processor_could_not_store_is_refused_at_start()
     {
         var tooLong = new string('x', VoteMessageRules.MaxIdLength + 1);
-        var refusal = Assert.Throws<InvalidOperationException>(() => new ElectionRegistry([Election("harper", tooLong)]));
+        var refusal = Assert.Throws<InvalidOperationException>(() => new ElectionRegistry([Election("harper", tooLong)], withPseudonymSecrets: true));
         Assert.Equal($"Election us-2028: candidate id(s) '{tooLong}' must be 1–64 characters and not blank.", refusal.Message);
 
         var inStateBallot = Election("harper");
         inStateBallot.StateCandidates["PA"] = ["harper", " "];
-        Assert.Contains("candidate id(s) ' '", Assert.Throws<InvalidOperationException>(() => new ElectionRegistry([inStateBallot])).Message, StringComparison.Ordinal);
+        Assert.Contains("candidate id(s) ' '", Assert.Throws<InvalidOperationException>(() => new ElectionRegistry([inStateBallot], withPseudonymSecrets: true)).Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -41,7 +41,7 @@ public sealed class ElectionRegistryTests
         var election = Election("harper");
         election.Id = id;
 
-        var refusal = Assert.Throws<InvalidOperationException>(() => new ElectionRegistry([election]));
+        var refusal = Assert.Throws<InvalidOperationException>(() => new ElectionRegistry([election], withPseudonymSecrets: true));
 
         Assert.Equal($"Election '{id}': the id must be 1–64 characters, each a letter, a digit or one of . _ -.", refusal.Message);
     }
@@ -51,11 +51,11 @@ public sealed class ElectionRegistryTests
     {
         Assert.Equal(
             "Election us-2028: the ballot of 51 state(s) is empty (AL, AK, AZ, AR, CA, …): set Candidates, or a non-empty StateCandidates list for each state.",
-            Assert.Throws<InvalidOperationException>(() => new ElectionRegistry([Election()])).Message);
+            Assert.Throws<InvalidOperationException>(() => new ElectionRegistry([Election()], withPseudonymSecrets: true)).Message);
 
         var emptyInOne = Election("harper");
         emptyInOne.StateCandidates["WY"] = [];
-        Assert.Contains("the ballot of 1 state(s) is empty (WY)", Assert.Throws<InvalidOperationException>(() => new ElectionRegistry([emptyInOne])).Message, StringComparison.Ordinal);
+        Assert.Contains("the ballot of 1 state(s) is empty (WY)", Assert.Throws<InvalidOperationException>(() => new ElectionRegistry([emptyInOne], withPseudonymSecrets: true)).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -67,20 +67,20 @@ public sealed class ElectionRegistryTests
             perState.StateCandidates[state.Code] = ["harper", "local-" + state.Code.ToLowerInvariant()];
         }
 
-        Assert.Equal(["harper", "local-wy"], new ElectionRegistry([perState]).Find("us-2028")!.CandidatesIn("WY"));
+        Assert.Equal(["harper", "local-wy"], new ElectionRegistry([perState], withPseudonymSecrets: true).Find("us-2028")!.CandidatesIn("WY"));
     }
 
     [Fact]
     public void A_candidate_id_of_the_longest_length_a_ballot_row_holds_is_accepted()
     {
         var longest = new string('x', VoteMessageRules.MaxIdLength);
-        Assert.Equal([longest], new ElectionRegistry([Election(longest)]).Find("us-2028")!.Candidates);
+        Assert.Equal([longest], new ElectionRegistry([Election(longest)], withPseudonymSecrets: true).Find("us-2028")!.Candidates);
     }
 
     [Fact]
     public void The_ballot_id_for_an_idempotency_key_is_keyed_by_the_elections_secret()
     {
-        var registry = new ElectionRegistry([Election("harper")]);
+        var registry = new ElectionRegistry([Election("harper")], withPseudonymSecrets: true);
         var pseudonym = registry.Pseudonym("us-2028", "voter-1");
 
         Assert.Equal(VoterPseudonym.Compute(Secret, "us-2028", "voter-1"), pseudonym);
@@ -95,7 +95,7 @@ public sealed class ElectionRegistryTests
         var withoutSecret = Election("harper");
         withoutSecret.PseudonymSecret = "";
 
-        Assert.Contains("PseudonymSecret must be at least 32 bytes", Assert.Throws<InvalidOperationException>(() => new ElectionRegistry([withoutSecret])).Message, StringComparison.Ordinal);
+        Assert.Contains("PseudonymSecret must be at least 32 bytes", Assert.Throws<InvalidOperationException>(() => new ElectionRegistry([withoutSecret], withPseudonymSecrets: true)).Message, StringComparison.Ordinal);
         var registry = new ElectionRegistry([withoutSecret], withPseudonymSecrets: false);
         Assert.Equal(["harper"], registry.Find("us-2028")!.Candidates);
         Assert.Contains("computes no pseudonyms", Assert.Throws<InvalidOperationException>(() => registry.Pseudonym("us-2028", "voter-1")).Message, StringComparison.Ordinal);

@@ -44,7 +44,7 @@ public static class LocalStack
     /// </summary>
     public static ChainOptions Chain(int account = 0) => Bind<ChainOptions>(ChainOptions.Section, o => o.AnchorPrivateKey = DevAccountKey(account));
 
-    /// <summary>Private key of Anvil's development account <paramref name="account"/> (0–6): 0 audit tests, 1 infrastructure, 2 verifier, 3 results, 4 console, 5 fault suite, 6 the audit test that counts its own transactions.</summary>
+    /// <summary>Private key of Anvil's development account <paramref name="account"/> (0–6): 0 the stack's own services (the audit tests anchor from funded accounts of their own, FundedAccount), 1 infrastructure, 2 verifier, 3 results, 4 console, 5 fault suite, 6 the audit test that counts its own transactions.</summary>
     public static string DevAccountKey(int account) => DevAccountKeys[account];
 
     private static readonly string[] DevAccountKeys =
