@@ -1,6 +1,4 @@
-using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text.Json;
 
 namespace Voting.TestSupport;
 
@@ -18,14 +16,6 @@ public static class FundedAccount
     {
         var address = new Nethereum.Web3.Accounts.Account(privateKey).Address;
         using var rpc = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        using var response = await rpc.PostAsJsonAsync(
-            new Uri(rpcUrl),
-            new Dictionary<string, object> { ["jsonrpc"] = "2.0", ["id"] = 1, ["method"] = "anvil_setBalance", ["params"] = new object[] { address, "0x3635c9adc5dea00000" } });
-        response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        if (body.TryGetProperty("error", out var error))
-        {
-            throw new InvalidOperationException($"anvil_setBalance failed: {error}");
-        }
+        await AnvilRpc.CallAsync(rpc, new Uri(rpcUrl), "anvil_setBalance", address, "0x3635c9adc5dea00000");
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Numerics;
 using System.Text.Json;
 
@@ -98,15 +97,8 @@ public sealed class ScratchAnvil : IAsyncDisposable
     private static BigInteger Hex(JsonElement value) =>
         BigInteger.Parse("0" + value.GetString()![2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
 
-    private async Task<JsonElement> CallAsync(string method, params object[] parameters)
-    {
-        using var response = await rpc.PostAsJsonAsync("/", new Dictionary<string, object> { ["jsonrpc"] = "2.0", ["id"] = 1, ["method"] = method, ["params"] = parameters });
-        response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return body.TryGetProperty("error", out var error)
-            ? throw new InvalidOperationException($"{method} failed: {error}")
-            : body.GetProperty("result");
-    }
+    private Task<JsonElement> CallAsync(string method, params object[] parameters) =>
+        AnvilRpc.CallAsync(rpc, new Uri("/", UriKind.Relative), method, parameters);
 
     public async ValueTask DisposeAsync()
     {
