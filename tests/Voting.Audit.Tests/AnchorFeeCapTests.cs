@@ -12,14 +12,10 @@ public sealed class AnchorFeeCapTests(AuditFactory factory) : IClassFixture<Audi
     public async Task An_anchor_never_offers_more_than_the_cap_and_one_left_unmined_at_it_is_waited_for_with_an_error_naming_the_cap()
     {
         await using var anvil = await ScratchAnvil.StartAsync();
-        factory.Settings["Voting:Chain:RpcUrl"] = anvil.RpcUrl;
-        factory.Settings["Voting:Chain:ReceiptTimeoutSeconds"] = "2";
         factory.Settings["Voting:Chain:MaxFeePerGasGwei"] = "3";
-        using var client = await factory.StartAsync();
         var election = factory.Elections[0];
-        var account = new Nethereum.Web3.Accounts.Account(factory.Chain.AnchorPrivateKey).Address;
-        await factory.RecordVotesAsync(election, 30);
-        await AnchorFinalityTests.StatusAsync(client, election, 30, "anchored");
+        using var client = await factory.StartWith30AnchoredOnAsync(anvil, election);
+        var account = factory.AnchoringAccount;
 
         // At a base fee of 1 gwei the chain asks 4 gwei (twice that, and a 2 gwei tip): the anchor offers 3.
         await anvil.SetNextBlockBaseFeeAsync(Gwei);

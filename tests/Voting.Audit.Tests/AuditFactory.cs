@@ -83,6 +83,32 @@ public sealed class AuditFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>
+    /// Starts the service on <paramref name="anvil"/>, a chain of the test's own, giving up waiting for
+    /// an anchor to be mined after 2 s, and anchors 30 votes of <paramref name="election"/> there.
+    /// </summary>
+    public async Task<HttpClient> StartWith30AnchoredOnAsync(ScratchAnvil anvil, string election)
+    {
+        Settings["Voting:Chain:RpcUrl"] = anvil.RpcUrl;
+        Settings["Voting:Chain:ReceiptTimeoutSeconds"] = "2";
+        var client = await StartAsync();
+        await RecordVotesAsync(election, 30);
+        await AnchorFinalityTests.StatusAsync(client, election, 30, "anchored");
+        return client;
+    }
+
+    /// <summary>The address the service anchors from (<see cref="Chain"/>'s key).</summary>
+    public string AnchoringAccount => new Nethereum.Web3.Accounts.Account(Chain.AnchorPrivateKey).Address;
+
+    /// <summary>Records <paramref name="votes"/> votes, waits until they are anchored and checks a first audit is clean; returns the rows by leaf.</summary>
+    public async Task<List<StoredBallot>> AnchoredAndCleanAsync(HttpClient client, string election, int votes)
+    {
+        await RecordVotesAsync(election, votes);
+        await AnchoringTests.AnchoredAsync(client, election, votes);
+        Assert.True((await AnchoringTests.RunAuditAsync(client, election)).Clean, "the audit is clean before tampering");
+        return (await StoredBallotsAsync(election)).OrderBy(b => b.LeafIndex).ToList();
+    }
+
     /// <summary>Stores <paramref name="count"/> new ballots as the processor would, appended to the log and tallied; returns them.</summary>
     public async Task<List<VoteMessage>> RecordVotesAsync(string electionId, int count)
     {

@@ -1,7 +1,6 @@
 using MySqlConnector;
 using Voting.Core.Geography;
 using Voting.Core.Merkle;
-using Voting.Infrastructure.Storage;
 
 namespace Voting.Audit.Tests;
 
@@ -13,7 +12,7 @@ public sealed class CheckpointTamperTests(AuditFactory factory) : IClassFixture<
     {
         using var client = await factory.StartAsync();
         var election = factory.Elections[0];
-        await AnchoredAndCleanAsync(client, election, 60);
+        await factory.AnchoredAndCleanAsync(client, election, 60);
 
         await ExecuteOnLogAsync("UPDATE checkpoints SET root = @r WHERE election_id = @e AND tree_size = 60", election, ("@r", new byte[32]));
 
@@ -29,7 +28,7 @@ public sealed class CheckpointTamperTests(AuditFactory factory) : IClassFixture<
     {
         using var client = await factory.StartAsync();
         var election = factory.Elections[1];
-        var rows = await AnchoredAndCleanAsync(client, election, 60);
+        var rows = await factory.AnchoredAndCleanAsync(client, election, 60);
 
         // A checkpoint of size 30 with the log's true root there, recorded as anchored and final in a
         // transaction that never anchored it: the chain holds size 60 only.
@@ -57,7 +56,7 @@ public sealed class CheckpointTamperTests(AuditFactory factory) : IClassFixture<
     {
         using var client = await factory.StartAsync();
         var election = factory.Elections[2];
-        var rows = await AnchoredAndCleanAsync(client, election, 60);
+        var rows = await factory.AnchoredAndCleanAsync(client, election, 60);
 
         var moved = rows[17];
         var elsewhere = UsStates.All.Select(s => s.Code).First(code => code != moved.State);
@@ -70,14 +69,6 @@ public sealed class CheckpointTamperTests(AuditFactory factory) : IClassFixture<
         Assert.True(report.Findings.Any(f => f.Kind == "tally-mismatch" && f.Location == $"tally {moved.State}/{moved.Candidate}"), findings);
         Assert.True(report.Findings.Any(f => f.Kind == "tally-mismatch" && f.Location == $"tally {elsewhere}/{moved.Candidate}"), findings);
         Assert.All(report.Findings.Where(f => f.Location.Contains(" ballot ", StringComparison.Ordinal)), f => Assert.Equal(movedAt, f.Location));
-    }
-
-    private async Task<List<StoredBallot>> AnchoredAndCleanAsync(HttpClient client, string election, int votes)
-    {
-        await factory.RecordVotesAsync(election, votes);
-        await AnchoringTests.AnchoredAsync(client, election, votes);
-        Assert.True((await AnchoringTests.RunAuditAsync(client, election)).Clean, "the audit is clean before tampering");
-        return (await factory.StoredBallotsAsync(election)).OrderBy(b => b.LeafIndex).ToList();
     }
 
     private async Task ExecuteOnLogAsync(string sql, string election, params (string Name, object Value)[] parameters)

@@ -44,7 +44,7 @@ public sealed class MissingAnchorContractTests : IAsyncLifetime
         Assert.Contains("has no code on chain", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // Checkpoints wait, queued with that reason, through attempt after attempt; nothing is sent.
-        var account = new Nethereum.Web3.Accounts.Account(factory.Chain.AnchorPrivateKey).Address;
+        var account = factory.AnchoringAccount;
         var web3 = new Nethereum.Web3.Web3(factory.Chain.RpcUrl);
         var sent = (await web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(account)).Value;
         await factory.RecordVotesAsync(election, 20);

@@ -9,13 +9,9 @@ public sealed class StuckAnchorReplacementTests(AuditFactory factory) : IClassFi
     public async Task An_anchor_left_unmined_is_replaced_by_the_same_anchor_with_its_nonce_offering_a_quarter_more_at_each_attempt()
     {
         await using var anvil = await ScratchAnvil.StartAsync();
-        factory.Settings["Voting:Chain:RpcUrl"] = anvil.RpcUrl;
-        factory.Settings["Voting:Chain:ReceiptTimeoutSeconds"] = "2";
-        using var client = await factory.StartAsync();
         var election = factory.Elections[0];
-        var account = new Nethereum.Web3.Accounts.Account(factory.Chain.AnchorPrivateKey).Address;
-        await factory.RecordVotesAsync(election, 30);
-        await AnchorFinalityTests.StatusAsync(client, election, 30, "anchored");
+        using var client = await factory.StartWith30AnchoredOnAsync(anvil, election);
+        var account = factory.AnchoringAccount;
 
         // The chain stops mining: the next anchor waits in the pool, offering what the chain asks. (Anvil
         // drops a transaction offering less than the base fee, where other nodes keep it waiting: a

@@ -52,7 +52,7 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
     {
         using var client = await factory.StartAsync();
         var election = factory.Elections[1];
-        var rows = await AnchoredAndCleanAsync(client, election, 120);
+        var rows = await factory.AnchoredAndCleanAsync(client, election, 120);
 
         var altered = rows[10];
         var deleted = rows[77];
@@ -78,7 +78,7 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
     {
         using var client = await factory.StartAsync();
         var election = factory.Elections[6];
-        var rows = await AnchoredAndCleanAsync(client, election, 60);
+        var rows = await factory.AnchoredAndCleanAsync(client, election, 60);
 
         // The column is unsigned: 2^64 − 1 is a value no signed read could take.
         var moved = rows[21];
@@ -96,7 +96,7 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
     {
         using var client = await factory.StartAsync();
         var election = factory.Elections[0];
-        var rows = await AnchoredAndCleanAsync(client, election, 60);
+        var rows = await factory.AnchoredAndCleanAsync(client, election, 60);
 
         // A ballot stuffed into a shard table: a well-formed row (its hash is right) that never went through the log.
         var stuffed = Ballot.New(election, rows[5].State, "reyes");
@@ -124,7 +124,7 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
     {
         using var client = await factory.StartAsync();
         var election = factory.Elections[3];
-        var rows = await AnchoredAndCleanAsync(client, election, 120);
+        var rows = await factory.AnchoredAndCleanAsync(client, election, 120);
 
         var rewritten = rows[30];
         await factory.TamperLogAsync(rewritten, "UPDATE merkle_leaves SET ballot_hash = @h WHERE election_id = @e AND leaf_index = @leaf");
@@ -146,7 +146,7 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
     {
         using var client = await factory.StartAsync();
         var election = factory.Elections[4];
-        var rows = await AnchoredAndCleanAsync(client, election, 120);
+        var rows = await factory.AnchoredAndCleanAsync(client, election, 120);
 
         var orphaned = rows[45];
         await factory.TamperLogAsync(orphaned, "DELETE FROM merkle_leaves WHERE election_id = @e AND leaf_index = @leaf");
@@ -167,7 +167,7 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
     {
         using var client = await factory.StartAsync();
         var election = factory.Elections[5];
-        var rows = await AnchoredAndCleanAsync(client, election, 120);
+        var rows = await factory.AnchoredAndCleanAsync(client, election, 120);
 
         var erased = rows[60];
         await factory.TamperAsync(erased, "DELETE FROM `{table}` WHERE ballot_id = @id");
@@ -182,15 +182,6 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
         Assert.True(report.Findings.Any(f => f.Kind == "anchor-mismatch" && f.Location.Contains("(size 120)", StringComparison.Ordinal)), findings);
         Assert.True(report.Findings.Any(f => f.Kind == "log-anchor-mismatch" && f.Location.Contains("(size 120)", StringComparison.Ordinal)), findings);
         Assert.True(report.Findings.Any(f => f.Kind == "tally-mismatch" && f.Location == $"tally {erased.State}/{erased.Candidate}"), findings);
-    }
-
-    /// <summary>Records <paramref name="votes"/> votes, waits until they are anchored and checks a first audit is clean; returns the rows by leaf.</summary>
-    private async Task<List<StoredBallot>> AnchoredAndCleanAsync(HttpClient client, string election, int votes)
-    {
-        await factory.RecordVotesAsync(election, votes);
-        await AnchoringTests.AnchoredAsync(client, election, votes);
-        Assert.True((await AnchoringTests.RunAuditAsync(client, election)).Clean, "the audit is clean before tampering");
-        return (await factory.StoredBallotsAsync(election)).OrderBy(b => b.LeafIndex).ToList();
     }
 
     /// <summary>Inserts <paramref name="ballot"/> into the ballot table holding <paramref name="beside"/>, hashed correctly.</summary>

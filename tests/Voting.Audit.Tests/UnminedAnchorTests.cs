@@ -9,12 +9,9 @@ public sealed class UnminedAnchorTests(AuditFactory factory) : IClassFixture<Aud
     public async Task An_anchor_transaction_left_unmined_is_reported_and_anchoring_goes_on_once_the_chain_mines_it()
     {
         await using var anvil = await ScratchAnvil.StartAsync();
-        factory.Settings["Voting:Chain:RpcUrl"] = anvil.RpcUrl;
-        factory.Settings["Voting:Chain:ReceiptTimeoutSeconds"] = "2";
-        using var client = await factory.StartAsync();
         var election = factory.Elections[0];
-        await factory.RecordVotesAsync(election, 30);
-        await AnchorFinalityTests.StatusAsync(client, election, 30, "anchored");
+        using var client = await factory.StartWith30AnchoredOnAsync(anvil, election);
+        var account = factory.AnchoringAccount;
 
         // The chain stops mining: the next anchor waits in its pool, and the wait is given up on with a reason.
         await anvil.SetAutomineAsync(false);
@@ -39,7 +36,6 @@ public sealed class UnminedAnchorTests(AuditFactory factory) : IClassFixture<Aud
         // However many attempts timed out meanwhile, the anchoring account sent three transactions in
         // all: the contract, checkpoint 30 and checkpoint 50 (each later attempt replaced the one sent,
         // with its nonce: StuckAnchorReplacementTests).
-        var account = new Nethereum.Web3.Accounts.Account(factory.Chain.AnchorPrivateKey).Address;
         Assert.Equal(3, await anvil.TransactionCountAsync(account));
     }
 }
