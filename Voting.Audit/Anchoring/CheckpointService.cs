@@ -320,7 +320,8 @@ public sealed partial class CheckpointService(
     /// an earlier attempt's anchor found on chain (one that failed after sending: a timeout, a crash, the
     /// database down while it was mined) is taken as it is; a transaction sent before and still held by
     /// the node is waited for, never doubled (replaced by one with its nonce offering more, when an
-    /// attempt gave up waiting for it unmined); otherwise a new one is sent, once the log still holds what
+    /// attempt gave up waiting for it unmined); one recorded as sent that the node does not hold is sent
+    /// again as signed; otherwise a new one is sent, once the log still holds what
     /// the chain holds and no mined anchor is missing from the chain.
     /// </summary>
     private async Task<AnchorTransaction?> AnchorOnceAsync(
@@ -343,6 +344,15 @@ public sealed partial class CheckpointService(
             }
 
             return await WaitAsync(client, electionId, checkpoint, pending, cancellationToken);
+        }
+
+        // Recorded, and the node does not hold it: never sent (a crash between recording and sending) or
+        // lost on the way. Sent again as signed, with its nonce: a new transaction would take the next
+        // nonce and wait behind the one this was to replace, if that one is still in the pool. Once only:
+        // one this process sent that the node dropped again is followed by a new transaction.
+        if (checkpoint.PendingRaw is { } raw && !SentByThisProcess(electionId, checkpoint.PendingTransaction!) && await SendAgainAsync(client, electionId, checkpoint, new SignedAnchor(checkpoint.PendingTransaction!, raw)))
+        {
+            return await WaitAsync(client, electionId, checkpoint, checkpoint.PendingTransaction!, cancellationToken);
         }
 
         // The nonce is read before the checks: a reorganisation that undoes an earlier anchor after them
@@ -377,7 +387,7 @@ public sealed partial class CheckpointService(
         // Recorded before it is sent: a node that took it while its answer was lost (or this process
         // crashed) leaves it in flight as recorded, waited for and replaced, never doubled.
         var signed = await client.SignAnchorAsync(electionId, checkpoint.TreeSize, checkpoint.Root, new DateTimeOffset(checkpoint.CreatedAt, TimeSpan.Zero), nonce);
-        await checkpoints.SetPendingAsync(electionId, checkpoint.TreeSize, signed.TransactionHash, cancellationToken);
+        await checkpoints.SetPendingAsync(electionId, checkpoint.TreeSize, signed.TransactionHash, signed.Raw, cancellationToken);
         SentNow(electionId, signed.TransactionHash);
         await client.SendSignedAsync(signed);
         return await WaitAsync(client, electionId, checkpoint, signed.TransactionHash, cancellationToken);
@@ -406,7 +416,7 @@ public sealed partial class CheckpointService(
 
         var replacement = await client.SignAnchorAsync(
             electionId, checkpoint.TreeSize, checkpoint.Root, new DateTimeOffset(checkpoint.CreatedAt, TimeSpan.Zero), sent.Nonce, higher);
-        await checkpoints.SetPendingAsync(electionId, checkpoint.TreeSize, replacement.TransactionHash, cancellationToken);
+        await checkpoints.SetPendingAsync(electionId, checkpoint.TreeSize, replacement.TransactionHash, replacement.Raw, cancellationToken);
         try
         {
             await client.SendSignedAsync(replacement);
@@ -417,7 +427,7 @@ public sealed partial class CheckpointService(
             // way (no answer): unless the node holds the replacement, the one it replaces stays in flight.
             if (e is RpcResponseException || await HoldsQuietlyAsync(client, replacement.TransactionHash) == false)
             {
-                await checkpoints.SetPendingAsync(electionId, checkpoint.TreeSize, sent.TransactionHash, CancellationToken.None);
+                await checkpoints.SetPendingAsync(electionId, checkpoint.TreeSize, sent.TransactionHash, checkpoint.PendingRaw, CancellationToken.None);
             }
 
             throw;
@@ -426,6 +436,33 @@ public sealed partial class CheckpointService(
         SentNow(electionId, replacement.TransactionHash);
         LogReplaced(logger, electionId, checkpoint.TreeSize, sent.TransactionHash, sent.Fee.ToString(), replacement.TransactionHash, higher.ToString());
         return await WaitAsync(client, electionId, checkpoint, replacement.TransactionHash, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="recorded"/>, the checkpoint's transaction in flight the node does not hold,
+    /// again; false when the node refuses it (its nonce is taken: by the transaction it was to replace,
+    /// mined meanwhile, or by another), and a new transaction is to be sent instead.
+    /// </summary>
+    private async Task<bool> SendAgainAsync(CheckpointAnchorClient client, string electionId, Checkpoint checkpoint, SignedAnchor recorded)
+    {
+        try
+        {
+            await client.SendSignedAsync(recorded);
+        }
+        catch (RpcResponseException refused)
+        {
+            if (await HoldsQuietlyAsync(client, recorded.TransactionHash) == true)
+            {
+                return true; // it reached the node meanwhile ("already known")
+            }
+
+            LogNotSentAgain(logger, electionId, checkpoint.TreeSize, recorded.TransactionHash, refused.Message);
+            return false;
+        }
+
+        SentNow(electionId, recorded.TransactionHash);
+        LogSentAgain(logger, electionId, checkpoint.TreeSize, recorded.TransactionHash);
+        return true;
     }
 
     /// <summary>Whether the node holds <paramref name="transaction"/>; null when it can't be asked either.</summary>
@@ -450,6 +487,9 @@ public sealed partial class CheckpointService(
     }
 
     private void SentNow(string electionId, string transaction) => inFlight[electionId] = (transaction, clock.GetUtcNow());
+
+    private bool SentByThisProcess(string electionId, string transaction) =>
+        inFlight.TryGetValue(electionId, out var known) && known.Transaction == transaction;
 
     /// <summary>Waits for an anchor transaction; one the contract refused is taken for the anchor the chain already holds of that size, if it holds one.</summary>
     private static async Task<AnchorTransaction> WaitAsync(
@@ -495,6 +535,12 @@ public sealed partial class CheckpointService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Anchor of {Election} at size {Size}: transaction {Transaction} ({Fee}) is still unmined; replaced by {Replacement}, same nonce, offering {Higher}")]
     private static partial void LogReplaced(ILogger logger, string election, long size, string transaction, string fee, string replacement, string higher);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Anchor of {Election} at size {Size}: transaction {Transaction}, recorded as sent, is not held by the node (never sent, or lost on the way); sent again as signed")]
+    private static partial void LogSentAgain(ILogger logger, string election, long size, string transaction);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Anchor of {Election} at size {Size}: transaction {Transaction}, recorded as sent and not held by the node, was refused when sent again ({Error}); a new one is sent")]
+    private static partial void LogNotSentAgain(ILogger logger, string election, long size, string transaction, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Anchoring {Election} at size {Size} failed, kept queued: {Error}")]
     private static partial void LogAnchorFailed(ILogger logger, string election, long size, string error);

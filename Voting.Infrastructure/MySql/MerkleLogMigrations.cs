@@ -15,7 +15,24 @@ public static class MerkleLogMigrations
         new(4, "each reserved leaf range names the lock its appender's session holds", AddReservationLocks),
         new(5, "an anchored checkpoint counts once its block is deep enough (final_at)", AddAnchorFinality),
         new(6, "the anchor transaction in flight (pending_tx); anchors taken before migration 5 stay trusted", AddPendingTransactions),
+        new(7, "the signed anchor transaction in flight (pending_raw), sent again when the node does not hold it", AddPendingRawTransactions),
     ];
+
+    /// <summary>
+    /// The signed bytes of the anchor transaction <c>pending_tx</c> names, recorded with it before it is
+    /// sent: one the node does not hold (a crash between recording and sending, or a send lost on the
+    /// way) is sent again as it is, with its nonce, instead of a new transaction behind it. A transaction
+    /// recorded before this version has none, and is handled as before.
+    /// </summary>
+    private static IEnumerable<string> AddPendingRawTransactions()
+    {
+        yield return """
+            ALTER TABLE checkpoints
+              ADD COLUMN IF NOT EXISTS pending_raw VARBINARY(2048) NULL
+                COMMENT 'the signed transaction pending_tx names (a checkpoint, never a voter): sent again if the node does not hold it'
+                AFTER pending_tx
+            """;
+    }
 
     /// <summary>
     /// Checkpoints anchored before this version have no <c>final_at</c>; migration 6 marks them final,

@@ -14,9 +14,13 @@ namespace Voting.Infrastructure.Storage;
 /// or while the anchor is mined but may still be undone by a reorganisation of the chain.
 /// </param>
 /// <param name="PendingTransaction">The anchor transaction last sent for it and not seen mined yet, while queued.</param>
+/// <param name="PendingRaw">
+/// <paramref name="PendingTransaction"/> signed (hex with 0x), recorded before it was sent; null for one
+/// recorded before the log database's migration 7, or undone by a reorganisation.
+/// </param>
 public sealed record Checkpoint(
     string ElectionId, long TreeSize, byte[] Root, DateTime CreatedAt, string? TransactionHash, long? BlockNumber, DateTime? AnchoredAt, string? LastError,
-    DateTime? FinalAt = null, string? PendingTransaction = null)
+    DateTime? FinalAt = null, string? PendingTransaction = null, string? PendingRaw = null)
 {
     /// <summary>Mined on chain and deep enough to count: proofs, receipts and audits rely on it.</summary>
     public bool IsAnchored => TransactionHash is not null && FinalAt is not null;

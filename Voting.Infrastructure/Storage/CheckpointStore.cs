@@ -7,7 +7,7 @@ namespace Voting.Infrastructure.Storage;
 /// <summary>Checkpoints of the elections' logs and the anchor contract per chain, in the Merkle log database.</summary>
 public sealed class CheckpointStore(MySqlShardConnections connections)
 {
-    private const string Columns = "election_id, tree_size, root, created_at, tx_hash, block_number, anchored_at, last_error, final_at, pending_tx";
+    private const string Columns = "election_id, tree_size, root, created_at, tx_hash, block_number, anchored_at, last_error, final_at, pending_tx, pending_raw";
 
     /// <summary>Records a checkpoint (queued for anchoring); a size already checkpointed is left as it is.</summary>
     public async Task AddAsync(string electionId, long treeSize, byte[] root, DateTime createdAt, CancellationToken cancellationToken)
@@ -53,7 +53,7 @@ public sealed class CheckpointStore(MySqlShardConnections connections)
     public Task MarkAnchoredAsync(
         string electionId, long treeSize, string transactionHash, long blockNumber, DateTime anchoredAt, DateTime? finalAt, CancellationToken cancellationToken) =>
         UpdateAsync(
-            "UPDATE checkpoints SET tx_hash = @x, block_number = @b, anchored_at = @t, final_at = @f, last_error = NULL, pending_tx = NULL WHERE election_id = @e AND tree_size = @s",
+            "UPDATE checkpoints SET tx_hash = @x, block_number = @b, anchored_at = @t, final_at = @f, last_error = NULL, pending_tx = NULL, pending_raw = NULL WHERE election_id = @e AND tree_size = @s",
             electionId, treeSize, cancellationToken, ("@x", transactionHash), ("@b", blockNumber), ("@t", anchoredAt), ("@f", finalAt));
 
     /// <summary>Marks a mined anchor final: its block (which may have changed since it was mined) is deep enough.</summary>
@@ -71,16 +71,20 @@ public sealed class CheckpointStore(MySqlShardConnections connections)
     public Task RequeueAsync(string electionId, long treeSize, string transactionHash, string reason, CancellationToken cancellationToken) =>
         UpdateAsync(
             """
-            UPDATE checkpoints SET tx_hash = NULL, block_number = NULL, anchored_at = NULL, final_at = NULL, pending_tx = @x, last_error = @r
+            UPDATE checkpoints SET tx_hash = NULL, block_number = NULL, anchored_at = NULL, final_at = NULL, pending_tx = @x, pending_raw = NULL, last_error = @r
             WHERE election_id = @e AND tree_size = @s AND tx_hash = @x AND final_at IS NULL
             """,
             electionId, treeSize, cancellationToken, ("@r", Truncated(reason)), ("@x", transactionHash));
 
-    /// <summary>Records the anchor transaction just sent for a queued checkpoint, before waiting for it.</summary>
-    public Task SetPendingAsync(string electionId, long treeSize, string transactionHash, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Records the anchor transaction about to be sent for a queued checkpoint (before it is sent, and
+    /// waited for), with its signed bytes when known (<paramref name="raw"/>, hex): sent again as it is
+    /// if the node turns out not to hold it.
+    /// </summary>
+    public Task SetPendingAsync(string electionId, long treeSize, string transactionHash, string? raw, CancellationToken cancellationToken) =>
         UpdateAsync(
-            "UPDATE checkpoints SET pending_tx = @x WHERE election_id = @e AND tree_size = @s AND tx_hash IS NULL",
-            electionId, treeSize, cancellationToken, ("@x", transactionHash));
+            "UPDATE checkpoints SET pending_tx = @x, pending_raw = @r WHERE election_id = @e AND tree_size = @s AND tx_hash IS NULL",
+            electionId, treeSize, cancellationToken, ("@x", transactionHash), ("@r", raw is null ? null : Convert.FromHexString(raw.AsSpan(raw.StartsWith("0x", StringComparison.Ordinal) ? 2 : 0))));
 
     public Task MarkFailedAsync(string electionId, long treeSize, string error, CancellationToken cancellationToken) =>
         UpdateAsync("UPDATE checkpoints SET last_error = @x WHERE election_id = @e AND tree_size = @s", electionId, treeSize, cancellationToken, ("@x", Truncated(error)));
@@ -140,7 +144,8 @@ public sealed class CheckpointStore(MySqlShardConnections connections)
                 reader.IsDBNull(6) ? null : reader.GetDateTime(6),
                 reader.IsDBNull(7) ? null : reader.GetString(7),
                 reader.IsDBNull(8) ? null : reader.GetDateTime(8),
-                reader.IsDBNull(9) ? null : reader.GetString(9)));
+                reader.IsDBNull(9) ? null : reader.GetString(9),
+                reader.IsDBNull(10) ? null : "0x" + Convert.ToHexStringLower((byte[])reader[10])));
         }
 
         return list;

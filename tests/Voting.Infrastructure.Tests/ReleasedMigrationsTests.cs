@@ -24,6 +24,7 @@ public sealed class ReleasedMigrationsTests
     [InlineData("log", 4, "0C8F30FB")]
     [InlineData("log", 5, "BC260AE1")]
     [InlineData("log", 6, "BDE57C8D")]
+    [InlineData("log", 7, "1837FBBE")]
     public void A_released_migration_keeps_its_statements(string database, int version, string fingerprint)
     {
         var migration = (database == "shards" ? MySqlMigrations.All : MerkleLogMigrations.All).Single(m => m.Version == version);

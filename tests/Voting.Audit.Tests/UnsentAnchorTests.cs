@@ -1,0 +1,69 @@
+using System.Numerics;
+using Nethereum.Web3;
+using Nethereum.Web3.Accounts;
+using Voting.Infrastructure.Chain;
+using Voting.Infrastructure.Storage;
+using Voting.TestSupport;
+
+namespace Voting.Audit.Tests;
+
+/// <summary>On a chain of the test's own, which stops mining for a while.</summary>
+public sealed class UnsentAnchorTests(AuditFactory factory) : IClassFixture<AuditFactory>
+{
+    private static readonly BigInteger Gwei = 1_000_000_000;
+
+    [Fact]
+    public async Task A_replacement_recorded_and_never_sent_is_sent_as_signed_taking_the_stuck_anchors_place_not_queued_behind_it()
+    {
+        await using var anvil = await ScratchAnvil.StartAsync();
+        // At the cap the service never replaces the stuck anchor itself: the replacement below is the only one.
+        factory.Settings["Voting:Chain:MaxFeePerGasGwei"] = "3";
+        var election = factory.Elections[0];
+        using var client = await factory.StartWith30AnchoredOnAsync(anvil, election);
+        var account = factory.AnchoringAccount;
+
+        await anvil.SetNextBlockBaseFeeAsync(Gwei);
+        await anvil.MineAsync(1);
+        await anvil.SetAutomineAsync(false);
+        await factory.RecordVotesAsync(election, 20);
+        PooledTransaction? stuck = null;
+        await Eventually.Async(async () => (stuck = (await anvil.PoolAsync(account)).SingleOrDefault()) is not null, "the anchor of size 50 waiting in the pool");
+
+        // The anchor in flight is recorded with its signed bytes.
+        var store = new CheckpointStore(factory.Shards);
+        var checkpoint = (await store.ListAsync(election, CancellationToken.None)).Single(c => c.TreeSize == 50);
+        Assert.Equal(stuck!.Hash, checkpoint.PendingTransaction);
+        Assert.NotNull(checkpoint.PendingRaw);
+
+        // What a crash between recording a replacement and sending it leaves: the checkpoint names a
+        // transaction with the stuck one's nonce, offering more, which the node never got.
+        var contract = (await factory.AnchorsOnChainAsync()).ContractAddress;
+        var signer = new CheckpointAnchorClient(new Web3(new Account(factory.Chain.AnchorPrivateKey, factory.Chain.ChainId), anvil.RpcUrl), contract);
+        var replacement = await signer.SignAnchorAsync(
+            election, 50, checkpoint.Root, new DateTimeOffset(checkpoint.CreatedAt, TimeSpan.Zero), stuck.Nonce, new AnchorFee(5 * Gwei, 3 * Gwei));
+        await store.SetPendingAsync(election, 50, replacement.TransactionHash, replacement.Raw, CancellationToken.None);
+
+        // It is sent as it was signed and takes the stuck one's place; no transaction waits behind that one.
+        IReadOnlyList<PooledTransaction> pool = [];
+        await Eventually.Async(
+            async () => (pool = await anvil.PoolAsync(account)) is [{ } only] && only.Hash == replacement.TransactionHash,
+            () => $"the recorded replacement {replacement.TransactionHash} alone in the pool; the pool: {string.Join(", ", pool)}");
+        Assert.Contains(
+            factory.Logs.GetSnapshot(),
+            r => r.Message.Contains($"at size 50: transaction {replacement.TransactionHash}, recorded as sent, is not held by the node", StringComparison.Ordinal));
+        var failures = factory.Logs.GetSnapshot().Count(r => r.Message.StartsWith($"Anchoring {election} at size 50 failed, kept queued", StringComparison.Ordinal));
+        await Eventually.Async(
+            () => Task.FromResult(factory.Logs.GetSnapshot().Count(r => r.Message.StartsWith($"Anchoring {election} at size 50 failed, kept queued", StringComparison.Ordinal)) >= failures + 2),
+            "2 more attempts waiting for it");
+        Assert.Equal([replacement.TransactionHash], (await anvil.PoolAsync(account)).Select(t => t.Hash));
+
+        // Mining again: the replacement is the anchor, and the anchor took one nonce.
+        await anvil.SetAutomineAsync(true);
+        await anvil.MineAsync(1);
+        var anchored = await AnchorFinalityTests.StatusAsync(client, election, 50, "anchored");
+        Assert.Equal(replacement.TransactionHash, anchored.TransactionHash);
+        Assert.Equal(3, await anvil.TransactionCountAsync(account));
+        Assert.Null((await store.ListAsync(election, CancellationToken.None)).Single(c => c.TreeSize == 50).PendingRaw);
+        Assert.True((await AnchoringTests.RunAuditAsync(client, election)).Clean);
+    }
+}
