@@ -93,7 +93,7 @@ public sealed class ChainAnchorLog : IAnchorLog
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new AnchorContractException($"the contract at {ContractAddress} does not answer as a checkpoint anchor: {ChainErrors.RootCause(e).Message}", e);
+            throw new AnchorContractException($"the contract at {ContractAddress} does not answer as a checkpoint anchor: {ChainErrors.CauseMessage(e)}", e);
         }
     }
 
@@ -122,7 +122,7 @@ public sealed class ChainAnchorLog : IAnchorLog
         catch (Exception e) when (e is not OperationCanceledException)
         {
             throw new CannotCheckException(
-                $"the node at {Node} could not read the anchor contract as of block {block} ({ChainErrors.RootCause(e).Message}); " +
+                $"the node at {Node} could not read the anchor contract as of block {block} ({ChainErrors.CauseMessage(e)}); " +
                 "it may keep no state that old: ask an archive node, or fewer --confirmations", e);
         }
     }
@@ -157,5 +157,5 @@ public sealed class ChainAnchorLog : IAnchorLog
         || (e.InnerException is { } inner && IsTransportFailure(inner));
 
     private CannotCheckException Unreachable(string call, Exception e) =>
-        new($"cannot reach the chain node at {Node} ({call} failed: {ChainErrors.RootCause(e).Message})", e);
+        new($"cannot reach the chain node at {Node} ({call} failed: {ChainErrors.CauseMessage(e)})", e);
 }
