@@ -84,12 +84,13 @@ public sealed class AuditFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>
-    /// Starts the service on <paramref name="anvil"/>, a chain of the test's own, giving up waiting for
-    /// an anchor to be mined after 2 s, and anchors 30 votes of <paramref name="election"/> there.
+    /// Starts the service on <paramref name="anvil"/>, a chain of the test's own (reached through
+    /// <paramref name="proxy"/> when given), giving up waiting for an anchor to be mined after 2 s, and
+    /// anchors 30 votes of <paramref name="election"/> there.
     /// </summary>
-    public async Task<HttpClient> StartWith30AnchoredOnAsync(ScratchAnvil anvil, string election)
+    public async Task<HttpClient> StartWith30AnchoredOnAsync(ScratchAnvil anvil, string election, RpcProxy? proxy = null)
     {
-        Settings["Voting:Chain:RpcUrl"] = anvil.RpcUrl;
+        Settings["Voting:Chain:RpcUrl"] = proxy?.RpcUrl ?? anvil.RpcUrl;
         Settings["Voting:Chain:ReceiptTimeoutSeconds"] = "2";
         var client = await StartAsync();
         await RecordVotesAsync(election, 30);
