@@ -71,7 +71,33 @@ public sealed class CheckpointTamperTests(AuditFactory factory) : IClassFixture<
         Assert.All(report.Findings.Where(f => f.Location.Contains(" ballot ", StringComparison.Ordinal)), f => Assert.Equal(movedAt, f.Location));
     }
 
-    private async Task ExecuteOnLogAsync(string sql, string election, params (string Name, object Value)[] parameters)
+    [Fact]
+    public async Task Leaves_cut_from_the_logs_end_are_named_by_the_anchor_beyond_the_log_and_each_ballot_left_without_its_leaf()
+    {
+        using var client = await factory.StartAsync();
+        var election = factory.Elections[3];
+        var rows = await factory.AnchoredAndCleanAsync(client, election, 60);
+
+        // The log's last 20 leaves removed and its size set back, as if it had never held them.
+        await ExecuteOnLogAsync("DELETE FROM merkle_leaves WHERE election_id = @e AND leaf_index >= 40", election, rowsChanged: 20);
+        await ExecuteOnLogAsync("UPDATE merkle_heads SET tree_size = 40, reserved_size = 40 WHERE election_id = @e", election);
+
+        var report = await AnchoringTests.RunAuditAsync(client, election);
+        var findings = string.Join("\n", report.Findings.Select(f => $"{f.Kind} @ {f.Location}: {f.Detail}"));
+        Assert.Equal((60, 40), (report.BallotRows, report.LogSize));
+        var beyond = Assert.Single(report.Findings, f => f.Kind == "anchor-beyond-log");
+        Assert.Contains("(size 60)", beyond.Location, StringComparison.Ordinal);
+        Assert.Equal("the chain has a checkpoint of size 60 but the log holds 40 leaves: leaves were removed", beyond.Detail);
+        Assert.Equal(
+            rows.Skip(40).Select(r => $"{r.Database}.{r.Table} ballot {Convert.ToHexStringLower(r.BallotId)}").Order(),
+            report.Findings.Where(f => f.Kind == "ballot-not-in-log").Select(f => f.Location).Order());
+        Assert.True(report.Findings.All(f => f.Kind is "anchor-beyond-log" or "ballot-not-in-log"), findings);
+    }
+
+    private async Task ExecuteOnLogAsync(string sql, string election, params (string Name, object Value)[] parameters) =>
+        await ExecuteOnLogAsync(sql, election, 1, parameters);
+
+    private async Task ExecuteOnLogAsync(string sql, string election, int rowsChanged, params (string Name, object Value)[] parameters)
     {
         await using var connection = await factory.Shards.OpenLogAsync(CancellationToken.None);
         await using var command = new MySqlCommand(sql, connection);
@@ -81,6 +107,6 @@ public sealed class CheckpointTamperTests(AuditFactory factory) : IClassFixture<
             command.Parameters.AddWithValue(name, value);
         }
 
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        Assert.Equal(rowsChanged, await command.ExecuteNonQueryAsync());
     }
 }
