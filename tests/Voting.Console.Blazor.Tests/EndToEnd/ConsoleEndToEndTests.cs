@@ -86,9 +86,12 @@ public sealed class ConsoleEndToEndTests(ConsoleStack stack) : IClassFixture<Con
             + $"caught up: {ProcessorCaughtUpAsync().GetAwaiter().GetResult()})\n{stack.ChildOutput}");
         Assert.NotNull(await new MerkleLogReader(stack.Shards).FindAsync(vote.BallotHash, CancellationToken.None));
 
-        // Replayed again (an operator's second click): still one ballot.
+        // Replayed again, with a double click (an impatient operator): one question, one replay, still one ballot.
         var votesEnd = await VotesTopicEndAsync();
-        await row.Locator("[data-testid=replay]").ClickAsync();
+        await row.Locator("[data-testid=replay]").DblClickAsync();
+        await page.Locator(".mud-dialog button", new() { HasText = "Replay" }).First.WaitForAsync();
+        await Task.Delay(500); // a second dialog, had the second click opened one, is shown by now
+        Assert.Equal(1, await page.Locator(".mud-dialog").CountAsync());
         await page.Locator(".mud-dialog button", new() { HasText = "Replay" }).ClickAsync();
         var replays = 0L;
         await ConsoleStack.EventuallyAsync(async () => (replays = await VotesTopicEndAsync()) == votesEnd + 1 && await ProcessorCaughtUpAsync(),
