@@ -153,7 +153,7 @@ public sealed class ChainAnchorLog : IAnchorLog
     }
 
     private static bool IsTransportFailure(Exception e) =>
-        e is RpcClientUnknownException or RpcClientTimeoutException or HttpRequestException or TimeoutException or TaskCanceledException
+        ChainErrors.IsNoAnswer(e) || e is RpcClientUnknownException or RpcClientTimeoutException or HttpRequestException or TimeoutException or TaskCanceledException
         || (e.InnerException is { } inner && IsTransportFailure(inner));
 
     private CannotCheckException Unreachable(string call, Exception e) =>

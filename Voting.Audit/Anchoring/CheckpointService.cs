@@ -346,15 +346,6 @@ public sealed partial class CheckpointService(
             return await WaitAsync(client, electionId, checkpoint, pending, cancellationToken);
         }
 
-        // Recorded, and the node does not hold it: never sent (a crash between recording and sending) or
-        // lost on the way. Sent again as signed, with its nonce: a new transaction would take the next
-        // nonce and wait behind the one this was to replace, if that one is still in the pool. Once only:
-        // one this process sent that the node dropped again is followed by a new transaction.
-        if (checkpoint.PendingRaw is { } raw && !SentByThisProcess(electionId, checkpoint.PendingTransaction!) && await SendAgainAsync(client, electionId, checkpoint, new SignedAnchor(checkpoint.PendingTransaction!, raw)))
-        {
-            return await WaitAsync(client, electionId, checkpoint, checkpoint.PendingTransaction!, cancellationToken);
-        }
-
         // The nonce is read before the checks: a reorganisation that undoes an earlier anchor after them
         // then leaves a gap this transaction waits behind until that anchor is sent again, instead of
         // letting it take that anchor's place (sizes only grow on chain: it could never be anchored then).
@@ -382,6 +373,17 @@ public sealed partial class CheckpointService(
         if (integrity.Clear(electionId, LogIntegrity.Stage.Anchor))
         {
             LogWhole(logger, electionId);
+        }
+
+        // Recorded, and the node does not hold it: never sent (a crash between recording and sending) or
+        // lost on the way. Sent again with its nonce while that nonce is still the account's: a new
+        // transaction would take the next nonce and wait behind the one this was to replace, if that one
+        // is still in the pool. Once per process: one this process sent that the node dropped since is
+        // followed by a new transaction.
+        if (checkpoint is { PendingTransaction: { } recordedHash, PendingRaw: { } raw } && !SentByThisProcess(electionId, recordedHash)
+            && await SendAgainAsync(client, electionId, checkpoint, new SignedAnchor(recordedHash, raw), nonce, cancellationToken) is { } inFlightNow)
+        {
+            return await WaitAsync(client, electionId, checkpoint, inFlightNow, cancellationToken);
         }
 
         // Recorded before it is sent: a node that took it while its answer was lost (or this process
@@ -424,8 +426,9 @@ public sealed partial class CheckpointService(
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Refused (the one it replaces was mined meanwhile, or the node wants more) or lost on the
-            // way (no answer): unless the node holds the replacement, the one it replaces stays in flight.
-            if (e is RpcResponseException || await HoldsQuietlyAsync(client, replacement.TransactionHash) == false)
+            // way (no answer): unless the node holds the replacement (it may answer "already known"), the
+            // one it replaces stays in flight.
+            if (await HoldsQuietlyAsync(client, replacement.TransactionHash) == false)
             {
                 await checkpoints.SetPendingAsync(electionId, checkpoint.TreeSize, sent.TransactionHash, checkpoint.PendingRaw, CancellationToken.None);
             }
@@ -439,12 +442,27 @@ public sealed partial class CheckpointService(
     }
 
     /// <summary>
-    /// Sends <paramref name="recorded"/>, the checkpoint's transaction in flight the node does not hold,
-    /// again; false when the node refuses it (its nonce is taken: by the transaction it was to replace,
-    /// mined meanwhile, or by another), and a new transaction is to be sent instead.
+    /// Sends <paramref name="recorded"/>, the checkpoint's transaction in flight that the node does not
+    /// hold, again, and returns the transaction in flight then; null when its nonce is no longer the
+    /// account's to use — taken by a mined transaction (the one it was to replace, or another), or past
+    /// <paramref name="nextNonce"/> (a transaction below it was dropped) — and a new transaction is to be
+    /// sent instead. Refused with its nonce still the account's (it offers less than the chain asks now,
+    /// or than a transaction with that nonce still in the pool), the same anchor with that nonce offering
+    /// more is recorded and sent in its place.
     /// </summary>
-    private async Task<bool> SendAgainAsync(CheckpointAnchorClient client, string electionId, Checkpoint checkpoint, SignedAnchor recorded)
+    private async Task<string?> SendAgainAsync(
+        CheckpointAnchorClient client, string electionId, Checkpoint checkpoint, SignedAnchor recorded, long nextNonce, CancellationToken cancellationToken)
     {
+        var (nonce, fee) = CheckpointAnchorClient.Decode(recorded);
+        var mined = await client.MinedNonceCountAsync();
+        if (nonce < mined || nonce > nextNonce)
+        {
+            LogNotSentAgain(logger, electionId, checkpoint.TreeSize, recorded.TransactionHash, nonce < mined
+                ? $"its nonce {nonce} is taken by a mined transaction"
+                : $"its nonce {nonce} is past the account's next, {nextNonce}: a transaction before it was dropped");
+            return null;
+        }
+
         try
         {
             await client.SendSignedAsync(recorded);
@@ -453,16 +471,42 @@ public sealed partial class CheckpointService(
         {
             if (await HoldsQuietlyAsync(client, recorded.TransactionHash) == true)
             {
-                return true; // it reached the node meanwhile ("already known")
+                SentNow(electionId, recorded.TransactionHash);
+                return recorded.TransactionHash; // it reached the node meanwhile ("already known")
             }
 
-            LogNotSentAgain(logger, electionId, checkpoint.TreeSize, recorded.TransactionHash, refused.Message);
-            return false;
+            var higher = await client.ReplacementFeeAsync(new SentTransaction(recorded.TransactionHash, nonce, fee, Mined: false))
+                ?? throw new InvalidOperationException(
+                    $"Anchor transaction {recorded.TransactionHash} (nonce {nonce}, {fee}), recorded as sent and not held by the node, was refused when sent again ({refused.Message}), " +
+                    $"and Voting:Chain:MaxFeePerGasGwei ({AnchorFee.Gwei(client.MaxFeePerGas ?? 0)} gwei) leaves no higher fee: raise that cap.",
+                    refused);
+
+            // Recorded before it is sent, as every anchor transaction: refused or lost in turn, it is sent
+            // again (or raised again) at the next attempt.
+            var raised = await client.SignAnchorAsync(
+                electionId, checkpoint.TreeSize, checkpoint.Root, new DateTimeOffset(checkpoint.CreatedAt, TimeSpan.Zero), nonce, higher);
+            await checkpoints.SetPendingAsync(electionId, checkpoint.TreeSize, raised.TransactionHash, raised.Raw, cancellationToken);
+            try
+            {
+                await client.SendSignedAsync(raised);
+            }
+            catch (RpcResponseException)
+            {
+                // "already known" is no refusal: the same transaction is in the pool (the raise came to exactly what it offers).
+                if (await HoldsQuietlyAsync(client, raised.TransactionHash) != true)
+                {
+                    throw;
+                }
+            }
+
+            SentNow(electionId, raised.TransactionHash);
+            LogReplaced(logger, electionId, checkpoint.TreeSize, recorded.TransactionHash, fee.ToString(), raised.TransactionHash, higher.ToString());
+            return raised.TransactionHash;
         }
 
         SentNow(electionId, recorded.TransactionHash);
         LogSentAgain(logger, electionId, checkpoint.TreeSize, recorded.TransactionHash);
-        return true;
+        return recorded.TransactionHash;
     }
 
     /// <summary>Whether the node holds <paramref name="transaction"/>; null when it can't be asked either.</summary>
@@ -539,8 +583,8 @@ public sealed partial class CheckpointService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Anchor of {Election} at size {Size}: transaction {Transaction}, recorded as sent, is not held by the node (never sent, or lost on the way); sent again as signed")]
     private static partial void LogSentAgain(ILogger logger, string election, long size, string transaction);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Anchor of {Election} at size {Size}: transaction {Transaction}, recorded as sent and not held by the node, was refused when sent again ({Error}); a new one is sent")]
-    private static partial void LogNotSentAgain(ILogger logger, string election, long size, string transaction, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Anchor of {Election} at size {Size}: transaction {Transaction}, recorded as sent and not held by the node, is not sent again: {Reason}; a new one is sent")]
+    private static partial void LogNotSentAgain(ILogger logger, string election, long size, string transaction, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Anchoring {Election} at size {Size} failed, kept queued: {Error}")]
     private static partial void LogAnchorFailed(ILogger logger, string election, long size, string error);

@@ -108,6 +108,29 @@ public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress, T
     }
 
     /// <summary>
+    /// How many of the anchoring account's transactions the newest block holds: a nonce below this is
+    /// taken for good (as far as the chain goes; a reorganisation may give it back).
+    /// </summary>
+    public async Task<long> MinedNonceCountAsync()
+    {
+        var account = SigningAccount();
+        return (long)(await web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(account.Address, BlockParameter.CreateLatest())).Value;
+    }
+
+    /// <summary>The nonce and the fee a signed anchor (an EIP-1559 transaction, as <see cref="SignAnchorAsync"/> makes them) carries.</summary>
+    public static (long Nonce, AnchorFee Fee) Decode(SignedAnchor signed)
+    {
+        ArgumentNullException.ThrowIfNull(signed);
+        if (Nethereum.Model.TransactionFactory.CreateTransaction(signed.Raw) is not Nethereum.Model.Transaction1559 transaction
+            || transaction.Nonce is not { } nonce || transaction.MaxFeePerGas is not { } max || transaction.MaxPriorityFeePerGas is not { } tip)
+        {
+            throw new FormatException($"Anchor transaction {signed.TransactionHash} is not an EIP-1559 transaction with a nonce and fees.");
+        }
+
+        return ((long)nonce, new AnchorFee(max, tip));
+    }
+
+    /// <summary>
     /// Sends the anchoring transaction with exactly <paramref name="nonce"/>, offering <paramref name="fee"/>
     /// (else what the chain asks now, <see cref="AskedFeeAsync"/>); returns its hash without waiting.
     /// </summary>

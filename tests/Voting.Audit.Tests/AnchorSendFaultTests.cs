@@ -3,7 +3,7 @@ using Voting.TestSupport;
 
 namespace Voting.Audit.Tests;
 
-/// <summary>On a chain of the test's own, which stops mining for a while, reached through a proxy that loses or refuses chosen calls.</summary>
+/// <summary>On a chain of the test's own, which stops mining for a while, reached through a proxy that cuts or refuses chosen calls.</summary>
 public sealed class AnchorSendFaultTests(AuditFactory factory) : IClassFixture<AuditFactory>
 {
     private const string Send = "eth_sendRawTransaction";
@@ -25,14 +25,14 @@ public sealed class AnchorSendFaultTests(AuditFactory factory) : IClassFixture<A
         //    never taken for it, nor sent again as if lost), and is replaced at each attempt;
         // 4. its replacement once more: the node takes it and the answer is lost. The node holds it, so it
         //    is the one in flight (the first is gone from the pool), waited for and replaced in turn.
-        proxy.FailNext(Send, RpcFault.AnswerLost);
+        proxy.FailNext(Send, RpcFault.EmptyAnswer);
         proxy.FailNext(Send, RpcFault.Refused, "replacement transaction underpriced", times: 2);
-        proxy.FailNext(Send, RpcFault.AnswerLost);
+        proxy.FailNext(Send, RpcFault.EmptyAnswer);
         await factory.RecordVotesAsync(election, 20);
         PooledTransaction? first = null;
         await Eventually.Async(
             async () => proxy.Faulted >= 1 && (first = (await anvil.PoolAsync(account)).SingleOrDefault()) is not null,
-            "the anchor of size 50 in the pool, its answer lost");
+            "the anchor of size 50 in the pool, its answer cut");
 
         List<string> messages = [];
         IReadOnlyList<PooledTransaction> pool = [];

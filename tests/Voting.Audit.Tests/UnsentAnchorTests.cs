@@ -13,7 +13,7 @@ public sealed class UnsentAnchorTests(AuditFactory factory) : IClassFixture<Audi
     private static readonly BigInteger Gwei = 1_000_000_000;
 
     [Fact]
-    public async Task A_replacement_recorded_and_never_sent_is_sent_as_signed_taking_the_stuck_anchors_place_not_queued_behind_it()
+    public async Task A_replacement_recorded_and_never_sent_is_sent_as_signed_taking_the_stuck_anchors_place_and_once_only()
     {
         await using var anvil = await ScratchAnvil.StartAsync();
         // At the cap the service never replaces the stuck anchor itself: the replacement below is the only one.
@@ -48,20 +48,27 @@ public sealed class UnsentAnchorTests(AuditFactory factory) : IClassFixture<Audi
         await Eventually.Async(
             async () => (pool = await anvil.PoolAsync(account)) is [{ } only] && only.Hash == replacement.TransactionHash,
             () => $"the recorded replacement {replacement.TransactionHash} alone in the pool; the pool: {string.Join(", ", pool)}");
+        int Failures() => factory.Logs.GetSnapshot().Count(r => r.Message.StartsWith($"Anchoring {election} at size 50 failed, kept queued", StringComparison.Ordinal));
+        var failures = Failures();
+        await Eventually.Async(() => Task.FromResult(Failures() >= failures + 2), "2 more attempts waiting for it");
+        Assert.Equal([replacement.TransactionHash], (await anvil.PoolAsync(account)).Select(t => t.Hash));
         Assert.Contains(
             factory.Logs.GetSnapshot(),
             r => r.Message.Contains($"at size 50: transaction {replacement.TransactionHash}, recorded as sent, is not held by the node", StringComparison.Ordinal));
-        var failures = factory.Logs.GetSnapshot().Count(r => r.Message.StartsWith($"Anchoring {election} at size 50 failed, kept queued", StringComparison.Ordinal));
-        await Eventually.Async(
-            () => Task.FromResult(factory.Logs.GetSnapshot().Count(r => r.Message.StartsWith($"Anchoring {election} at size 50 failed, kept queued", StringComparison.Ordinal)) >= failures + 2),
-            "2 more attempts waiting for it");
-        Assert.Equal([replacement.TransactionHash], (await anvil.PoolAsync(account)).Select(t => t.Hash));
 
-        // Mining again: the replacement is the anchor, and the anchor took one nonce.
+        // The node drops it (evicted, or lost in a restart): sent again once already, it is followed by a
+        // new transaction, with the nonce now free, rather than sent again and again.
+        await anvil.DropTransactionAsync(replacement.TransactionHash);
+        await Eventually.Async(
+            async () => (pool = await anvil.PoolAsync(account)) is [{ } only] && only.Nonce == stuck.Nonce && only.Hash != replacement.TransactionHash,
+            () => $"a new transaction with nonce {stuck.Nonce} alone in the pool; the pool: {string.Join(", ", pool)}");
+        var anchor = pool[0];
+
+        // Mining again: that one is the anchor, and the anchor took one nonce.
         await anvil.SetAutomineAsync(true);
         await anvil.MineAsync(1);
         var anchored = await AnchorFinalityTests.StatusAsync(client, election, 50, "anchored");
-        Assert.Equal(replacement.TransactionHash, anchored.TransactionHash);
+        Assert.Equal(anchor.Hash, anchored.TransactionHash);
         Assert.Equal(3, await anvil.TransactionCountAsync(account));
         Assert.Null((await store.ListAsync(election, CancellationToken.None)).Single(c => c.TreeSize == 50).PendingRaw);
         Assert.True((await AnchoringTests.RunAuditAsync(client, election)).Clean);

@@ -8,11 +8,11 @@ namespace Voting.Infrastructure.Tests;
 public sealed class ChainErrorsTests
 {
     [Fact]
-    public async Task A_call_whose_answer_never_comes_back_is_described_as_such_not_as_a_null_reference()
+    public async Task An_empty_answer_is_described_as_such_not_as_Nethereums_null_reference()
     {
         await using var proxy = RpcProxy.Start(LocalStack.Chain().RpcUrl);
         var web3 = new Web3(proxy.RpcUrl);
-        proxy.FailNext("eth_blockNumber", RpcFault.AnswerLost);
+        proxy.FailNext("eth_blockNumber", RpcFault.EmptyAnswer);
 
         var e = await Assert.ThrowsAnyAsync<Exception>(() => web3.Eth.Blocks.GetBlockNumber.SendRequestAsync());
 
@@ -35,11 +35,24 @@ public sealed class ChainErrorsTests
     }
 
     [Fact]
-    public void An_exception_of_our_own_code_keeps_its_message()
+    public void A_null_reference_of_our_own_code_keeps_its_message()
     {
-        var e = new InvalidOperationException("outer", new NullReferenceException("inner"));
+        var e = new InvalidOperationException("outer", ThrownHere());
 
-        Assert.Equal("outer (NullReferenceException: inner)", ChainErrors.Describe(e));
-        Assert.Equal("inner", ChainErrors.CauseMessage(e));
+        Assert.False(ChainErrors.IsNoAnswer(e));
+        Assert.Equal($"outer (NullReferenceException: {e.InnerException!.Message})", ChainErrors.Describe(e));
+        Assert.Equal(e.InnerException.Message, ChainErrors.CauseMessage(e));
+    }
+
+    private static NullReferenceException ThrownHere()
+    {
+        try
+        {
+            throw new NullReferenceException("a bug of ours");
+        }
+        catch (NullReferenceException e)
+        {
+            return e;
+        }
     }
 }

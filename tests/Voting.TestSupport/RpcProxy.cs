@@ -6,9 +6,9 @@ namespace Voting.TestSupport;
 
 /// <summary>
 /// A JSON-RPC endpoint on a free loopback port that passes every call on to a real node, except the
-/// next calls of a method a test armed (<see cref="FailNext"/>): each one's answer is lost on the way
-/// back (the node got and did the call; its caller sees the connection fail), or the node's refusal is
-/// answered without passing the call on. For the paths of a chain client that real nodes take only
+/// next calls of a method a test armed (<see cref="FailNext"/>): each one's answer is cut (the node got
+/// and did the call; its caller gets an empty answer), or a refusal is answered without passing the
+/// call on. For the paths of a chain client that real nodes take only
 /// now and then.
 /// </summary>
 public sealed class RpcProxy : IAsyncDisposable
@@ -103,10 +103,10 @@ public sealed class RpcProxy : IAsyncDisposable
             using var content = new StringContent(body, Encoding.UTF8, "application/json");
             using var answer = await upstream.PostAsync(Upstream, content, stopping.Token);
             var text = await answer.Content.ReadAsStringAsync(stopping.Token);
-            if (fault is { Fault: RpcFault.AnswerLost })
+            if (fault is { Fault: RpcFault.EmptyAnswer })
             {
                 Interlocked.Increment(ref faulted);
-                context.Response.Abort(); // the node did it; the caller never hears
+                context.Response.Abort(); // the node did it; the caller hears nothing of it
                 return;
             }
 

@@ -90,6 +90,9 @@ public sealed class ScratchAnvil : IAsyncDisposable
                 t.Value.GetProperty("hash").GetString()!, (long)Hex(t.Value.GetProperty("nonce")), Hex(t.Value.GetProperty("maxFeePerGas"))))];
     }
 
+    /// <summary>Drops <paramref name="transaction"/> from the pool, as a node may (evicted, expired, or lost in a restart).</summary>
+    public Task DropTransactionAsync(string transaction) => CallAsync("anvil_dropTransaction", transaction);
+
     /// <summary>The max fee per gas <paramref name="transaction"/> offers; null when the node does not hold it.</summary>
     public async Task<BigInteger?> MaxFeePerGasAsync(string transaction) =>
         await CallAsync("eth_getTransactionByHash", transaction) is { ValueKind: JsonValueKind.Object } held ? Hex(held.GetProperty("maxFeePerGas")) : null;
