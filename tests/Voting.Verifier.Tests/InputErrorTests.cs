@@ -1,3 +1,6 @@
+using Voting.Infrastructure.Chain;
+using Voting.TestSupport;
+
 namespace Voting.Verifier.Tests;
 
 /// <summary>Anything that prevents a check is exit code 2 with one ERROR line on stderr.</summary>
@@ -77,6 +80,20 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
         var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", "http://127.0.0.1:1", "--contract", log.Contract)).Error();
 
         Assert.StartsWith("ERROR: cannot reach the chain node at http://127.0.0.1:1 ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_node_that_answers_nothing_cannot_be_asked_and_the_proof_is_not_called_invalid()
+    {
+        var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize));
+        await using var proxy = RpcProxy.Start(Rpc);
+        proxy.FailNext("eth_call", RpcFault.EmptyAnswer, times: 1_000);
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", proxy.RpcUrl, "--contract", log.Contract)).Error();
+
+        Assert.True(proxy.Faulted > 0, "the contract was asked");
+        Assert.StartsWith($"ERROR: cannot reach the chain node at {proxy.RpcUrl} ", line, StringComparison.Ordinal);
+        Assert.Contains(ChainErrors.NoAnswer, line, StringComparison.Ordinal);
     }
 
     [Fact]
