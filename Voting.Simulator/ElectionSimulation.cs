@@ -52,7 +52,6 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
 
         using var reporter = StartReporter(tally, readers, clock, deadline.Token);
 
-        var inFlight = new List<Task>();
         var due = TimeSpan.Zero;
         try
         {
@@ -68,14 +67,13 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
 
                 var voter = $"sim-{settings.RunId}-{i.ToString(CultureInfo.InvariantCulture)}";
                 var state = electorate.DrawState();
-                var body = random.NextDouble() < settings.MalformedShare
-                    ? MalformedBody(random)
-                    : $$"""{"candidate":"{{electorate.DrawCandidate(state)}}"}""";
-                var attempts = random.NextDouble() < settings.DuplicateShare ? 2 : 1;
+                var malformed = random.NextDouble() < settings.MalformedShare;
+                var body = malformed ? MalformedBody(random) : CandidateBody(electorate.DrawCandidate(state));
+                // Drawn here, on the loop's one thread: the draws share one Random, which is not thread-safe.
+                var secondBody = random.NextDouble() < settings.DuplicateShare ? CandidateBody(electorate.DrawCandidate(state)) : null;
                 var token = tokens.Issue(voter, state, settings.ElectionId);
                 await gate.WaitAsync(deadline.Token);
-                inFlight.Add(CastAsync(http, token, body, attempts, electorate, state, tally, probes, clock, gate, deadline.Token));
-                inFlight.RemoveAll(t => t.IsCompleted);
+                _ = CastAsync(http, token, body, malformed ? BallotKind.Malformed : BallotKind.Valid, secondBody, tally, probes, clock, gate, deadline.Token);
             }
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
@@ -86,7 +84,12 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
                 : $"time limit of {settings.MaxSeconds} s reached; stopping");
         }
 
-        await Task.WhenAll(inFlight);
+        // Every vote sent has its answer (or has failed) once all the gate's permits are back.
+        for (var permit = 0; permit < settings.Concurrency; permit++)
+        {
+            await gate.WaitAsync(CancellationToken.None);
+        }
+
         var casting = clock.Elapsed;
         await deadline.CancelAsync();
         Report(tally, readers, clock.Elapsed);
@@ -129,11 +132,18 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
     private async Task SettleAsync(SimulationTally tally, ResultsReaders readers, ReceiptProbes probes, CancellationToken cancellationToken)
     {
         var until = DateTime.UtcNow.AddSeconds(settings.SettleSeconds);
-        while (DateTime.UtcNow < until && !cancellationToken.IsCancellationRequested
-               && ((settings.Readers > 0 && readers.Visible < tally.Accepted) || probes.Pending > 0))
+        try
         {
-            await progress.WriteLineAsync(SettlingLine(settings.Readers > 0 ? tally.Accepted - readers.Visible : null, probes.Pending));
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            while (DateTime.UtcNow < until && ((settings.Readers > 0 && readers.Visible < tally.Accepted) || probes.Pending > 0))
+            {
+                await progress.WriteLineAsync(SettlingLine(settings.Readers > 0 ? tally.Accepted - readers.Visible : null, probes.Pending));
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl-C while settling: the run's figures are still reported, with what was seen until now.
+            await progress.WriteLineAsync("interrupted while settling; stopping (the figures below count what was seen until now)");
         }
     }
 
@@ -165,18 +175,25 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
             anchored.Count, anchored.Percentile(50)?.TotalMilliseconds, anchored.Percentile(99)?.TotalMilliseconds);
     }
 
+    /// <summary>
+    /// Casts a voter's ballot (<paramref name="kind"/> says which answers are right for it), then the
+    /// deliberate second ballot if there is one, each answer counted by what it means for that voter.
+    /// </summary>
     private static async Task CastAsync(
-        HttpClient http, string token, string body, int attempts, Electorate electorate, string state,
+        HttpClient http, string token, string body, BallotKind kind, string? secondBody,
         SimulationTally tally, ReceiptProbes probes, Stopwatch clock, SemaphoreSlim gate, CancellationToken cancellationToken)
     {
         try
         {
-            var idempotencyKey = Guid.NewGuid().ToString("N"); // the voter's real ballot; the later attempts are deliberate second ballots
+            var idempotencyKey = Guid.NewGuid().ToString("N"); // the voter's real ballot; the second is a deliberate second ballot
+            var attempts = secondBody is null ? 1 : 2;
+            var firstAccepted = false;
             for (var attempt = 0; attempt < attempts; attempt++)
             {
+                var attemptKind = attempt == 0 ? kind : firstAccepted ? BallotKind.SecondAfterAccepted : BallotKind.Second;
                 using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/vote")
                 {
-                    Content = new StringContent(attempt == 0 ? body : $$"""{"candidate":"{{electorate.DrawCandidate(state)}}"}""", Encoding.UTF8, "application/json"),
+                    Content = new StringContent(attempt == 0 ? body : secondBody!, Encoding.UTF8, "application/json"),
                 };
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 if (attempt == 0)
@@ -187,27 +204,33 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
                 try
                 {
                     using var response = await http.SendAsync(request, cancellationToken);
-                    if (response.StatusCode == System.Net.HttpStatusCode.Accepted)
+                    if (response.StatusCode == System.Net.HttpStatusCode.Accepted && SimulationTally.AcceptanceIsRight(attemptKind))
                     {
                         var at = clock.Elapsed;
+                        if (await ReceiptAsync(response, cancellationToken) is not { } receipt)
+                        {
+                            tally.Record(null, attemptKind); // a 202 with no receipt: the API's promise broken
+                            continue;
+                        }
+
                         tally.RecordAccepted(at);
-                        using var receipt = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-                        probes.Offer(receipt.RootElement.GetProperty("receipt").GetString()!, at);
+                        probes.Offer(receipt, at);
+                        firstAccepted |= attempt == 0;
                     }
                     else
                     {
-                        tally.Record(response.StatusCode);
+                        tally.Record(response.StatusCode, attemptKind);
                     }
                 }
                 catch (HttpRequestException)
                 {
-                    tally.Record(null);
+                    tally.Record(null, attemptKind);
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
                     // The request's own timeout, not the run stopping: ingest took the request and
                     // never answered. A failure, like a refused connection.
-                    tally.Record(null);
+                    tally.Record(null, attemptKind);
                 }
             }
         }
@@ -220,6 +243,21 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
             gate.Release();
         }
     }
+
+    private static async Task<string?> ReceiptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var answer = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            return answer.RootElement.TryGetProperty("receipt", out var receipt) && receipt.ValueKind == System.Text.Json.JsonValueKind.String ? receipt.GetString() : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string CandidateBody(string candidate) => $$"""{"candidate":"{{candidate}}"}""";
 
     private static string MalformedBody(Random random) => random.Next(4) switch
     {

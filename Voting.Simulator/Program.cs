@@ -63,7 +63,7 @@ var votersOption = new Option<int>("--voters") { Description = "Voters who turn 
 var rateOption = new Option<double>("--rate") { Description = "Votes per second before the closing spike (3x during the last 15%)", DefaultValueFactory = _ => 200 };
 var duplicatesOption = new Option<double>("--duplicates") { Description = "Share of voters who try to vote twice", DefaultValueFactory = _ => 0.02 };
 var malformedOption = new Option<double>("--malformed") { Description = "Share of malformed or invalid ballots", DefaultValueFactory = _ => 0.01 };
-var secondsOption = new Option<int>("--max-seconds") { Description = "Hard time limit", DefaultValueFactory = _ => 300 };
+var secondsOption = new Option<int>("--max-seconds") { Description = "Time limit for casting votes (settling afterwards takes up to --settle-seconds more)", DefaultValueFactory = _ => 300 };
 var concurrencyOption = new Option<int>("--concurrency") { Description = "Requests in flight at most", DefaultValueFactory = _ => 64 };
 var resultsOption = new Option<Uri>("--results")
 {
@@ -134,7 +134,8 @@ simulate.SetAction(async (parse, cancellationToken) =>
 
     var settings = new SimulationSettings(
         ingest, election.Id, voters, rate, duplicates, malformed, maxSeconds, concurrency,
-        DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture),
+        // Distinct for runs started in the same second: their voters must never collide (each would be refused as having voted).
+        DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6],
         results, readers, TimeSpan.FromMilliseconds(readInterval), TimeSpan.FromSeconds(probeEvery), settle);
 
     Console.WriteLine($"simulating election {election.Id}: {settings.Voters} voters at {settings.VotesPerSecond}/s (x3 closing spike) against {ingest}, run {settings.RunId}");
@@ -149,8 +150,14 @@ simulate.SetAction(async (parse, cancellationToken) =>
         Console.Error.WriteLine($"simulate: {e.Message}");
         return 2;
     }
+    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+    {
+        Console.Error.WriteLine("simulate: interrupted before the first vote was sent");
+        return 130;
+    }
 
-    Console.WriteLine($"done: {tally.Accepted} votes accepted, {tally.Duplicates} second attempts refused, {tally.Refused} invalid ballots refused, {tally.Failed} failures");
+    Console.WriteLine($"done: {tally.Accepted} votes accepted, {tally.Duplicates} second attempts refused, {tally.Refused} invalid ballots refused, {tally.Failed} failures"
+        + (tally.Wrong > 0 ? $" ({tally.Wrong} wrong answers: a second ballot accepted, a new voter refused as having voted, a well-formed ballot refused or a malformed one accepted)" : ""));
     if (simulation.Summary is { } summary)
     {
         Console.WriteLine(summary.MeasuredLine());
@@ -217,10 +224,11 @@ tokenFile.SetAction(async (parse, cancellationToken) =>
     // Written beside the target and moved into place when complete: an interrupted run leaves the
     // file as it was, never a shortened one. Readable by its owner only: the tokens are bearer
     // credentials, valid for hours.
-    var partial = new FileInfo(file.FullName + ".partial");
+    // A name of its own, created new: a file (or a link) already at that name is never written through.
+    var partial = new FileInfo($"{file.FullName}.{Guid.NewGuid():N}.partial");
     try
     {
-        var createOwnerOnly = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        var createOwnerOnly = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             createOwnerOnly.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;

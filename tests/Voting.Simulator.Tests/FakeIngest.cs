@@ -8,19 +8,19 @@ namespace Voting.Simulator.Tests;
 /// <summary>
 /// A stand-in for ingest on a loopback port, for tests about how the simulator handles ingest
 /// misbehaving: it answers <c>GET /health/live</c> (which the simulator asks before a run) with 200,
-/// and every other request either with 503 or not at all.
+/// and every other request with 503, with 202 and a fresh receipt whatever it carries, or not at all.
 /// </summary>
 public sealed class FakeIngest : IAsyncDisposable
 {
     private readonly TcpListener listener = new(IPAddress.Loopback, 0);
     private readonly ConcurrentBag<TcpClient> clients = [];
     private readonly CancellationTokenSource stop = new();
-    private readonly bool answerVotes;
+    private readonly string? voteAnswer;
     private readonly Task accepting;
 
-    private FakeIngest(bool answerVotes)
+    private FakeIngest(string? voteAnswer)
     {
-        this.answerVotes = answerVotes;
+        this.voteAnswer = voteAnswer;
         listener.Start();
         Address = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/");
         accepting = AcceptAsync();
@@ -29,10 +29,13 @@ public sealed class FakeIngest : IAsyncDisposable
     public Uri Address { get; }
 
     /// <summary>Takes vote requests and never answers them (hung, or overloaded past its queue).</summary>
-    public static FakeIngest Hanging() => new(answerVotes: false);
+    public static FakeIngest Hanging() => new(voteAnswer: null);
 
     /// <summary>Answers every vote request with 503.</summary>
-    public static FakeIngest Refusing() => new(answerVotes: true);
+    public static FakeIngest Refusing() => new(voteAnswer: "503 Service Unavailable");
+
+    /// <summary>Answers every vote request with 202 and a fresh receipt: second ballots and malformed ones too.</summary>
+    public static FakeIngest AcceptingEverything() => new(voteAnswer: "202 Accepted");
 
     public async ValueTask DisposeAsync()
     {
@@ -65,10 +68,14 @@ public sealed class FakeIngest : IAsyncDisposable
             var buffer = new byte[8192];
             var read = await stream.ReadAsync(buffer, stop.Token);
             var live = Encoding.ASCII.GetString(buffer, 0, read).StartsWith("GET /health/live ", StringComparison.Ordinal);
-            if (live || answerVotes)
+            if (live || voteAnswer is not null)
             {
-                var status = live ? "200 OK" : "503 Service Unavailable";
-                await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), stop.Token);
+                var status = live ? "200 OK" : voteAnswer!;
+                var body = status.StartsWith("202", StringComparison.Ordinal)
+                    ? $$"""{"receipt":"{{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))}}"}"""
+                    : "";
+                await stream.WriteAsync(
+                    Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}"), stop.Token);
                 client.Close();
             }
         }

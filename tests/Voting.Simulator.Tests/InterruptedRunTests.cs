@@ -31,4 +31,47 @@ public sealed class InterruptedRunTests
         Assert.Contains("interrupted; stopping", printed, StringComparison.Ordinal);
         Assert.Matches(@"done: 0 votes accepted, \d+ second attempts refused, \d+ invalid ballots refused, [1-9]\d* failures", printed);
     }
+
+    [Fact]
+    public async Task A_run_interrupted_while_settling_reports_its_totals_and_exits_130()
+    {
+        // Every vote accepted; the receipts followed can never be looked up (no results service), so
+        // settling would wait its full 120 s.
+        await using var ingest = FakeIngest.AcceptingEverything();
+        using var process = SimulatorProgram.Start(
+            null,
+            "simulate", "--ingest", ingest.Address.ToString(), "--results", "http://127.0.0.1:1",
+            "--voters", "5", "--rate", "50", "--duplicates", "0", "--malformed", "0", "--readers", "0", "--probe-every", "0.01", "--settle-seconds", "120");
+        var output = new System.Text.StringBuilder();
+        var settling = new TaskCompletionSource();
+        process.OutputDataReceived += (_, line) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(line.Data);
+            }
+
+            if (line.Data?.StartsWith("settling:", StringComparison.Ordinal) == true)
+            {
+                settling.TrySetResult();
+            }
+        };
+        process.BeginOutputReadLine();
+        var error = process.StandardError.ReadToEndAsync();
+        await settling.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await interrupt.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+        var printed = output.ToString();
+
+        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}\n{printed}\n{await error}");
+        Assert.Contains("interrupted while settling; stopping", printed, StringComparison.Ordinal);
+        Assert.Contains("done: 5 votes accepted, 0 second attempts refused, 0 invalid ballots refused, 0 failures", printed, StringComparison.Ordinal);
+        Assert.Contains("measured: ", printed, StringComparison.Ordinal);
+    }
 }

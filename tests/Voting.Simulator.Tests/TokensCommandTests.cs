@@ -23,4 +23,23 @@ public sealed class TokensCommandTests : IDisposable
         Assert.Equal(3, (await File.ReadAllLinesAsync(written)).Length);
         Assert.Equal(["tokens.txt"], folder.GetFiles().Select(f => f.Name));
     }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task A_file_left_where_a_partial_file_once_went_is_never_written_through_and_the_tokens_are_owner_only()
+    {
+        // A world-readable leftover, and a link planted at the old partial name towards a file of someone else's.
+        var elsewhere = Path.Combine(folder.FullName, "elsewhere.txt");
+        await File.WriteAllTextAsync(elsewhere, "untouched");
+        var written = Path.Combine(folder.FullName, "tokens.txt");
+        File.CreateSymbolicLink(written + ".partial", elsewhere);
+
+        var (exit, _, error) = await SimulatorProgram.RunAsync("tokens", "--count", "3", "--out", written);
+
+        Assert.True(exit == 0, error);
+        Assert.Equal("untouched", await File.ReadAllTextAsync(elsewhere));
+        Assert.Equal(3, (await File.ReadAllLinesAsync(written)).Length);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(written));
+        Assert.Null(new FileInfo(written).LinkTarget);
+    }
 }
