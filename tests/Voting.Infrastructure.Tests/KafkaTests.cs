@@ -32,6 +32,19 @@ public sealed class KafkaTests
         Assert.Equal(0, lag);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Every_producer_waits_for_all_in_sync_replicas_whatever_the_broker(bool legacyBroker)
+    {
+        var options = LocalStack.Kafka(LocalStack.UniqueName("it_votes"));
+        options.LegacyBroker09 = legacyBroker;
+
+        // A vote is acknowledged to the voter only once the broker has it on every in-sync replica: a
+        // leader alone could lose it with its disk.
+        Assert.Equal(Acks.All, KafkaClientConfigs.Producer(options).Acks);
+    }
+
     [Fact]
     public async Task Messages_read_but_not_committed_are_delivered_again_to_the_group()
     {

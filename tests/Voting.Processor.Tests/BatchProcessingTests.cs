@@ -1,7 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using Voting.Core.Ballots;
+using Voting.Core.Sharding;
 using Voting.Infrastructure.Kafka;
+using Voting.Infrastructure.Storage;
 using Voting.TestSupport;
 
 namespace Voting.Processor.Tests;
@@ -15,14 +17,28 @@ public sealed class BatchProcessingTests(ProcessorFactory factory) : IClassFixtu
     {
         using var client = await factory.StartAsync();
         var election = LocalStack.UniqueName("e");
-        await factory.ProduceAsync(ProcessorFactory.Votes(election, 600, Candidates));
+        var votes = ProcessorFactory.Votes(election, 600, Candidates);
+        await factory.ProduceAsync(votes);
 
         await ProcessorFactory.EventuallyAsync(async () => await factory.CountRowsAsync(election) == (600, 600), "600 ballots stored");
         await ProcessorFactory.EventuallyAsync(async () => (await factory.ClickHouseCountsAsync(election)).Values.Sum() == 600, "600 votes tallied");
-        Assert.Equal(
-            (await factory.MySqlCountsAsync(election)).OrderBy(p => p.Key, StringComparer.Ordinal),
-            (await factory.ClickHouseCountsAsync(election)).OrderBy(p => p.Key, StringComparer.Ordinal));
+
+        // The counts are the votes that went in, per state and candidate, in MariaDB and in ClickHouse alike.
+        var sent = votes.GroupBy(v => $"{v.State}/{v.Candidate}").OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => KeyValuePair.Create(g.Key, (long)g.Count()));
+        Assert.Equal(sent, (await factory.MySqlCountsAsync(election)).OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(sent, (await factory.ClickHouseCountsAsync(election)).OrderBy(p => p.Key, StringComparer.Ordinal));
         Assert.Empty(await factory.Reconciliation.CompareAsync(election, CancellationToken.None));
+
+        // Each ballot is the vote as sent, in the shard database of its state and the table of its id.
+        var stored = await new StoredBallotReader(factory.Shards).ReadAllAsync(election, CancellationToken.None).ToDictionaryAsync(b => Convert.ToHexString(b.BallotId));
+        Assert.Equal(600, stored.Count);
+        foreach (var vote in votes)
+        {
+            var row = stored[Convert.ToHexString(vote.BallotId)];
+            Assert.Equal(
+                (factory.Shards.DatabaseName(ShardRouter.DatabaseFor(vote.State)), ShardLayout.BallotTable(ShardRouter.TableFor(vote.BallotId)), vote.State, vote.Candidate, Convert.ToHexString(vote.BallotHash)),
+                (row.Database, row.Table, row.State, row.Candidate, Convert.ToHexString(row.BallotHash)));
+        }
 
         // Every stored ballot has exactly one place in the election's Merkle log, and knows it.
         await factory.AssertLogExactAsync(election, 600);
@@ -77,9 +93,9 @@ public sealed class BatchProcessingTests(ProcessorFactory factory) : IClassFixtu
         var timeless = ProcessorFactory.Votes(election, 1, Candidates, firstVoter: 2000)[0] with { AcceptedAtUnixMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds() + 1 };
 
         await factory.ProduceAsync(good.Take(10));
-        await factory.ProduceRawAsync("k1"u8.ToArray(), "{not json"u8.ToArray());
-        await factory.ProduceRawAsync("k2"u8.ToArray(), JsonSerializer.SerializeToUtf8Bytes(tampered, VotingJsonContext.Default.VoteMessage));
-        await factory.ProduceAsync([timeless]);
+        var undecodableAt = await factory.ProduceRawAsync("k1"u8.ToArray(), "{not json"u8.ToArray());
+        var tamperedAt = await factory.ProduceRawAsync("k2"u8.ToArray(), JsonSerializer.SerializeToUtf8Bytes(tampered, VotingJsonContext.Default.VoteMessage));
+        var timelessAt = await factory.ProduceRawAsync(timeless.Pseudonym, JsonSerializer.SerializeToUtf8Bytes(timeless, VotingJsonContext.Default.VoteMessage));
         await factory.ProduceAsync(good.Skip(10));
 
         await ProcessorFactory.EventuallyAsync(async () => await factory.CountRowsAsync(election) == (20, 20), "the 20 good ballots stored");
@@ -88,10 +104,14 @@ public sealed class BatchProcessingTests(ProcessorFactory factory) : IClassFixtu
             .Select(m => JsonSerializer.Deserialize(m.Message.Value, DeadLetterJsonContext.Default.DeadLetter)!)
             .ToList();
         Assert.Equal(3, letters.Count);
-        Assert.Contains(letters, l => l.Error.StartsWith("undecodable", StringComparison.Ordinal) && Encoding.UTF8.GetString(l.Value) == "{not json");
-        Assert.Contains(letters, l => l.Error == "ballot hash does not match the ballot");
-        Assert.Contains(letters, l => l.Error == "accepted time 253402300800000 ms since 1970 is not within the years 2000–2099");
-        Assert.All(letters, l => Assert.Equal(factory.Kafka.VotesTopic, l.OriginalTopic));
-        Assert.All(letters, l => Assert.True(l.OriginalOffset >= 0));
+        // Each letter names the message's own place on the votes topic (what a replay and an operator go by), and holds it whole.
+        static (string, int, long) At(Confluent.Kafka.TopicPartitionOffset at) => (at.Topic, at.Partition.Value, at.Offset.Value);
+        var undecodable = Assert.Single(letters, l => l.Error.StartsWith("undecodable", StringComparison.Ordinal));
+        Assert.Equal((At(undecodableAt), "{not json"), ((undecodable.OriginalTopic, undecodable.OriginalPartition, undecodable.OriginalOffset), Encoding.UTF8.GetString(undecodable.Value)));
+        var mismatched = Assert.Single(letters, l => l.Error == "ballot hash does not match the ballot");
+        Assert.Equal(At(tamperedAt), (mismatched.OriginalTopic, mismatched.OriginalPartition, mismatched.OriginalOffset));
+        var outOfRange = Assert.Single(letters, l => l.Error == "accepted time 253402300800000 ms since 1970 is not within the years 2000–2099");
+        Assert.Equal(At(timelessAt), (outOfRange.OriginalTopic, outOfRange.OriginalPartition, outOfRange.OriginalOffset));
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(timeless, VotingJsonContext.Default.VoteMessage), outOfRange.Value);
     }
 }

@@ -144,10 +144,11 @@ public sealed class ProcessorFactory : WebApplicationFactory<Program>
         await EventuallyAsync(async () => (await Reconciliation.CompareAsync(electionId, CancellationToken.None)).Count == 0, "the tallies shipped to ClickHouse");
     }
 
-    public async Task ProduceRawAsync(byte[] key, byte[] value)
+    /// <summary>Produces one message as given to the votes topic; returns where it landed.</summary>
+    public async Task<Confluent.Kafka.TopicPartitionOffset> ProduceRawAsync(byte[] key, byte[] value)
     {
         using var producer = new Confluent.Kafka.ProducerBuilder<byte[], byte[]>(KafkaClientConfigs.Producer(Kafka)).Build();
-        await producer.ProduceAsync(Kafka.VotesTopic, new Confluent.Kafka.Message<byte[], byte[]> { Key = key, Value = value });
+        return (await producer.ProduceAsync(Kafka.VotesTopic, new Confluent.Kafka.Message<byte[], byte[]> { Key = key, Value = value })).TopicPartitionOffset;
     }
 
     /// <summary>(participation rows, ballot rows) of an election across all 16 × 64 tables.</summary>
