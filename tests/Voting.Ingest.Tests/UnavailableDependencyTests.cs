@@ -1,8 +1,10 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using Voting.Infrastructure.Redis;
+using Voting.ServiceDefaults;
 using Voting.TestSupport;
 
 namespace Voting.Ingest.Tests;
@@ -37,6 +39,9 @@ public sealed class UnavailableDependencyTests
         // accepted-marker, and the filter itself holds no bit (it would refuse the voter's next attempt).
         Assert.DoesNotContain(await RedisKeys.ListAsync(redis, factory.KeyPrefix), k => !((string)k!).StartsWith(factory.KeyPrefix + "filter-", StringComparison.Ordinal));
 
+        // Not ready while Kafka can't be reached: the load balancer sends voters to other instances.
+        await AssertNotReadyAsync(client, "kafka");
+
         // The same voter can vote once Kafka is back: nothing of the failed attempt blocks them.
         await factory.DisposeAsync(); // the instance that could not reach Kafka is gone (it also held the filter rebuild, unable to finish it)
         using var recovered = new IngestFactory();
@@ -60,5 +65,16 @@ public sealed class UnavailableDependencyTests
 
         await VoteApiTests.AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, "vote-not-recorded");
         Assert.Empty(TopicReader.ReadAll(factory.Kafka, factory.VotesTopic));
+        await AssertNotReadyAsync(factory.CreateClient(), "redis");
+    }
+
+    /// <summary>/health/ready answers 503 with <paramref name="check"/> unhealthy.</summary>
+    private static async Task AssertNotReadyAsync(HttpClient client, string check)
+    {
+        using var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        var report = await ready.Content.ReadFromJsonAsync<HealthReportDto>();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("Unhealthy", report!.Status);
+        Assert.Equal("Unhealthy", report.Checks[check].Status);
     }
 }
