@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 using Voting.Core.Ballots;
 using Voting.Core.Identity;
 using Voting.Infrastructure.ClickHouse;
@@ -92,7 +94,20 @@ public sealed class ProcessorFactory : WebApplicationFactory<Program>
             ["Voting:Processor:MaxBatchWaitMilliseconds"] = "50",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None",
+            ["Logging:LogLevel:Voting.Processor.Consuming.VoteBatchConsumer"] = "Information", // partition assignments
         }));
+        builder.ConfigureServices(services => services.AddFakeLogging());
+    }
+
+    /// <summary>What this instance logged.</summary>
+    public FakeLogCollector Logs => Services.GetRequiredService<FakeLogCollector>();
+
+    /// <summary>The votes topic's partitions this instance was last assigned (none before its first assignment).</summary>
+    public IReadOnlyList<int> AssignedPartitions()
+    {
+        const string Assigned = "Assigned partitions ";
+        var last = Logs.GetSnapshot().LastOrDefault(r => r.Message.StartsWith(Assigned, StringComparison.Ordinal))?.Message[Assigned.Length..];
+        return string.IsNullOrEmpty(last) ? [] : [.. last.Split(',').Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture))];
     }
 
     /// <summary>Starts the host and waits until it is ready (schema in place, servers answering).</summary>

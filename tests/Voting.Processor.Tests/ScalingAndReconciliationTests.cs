@@ -15,6 +15,10 @@ public sealed class ScalingAndReconciliationTests
         using var firstClient = await first.StartAsync();
         await using var second = ProcessorFactory.JoiningGroupOf(first);
         using var secondClient = await second.StartAsync();
+        // Both own partitions before the votes come: each stores its share (one doing all the work would prove nothing).
+        await ProcessorFactory.EventuallyAsync(
+            () => Task.FromResult(first.AssignedPartitions().Count > 0 && second.AssignedPartitions().Count > 0 && !first.AssignedPartitions().Intersect(second.AssignedPartitions()).Any()),
+            "the group's partitions split between the two processors");
 
         var election = LocalStack.UniqueName("e");
         var votes = ProcessorFactory.Votes(election, 1500, Candidates);
@@ -29,6 +33,7 @@ public sealed class ScalingAndReconciliationTests
         Assert.Empty(await first.Reconciliation.CompareAsync(election, CancellationToken.None));
         // A redelivered batch appended by both gets one position per ballot; the range the second got is handed back or voided.
         await first.AssertLogHoldsEachBallotOnceAsync(election, 1500);
+        Assert.True(first.AssignedPartitions().Count > 0 && second.AssignedPartitions().Count > 0, $"still split: {string.Join(",", first.AssignedPartitions())} / {string.Join(",", second.AssignedPartitions())}");
     }
 
     /// <summary>
