@@ -127,6 +127,13 @@ simulate.SetAction(async (parse, cancellationToken) =>
         return 2;
     }
 
+    // Found out now, not after the whole run: a summary that can't be written.
+    if (summaryFile is not null && SummaryUnwritable(summaryFile) is { } unwritable)
+    {
+        Console.Error.WriteLine($"simulate: --summary {summaryFile.FullName} can't be written: {unwritable}");
+        return 2;
+    }
+
     if (Issuer("simulate") is not { } simulationIssuer)
     {
         return 2;
@@ -164,9 +171,18 @@ simulate.SetAction(async (parse, cancellationToken) =>
         if (summaryFile is not null)
         {
             // Written beside and moved into place: a reader never finds half a summary.
-            var partial = summaryFile.FullName + ".partial";
-            await File.WriteAllTextAsync(partial, System.Text.Json.JsonSerializer.Serialize(summary, SimulationJsonContext.Default.SimulationSummary), CancellationToken.None);
-            File.Move(partial, summaryFile.FullName, overwrite: true);
+            var partial = $"{summaryFile.FullName}.{Guid.NewGuid():N}.partial";
+            try
+            {
+                await File.WriteAllTextAsync(partial, System.Text.Json.JsonSerializer.Serialize(summary, SimulationJsonContext.Default.SimulationSummary), CancellationToken.None);
+                File.Move(partial, summaryFile.FullName, overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                File.Delete(partial);
+                Console.Error.WriteLine($"simulate: could not write --summary {summaryFile.FullName}: {e.Message}");
+                return 1;
+            }
         }
     }
 
@@ -259,6 +275,30 @@ tokenFile.SetAction(async (parse, cancellationToken) =>
     Console.WriteLine($"wrote {count} tokens for election {election.Id} to {file.FullName}");
     return 0;
 });
+
+// Why a summary can't be written at that path (a folder there, or no right to create a file beside it), or null.
+static string? SummaryUnwritable(FileInfo summary)
+{
+    if (Directory.Exists(summary.FullName))
+    {
+        return "it is a folder";
+    }
+
+    var probe = $"{summary.FullName}.{Guid.NewGuid():N}.partial";
+    try
+    {
+        using (File.Open(probe, FileMode.CreateNew, FileAccess.Write))
+        {
+        }
+
+        File.Delete(probe);
+        return null;
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+    {
+        return e.Message;
+    }
+}
 
 // The authority's signer, or null after one line saying why the signing key setting is unusable.
 VoterTokenIssuer? Issuer(string command)

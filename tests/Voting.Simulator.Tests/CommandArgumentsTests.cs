@@ -57,6 +57,19 @@ public sealed class CommandArgumentsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_summary_at_a_folder_is_refused_before_the_run()
+    {
+        var taken = Directory.CreateDirectory(Path.Combine(folder.FullName, "summary.json")).FullName;
+
+        var (exit, output, error) = await SimulatorProgram.RunAsync("simulate", "--summary", taken);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Equal($"simulate: --summary {taken} can't be written: it is a folder", error.Trim());
+        Assert.Equal([taken], folder.GetFileSystemInfos().Select(f => f.FullName)); // nothing left beside it
+    }
+
+    [Fact]
     public async Task A_token_is_minted_for_a_valid_voter_and_state()
     {
         var (exit, output, error) = await SimulatorProgram.RunAsync("token", "--voter", "v1", "--state", "pa", "--minutes", "5");
