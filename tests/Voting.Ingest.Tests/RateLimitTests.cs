@@ -1,4 +1,6 @@
 using System.Net;
+using Voting.Core.Identity;
+using Voting.TestSupport;
 
 namespace Voting.Ingest.Tests;
 
@@ -77,22 +79,35 @@ public sealed class RateLimitTests
         factory.Settings["Voting:Ingest:PerClientPermitsPerSecond"] = "1";
         using var client = factory.CreateClient();
 
-        var limited = 0;
+        // Valid ballots of new voters: each either cast (202) or limited, and a limited one is not cast.
+        var limited = new List<string>();
+        var cast = new List<string>();
         var flooding = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < 8; i++)
         {
-            using var attempt = await VoteApiTests.PostAsync(client, factory.TokenFor("flood-" + i), """{"candidate":"nobody"}""");
+            var voter = "flood-" + i;
+            using var attempt = await VoteApiTests.PostAsync(client, factory.TokenFor(voter), """{"candidate":"harper"}""");
             if (attempt.StatusCode == HttpStatusCode.TooManyRequests)
             {
-                limited++;
+                limited.Add(voter);
+                await VoteApiTests.AssertProblemAsync(attempt, HttpStatusCode.TooManyRequests, "rate-limited");
                 Assert.True(attempt.Headers.Contains("Retry-After"));
+            }
+            else
+            {
+                Assert.Equal(HttpStatusCode.Accepted, attempt.StatusCode);
+                cast.Add(voter);
             }
         }
 
         // 8 requests on a burst of 5: 3 limited, one fewer for each token the bucket got back meanwhile
         // (one a second; a loaded box may take more than a second for the 8).
         var refills = (int)Math.Ceiling(flooding.Elapsed.TotalSeconds);
-        Assert.InRange(limited, Math.Max(1, 3 - refills), 3);
+        Assert.InRange(limited.Count, Math.Max(1, 3 - refills), 3);
+        byte[] Key(string voter) => VoterPseudonym.Compute(IngestFactory.PseudonymSecret, factory.ElectionId, voter);
+        Assert.Equal(
+            cast.Select(v => Convert.ToHexString(Key(v))).Order(StringComparer.Ordinal),
+            TopicReader.ReadAll(factory.Kafka, factory.VotesTopic).Select(m => Convert.ToHexString(m.Message.Key)).Order(StringComparer.Ordinal));
 
         // What is not a vote is never limited, and never shares the flooding client's bucket (here the
         // in-memory server gives no client address, as a proxy on a Unix socket does).
