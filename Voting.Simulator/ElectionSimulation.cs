@@ -166,13 +166,16 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
 
     private SimulationSummary Summarize(SimulationTally tally, ResultsReaders readers, ReceiptProbes probes, TimeSpan casting, TimeSpan total)
     {
-        var visible = new LatencyDistribution(VisibilityLatency.Compute(tally.AcceptedAt, readers.Readings));
-        var anchored = new LatencyDistribution(probes.Anchored);
+        // Votes and receipts never seen count as slower than every one seen (LatencyDistribution).
+        var watched = settings.Readers > 0 ? tally.Accepted : 0;
+        var visible = new LatencyDistribution(settings.Readers > 0 ? VisibilityLatency.Compute(tally.AcceptedAt, readers.Readings) : [], watched);
+        var anchored = new LatencyDistribution(probes.Anchored, probes.Anchored.Count + probes.Pending);
         return new SimulationSummary(
             tally.Accepted, tally.Duplicates + tally.Refused + tally.Throttled, tally.Failed, casting.TotalSeconds,
             tally.Accepted / Math.Max(casting.TotalSeconds, 0.001), readers.Reads / Math.Max(total.TotalSeconds, 0.001), readers.Visible,
-            settings.Readers > 0 ? visible.Percentile(50)?.TotalMilliseconds : null, settings.Readers > 0 ? visible.Percentile(99)?.TotalMilliseconds : null,
-            anchored.Count, anchored.Percentile(50)?.TotalMilliseconds, anchored.Percentile(99)?.TotalMilliseconds);
+            visible.Percentile(50)?.TotalMilliseconds, visible.Percentile(99)?.TotalMilliseconds,
+            anchored.Count, anchored.Percentile(50)?.TotalMilliseconds, anchored.Percentile(99)?.TotalMilliseconds,
+            visible.Count, watched, anchored.Population);
     }
 
     /// <summary>
