@@ -180,7 +180,10 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
 
     /// <summary>
     /// Casts a voter's ballot (<paramref name="kind"/> says which answers are right for it), then the
-    /// deliberate second ballot if there is one, each answer counted by what it means for that voter.
+    /// deliberate second ballot if there is one, each counted by what its answer means for that voter.
+    /// The ballot is sent again with its <c>Idempotency-Key</c>, as a careful client does, when no answer
+    /// came (a transport error, a timeout) or 503 did, at most <see cref="Tries"/> times in all: the last
+    /// answer is the one counted, and a 409 <c>already-voted</c> to a repeat means an earlier try was recorded.
     /// </summary>
     private static async Task CastAsync(
         HttpClient http, string token, string body, BallotKind kind, string? secondBody,
@@ -189,52 +192,10 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
         try
         {
             var idempotencyKey = Guid.NewGuid().ToString("N"); // the voter's real ballot; the second is a deliberate second ballot
-            var attempts = secondBody is null ? 1 : 2;
-            var firstAccepted = false;
-            for (var attempt = 0; attempt < attempts; attempt++)
+            var firstAccepted = await SendAsync(http, token, body, idempotencyKey, kind, tally, probes, clock, cancellationToken);
+            if (secondBody is not null)
             {
-                var attemptKind = attempt == 0 ? kind : firstAccepted ? BallotKind.SecondAfterAccepted : BallotKind.Second;
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/vote")
-                {
-                    Content = new StringContent(attempt == 0 ? body : secondBody!, Encoding.UTF8, "application/json"),
-                };
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                if (attempt == 0)
-                {
-                    request.Headers.Add("Idempotency-Key", idempotencyKey);
-                }
-
-                try
-                {
-                    using var response = await http.SendAsync(request, cancellationToken);
-                    if (response.StatusCode == System.Net.HttpStatusCode.Accepted && SimulationTally.AcceptanceIsRight(attemptKind))
-                    {
-                        var at = clock.Elapsed;
-                        if (await ReceiptAsync(response, cancellationToken) is not { } receipt)
-                        {
-                            tally.Record(null, attemptKind); // a 202 with no receipt: the API's promise broken
-                            continue;
-                        }
-
-                        tally.RecordAccepted(at);
-                        probes.Offer(receipt, at);
-                        firstAccepted |= attempt == 0;
-                    }
-                    else
-                    {
-                        tally.Record(response.StatusCode, attemptKind);
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                    tally.Record(null, attemptKind);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    // The request's own timeout, not the run stopping: ingest took the request and
-                    // never answered. A failure, like a refused connection.
-                    tally.Record(null, attemptKind);
-                }
+                await SendAsync(http, token, secondBody, null, firstAccepted ? BallotKind.SecondAfterAccepted : BallotKind.Second, tally, probes, clock, cancellationToken);
             }
         }
         catch (OperationCanceledException)
@@ -244,6 +205,93 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
         finally
         {
             gate.Release();
+        }
+    }
+
+    /// <summary>How many times a ballot is sent at most, with its key, while no answer or 503 comes back.</summary>
+    internal const int Tries = 3;
+
+    /// <summary>One ballot, sent again with its key (when it has one) while that is what a client should do; true when it is recorded.</summary>
+    private static async Task<bool> SendAsync(
+        HttpClient http, string token, string body, string? idempotencyKey, BallotKind kind,
+        SimulationTally tally, ReceiptProbes probes, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/vote") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            if (idempotencyKey is not null)
+            {
+                request.Headers.Add("Idempotency-Key", idempotencyKey);
+            }
+
+            var repeatable = idempotencyKey is not null && attempt < Tries;
+            System.Net.HttpStatusCode? status;
+            try
+            {
+                using var response = await http.SendAsync(request, cancellationToken);
+                status = response.StatusCode;
+                if (status == System.Net.HttpStatusCode.Accepted && SimulationTally.AcceptanceIsRight(kind))
+                {
+                    var at = clock.Elapsed;
+                    if (await ReceiptAsync(response, cancellationToken) is not { } receipt)
+                    {
+                        tally.Record(null, kind); // a 202 with no receipt: the API's promise broken
+                        return false;
+                    }
+
+                    tally.RecordAccepted(at);
+                    probes.Offer(receipt, at);
+                    return true;
+                }
+
+                if (attempt > 1 && status == System.Net.HttpStatusCode.Conflict && kind == BallotKind.Valid)
+                {
+                    switch (await ProblemTypeAsync(response, cancellationToken))
+                    {
+                        case "urn:voting:problem:already-voted":
+                            tally.RecordAccepted(clock.Elapsed); // an earlier try was recorded; ingest gives no receipt for a 409
+                            return true;
+                        case "urn:voting:problem:vote-in-progress" when repeatable:
+                            await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken); // an earlier try still holds the voter
+                            continue;
+                        case "urn:voting:problem:vote-in-progress":
+                            tally.Record(null, kind); // still held after the last try: its outcome is unknown, a failure
+                            return false;
+                    }
+                }
+            }
+            catch (HttpRequestException)
+            {
+                status = null;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The request's own timeout, not the run stopping: ingest took the request and never answered.
+                status = null;
+            }
+
+            if (repeatable && status is null or System.Net.HttpStatusCode.ServiceUnavailable)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken);
+                continue;
+            }
+
+            tally.Record(status, kind);
+            return false;
+        }
+    }
+
+    private static async Task<string?> ProblemTypeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            return problem.RootElement.TryGetProperty("type", out var type) && type.ValueKind == System.Text.Json.JsonValueKind.String ? type.GetString() : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
         }
     }
 

@@ -8,17 +8,18 @@ namespace Voting.Simulator.Tests;
 /// <summary>
 /// A stand-in for ingest on a loopback port, for tests about how the simulator handles ingest
 /// misbehaving: it answers <c>GET /health/live</c> (which the simulator asks before a run) with 200,
-/// and every other request with 503, with 202 and a fresh receipt whatever it carries, or not at all.
+/// and every vote request as the test chooses (503, 202 with a fresh receipt, 409), or not at all.
 /// </summary>
 public sealed class FakeIngest : IAsyncDisposable
 {
     private readonly TcpListener listener = new(IPAddress.Loopback, 0);
     private readonly ConcurrentBag<TcpClient> clients = [];
     private readonly CancellationTokenSource stop = new();
-    private readonly string? voteAnswer;
+    private readonly Func<int, string>? voteAnswer;
+    private int votes;
     private readonly Task accepting;
 
-    private FakeIngest(string? voteAnswer)
+    private FakeIngest(Func<int, string>? voteAnswer)
     {
         this.voteAnswer = voteAnswer;
         listener.Start();
@@ -32,10 +33,18 @@ public sealed class FakeIngest : IAsyncDisposable
     public static FakeIngest Hanging() => new(voteAnswer: null);
 
     /// <summary>Answers every vote request with 503.</summary>
-    public static FakeIngest Refusing() => new(voteAnswer: "503 Service Unavailable");
+    public static FakeIngest Refusing() => new(voteAnswer: _ => "503 Service Unavailable");
 
     /// <summary>Answers every vote request with 202 and a fresh receipt: second ballots and malformed ones too.</summary>
-    public static FakeIngest AcceptingEverything() => new(voteAnswer: "202 Accepted");
+    public static FakeIngest AcceptingEverything() => new(voteAnswer: _ => "202 Accepted");
+
+    /// <summary>
+    /// Answers the first vote request 503 <c>vote-not-confirmed</c> (the vote reached Kafka, the
+    /// acknowledgement did not come back) and every later one 409 <c>already-voted</c>: one voter's
+    /// vote recorded, its answer lost.
+    /// </summary>
+    public static FakeIngest RecordingFirstVoteUnconfirmed() =>
+        new(voteAnswer: n => n == 1 ? "503 Service Unavailable" : "409 Conflict");
 
     public async ValueTask DisposeAsync()
     {
@@ -70,10 +79,14 @@ public sealed class FakeIngest : IAsyncDisposable
             var live = Encoding.ASCII.GetString(buffer, 0, read).StartsWith("GET /health/live ", StringComparison.Ordinal);
             if (live || voteAnswer is not null)
             {
-                var status = live ? "200 OK" : voteAnswer!;
-                var body = status.StartsWith("202", StringComparison.Ordinal)
-                    ? $$"""{"receipt":"{{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))}}"}"""
-                    : "";
+                var status = live ? "200 OK" : voteAnswer!(Interlocked.Increment(ref votes));
+                var body = status[..3] switch
+                {
+                    "202" when !live => $$"""{"receipt":"{{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))}}"}""",
+                    "503" => """{"type":"urn:voting:problem:vote-not-confirmed","status":503,"detail":"no acknowledgement"}""",
+                    "409" => """{"type":"urn:voting:problem:already-voted","status":409,"detail":"already recorded"}""",
+                    _ => "",
+                };
                 await stream.WriteAsync(
                     Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}"), stop.Token);
                 client.Close();
