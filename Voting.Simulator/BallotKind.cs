@@ -9,9 +9,9 @@ public enum BallotKind
     /// <summary>A new voter's malformed or invalid ballot: 400, 413 or 422; 202 is wrong.</summary>
     Malformed,
 
-    /// <summary>A deliberate second ballot of a voter whose first was accepted: 409; 202 counts the voter twice.</summary>
+    /// <summary>A deliberate (well-formed) second ballot of a voter whose first was accepted: 409; 202 counts the voter twice.</summary>
     SecondAfterAccepted,
 
-    /// <summary>A second ballot of a voter whose first was not accepted (refused, failed or unanswered): 202 or 409 are both right.</summary>
+    /// <summary>A (well-formed) second ballot of a voter whose first was not accepted (refused, failed or unanswered): 202 or 409 are both right.</summary>
     Second,
 }

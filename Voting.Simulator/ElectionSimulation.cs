@@ -93,7 +93,10 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
         var casting = clock.Elapsed;
         await deadline.CancelAsync();
         Report(tally, readers, clock.Elapsed);
-        await SettleAsync(tally, readers, probes, cancellationToken);
+        if (!cancellationToken.IsCancellationRequested)
+        {
+            await SettleAsync(tally, readers, probes, cancellationToken);
+        }
         await watching.CancelAsync();
         await Task.WhenAll(watchers);
         Summary = Summarize(tally, readers, probes, casting, clock.Elapsed);
@@ -200,7 +203,11 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
         }
         catch (OperationCanceledException)
         {
-            // stopping: an unsent attempt is not a failure
+            // stopping: an unsent attempt is not a failure (one whose earlier try may be recorded was counted as one)
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            tally.Record(null, kind); // nothing unforeseen goes uncounted: the voter's outcome is unknown
         }
         finally
         {
@@ -216,69 +223,85 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
         HttpClient http, string token, string body, string? idempotencyKey, BallotKind kind,
         SimulationTally tally, ReceiptProbes probes, Stopwatch clock, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        // Set once a try may have been recorded without the simulator knowing: no answer came, or 503
+        // vote-not-confirmed. Only then does a later 409 already-voted mean this voter's vote is stored.
+        var mayBeRecorded = false;
+        try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/vote") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            if (idempotencyKey is not null)
+            for (var attempt = 1; ; attempt++)
             {
-                request.Headers.Add("Idempotency-Key", idempotencyKey);
-            }
-
-            var repeatable = idempotencyKey is not null && attempt < Tries;
-            System.Net.HttpStatusCode? status;
-            try
-            {
-                using var response = await http.SendAsync(request, cancellationToken);
-                status = response.StatusCode;
-                if (status == System.Net.HttpStatusCode.Accepted && SimulationTally.AcceptanceIsRight(kind))
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/vote") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                if (idempotencyKey is not null)
                 {
-                    var at = clock.Elapsed;
-                    if (await ReceiptAsync(response, cancellationToken) is not { } receipt)
-                    {
-                        tally.Record(null, kind); // a 202 with no receipt: the API's promise broken
-                        return false;
-                    }
-
-                    tally.RecordAccepted(at);
-                    probes.Offer(receipt, at);
-                    return true;
+                    request.Headers.Add("Idempotency-Key", idempotencyKey);
                 }
 
-                if (attempt > 1 && status == System.Net.HttpStatusCode.Conflict && kind == BallotKind.Valid)
+                var repeatable = idempotencyKey is not null && attempt < Tries;
+                System.Net.HttpStatusCode? status;
+                string? problem = null;
+                try
                 {
-                    switch (await ProblemTypeAsync(response, cancellationToken))
+                    using var response = await http.SendAsync(request, cancellationToken);
+                    status = response.StatusCode;
+                    if (status == System.Net.HttpStatusCode.Accepted && SimulationTally.AcceptanceIsRight(kind))
                     {
-                        case "urn:voting:problem:already-voted":
-                            tally.RecordAccepted(clock.Elapsed); // an earlier try was recorded; ingest gives no receipt for a 409
-                            return true;
-                        case "urn:voting:problem:vote-in-progress" when repeatable:
-                            await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken); // an earlier try still holds the voter
-                            continue;
-                        case "urn:voting:problem:vote-in-progress":
-                            tally.Record(null, kind); // still held after the last try: its outcome is unknown, a failure
+                        var at = clock.Elapsed;
+                        if (await ReceiptAsync(response, cancellationToken) is not { } receipt)
+                        {
+                            tally.Record(null, kind); // a 202 with no receipt: the API's promise broken
                             return false;
+                        }
+
+                        tally.RecordAccepted(at);
+                        probes.Offer(receipt, at);
+                        return true;
+                    }
+
+                    if (status is System.Net.HttpStatusCode.Conflict or System.Net.HttpStatusCode.ServiceUnavailable && kind == BallotKind.Valid)
+                    {
+                        problem = await ProblemTypeAsync(response, cancellationToken);
                     }
                 }
-            }
-            catch (HttpRequestException)
-            {
-                status = null;
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // The request's own timeout, not the run stopping: ingest took the request and never answered.
-                status = null;
-            }
+                catch (HttpRequestException)
+                {
+                    status = null;
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The request's own timeout, not the run stopping: ingest took the request and never answered.
+                    status = null;
+                }
 
-            if (repeatable && status is null or System.Net.HttpStatusCode.ServiceUnavailable)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken);
-                continue;
+                switch (status, problem)
+                {
+                    case (System.Net.HttpStatusCode.Conflict, "urn:voting:problem:already-voted") when mayBeRecorded:
+                        tally.RecordAccepted(clock.Elapsed); // an earlier try was recorded; ingest gives no receipt for a 409
+                        return true;
+                    case (System.Net.HttpStatusCode.Conflict, "urn:voting:problem:vote-in-progress") when repeatable:
+                        // Another try of this voter holds its lock (or this one's lock ran out during a slow check).
+                        await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt), cancellationToken);
+                        continue;
+                    case (System.Net.HttpStatusCode.Conflict, "urn:voting:problem:vote-in-progress"):
+                        tally.Record(null, kind); // still held after the last try: its outcome is unknown, a failure
+                        return false;
+                    case (null or System.Net.HttpStatusCode.ServiceUnavailable, _) when repeatable:
+                        mayBeRecorded |= status is null || problem == "urn:voting:problem:vote-not-confirmed";
+                        await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken);
+                        continue;
+                    case (not (null or System.Net.HttpStatusCode.ServiceUnavailable or System.Net.HttpStatusCode.Conflict), _) when mayBeRecorded:
+                        tally.Record(null, kind); // an earlier try may be stored, and this answer can't say: a failure, not a refusal
+                        return false;
+                    default:
+                        tally.Record(status, kind);
+                        return false;
+                }
             }
-
-            tally.Record(status, kind);
-            return false;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && mayBeRecorded)
+        {
+            tally.Record(null, kind); // stopped after a try that may be stored: its outcome is unknown
+            throw;
         }
     }
 

@@ -179,7 +179,15 @@ simulate.SetAction(async (parse, cancellationToken) =>
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                File.Delete(partial);
+                try
+                {
+                    File.Delete(partial);
+                }
+                catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+                {
+                    // left beside it; the line below says what went wrong
+                }
+
                 Console.Error.WriteLine($"simulate: could not write --summary {summaryFile.FullName}: {e.Message}");
                 return 1;
             }
@@ -327,4 +335,5 @@ static Uri? AbsoluteUrl(System.CommandLine.Parsing.ArgumentResult result)
 }
 
 var root = new RootCommand("Voting simulator: the election authority's token minting and a simulated electorate") { simulate, token, tokenFile };
-return await root.Parse(args).InvokeAsync();
+// Ctrl-C leaves the run time to report what it did (the default gives an action 2 s, then exits).
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(60) });

@@ -25,8 +25,8 @@ public sealed class SimulationTally
 
     /// <summary>
     /// Answers that contradict the guarantees, counted among <see cref="Failed"/>: a second ballot
-    /// accepted after the first was, a new voter refused as having voted, a well-formed ballot refused
-    /// or a malformed one accepted.
+    /// accepted after the first was, a new voter refused as having voted, a well-formed ballot (a first
+    /// or a second) refused as invalid, or a malformed one accepted.
     /// </summary>
     public long Wrong => Interlocked.Read(ref wrong);
 
@@ -54,7 +54,7 @@ public sealed class SimulationTally
         {
             case (202, BallotKind.Malformed or BallotKind.SecondAfterAccepted):
             case (409, BallotKind.Valid or BallotKind.Malformed):
-            case (400 or 413 or 422, BallotKind.Valid):
+            case (400 or 413 or 422, BallotKind.Valid or BallotKind.Second or BallotKind.SecondAfterAccepted):
                 Interlocked.Increment(ref wrong);
                 Interlocked.Increment(ref failed);
                 break;

@@ -96,6 +96,9 @@ def render_svg(f, sim):
     vp99 = sim.get("visibleP99Ms")
     if vp99 is not None:
         bars.append(("Vote → visible p99 / 2 s goal", vp99 / 2000.0, 1.0))
+    elif sim.get("visibleOf", 0) > sim.get("visibleSamples", 0):
+        # More than 1% of the votes never showed before the run ended: the p99 lies beyond it, a miss.
+        bars.append(("Vote → visible p99 / 2 s goal (beyond run end)", 1.5, 1.0))
     width, left, bar_h, gap, top = 900, 260, 34, 18, 60
     height = top + len(bars) * (bar_h + gap) + 40
     scale = (width - left - 40)  # 100% = full width

@@ -39,6 +39,19 @@ public sealed class EndToEndReportTests : IDisposable
     }
 
     [Fact]
+    public async Task A_p99_beyond_the_runs_end_is_a_missed_goal_on_the_chart_not_a_missing_bar()
+    {
+        // 1,200 accepted, 1,150 seen in the results before the run ended: the p99 lies among the 50 never seen.
+        var (exit, _, error) = await ReportAsync(Summary.Replace("\"visibleP99Ms\": 1500", "\"visibleP99Ms\": null, \"visibleSamples\": 1150, \"visibleOf\": 1200", StringComparison.Ordinal));
+
+        Assert.True(exit == 0, error);
+        var table = await File.ReadAllTextAsync(Path.Combine(scratch, "e2e.md"));
+        Assert.Contains("| Vote → visible in results, p99 (ms) | n/a | goal 2,000 ms | — | ≤ 2,000 ms | no |", table, StringComparison.Ordinal);
+        var svg = await File.ReadAllTextAsync(Path.Combine(scratch, "e2e.svg"));
+        Assert.Contains("Vote → visible p99 / 2 s goal (beyond run end)", svg, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_summary_missing_a_figure_is_refused_with_one_line()
     {
         var (exit, output, error) = await ReportAsync("""{"accepted": 5}""");

@@ -29,4 +29,18 @@ public sealed class AnswerJudgingTests
         Assert.True(exit == 0, $"exit {exit}\n{output}\n{error}");
         Assert.Contains("done: 1 votes accepted, 0 second attempts refused, 0 invalid ballots refused, 0 failures", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_voter_said_to_have_voted_after_a_try_that_stored_nothing_is_a_wrong_answer_not_a_vote()
+    {
+        // 503 vote-not-recorded says nothing was stored: a 409 already-voted to the retry refuses a voter who never voted.
+        await using var ingest = FakeIngest.RefusingFirstVoteThenClaimingIt();
+
+        var (exit, output, error) = await SimulatorProgram.RunAsync(
+            "simulate", "--ingest", ingest.Address.ToString(), "--results", "http://127.0.0.1:1",
+            "--voters", "1", "--rate", "50", "--duplicates", "0", "--malformed", "0", "--readers", "0", "--probe-every", "0", "--settle-seconds", "0");
+
+        Assert.True(exit == 1, $"exit {exit}\n{output}\n{error}");
+        Assert.Contains("done: 0 votes accepted, 0 second attempts refused, 0 invalid ballots refused, 1 failures (1 wrong answers", output, StringComparison.Ordinal);
+    }
 }

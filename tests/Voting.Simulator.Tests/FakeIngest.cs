@@ -15,11 +15,15 @@ public sealed class FakeIngest : IAsyncDisposable
     private readonly TcpListener listener = new(IPAddress.Loopback, 0);
     private readonly ConcurrentBag<TcpClient> clients = [];
     private readonly CancellationTokenSource stop = new();
-    private readonly Func<int, string>? voteAnswer;
+    private const string NotConfirmed = """{"type":"urn:voting:problem:vote-not-confirmed","status":503,"detail":"no acknowledgement"}""";
+    private const string NotRecorded = """{"type":"urn:voting:problem:vote-not-recorded","status":503,"detail":"nothing was stored"}""";
+    private const string AlreadyVoted = """{"type":"urn:voting:problem:already-voted","status":409,"detail":"already recorded"}""";
+
+    private readonly Func<int, (string Status, string Body)>? voteAnswer;
     private int votes;
     private readonly Task accepting;
 
-    private FakeIngest(Func<int, string>? voteAnswer)
+    private FakeIngest(Func<int, (string Status, string Body)>? voteAnswer)
     {
         this.voteAnswer = voteAnswer;
         listener.Start();
@@ -33,10 +37,11 @@ public sealed class FakeIngest : IAsyncDisposable
     public static FakeIngest Hanging() => new(voteAnswer: null);
 
     /// <summary>Answers every vote request with 503.</summary>
-    public static FakeIngest Refusing() => new(voteAnswer: _ => "503 Service Unavailable");
+    public static FakeIngest Refusing() => new(voteAnswer: _ => ("503 Service Unavailable", NotRecorded));
 
     /// <summary>Answers every vote request with 202 and a fresh receipt: second ballots and malformed ones too.</summary>
-    public static FakeIngest AcceptingEverything() => new(voteAnswer: _ => "202 Accepted");
+    public static FakeIngest AcceptingEverything() =>
+        new(voteAnswer: _ => ("202 Accepted", $$"""{"receipt":"{{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))}}"}"""));
 
     /// <summary>
     /// Answers the first vote request 503 <c>vote-not-confirmed</c> (the vote reached Kafka, the
@@ -44,7 +49,14 @@ public sealed class FakeIngest : IAsyncDisposable
     /// vote recorded, its answer lost.
     /// </summary>
     public static FakeIngest RecordingFirstVoteUnconfirmed() =>
-        new(voteAnswer: n => n == 1 ? "503 Service Unavailable" : "409 Conflict");
+        new(voteAnswer: n => n == 1 ? ("503 Service Unavailable", NotConfirmed) : ("409 Conflict", AlreadyVoted));
+
+    /// <summary>
+    /// Answers the first vote request 503 <c>vote-not-recorded</c> (nothing was stored) and every later
+    /// one 409 <c>already-voted</c>: an ingest that left its failed attempt behind and now refuses a voter who never voted.
+    /// </summary>
+    public static FakeIngest RefusingFirstVoteThenClaimingIt() =>
+        new(voteAnswer: n => n == 1 ? ("503 Service Unavailable", NotRecorded) : ("409 Conflict", AlreadyVoted));
 
     public async ValueTask DisposeAsync()
     {
@@ -79,14 +91,7 @@ public sealed class FakeIngest : IAsyncDisposable
             var live = Encoding.ASCII.GetString(buffer, 0, read).StartsWith("GET /health/live ", StringComparison.Ordinal);
             if (live || voteAnswer is not null)
             {
-                var status = live ? "200 OK" : voteAnswer!(Interlocked.Increment(ref votes));
-                var body = status[..3] switch
-                {
-                    "202" when !live => $$"""{"receipt":"{{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))}}"}""",
-                    "503" => """{"type":"urn:voting:problem:vote-not-confirmed","status":503,"detail":"no acknowledgement"}""",
-                    "409" => """{"type":"urn:voting:problem:already-voted","status":409,"detail":"already recorded"}""",
-                    _ => "",
-                };
+                var (status, body) = live ? ("200 OK", "") : voteAnswer!(Interlocked.Increment(ref votes));
                 await stream.WriteAsync(
                     Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}"), stop.Token);
                 client.Close();

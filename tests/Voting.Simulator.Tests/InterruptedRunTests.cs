@@ -14,18 +14,40 @@ public sealed class InterruptedRunTests
             null,
             "simulate", "--ingest", ingest.Address.ToString(), "--results", "http://127.0.0.1:1",
             "--voters", "100000", "--rate", "20", "--readers", "0", "--probe-every", "0", "--settle-seconds", "0");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await Task.Delay(TimeSpan.FromSeconds(4));
-
-        using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        var output = new System.Text.StringBuilder();
+        var failing = new TaskCompletionSource();
+        process.OutputDataReceived += (_, line) =>
         {
-            await interrupt.WaitForExitAsync();
+            lock (output)
+            {
+                output.AppendLine(line.Data);
+            }
+
+            // A progress line counting failures: the run is under way, with something to report.
+            if (line.Data is { } text && System.Text.RegularExpressions.Regex.IsMatch(text, @"\| failed [1-9]"))
+            {
+                failing.TrySetResult();
+            }
+        };
+        process.BeginOutputReadLine();
+        var error = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await failing.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await interrupt.WaitForExitAsync();
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        var printed = await output;
+        var printed = output.ToString();
 
         Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}\n{printed}\n{await error}");
         Assert.Contains("interrupted; stopping", printed, StringComparison.Ordinal);
@@ -58,15 +80,22 @@ public sealed class InterruptedRunTests
         };
         process.BeginOutputReadLine();
         var error = process.StandardError.ReadToEndAsync();
-        await settling.Task.WaitAsync(TimeSpan.FromSeconds(60));
-
-        using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        try
         {
-            await interrupt.WaitForExitAsync();
+            await settling.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await interrupt.WaitForExitAsync();
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
         var printed = output.ToString();
 
         Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}\n{printed}\n{await error}");
