@@ -247,7 +247,7 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
                     if (status == System.Net.HttpStatusCode.Accepted && SimulationTally.AcceptanceIsRight(kind))
                     {
                         var at = clock.Elapsed;
-                        if (await ReceiptAsync(response, cancellationToken) is not { } receipt)
+                        if (await StringPropertyAsync(response, "receipt", cancellationToken) is not { } receipt)
                         {
                             tally.Record(null, kind); // a 202 with no receipt: the API's promise broken
                             return false;
@@ -260,7 +260,7 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
 
                     if (status is System.Net.HttpStatusCode.Conflict or System.Net.HttpStatusCode.ServiceUnavailable && kind == BallotKind.Valid)
                     {
-                        problem = await ProblemTypeAsync(response, cancellationToken);
+                        problem = await StringPropertyAsync(response, "type", cancellationToken);
                     }
                 }
                 catch (HttpRequestException)
@@ -305,25 +305,13 @@ public sealed class ElectionSimulation(SimulationSettings settings, ElectionDefi
         }
     }
 
-    private static async Task<string?> ProblemTypeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-            return problem.RootElement.TryGetProperty("type", out var type) && type.ValueKind == System.Text.Json.JsonValueKind.String ? type.GetString() : null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static async Task<string?> ReceiptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>A string property of the answer's JSON body (a 202's receipt, a problem's type); null when it has none.</summary>
+    private static async Task<string?> StringPropertyAsync(HttpResponseMessage response, string name, CancellationToken cancellationToken)
     {
         try
         {
             using var answer = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-            return answer.RootElement.TryGetProperty("receipt", out var receipt) && receipt.ValueKind == System.Text.Json.JsonValueKind.String ? receipt.GetString() : null;
+            return answer.RootElement.TryGetProperty(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
         }
         catch (System.Text.Json.JsonException)
         {

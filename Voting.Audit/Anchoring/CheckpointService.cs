@@ -388,7 +388,7 @@ public sealed partial class CheckpointService(
 
         // Recorded before it is sent: a node that took it while its answer was lost (or this process
         // crashed) leaves it in flight as recorded, waited for and replaced, never doubled.
-        var signed = await client.SignAnchorAsync(electionId, checkpoint.TreeSize, checkpoint.Root, new DateTimeOffset(checkpoint.CreatedAt, TimeSpan.Zero), nonce);
+        var signed = await SignAsync(client, electionId, checkpoint, nonce);
         await checkpoints.SetPendingAsync(electionId, checkpoint.TreeSize, signed.TransactionHash, signed.Raw, cancellationToken);
         SentNow(electionId, signed.TransactionHash);
         await client.SendSignedAsync(signed);
@@ -416,8 +416,7 @@ public sealed partial class CheckpointService(
             }
         }
 
-        var replacement = await client.SignAnchorAsync(
-            electionId, checkpoint.TreeSize, checkpoint.Root, new DateTimeOffset(checkpoint.CreatedAt, TimeSpan.Zero), sent.Nonce, higher);
+        var replacement = await SignAsync(client, electionId, checkpoint, sent.Nonce, higher);
         await checkpoints.SetPendingAsync(electionId, checkpoint.TreeSize, replacement.TransactionHash, replacement.Raw, cancellationToken);
         try
         {
@@ -483,8 +482,7 @@ public sealed partial class CheckpointService(
 
             // Recorded before it is sent, as every anchor transaction: refused or lost in turn, it is sent
             // again (or raised again) at the next attempt.
-            var raised = await client.SignAnchorAsync(
-                electionId, checkpoint.TreeSize, checkpoint.Root, new DateTimeOffset(checkpoint.CreatedAt, TimeSpan.Zero), nonce, higher);
+            var raised = await SignAsync(client, electionId, checkpoint, nonce, higher);
             await checkpoints.SetPendingAsync(electionId, checkpoint.TreeSize, raised.TransactionHash, raised.Raw, cancellationToken);
             try
             {
@@ -508,6 +506,10 @@ public sealed partial class CheckpointService(
         LogSentAgain(logger, electionId, checkpoint.TreeSize, recorded.TransactionHash);
         return recorded.TransactionHash;
     }
+
+    /// <summary>The checkpoint's anchor, signed with <paramref name="nonce"/>, offering <paramref name="fee"/> (else what the chain asks).</summary>
+    private static Task<SignedAnchor> SignAsync(CheckpointAnchorClient client, string electionId, Checkpoint checkpoint, long nonce, AnchorFee? fee = null) =>
+        client.SignAnchorAsync(electionId, checkpoint.TreeSize, checkpoint.Root, new DateTimeOffset(checkpoint.CreatedAt, TimeSpan.Zero), nonce, fee);
 
     /// <summary>Whether the node holds <paramref name="transaction"/>; null when it can't be asked either.</summary>
     private static async Task<bool?> HoldsQuietlyAsync(CheckpointAnchorClient client, string transaction)
