@@ -18,13 +18,8 @@ public sealed class AnchorFeeCapTests(AuditFactory factory) : IClassFixture<Audi
         var account = factory.AnchoringAccount;
 
         // At a base fee of 1 gwei the chain asks 4 gwei (twice that, and a 2 gwei tip): the anchor offers 3.
-        await anvil.SetNextBlockBaseFeeAsync(Gwei);
-        await anvil.MineAsync(1);
-        await anvil.SetAutomineAsync(false);
-        await factory.RecordVotesAsync(election, 20);
-        PooledTransaction? stuck = null;
-        await Eventually.Async(async () => (stuck = (await anvil.PoolAsync(account)).SingleOrDefault()) is not null, "the anchor of size 50 waiting in the pool");
-        Assert.Equal(3 * Gwei, stuck!.MaxFeePerGas);
+        var stuck = await factory.StuckAnchorOf50Async(anvil, election);
+        Assert.Equal(3 * Gwei, stuck.MaxFeePerGas);
 
         // Left unmined, it cannot be replaced: no raise a node would take fits under the cap.
         string? seen = null;

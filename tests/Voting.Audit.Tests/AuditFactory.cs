@@ -98,6 +98,37 @@ public sealed class AuditFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>
+    /// At a base fee of 1 gwei, stops <paramref name="anvil"/> mining and records 20 votes more than the
+    /// 30 anchored (<see cref="StartWith30AnchoredOnAsync"/>): returns the anchor of size 50, left waiting in the pool.
+    /// </summary>
+    public async Task<PooledTransaction> StuckAnchorOf50Async(ScratchAnvil anvil, string election)
+    {
+        await anvil.SetNextBlockBaseFeeAsync(1_000_000_000);
+        await anvil.MineAsync(1);
+        await anvil.SetAutomineAsync(false);
+        await RecordVotesAsync(election, 20);
+        PooledTransaction? stuck = null;
+        await Eventually.Async(async () => (stuck = (await anvil.PoolAsync(AnchoringAccount)).SingleOrDefault()) is not null, "the anchor of size 50 waiting in the pool");
+        return stuck!;
+    }
+
+    /// <summary>
+    /// What a crash between recording an anchor transaction and sending it leaves: the anchor of the
+    /// checkpoint of <paramref name="size"/>, signed as the service signs it (its account, its contract on
+    /// <paramref name="anvil"/>) with <paramref name="nonce"/> and <paramref name="fee"/>, recorded as the one in flight and never sent.
+    /// </summary>
+    public async Task<SignedAnchor> RecordUnsentAnchorAsync(ScratchAnvil anvil, string election, long size, long nonce, AnchorFee fee)
+    {
+        var store = new CheckpointStore(Shards);
+        var checkpoint = (await store.ListAsync(election, CancellationToken.None)).Single(c => c.TreeSize == size);
+        var contract = (await AnchorsOnChainAsync()).ContractAddress;
+        var signer = new CheckpointAnchorClient(new Web3(new Nethereum.Web3.Accounts.Account(Chain.AnchorPrivateKey, Chain.ChainId), anvil.RpcUrl), contract);
+        var signed = await signer.SignAnchorAsync(election, size, checkpoint.Root, new DateTimeOffset(checkpoint.CreatedAt, TimeSpan.Zero), nonce, fee);
+        await store.SetPendingAsync(election, size, signed.TransactionHash, signed.Raw, CancellationToken.None);
+        return signed;
+    }
+
     /// <summary>The address the service anchors from (<see cref="Chain"/>'s key).</summary>
     public string AnchoringAccount => new Nethereum.Web3.Accounts.Account(Chain.AnchorPrivateKey).Address;
 

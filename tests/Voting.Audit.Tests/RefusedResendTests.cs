@@ -1,8 +1,5 @@
 using System.Numerics;
-using Nethereum.Web3;
-using Nethereum.Web3.Accounts;
 using Voting.Infrastructure.Chain;
-using Voting.Infrastructure.Storage;
 using Voting.TestSupport;
 
 namespace Voting.Audit.Tests;
@@ -21,22 +18,11 @@ public sealed class RefusedResendTests(AuditFactory factory) : IClassFixture<Aud
         var account = factory.AnchoringAccount;
 
         // At a base fee of 1 gwei the anchor offers 4 (twice that, and a 2 gwei tip) and waits in the pool.
-        await anvil.SetNextBlockBaseFeeAsync(Gwei);
-        await anvil.MineAsync(1);
-        await anvil.SetAutomineAsync(false);
-        await factory.RecordVotesAsync(election, 20);
-        PooledTransaction? stuck = null;
-        await Eventually.Async(async () => (stuck = (await anvil.PoolAsync(account)).SingleOrDefault()) is not null, "the anchor of size 50 waiting in the pool");
+        var stuck = await factory.StuckAnchorOf50Async(anvil, election);
 
         // What a crash between recording a replacement and sending it leaves, with a replacement offering
         // a little less than the one in the pool: the node refuses it when it is sent again.
-        var store = new CheckpointStore(factory.Shards);
-        var checkpoint = (await store.ListAsync(election, CancellationToken.None)).Single(c => c.TreeSize == 50);
-        var contract = (await factory.AnchorsOnChainAsync()).ContractAddress;
-        var signer = new CheckpointAnchorClient(new Web3(new Account(factory.Chain.AnchorPrivateKey, factory.Chain.ChainId), anvil.RpcUrl), contract);
-        var underpriced = await signer.SignAnchorAsync(
-            election, 50, checkpoint.Root, new DateTimeOffset(checkpoint.CreatedAt, TimeSpan.Zero), stuck!.Nonce, new AnchorFee(39 * Gwei / 10, 19 * Gwei / 10));
-        await store.SetPendingAsync(election, 50, underpriced.TransactionHash, underpriced.Raw, CancellationToken.None);
+        var underpriced = await factory.RecordUnsentAnchorAsync(anvil, election, 50, stuck.Nonce, new AnchorFee(39 * Gwei / 10, 19 * Gwei / 10));
 
         // Its nonce is still the account's: raised on it until the node takes it in the stuck one's place.
         IReadOnlyList<PooledTransaction> pool = [];

@@ -1,6 +1,4 @@
 using System.Numerics;
-using Nethereum.Web3;
-using Nethereum.Web3.Accounts;
 using Voting.Infrastructure.Chain;
 using Voting.Infrastructure.Storage;
 using Voting.TestSupport;
@@ -22,26 +20,17 @@ public sealed class UnsentAnchorTests(AuditFactory factory) : IClassFixture<Audi
         using var client = await factory.StartWith30AnchoredOnAsync(anvil, election);
         var account = factory.AnchoringAccount;
 
-        await anvil.SetNextBlockBaseFeeAsync(Gwei);
-        await anvil.MineAsync(1);
-        await anvil.SetAutomineAsync(false);
-        await factory.RecordVotesAsync(election, 20);
-        PooledTransaction? stuck = null;
-        await Eventually.Async(async () => (stuck = (await anvil.PoolAsync(account)).SingleOrDefault()) is not null, "the anchor of size 50 waiting in the pool");
+        var stuck = await factory.StuckAnchorOf50Async(anvil, election);
 
         // The anchor in flight is recorded with its signed bytes.
         var store = new CheckpointStore(factory.Shards);
         var checkpoint = (await store.ListAsync(election, CancellationToken.None)).Single(c => c.TreeSize == 50);
-        Assert.Equal(stuck!.Hash, checkpoint.PendingTransaction);
+        Assert.Equal(stuck.Hash, checkpoint.PendingTransaction);
         Assert.NotNull(checkpoint.PendingRaw);
 
         // What a crash between recording a replacement and sending it leaves: the checkpoint names a
         // transaction with the stuck one's nonce, offering more, which the node never got.
-        var contract = (await factory.AnchorsOnChainAsync()).ContractAddress;
-        var signer = new CheckpointAnchorClient(new Web3(new Account(factory.Chain.AnchorPrivateKey, factory.Chain.ChainId), anvil.RpcUrl), contract);
-        var replacement = await signer.SignAnchorAsync(
-            election, 50, checkpoint.Root, new DateTimeOffset(checkpoint.CreatedAt, TimeSpan.Zero), stuck.Nonce, new AnchorFee(5 * Gwei, 3 * Gwei));
-        await store.SetPendingAsync(election, 50, replacement.TransactionHash, replacement.Raw, CancellationToken.None);
+        var replacement = await factory.RecordUnsentAnchorAsync(anvil, election, 50, stuck.Nonce, new AnchorFee(5 * Gwei, 3 * Gwei));
 
         // It is sent as it was signed and takes the stuck one's place; no transaction waits behind that one.
         IReadOnlyList<PooledTransaction> pool = [];

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Voting.Simulator.Tests;
 
 /// <summary>Ctrl-C stops a simulated election and still reports what it did, run as the program itself.</summary>
@@ -10,46 +8,14 @@ public sealed class InterruptedRunTests
     {
         // An ingest that refuses every vote: every vote fails at once, which is all this test needs.
         await using var ingest = FakeIngest.Refusing();
-        using var process = SimulatorProgram.Start(
-            null,
+
+        // Interrupted at a progress line counting failures: the run is under way, with something to report.
+        var (exit, printed, error) = await SimulatorProgram.InterruptAsync(
+            line => System.Text.RegularExpressions.Regex.IsMatch(line, @"\| failed [1-9]"),
             "simulate", "--ingest", ingest.Address.ToString(), "--results", "http://127.0.0.1:1",
             "--voters", "100000", "--rate", "20", "--readers", "0", "--probe-every", "0", "--settle-seconds", "0");
-        var output = new System.Text.StringBuilder();
-        var failing = new TaskCompletionSource();
-        process.OutputDataReceived += (_, line) =>
-        {
-            lock (output)
-            {
-                output.AppendLine(line.Data);
-            }
 
-            // A progress line counting failures: the run is under way, with something to report.
-            if (line.Data is { } text && System.Text.RegularExpressions.Regex.IsMatch(text, @"\| failed [1-9]"))
-            {
-                failing.TrySetResult();
-            }
-        };
-        process.BeginOutputReadLine();
-        var error = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await failing.Task.WaitAsync(TimeSpan.FromSeconds(60));
-            using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await interrupt.WaitForExitAsync();
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-        }
-
-        var printed = output.ToString();
-
-        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}\n{printed}\n{await error}");
+        Assert.True(exit == 130, $"exit {exit}\n{printed}\n{error}");
         Assert.Contains("interrupted; stopping", printed, StringComparison.Ordinal);
         Assert.Matches(@"done: 0 votes accepted, \d+ second attempts refused, \d+ invalid ballots refused, [1-9]\d* failures", printed);
     }
@@ -60,45 +26,13 @@ public sealed class InterruptedRunTests
         // Every vote accepted; the receipts followed can never be looked up (no results service), so
         // settling would wait its full 120 s.
         await using var ingest = FakeIngest.AcceptingEverything();
-        using var process = SimulatorProgram.Start(
-            null,
+
+        var (exit, printed, error) = await SimulatorProgram.InterruptAsync(
+            line => line.StartsWith("settling:", StringComparison.Ordinal),
             "simulate", "--ingest", ingest.Address.ToString(), "--results", "http://127.0.0.1:1",
             "--voters", "5", "--rate", "50", "--duplicates", "0", "--malformed", "0", "--readers", "0", "--probe-every", "0.01", "--settle-seconds", "120");
-        var output = new System.Text.StringBuilder();
-        var settling = new TaskCompletionSource();
-        process.OutputDataReceived += (_, line) =>
-        {
-            lock (output)
-            {
-                output.AppendLine(line.Data);
-            }
 
-            if (line.Data?.StartsWith("settling:", StringComparison.Ordinal) == true)
-            {
-                settling.TrySetResult();
-            }
-        };
-        process.BeginOutputReadLine();
-        var error = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await settling.Task.WaitAsync(TimeSpan.FromSeconds(60));
-            using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await interrupt.WaitForExitAsync();
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-        }
-
-        var printed = output.ToString();
-
-        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}\n{printed}\n{await error}");
+        Assert.True(exit == 130, $"exit {exit}\n{printed}\n{error}");
         Assert.Contains("interrupted while settling; stopping", printed, StringComparison.Ordinal);
         Assert.Contains("done: 5 votes accepted, 0 second attempts refused, 0 invalid ballots refused, 0 failures", printed, StringComparison.Ordinal);
         Assert.Contains("measured: ", printed, StringComparison.Ordinal);
