@@ -335,5 +335,14 @@ static Uri? AbsoluteUrl(System.CommandLine.Parsing.ArgumentResult result)
 }
 
 var root = new RootCommand("Voting simulator: the election authority's token minting and a simulated electorate") { simulate, token, tokenFile };
+var parsed = root.Parse(args);
+if (parsed.Action is System.CommandLine.Invocation.ParseErrorAction)
+{
+    // One line and exit 2, as for every other bad argument; the help is one --help away.
+    var command = parsed.CommandResult.Command is RootCommand ? "simulator" : parsed.CommandResult.Command.Name;
+    Console.Error.WriteLine($"{command}: {string.Join("; ", parsed.Errors.Select(e => e.Message.TrimEnd('.')))} (see --help)");
+    return 2;
+}
+
 // Ctrl-C leaves the run time to report what it did (the default gives an action 2 s, then exits).
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(60) });
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(60) });

@@ -33,15 +33,24 @@ public sealed class CommandArgumentsTests : IDisposable
         Assert.Equal(line, error.Trim());
     }
 
-    [Fact]
-    public async Task A_url_that_is_not_one_is_a_parse_error_not_a_crash()
+    public static TheoryData<string[], string> Unparsable => new()
     {
-        var (exit, _, error) = await SimulatorProgram.RunAsync("simulate", "--ingest", "not a url");
+        { ["simulate", "--ingest", "not a url"], "simulate: 'not a url' is not an absolute http(s) URL (see --help)" },
+        { ["simulate", "--voters", "many"], "simulate: Cannot parse argument 'many' for option '--voters' as expected type 'System.Int32' (see --help)" },
+        { ["simulate", "--no-such-option"], "simulate: Unrecognized command or argument '--no-such-option' (see --help)" },
+        { ["token", "--state", "PA"], "token: Option '--voter' is required (see --help)" },
+        { ["vote"], "simulator: Required command was not provided; Unrecognized command or argument 'vote' (see --help)" },
+    };
 
-        Assert.NotEqual(0, exit);
-        Assert.Contains("'not a url' is not an absolute http(s) URL", error, StringComparison.Ordinal);
-        Assert.DoesNotContain("Unhandled exception", error, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    [Theory]
+    [MemberData(nameof(Unparsable))]
+    public async Task Arguments_the_parser_refuses_end_with_one_line_and_exit_2_without_the_help(string[] args, string line)
+    {
+        var (exit, output, error) = await SimulatorProgram.RunAsync(args);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", output); // the help went there before
+        Assert.Equal(line, error.Trim());
     }
 
     [Fact]
