@@ -76,10 +76,12 @@ var readIntervalOption = new Option<int>("--read-interval-ms") { Description = "
 var probeOption = new Option<double>("--probe-every") { Description = "Seconds between receipts followed until anchored; 0 for none", DefaultValueFactory = _ => 1 };
 var settleOption = new Option<int>("--settle-seconds") { Description = "After casting, how long to wait for the last votes to show and followed receipts to anchor", DefaultValueFactory = _ => 120 };
 var summaryOption = new Option<FileInfo?>("--summary") { Description = "Also write the run's figures as JSON to this file" };
+// For deploy/up.sh: its options are checked before it spends minutes bringing the system up.
+var checkArgumentsOption = new Option<bool>("--check-arguments") { Description = "Check the options and exit: 0 when a run could start with them", Hidden = true };
 var simulate = new Command("simulate", "Run a bounded simulated election through the public API (loopback only)")
 {
     ingestOption, electionOption, votersOption, rateOption, duplicatesOption, malformedOption, secondsOption, concurrencyOption,
-    resultsOption, readersOption, readIntervalOption, probeOption, settleOption, summaryOption,
+    resultsOption, readersOption, readIntervalOption, probeOption, settleOption, summaryOption, checkArgumentsOption,
 };
 simulate.SetAction(async (parse, cancellationToken) =>
 {
@@ -137,6 +139,11 @@ simulate.SetAction(async (parse, cancellationToken) =>
     if (Issuer("simulate") is not { } simulationIssuer)
     {
         return 2;
+    }
+
+    if (parse.GetValue(checkArgumentsOption))
+    {
+        return 0;
     }
 
     var settings = new SimulationSettings(

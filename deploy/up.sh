@@ -53,12 +53,31 @@ case "${1:-}" in
 esac
 
 started=$(date +%s)
+# shellcheck source=local/service-env.sh
+source deploy/local/service-env.sh
+simulator=(dotnet "Voting.Simulator/bin/Release/net10.0/Voting.Simulator.dll" simulate)
+# The simulator first, alone: its --help and a bad option are answered before anything is started.
+echo "up: building the simulator (Release)"
+dotnet build Voting.Simulator -c Release -nologo -v quiet -clp:ErrorsOnly
+for arg in "$@"; do
+  if [[ $arg == -h || $arg == --help || $arg == "-?" ]]; then
+    cat <<TXT
+
+Usage: bash deploy/up.sh [simulate options]   brings up the stack and the five services, then runs
+                                              a simulated election against them
+       bash deploy/up.sh status               shows what runs
+       bash deploy/up.sh down                 stops the services and the stack
+TXT
+    "${simulator[@]}" --help | sed -n '/^Options:/,$p'
+    exit 0
+  fi
+done
+"${simulator[@]}" --check-arguments "$@" || { echo "up: nothing was started" >&2; exit 2; }
+
 # Until everything is ready, a failure leaves what started running: say how to stop it.
 starting=1
 trap 'rc=$?; if (( rc != 0 && starting )); then echo "up: failed; what started keeps running: \`bash deploy/up.sh status\` shows it, \`bash deploy/up.sh down\` stops it" >&2; fi' EXIT
 bash deploy/local/stack.sh up
-# shellcheck source=local/service-env.sh
-source deploy/local/service-env.sh
 
 echo "up: building the services (Release)"
 dotnet build deploy/Services.slnf -c Release -nologo -v quiet -clp:ErrorsOnly
@@ -130,4 +149,4 @@ Logs: $run_dir/*.log    Stop everything: bash deploy/up.sh down
 
 up: starting the simulated election (Ctrl-C stops it; the system keeps running)
 TXT
-dotnet "Voting.Simulator/bin/Release/net10.0/Voting.Simulator.dll" simulate "$@"
+"${simulator[@]}" "$@"

@@ -1,0 +1,43 @@
+namespace Voting.Deploy.Tests;
+
+/// <summary>
+/// deploy/up.sh answers --help and refuses a bad simulator option before it starts anything: the
+/// stack directory it would create is never made. (It builds the simulator in Release first.)
+/// </summary>
+public sealed class UpScriptTests : IDisposable
+{
+    private readonly string scratch = Directory.CreateTempSubdirectory("up-script-").FullName;
+
+    private string StackDir => Path.Combine(scratch, "stack");
+
+    public void Dispose() => Directory.Delete(scratch, recursive: true);
+
+    [Fact]
+    public async Task Help_lists_the_commands_and_the_simulator_options_and_starts_nothing()
+    {
+        var (exit, output, error) = await RunUpAsync("--help");
+
+        Assert.True(exit == 0, $"exit {exit}\n{output}\n{error}");
+        Assert.Contains("Usage: bash deploy/up.sh [simulate options]", output, StringComparison.Ordinal);
+        Assert.Contains("bash deploy/up.sh down", output, StringComparison.Ordinal);
+        Assert.Contains("--voters <voters>", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("--check-arguments", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(StackDir), "up.sh --help started the stack");
+    }
+
+    [Theory]
+    [InlineData("--voters", "many", "simulate: Cannot parse argument 'many' for option '--voters' as expected type 'System.Int32' (see --help)")]
+    [InlineData("--voters", "0", "simulate: --voters must be positive")]
+    public async Task A_bad_simulator_option_is_refused_in_one_line_before_anything_starts(string option, string value, string line)
+    {
+        var (exit, output, error) = await RunUpAsync(option, value);
+
+        Assert.True(exit == 2, $"exit {exit}\n{output}\n{error}");
+        Assert.Equal([line, "up: nothing was started"], error.Trim().Split('\n'));
+        Assert.False(Directory.Exists(StackDir), "up.sh started the stack for a run it then refused");
+    }
+
+    private Task<(int ExitCode, string Output, string Error)> RunUpAsync(params string[] arguments) =>
+        ScriptProcess.RunAsync(
+            "bash", ["deploy/up.sh", .. arguments], new Dictionary<string, string> { ["VOTING_STACK_DIR"] = StackDir }, TimeSpan.FromMinutes(5));
+}
