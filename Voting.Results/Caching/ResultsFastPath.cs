@@ -4,17 +4,21 @@ using Voting.Results.Apis;
 namespace Voting.Results.Caching;
 
 /// <summary>
-/// The read storm's hot path: a plain <c>GET /api/v1/results</c> (the default election's national
-/// totals) whose answer is fresh in this instance's memory is written straight away, before
-/// routing and endpoint binding. Anything else — another path, a query, a stale entry — goes down
-/// the normal pipeline, which fills the cache.
+/// The read storm's hot path: <c>GET /api/v1/results</c> for the default election's national
+/// totals — plain, or naming that election as its only query (<c>?election=us-2028</c>) — whose
+/// answer is fresh in this instance's memory is written straight away, before routing and endpoint
+/// binding. Anything else — another path, another query, a stale entry — goes down the normal
+/// pipeline, which fills the cache.
 /// </summary>
 public sealed class ResultsFastPath(RequestDelegate next, ResultsCache cache, ElectionRegistry elections)
 {
+    private readonly string? defaultElectionQuery = elections.Default is { } named ? "?election=" + Uri.EscapeDataString(named.Id) : null;
+
     public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!HttpMethods.IsGet(request.Method) || request.QueryString.HasValue || request.Path != "/api/v1/results"
+        if (!HttpMethods.IsGet(request.Method) || request.Path != "/api/v1/results"
+            || (request.QueryString.HasValue && !string.Equals(request.QueryString.Value, defaultElectionQuery, StringComparison.Ordinal))
             || elections.Default is not { } election || cache.TryGetFresh(ResultsApi.CacheKey(election.Id, ResultsApi.NationalArea)) is not { } cached)
         {
             return next(context);

@@ -1,0 +1,42 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+
+namespace Voting.Results.Tests;
+
+/// <summary>
+/// Which national-results reads the fast path answers before routing: the plain URL and the one
+/// naming the default election, nothing else. A routed request is measured with its route; one the
+/// fast path answered has none.
+/// </summary>
+public sealed class FastPathTests(SteadyResultsFactory factory) : IClassFixture<SteadyResultsFactory>
+{
+    [Fact]
+    public async Task The_default_elections_national_results_skip_routing_whether_the_election_is_named_or_not()
+    {
+        using var client = await factory.StartAsync();
+        var byDefault = factory.Elections[3]; // the most recently opened
+        await factory.RecordVotesAsync(byDefault, [("f-1", "CA", "harper")]);
+        await client.GetStringAsync(new Uri("/api/v1/results", UriKind.Relative)); // fills the cache
+        await client.GetStringAsync(new Uri($"/api/v1/results?election={factory.Elections[2]}", UriKind.Relative));
+
+        Assert.Null(await RouteOfAsync(client, "/api/v1/results"));
+        Assert.Null(await RouteOfAsync(client, $"/api/v1/results?election={byDefault}"));
+        // Another election, or anything beside the election, goes the normal way.
+        Assert.Equal("/api/v1/results", await RouteOfAsync(client, $"/api/v1/results?election={factory.Elections[2]}"));
+        Assert.Equal("/api/v1/results", await RouteOfAsync(client, $"/api/v1/results?election={byDefault}&x=1"));
+    }
+
+    // The route the request was measured with (http.server.request.duration), null when none.
+    private async Task<string?> RouteOfAsync(HttpClient client, string url)
+    {
+        using var durations = new MetricCollector<double>(
+            factory.Services.GetRequiredService<IMeterFactory>(), "Microsoft.AspNetCore.Hosting", "http.server.request.duration");
+        using var response = await client.GetAsync(new Uri(url, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await durations.WaitForMeasurementsAsync(1, TimeSpan.FromSeconds(10));
+        var measured = Assert.Single(durations.GetMeasurementSnapshot());
+        return measured.Tags.TryGetValue("http.route", out var route) ? (string?)route : null;
+    }
+}
