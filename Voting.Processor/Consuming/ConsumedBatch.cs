@@ -17,10 +17,14 @@ internal sealed class ConsumedBatch
     public ConsumedBatch(List<ConsumeResult<byte[], byte[]>> messages)
     {
         this.messages = messages;
+        Size = messages.Count;
         NextOffsets = [.. messages
             .GroupBy(m => m.TopicPartition)
             .Select(partition => new TopicPartitionOffset(partition.Key, partition.Max(m => m.Offset.Value) + 1))];
     }
+
+    /// <summary>How many messages were taken from the topic for the batch.</summary>
+    public int Size { get; }
 
     /// <summary>Per partition, the offset after the batch's last message: what to commit once it is stored.</summary>
     public IReadOnlyList<TopicPartitionOffset> NextOffsets { get; }

@@ -26,6 +26,11 @@ public sealed class ProcessorMetrics
         Retries = meter.CreateCounter<long>("voting.processor.retries", description: "Batch writes retried after a transient failure");
         ConsumerRebuilds = meter.CreateCounter<long>("voting.processor.consumer_rebuilds", description: "Kafka consumers closed and built afresh after being out of their group too long");
         meter.CreateObservableGauge(
+            "voting.processor.messages_held",
+            () => Interlocked.Read(ref held),
+            unit: "{message}",
+            description: "Messages taken from the votes topic whose batch is not stored yet: at most batches in flight × batch size (back-pressure)");
+        meter.CreateObservableGauge(
             "voting.processor.lag",
             () => lag.Select(p => new Measurement<long>(p.Value, new KeyValuePair<string, object?>("partition", p.Key))),
             unit: "{message}",
@@ -33,6 +38,10 @@ public sealed class ProcessorMetrics
     }
 
     private readonly ConcurrentDictionary<int, long> lag = new();
+    private long held;
+
+    /// <summary>Counts <paramref name="messages"/> taken from the topic (positive) or let go, stored or abandoned (negative).</summary>
+    public void Hold(int messages) => Interlocked.Add(ref held, messages);
 
     public Counter<long> LeavesAppended { get; }
 

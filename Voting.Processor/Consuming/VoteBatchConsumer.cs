@@ -127,6 +127,7 @@ public sealed partial class VoteBatchConsumer(
                 if (!consumedNothing)
                 {
                     var batch = new ConsumedBatch(messages);
+                    metrics.Hold(batch.Size);
                     inFlight.Enqueue((batch, Task.Run(async () =>
                     {
                         // The batch's voters stay reserved across its retries, until it is stored or abandoned.
@@ -144,9 +145,11 @@ public sealed partial class VoteBatchConsumer(
                 while (inFlight.Count > 0
                        && (inFlight.Peek().Work.IsCompleted || inFlight.Count >= settings.BatchesInFlight || consumedNothing))
                 {
-                    var (done, work) = inFlight.Dequeue();
+                    var (done, work) = inFlight.Peek();
                     await work;
                     StoreOffsets(consumer, done);
+                    inFlight.Dequeue();
+                    metrics.Hold(-done.Size);
                 }
 
                 RecordLag(consumer);
@@ -167,6 +170,7 @@ public sealed partial class VoteBatchConsumer(
             // Let batches in flight finish (or unwind, when stopping) before the consumer goes; their
             // offsets stay uncommitted, and whoever gets the partitions replays them harmlessly.
             await Task.WhenAll(inFlight.Select(f => f.Work)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            metrics.Hold(-inFlight.Sum(f => f.Batch.Size));
         }
 
         return false;
