@@ -1,5 +1,8 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Voting.Core.Sharding;
+using Voting.ServiceDefaults;
 using Voting.TestSupport;
 
 namespace Voting.Processor.Tests;
@@ -20,6 +23,10 @@ public sealed class ScalingAndReconciliationTests
             () => Task.FromResult(first.AssignedPartitions().Count > 0 && second.AssignedPartitions().Count > 0 && !first.AssignedPartitions().Intersect(second.AssignedPartitions()).Any()),
             "the group's partitions split between the two processors");
 
+        // Each host's own meters: what each instance stored.
+        using var storedByFirst = StoredBallots(first);
+        using var storedBySecond = StoredBallots(second);
+
         var election = LocalStack.UniqueName("e");
         var votes = ProcessorFactory.Votes(election, 1500, Candidates);
         await first.ProduceAsync(votes);
@@ -34,7 +41,14 @@ public sealed class ScalingAndReconciliationTests
         // A redelivered batch appended by both gets one position per ballot; the range the second got is handed back or voided.
         await first.AssertLogHoldsEachBallotOnceAsync(election, 1500);
         Assert.True(first.AssignedPartitions().Count > 0 && second.AssignedPartitions().Count > 0, $"still split: {string.Join(",", first.AssignedPartitions())} / {string.Join(",", second.AssignedPartitions())}");
+        var (byFirst, bySecond) = (Total(storedByFirst), Total(storedBySecond));
+        Assert.True(byFirst > 0 && bySecond > 0 && byFirst + bySecond == 1500, $"ballots stored: {byFirst} by the first, {bySecond} by the second; 1500 in all, by both");
     }
+
+    private static MetricCollector<long> StoredBallots(ProcessorFactory processor) =>
+        new(processor.Services.GetRequiredService<IMeterFactory>(), ServiceDefaultsExtensions.MeterName, "voting.processor.ballots_stored");
+
+    private static long Total(MetricCollector<long> counter) => counter.GetMeasurementSnapshot().Sum(m => m.Value);
 
     /// <summary>
     /// Reconciliation is what the scheduled audit runs during the election: votes being stored and
