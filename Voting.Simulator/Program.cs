@@ -257,6 +257,7 @@ tokenFile.SetAction(async (parse, cancellationToken) =>
     // credentials, valid for hours.
     // A name of its own, created new: a file (or a link) already at that name is never written through.
     var partial = new FileInfo($"{file.FullName}.{Guid.NewGuid():N}.partial");
+    var minted = 0;
     try
     {
         var createOwnerOnly = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
@@ -267,9 +268,16 @@ tokenFile.SetAction(async (parse, cancellationToken) =>
 
         await using (var writer = new StreamWriter(partial.FullName, new System.Text.UTF8Encoding(false), createOwnerOnly))
         {
-            for (var i = 0; i < count; i++)
+            var progress = System.Diagnostics.Stopwatch.StartNew();
+            for (minted = 0; minted < count; minted++)
             {
-                await writer.WriteLineAsync(issuer.Issue($"bench-{run}-{i}", electorate.DrawState(), election.Id, TimeSpan.FromHours(6)).AsMemory(), cancellationToken);
+                await writer.WriteLineAsync(issuer.Issue($"bench-{run}-{minted}", electorate.DrawState(), election.Id, TimeSpan.FromHours(6)).AsMemory(), cancellationToken);
+                if (progress.ElapsedMilliseconds >= 1_000)
+                {
+                    // Tens of millions take minutes: a line a second says how far it got.
+                    Console.WriteLine($"minted {minted + 1:N0} of {count:N0} tokens");
+                    progress.Restart();
+                }
             }
         }
 
@@ -281,6 +289,12 @@ tokenFile.SetAction(async (parse, cancellationToken) =>
         if (partial.Exists)
         {
             partial.Delete();
+        }
+
+        if (e is OperationCanceledException)
+        {
+            Console.Error.WriteLine($"tokens: interrupted after {minted:N0} of {count:N0} tokens; {file.FullName} left as it was");
+            return 130;
         }
 
         Console.Error.WriteLine($"tokens: could not write {file.FullName}: {e.Message}");

@@ -42,4 +42,21 @@ public sealed class TokensCommandTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(written));
         Assert.Null(new FileInfo(written).LinkTarget);
     }
+
+    [Fact]
+    public async Task An_interrupted_run_reports_how_far_it_got_exits_130_and_leaves_no_file()
+    {
+        var written = Path.Combine(folder.FullName, "tokens.txt");
+        await File.WriteAllTextAsync(written, "the earlier tokens\n");
+
+        // Fifty million take minutes: it says how far it got once a second, and is interrupted then.
+        var (exit, output, error) = await SimulatorProgram.InterruptAsync(
+            line => line.StartsWith("minted ", StringComparison.Ordinal), "tokens", "--count", "50000000", "--out", written);
+
+        Assert.True(exit == 130, $"exit {exit}\n{output}\n{error}");
+        Assert.Matches(@"^minted [\d,]+ of 50,000,000 tokens$", output.Split('\n')[0]);
+        Assert.Matches($@"^tokens: interrupted after [\d,]+ of 50,000,000 tokens; {System.Text.RegularExpressions.Regex.Escape(written)} left as it was$", error.Trim());
+        Assert.Equal("the earlier tokens\n", await File.ReadAllTextAsync(written));
+        Assert.Equal(["tokens.txt"], folder.GetFiles().Select(f => f.Name)); // no partial file beside it
+    }
 }
