@@ -72,7 +72,7 @@ TXT
     exit 0
   fi
 done
-"${simulator[@]}" --check-arguments "$@" || { echo "up: nothing was started" >&2; exit 2; }
+"${simulator[@]}" --check-arguments "$@" || { rc=$?; echo "up: nothing was started" >&2; exit "$rc"; }
 
 # Until everything is ready, a failure leaves what started running: say how to stop it.
 starting=1

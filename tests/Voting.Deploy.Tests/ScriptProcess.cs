@@ -6,7 +6,7 @@ namespace Voting.Deploy.Tests;
 internal static class ScriptProcess
 {
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(
-        string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+        string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -32,6 +32,12 @@ internal static class ScriptProcess
         try
         {
             await process.WaitForExitAsync(limit.Token);
+            // Within the same limit: a child left running with the pipes open would hold them for ever.
+            await Task.WhenAll(output, error).WaitAsync(limit.Token);
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish (and close its output) within {timeout ?? TimeSpan.FromSeconds(60)}");
         }
         finally
         {

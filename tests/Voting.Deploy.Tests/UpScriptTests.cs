@@ -39,5 +39,12 @@ public sealed class UpScriptTests : IDisposable
 
     private Task<(int ExitCode, string Output, string Error)> RunUpAsync(params string[] arguments) =>
         ScriptProcess.RunAsync(
-            "bash", ["deploy/up.sh", .. arguments], new Dictionary<string, string> { ["VOTING_STACK_DIR"] = StackDir }, TimeSpan.FromMinutes(5));
+            "bash", ["deploy/up.sh", .. arguments], new Dictionary<string, string>
+            {
+                ["VOTING_STACK_DIR"] = StackDir,
+                // No build server outliving the script with its output pipes open (the test reads them to the end).
+                ["MSBUILDDISABLENODEREUSE"] = "1",
+                ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
+                ["UseSharedCompilation"] = "false",
+            }, TimeSpan.FromMinutes(5));
 }

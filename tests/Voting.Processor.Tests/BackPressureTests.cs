@@ -38,20 +38,26 @@ public sealed class BackPressureTests(ProcessorFactory factory) : IClassFixture<
         await using (var locker = await factory.Shards.OpenLogAsync(CancellationToken.None))
         {
             await new MySqlCommand("LOCK TABLES merkle_leaves WRITE", locker).ExecuteNonQueryAsync();
-            await factory.ProduceAsync(ProcessorFactory.Votes(election, Votes, ["harper", "morgan"]));
-
-            await ProcessorFactory.EventuallyAsync(() => Task.FromResult(Held(held) > 0), "the processor took a batch");
-            // Room to run ahead, were nothing holding it back: it is sampled for a few seconds.
-            var most = 0L;
-            for (var i = 0; i < 15; i++)
+            try
             {
-                await Task.Delay(200);
-                most = Math.Max(most, Held(held));
-            }
+                await factory.ProduceAsync(ProcessorFactory.Votes(election, Votes, ["harper", "morgan"]));
 
-            Assert.True(most <= BatchSize * BatchesInFlight, $"{most} messages held while nothing could be stored; at most {BatchSize * BatchesInFlight} may be");
-            Assert.Equal(Votes, await factory.CommittedLagAsync()); // nothing stored, nothing committed
-            await new MySqlCommand("UNLOCK TABLES", locker).ExecuteNonQueryAsync();
+                await ProcessorFactory.EventuallyAsync(() => Task.FromResult(Held(held) > 0), "the processor took a batch");
+                // Room to run ahead, were nothing holding it back: it is sampled for a few seconds.
+                var most = 0L;
+                for (var i = 0; i < 15; i++)
+                {
+                    await Task.Delay(200);
+                    most = Math.Max(most, Held(held));
+                }
+
+                Assert.True(most <= BatchSize * BatchesInFlight, $"{most} messages held while nothing could be stored; at most {BatchSize * BatchesInFlight} may be");
+                Assert.Equal(Votes, await factory.CommittedLagAsync()); // nothing stored, nothing committed
+            }
+            finally
+            {
+                await new MySqlCommand("UNLOCK TABLES", locker).ExecuteNonQueryAsync();
+            }
         }
 
         await factory.WaitUntilDrainedAsync(election);
