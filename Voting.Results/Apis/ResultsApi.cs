@@ -18,7 +18,7 @@ using Voting.Results.Reading;
 namespace Voting.Results.Apis;
 
 /// <summary>Results for everyone (cached, validated with ETags), a voter's own status, a receipt's status.</summary>
-public static class ResultsApi
+public static partial class ResultsApi
 {
     public const string AuditClient = "audit";
 
@@ -86,7 +86,9 @@ public static class ResultsApi
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutException or DbException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return ResultsProblems.Unavailable("ClickHouse did not answer: " + e.Message);
+            // Anyone may ask: the why (addresses, database names) goes to the log, not into the answer.
+            LogTalliesUnreadable(Logger(http.RequestServices), e, election.Id, area);
+            return ResultsProblems.Unavailable("The tallies can't be read right now; try again shortly.");
         }
 
         http.Response.Headers.CacheControl = cache.CacheControl;
@@ -100,7 +102,7 @@ public static class ResultsApi
     }
 
     private static async Task<Results<Ok<VoteStatusView>, ProblemHttpResult>> VoteStatusAsync(
-        string voterId, ClaimsPrincipal user, ElectionRegistry elections, ParticipationLookup participation, CancellationToken cancellationToken)
+        string voterId, ClaimsPrincipal user, ElectionRegistry elections, ParticipationLookup participation, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var own = user.FindFirstValue(VoterClaims.VoterId);
         var state = user.FindFirstValue(VoterClaims.State);
@@ -127,7 +129,8 @@ public static class ResultsApi
         }
         catch (MySqlException e)
         {
-            return ResultsProblems.Unavailable("MySQL did not answer: " + e.Message);
+            LogParticipationUnreadable(loggers.CreateLogger(typeof(ResultsApi)), e);
+            return ResultsProblems.Unavailable("Whether the vote is recorded can't be read right now; try again shortly.");
         }
     }
 
@@ -173,4 +176,12 @@ public static class ResultsApi
             return ResultsProblems.Unavailable("The ballot log's database did not answer; try again shortly.");
         }
     }
+
+    private static ILogger Logger(IServiceProvider services) => services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ResultsApi));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The tallies of {Election} ({Area}) could not be read")]
+    private static partial void LogTalliesUnreadable(ILogger logger, Exception error, string election, string area);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A voter's participation could not be read")]
+    private static partial void LogParticipationUnreadable(ILogger logger, Exception error);
 }

@@ -6,9 +6,10 @@ namespace Voting.Results.Caching;
 /// <summary>
 /// The read storm's hot path: <c>GET /api/v1/results</c> for the default election's national
 /// totals — plain, or naming that election as its only query (<c>?election=us-2028</c>) — whose
-/// answer is fresh in this instance's memory is written straight away, before routing and endpoint
-/// binding. Anything else — another path, another query, a stale entry — goes down the normal
-/// pipeline, which fills the cache.
+/// answer is in this instance's memory (fresh, or just expired while one refresh runs: see
+/// <see cref="ResultsCache.TryGetFresh"/>) is written straight away, before routing and endpoint
+/// binding. Anything else — another path, another query, no entry — goes down the normal pipeline,
+/// which fills the cache.
 /// </summary>
 public sealed class ResultsFastPath(RequestDelegate next, ResultsCache cache, ElectionRegistry elections)
 {

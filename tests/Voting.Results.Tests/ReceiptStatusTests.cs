@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Microsoft.Extensions.Configuration;
 using Nethereum.Web3;
 using Voting.Core.Merkle;
 using Voting.Infrastructure.Chain;
@@ -24,8 +25,11 @@ public sealed class ReceiptStatusTests(ResultsFactory factory) : IClassFixture<R
             ["Voting__Chain__AnchorPrivateKey"] = LocalStack.DevAccountKey(3), // its own account: other projects anchor at the same time
         };
         await using var audit = ChildService.Start("Voting.Audit", environment);
-        factory.Settings["Voting:Services:Audit"] = audit.BaseAddress.ToString();
-        using var client = await factory.StartAsync();
+        // A host of its own pointed at that audit service: the class's shared host may have started already.
+        await using var host = factory.WithWebHostBuilder(builder => builder.ConfigureAppConfiguration((_, configuration) =>
+            configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Voting:Services:Audit"] = audit.BaseAddress.ToString() })));
+        using var client = host.CreateClient();
+        await ServiceReadiness.WaitUntilReadyAsync(client, TimeSpan.FromSeconds(120));
         await audit.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
 
         var stored = (await factory.RecordVotesAsync(election, [("carol", "OH", "reyes")]))[0];
