@@ -15,7 +15,7 @@ public sealed class ElectionRegistry
 {
     private readonly Dictionary<string, (ElectionDefinition Definition, byte[]? Secret)> elections = new(StringComparer.Ordinal);
 
-    private ElectionDefinition? defaultElection;
+    private DefaultChoice? defaultChoice;
 
     public ElectionRegistry(IEnumerable<ElectionOptions> configured, bool withPseudonymSecrets)
     {
@@ -83,8 +83,32 @@ public sealed class ElectionRegistry
 
     public IEnumerable<ElectionDefinition> All => elections.Values.Select(e => e.Definition);
 
-    /// <summary>The election to show when none is named: the most recently opened one.</summary>
-    public ElectionDefinition? Default => defaultElection ??= All.OrderByDescending(e => e.OpensAt).FirstOrDefault();
+    /// <summary>
+    /// The election to show when none is named, now (<see cref="DefaultAt"/>): asked on every plain
+    /// results request, so the choice is kept until the next election opens.
+    /// </summary>
+    public ElectionDefinition? Default
+    {
+        get
+        {
+            var now = DateTimeOffset.UtcNow;
+            if (defaultChoice is not { } choice || now >= choice.Until)
+            {
+                var until = All.Where(e => e.OpensAt > now).Select(e => e.OpensAt).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+                defaultChoice = choice = new DefaultChoice(DefaultAt(now), until);
+            }
+
+            return choice.Election;
+        }
+    }
+
+    /// <summary>
+    /// The election to show when none is named at <paramref name="now"/>: the most recently opened one;
+    /// before any has opened, the next to open. An election configured ahead never hides the one
+    /// that is running.
+    /// </summary>
+    public ElectionDefinition? DefaultAt(DateTimeOffset now) =>
+        All.Where(e => e.OpensAt <= now).MaxBy(e => e.OpensAt) ?? All.Where(e => e.OpensAt > now).MinBy(e => e.OpensAt);
 
     public ElectionDefinition? Find(string? electionId) =>
         electionId is not null && elections.TryGetValue(electionId, out var e) ? e.Definition : null;
@@ -117,4 +141,6 @@ public sealed class ElectionRegistry
             ? throw new InvalidOperationException($"Election {options.Id}: PseudonymSecret must be at least {VoterPseudonym.MinimumSecretBytes} bytes.")
             : secret;
     }
+
+    private sealed record DefaultChoice(ElectionDefinition? Election, DateTimeOffset Until);
 }

@@ -13,14 +13,15 @@ namespace Voting.Results.Caching;
 /// </summary>
 public sealed class ResultsFastPath(RequestDelegate next, ResultsCache cache, ElectionRegistry elections)
 {
-    private readonly string? defaultElectionQuery = elections.Default is { } named ? "?election=" + Uri.EscapeDataString(named.Id) : null;
+    private const string ElectionQuery = "?election=";
 
     public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
         if (!HttpMethods.IsGet(request.Method) || request.Path != "/api/v1/results"
-            || (request.QueryString.HasValue && !string.Equals(request.QueryString.Value, defaultElectionQuery, StringComparison.Ordinal))
-            || elections.Default is not { } election || cache.TryGetFresh(ResultsApi.CacheKey(election.Id, ResultsApi.NationalArea)) is not { } cached)
+            || elections.Default is not { } election
+            || (request.QueryString.HasValue && !NamesOnly(request.QueryString.Value!, election.Id))
+            || cache.TryGetFresh(ResultsApi.CacheKey(election.Id, ResultsApi.NationalArea)) is not { } cached)
         {
             return next(context);
         }
@@ -38,4 +39,9 @@ public sealed class ResultsFastPath(RequestDelegate next, ResultsCache cache, El
         response.ContentLength = cached.Json.Length;
         return response.Body.WriteAsync(cached.Json).AsTask();
     }
+
+    // "?election=<id>" and nothing else. Election ids are letters, digits and . _ - (ElectionRegistry),
+    // which a URL carries as they are: the query is compared without unescaping it.
+    private static bool NamesOnly(string query, string electionId) =>
+        query.StartsWith(ElectionQuery, StringComparison.Ordinal) && query.AsSpan(ElectionQuery.Length).SequenceEqual(electionId);
 }

@@ -105,4 +105,20 @@ public sealed class ElectionRegistryTests
         Assert.Throws<InvalidOperationException>(() => given.Pseudonym("us-2028", "voter-1"));
         Assert.Throws<InvalidOperationException>(() => given.IdempotentBallotId("us-2028", new byte[32], "key"));
     }
+
+    [Fact]
+    public void The_default_election_is_the_one_running_not_one_configured_ahead()
+    {
+        var running = Election("harper");
+        var ahead = Election("harper");
+        ahead.Id = "us-2032";
+        (ahead.OpensAt, ahead.ClosesAt) = (running.OpensAt.AddYears(4), running.ClosesAt.AddYears(4));
+        var registry = new ElectionRegistry([running, ahead], withPseudonymSecrets: false);
+
+        Assert.Equal("us-2028", registry.DefaultAt(running.OpensAt.AddHours(1))!.Id);
+        Assert.Equal("us-2028", registry.DefaultAt(running.ClosesAt.AddYears(1))!.Id); // closed, still the latest to have opened
+        Assert.Equal("us-2032", registry.DefaultAt(ahead.OpensAt)!.Id);
+        Assert.Equal("us-2028", registry.DefaultAt(running.OpensAt.AddDays(-1))!.Id); // none open yet: the next to open
+        Assert.Null(new ElectionRegistry([], withPseudonymSecrets: false).DefaultAt(running.OpensAt));
+    }
 }
