@@ -23,6 +23,13 @@ public sealed class ResultsOptions
     [Range(1, 600_000)]
     public int SharedCacheMilliseconds { get; set; } = 1_000;
 
+    /// <summary>
+    /// How long a refresh waits for Redis before it asks the backend itself (a Redis read takes about a
+    /// millisecond; a hung Redis would otherwise hold every reader of the key for the client's timeout).
+    /// </summary>
+    [Range(1, 10_000)]
+    public int SharedCacheReadTimeoutMilliseconds { get; set; } = 200;
+
     /// <summary>Copies of each results key in Redis under different hash slots, so a hot key spreads over a cluster's nodes.</summary>
     [Range(1, 64)]
     public int HotKeyReplicas { get; set; } = 8;

@@ -90,34 +90,31 @@ public sealed class ResultsCache(IConnectionMultiplexer redis, RedisOptions redi
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var database = redis.GetDatabase();
         byte[]? json = null;
+        var read = database.StringGetAsync(ReplicaKey(key, Random.Shared.Next(settings.HotKeyReplicas)));
         try
         {
-            json = await database.StringGetAsync(ReplicaKey(key, Random.Shared.Next(settings.HotKeyReplicas)));
+            // Redis is a cache here: down, or hung (its client would wait seconds), go to the backend.
+            json = await read.WaitAsync(TimeSpan.FromMilliseconds(settings.SharedCacheReadTimeoutMilliseconds), clock);
             if (json is not null)
             {
                 metrics.RedisHit();
             }
         }
-        catch (Exception e) when (RedisFailure.Is(e))
+        catch (Exception e) when (RedisFailure.Is(e) || e is TimeoutException)
         {
-            // Redis is a cache here: without it (down, or hung until the client's timeout), go to the backend.
+            _ = read.ContinueWith(late => late.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
 
         if (json is null)
         {
             json = await load(timeout.Token);
-            try
-            {
-                var ttl = TimeSpan.FromMilliseconds(settings.SharedCacheMilliseconds);
-                var batch = database.CreateBatch();
-                var writes = Enumerable.Range(0, settings.HotKeyReplicas).Select(i => batch.StringSetAsync(ReplicaKey(key, i), json, ttl)).ToArray();
-                batch.Execute();
-                await Task.WhenAll(writes);
-            }
-            catch (Exception e) when (RedisFailure.Is(e))
-            {
-                // The next refresh tries again.
-            }
+            // Shared with the other instances without making anyone here wait for Redis; a write that
+            // fails is observed and left to the next refresh.
+            var ttl = TimeSpan.FromMilliseconds(settings.SharedCacheMilliseconds);
+            var batch = database.CreateBatch();
+            var writes = Enumerable.Range(0, settings.HotKeyReplicas).Select(i => batch.StringSetAsync(ReplicaKey(key, i), json, ttl)).ToArray();
+            batch.Execute();
+            _ = Task.WhenAll(writes).ContinueWith(failed => failed.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
 
         var response = new CachedResponse(json, $"\"{Convert.ToHexStringLower(XxHash64.Hash(json))}\"");
