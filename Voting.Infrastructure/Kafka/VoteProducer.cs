@@ -28,13 +28,11 @@ public sealed class VoteProducer : IDisposable
                 topic,
                 Message(vote),
                 cancellationToken);
-            return result.Status == PersistenceStatus.Persisted
-                ? result.TopicPartitionOffset
-                : throw new VoteNotDurableException($"Kafka answered {result.Status} for the vote.");
+            return Failure(new Error(ErrorCode.NoError), result.Status) is { } failure ? throw failure : result.TopicPartitionOffset;
         }
         catch (ProduceException<byte[], byte[]> e)
         {
-            throw new VoteNotDurableException($"Kafka did not take the vote: {e.Error.Reason}", e);
+            throw Failure(e.Error, e.DeliveryResult.Status)!;
         }
     }
 

@@ -117,9 +117,14 @@ public static partial class ResultsApi
             return ResultsProblems.OtherVoter();
         }
 
-        if (elections.Find(electionId) is null || !UsStates.TryGet(state.ToUpperInvariant(), out _))
+        if (elections.Find(electionId) is null)
         {
             return ResultsProblems.UnknownElection(electionId);
+        }
+
+        if (!UsStates.TryGet(state.ToUpperInvariant(), out _))
+        {
+            return ResultsProblems.Unauthenticated($"The token's state '{state}' is not a US state or DC.");
         }
 
         try

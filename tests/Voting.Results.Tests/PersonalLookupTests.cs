@@ -33,6 +33,11 @@ public sealed class PersonalLookupTests(ResultsFactory factory) : IClassFixture<
         await ResultsApiTests.ExpectProblemAsync(client, "/api/v1/votes/bob", HttpStatusCode.Forbidden, "not-your-vote", token);
         await ResultsApiTests.ExpectProblemAsync(client, "/api/v1/votes/alice", HttpStatusCode.Unauthorized, "unauthenticated");
         await ResultsApiTests.ExpectProblemAsync(client, "/api/v1/votes/alice", HttpStatusCode.Unauthorized, "unauthenticated", new AuthenticationHeaderValue("Bearer", "forged.token.here"));
+        // A signed token naming no state, or an election not served here: each said as it is.
+        await ResultsApiTests.ExpectProblemAsync(
+            client, "/api/v1/votes/alice", HttpStatusCode.Unauthorized, "unauthenticated", new AuthenticationHeaderValue("Bearer", factory.Tokens.Issue("alice", "XX", election)));
+        await ResultsApiTests.ExpectProblemAsync(
+            client, "/api/v1/votes/alice", HttpStatusCode.NotFound, "unknown-election", new AuthenticationHeaderValue("Bearer", factory.Tokens.Issue("alice", "PA", "no-such-election")));
     }
 
     private static async Task<VoteStatusView> StatusAsync(HttpClient client, string path, AuthenticationHeaderValue token)
