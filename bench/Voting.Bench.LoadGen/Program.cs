@@ -77,7 +77,7 @@ Array.Sort(latencies);
 Array.Sort(sendLags);
 static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)(p / 100 * sorted.Length))];
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $$"""JSON {"requests":{{total}},"seconds":{{elapsed:F3}},"accepted":{{statuses.Count(s => s == 202)}},"failed":{{statuses.Count(s => s is 0 or >= 500)}},"p50_ms":{{Percentile(latencies, 50):F3}},"p99_ms":{{Percentile(latencies, 99):F3}},"send_lag_p99_ms":{{Percentile(sendLags, 99):F3}},"cpu_us_per_request":{{cpuPerRequest:F1}}}"""));
+    $$"""JSON {"requests":{{total}},"seconds":{{elapsed:F3}},"accepted":{{statuses.Count(s => s == 202)}},"failed":{{statuses.Count(s => s is 0 or >= 500)}},"refused":{{statuses.Count(s => s is > 0 and < 500 and not 202)}},"p50_ms":{{Percentile(latencies, 50):F3}},"p99_ms":{{Percentile(latencies, 99):F3}},"send_lag_p99_ms":{{Percentile(sendLags, 99):F3}},"cpu_us_per_request":{{cpuPerRequest:F1}}}"""));
 foreach (var connection in connections)
 {
     connection.Dispose();

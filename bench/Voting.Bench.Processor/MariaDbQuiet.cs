@@ -10,7 +10,9 @@ namespace Voting.Bench.Processor;
 /// its predecessor's work (a run measured right after another saw its raw ceiling fall from ~30,000
 /// to ~19,500 votes/s), and the two sides of the ratio are not measured alike. MariaDB does not
 /// flush dirty pages while idle, so the wait lowers <c>innodb_max_dirty_pages_pct</c> to 0 (flush
-/// everything) and puts it back after.
+/// everything) and puts it back after. The value it found is kept in a file beside the stack until
+/// it is put back: a run killed meanwhile leaves it for the next run to restore, instead of a server
+/// flushing everything for good and the next run taking 0 for the original.
 /// </summary>
 internal static class MariaDbQuiet
 {
@@ -22,7 +24,16 @@ internal static class MariaDbQuiet
     {
         var started = DateTime.UtcNow;
         await using var connection = await shards.OpenServerAsync(0, cancellationToken);
-        var dirtyLimit = await ScalarAsync(connection, "SELECT @@GLOBAL.innodb_max_dirty_pages_pct", cancellationToken);
+        var saved = SavedSettingFile();
+        var dirtyLimit = File.Exists(saved)
+            ? (await File.ReadAllTextAsync(saved, cancellationToken)).Trim()
+            : await ScalarAsync(connection, "SELECT @@GLOBAL.innodb_max_dirty_pages_pct", cancellationToken);
+        if (!double.TryParse(dirtyLimit, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        {
+            throw new InvalidOperationException($"innodb_max_dirty_pages_pct to restore is '{dirtyLimit}' (from {saved}?): set it by hand and delete that file");
+        }
+
+        await File.WriteAllTextAsync(saved, dirtyLimit, cancellationToken);
         await ScalarAsync(connection, "SET GLOBAL innodb_max_dirty_pages_pct = 0", cancellationToken);
         try
         {
@@ -31,8 +42,13 @@ internal static class MariaDbQuiet
         finally
         {
             await ScalarAsync(connection, $"SET GLOBAL innodb_max_dirty_pages_pct = {dirtyLimit}", CancellationToken.None);
+            File.Delete(saved);
         }
     }
+
+    // Beside the stack's own state (deploy/local/stack.sh keeps VOTING_STACK_DIR, default .stack).
+    private static string SavedSettingFile() =>
+        Path.Combine(Environment.GetEnvironmentVariable("VOTING_STACK_DIR") is { Length: > 0 } stack ? stack : Path.GetTempPath(), "bench-innodb-max-dirty-pages-pct");
 
     private static async Task<string> ScalarAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)
     {

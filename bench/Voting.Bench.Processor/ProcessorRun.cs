@@ -96,7 +96,9 @@ internal sealed partial class ProcessorRun(string processorDll, int port, IReadO
         var lastChange = clock.Elapsed;
         while (true)
         {
-            var stored = await StoredAsync(cancellationToken);
+            // Asked first: a processor that died can't be asked what it stored.
+            var exited = process!.HasExited;
+            var stored = exited ? previous : await StoredAsync(cancellationToken);
             var now = clock.Elapsed;
             if (stored > 0 && first is null)
             {
@@ -118,9 +120,9 @@ internal sealed partial class ProcessorRun(string processorDll, int port, IReadO
                 return new Drain(now - first!.Value, now, stored, peak);
             }
 
-            if (process!.HasExited)
+            if (exited)
             {
-                throw new InvalidOperationException($"the processor exited with {process.ExitCode} after storing {stored:N0}");
+                throw new InvalidOperationException($"the processor exited with {process.ExitCode} after storing {stored:N0} (as last reported)");
             }
 
             if (now - lastChange > TimeSpan.FromMinutes(2))

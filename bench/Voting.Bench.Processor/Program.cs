@@ -38,6 +38,13 @@ var logOnly = new MySqlShardConnections(Copy(mySql, "bench_log_"));
 var clickHouseDatabase = "bench_" + stamp;
 using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(30));
 var ct = cancel.Token;
+// Ctrl-C cancels the run instead of ending the process, so its cleanup (scratch databases, the
+// server setting MariaDbQuiet lowers) still runs.
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
 
 void Say(string line) => Console.WriteLine($"bench: {line}");
 
@@ -49,6 +56,11 @@ catch (Exception e) when (e is InvalidOperationException or TimeoutException or 
 {
     Console.Error.WriteLine($"bench: FAILED: {e.Message}");
     return 1;
+}
+catch (OperationCanceledException) when (ct.IsCancellationRequested)
+{
+    Console.Error.WriteLine("bench: interrupted (or past its 30 min limit); its scratch databases were dropped");
+    return 130;
 }
 
 async Task<int> RunAsync()

@@ -54,6 +54,7 @@ bash deploy/up.sh --voters "${E2E_VOTERS:-20000}" --rate "${E2E_RATE:-400}" --re
 
 python3 bench/e2e/report.py --bench-dir "$results" --summary "$work/simulation.json" \
   --clickhouse-rows-per-s "$clickhouse_rate" --out "$results/e2e.md" --svg "$work/e2e.svg"
+rm -f "$results/e2e.png" # a chart left from an earlier run must not pass for this one's
 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=900,380 \
   --screenshot="$root/$results/e2e.png" "file://$work/e2e.svg" >/dev/null 2>&1
 [[ -s $results/e2e.png ]] || { echo "e2e: the chart could not be rendered (chromium)" >&2; exit 1; }

@@ -48,6 +48,24 @@ public sealed class OneNodeRedisCluster : IAsyncDisposable
         server.BeginOutputReadLine();
 
         var endpoint = $"127.0.0.1:{port}";
+        try
+        {
+            return new OneNodeRedisCluster(directory, server, endpoint, await FormAsync(server, endpoint));
+        }
+        catch
+        {
+            // Not formed: nothing is left running or on disk.
+            server.Kill();
+            await server.WaitForExitAsync();
+            server.Dispose();
+            Directory.Delete(directory, recursive: true);
+            throw;
+        }
+    }
+
+    // Gives the node every slot, waits for cluster_state:ok and returns a connection to it.
+    private static async Task<ConnectionMultiplexer> FormAsync(Process server, string endpoint)
+    {
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -73,7 +91,7 @@ public sealed class OneNodeRedisCluster : IAsyncDisposable
             }
         }
 
-        return new OneNodeRedisCluster(directory, server, endpoint, await ConnectionMultiplexer.ConnectAsync($"{endpoint},allowAdmin=true"));
+        return await ConnectionMultiplexer.ConnectAsync($"{endpoint},allowAdmin=true");
     }
 
     public async ValueTask DisposeAsync()
