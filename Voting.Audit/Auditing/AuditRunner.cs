@@ -230,6 +230,14 @@ public sealed partial class AuditRunner(
             }
         }
 
+        // Read before the log, which only grows: a checkpoint the log no longer reaches (queued, or
+        // anchored too: the chain's copy is named below) says leaves were removed from its end.
+        foreach (var checkpoint in recorded.Where(c => c.TreeSize > size))
+        {
+            findings.Add(new AuditFinding("checkpoint-beyond-log", $"checkpoint at size {checkpoint.TreeSize}",
+                $"a checkpoint of size {checkpoint.TreeSize} was recorded but the log holds {size} leaves: leaves were removed"));
+        }
+
         var anchorsChecked = 0;
         for (var i = 0; i < anchored.Count; i++)
         {

@@ -1,6 +1,7 @@
 using MySqlConnector;
 using Voting.Core.Geography;
 using Voting.Core.Merkle;
+using Voting.Infrastructure.Storage;
 
 namespace Voting.Audit.Tests;
 
@@ -78,7 +79,9 @@ public sealed class CheckpointTamperTests(AuditFactory factory) : IClassFixture<
         var election = factory.Elections[3];
         var rows = await factory.AnchoredAndCleanAsync(client, election, 60);
 
-        // The log's last 20 leaves removed and its size set back, as if it had never held them.
+        // A checkpoint taken and queued for anchoring (the chain was away), then the log's last 20 of
+        // 70 leaves removed and its size set back, as if it had never held them.
+        await new CheckpointStore(factory.Shards).AddAsync(election, 70, new byte[32], DateTime.UtcNow, CancellationToken.None);
         await ExecuteOnLogAsync("DELETE FROM merkle_leaves WHERE election_id = @e AND leaf_index >= 40", election, rowsChanged: 20);
         await ExecuteOnLogAsync("UPDATE merkle_heads SET tree_size = 40, reserved_size = 40 WHERE election_id = @e", election);
 
@@ -91,7 +94,11 @@ public sealed class CheckpointTamperTests(AuditFactory factory) : IClassFixture<
         Assert.Equal(
             rows.Skip(40).Select(r => $"{r.Database}.{r.Table} ballot {Convert.ToHexStringLower(r.BallotId)}").Order(),
             report.Findings.Where(f => f.Kind == "ballot-not-in-log").Select(f => f.Location).Order());
-        Assert.True(report.Findings.All(f => f.Kind is "anchor-beyond-log" or "ballot-not-in-log"), findings);
+        // Each checkpoint the log no longer reaches, the anchored one and the queued one alike.
+        Assert.Equal(
+            ["checkpoint at size 60", "checkpoint at size 70"],
+            report.Findings.Where(f => f.Kind == "checkpoint-beyond-log").Select(f => f.Location).Order());
+        Assert.True(report.Findings.All(f => f.Kind is "anchor-beyond-log" or "checkpoint-beyond-log" or "ballot-not-in-log"), findings);
     }
 
     private async Task ExecuteOnLogAsync(string sql, string election, params (string Name, object Value)[] parameters) =>
