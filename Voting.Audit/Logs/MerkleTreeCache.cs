@@ -6,20 +6,31 @@ namespace Voting.Audit.Logs;
 
 /// <summary>
 /// Each election's Merkle tree in memory, caught up with the log database on demand. The log is
-/// append-only, so catching up only reads the leaves past the tree's current size.
+/// append-only, so catching up reads the leaves past the tree's current size, and the tree's last
+/// leaf again: a log shorter than the tree, or whose leaf there changed, had leaves removed from its
+/// end (and maybe others appended in their place). The tree is then rebuilt from what the log holds
+/// now, so that the checks against earlier checkpoints (<see cref="Voting.Core.Merkle.LogContinuity"/>)
+/// see the log as it is and report the break, instead of a tree that still holds the removed leaves.
+/// A leaf rewritten further back is not re-read here; the scheduled audit recomputes every leaf.
 /// </summary>
 public sealed class MerkleTreeCache(MerkleLogReader log)
 {
-    private readonly ConcurrentDictionary<string, (SemaphoreSlim Lock, MerkleTree Tree)> trees = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry> trees = new(StringComparer.Ordinal);
 
     /// <summary>Runs <paramref name="use"/> with the election's tree caught up with the log (exclusive: the tree isn't thread-safe).</summary>
     public async Task<T> WithTreeAsync<T>(string electionId, Func<MerkleTree, T> use, CancellationToken cancellationToken)
     {
-        var (gate, tree) = trees.GetOrAdd(electionId, _ => (new SemaphoreSlim(1, 1), new MerkleTree()));
-        await gate.WaitAsync(cancellationToken);
+        var entry = trees.GetOrAdd(electionId, _ => new Entry());
+        await entry.Lock.WaitAsync(cancellationToken);
         try
         {
             var size = await log.TreeSizeAsync(electionId, cancellationToken);
+            if (!await StillHoldsAsync(electionId, entry.Tree, size, cancellationToken))
+            {
+                entry.Tree = new MerkleTree();
+            }
+
+            var tree = entry.Tree;
             if (size > tree.Size)
             {
                 await foreach (var (index, ballotHash) in log.LeavesAsync(electionId, tree.Size, size, cancellationToken))
@@ -37,7 +48,35 @@ public sealed class MerkleTreeCache(MerkleLogReader log)
         }
         finally
         {
-            gate.Release();
+            entry.Lock.Release();
         }
+    }
+
+    // The log of `size` leaves still holds the tree's last leaf where the tree has it.
+    private async Task<bool> StillHoldsAsync(string electionId, MerkleTree tree, long size, CancellationToken cancellationToken)
+    {
+        if (tree.Size == 0)
+        {
+            return true;
+        }
+
+        if (size < tree.Size)
+        {
+            return false;
+        }
+
+        await foreach (var (_, ballotHash) in log.LeavesAsync(electionId, tree.Size - 1, tree.Size, cancellationToken))
+        {
+            return MerkleHashing.LeafHash(ballotHash).AsSpan().SequenceEqual(tree.LeafHashAt(tree.Size - 1));
+        }
+
+        return false; // no entry where the tree has its last leaf
+    }
+
+    private sealed class Entry
+    {
+        public SemaphoreSlim Lock { get; } = new(1, 1);
+
+        public MerkleTree Tree { get; set; } = new();
     }
 }

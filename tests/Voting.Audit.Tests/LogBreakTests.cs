@@ -99,6 +99,30 @@ public sealed class LogBreakTests : IAsyncLifetime
         Assert.Contains($"[{election}, before anchoring]", health!.Checks["log-integrity"].Description, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Leaves_cut_from_the_logs_end_and_taken_by_new_ballots_stop_the_running_services_checkpoints_and_anchors()
+    {
+        using var client = await factory.StartAsync();
+        var election = LocalStack.UniqueName("cut");
+        var store = new CheckpointStore(factory.Shards);
+        var chain = await AnchoredAt30WithCheckpoint40QueuedAsync(election);
+        var running = factory.Services.GetRequiredService<CheckpointService>(); // its tree holds the 40 leaves
+
+        // Leaves 35-39 removed and the log's size set back, then 10 new ballots take positions 35-44:
+        // the log has grown past the running service's tree, which still holds the removed five.
+        await ExecuteOnLogAsync("DELETE FROM merkle_leaves WHERE election_id = @e AND leaf_index >= 35", 5, ("@e", election));
+        await ExecuteOnLogAsync("UPDATE merkle_heads SET tree_size = 35, reserved_size = 35 WHERE election_id = @e", ("@e", election));
+        await factory.RecordVotesAsync(election, 10);
+        Assert.Equal(45, await factory.Log.TreeSizeAsync(election, CancellationToken.None));
+
+        Assert.Equal(-1, await running.CheckpointAsync(election, CancellationToken.None));
+        Assert.Equal([30L, 40L], (await store.ListAsync(election, CancellationToken.None)).Select(c => c.TreeSize));
+        Assert.False(await running.AnchorQueuedAsync(election, CancellationToken.None));
+        Assert.Equal([30UL], (await chain.ListAsync(election)).Select(c => c.TreeSize));
+        var health = await client.GetFromJsonAsync<HealthReportDto>(new Uri("/health/ready", UriKind.Relative));
+        Assert.Contains($"[{election}, before a checkpoint] The log's first 40 leaves hash to ", health!.Checks["log-integrity"].Description, StringComparison.Ordinal);
+    }
+
     /// <summary>30 ballots checkpointed and anchored, then 10 more checkpointed (size 40) and still queued; returns the chain's view.</summary>
     private async Task<CheckpointAnchorClient> AnchoredAt30WithCheckpoint40QueuedAsync(string election)
     {
@@ -137,7 +161,9 @@ public sealed class LogBreakTests : IAsyncLifetime
         return before;
     }
 
-    private async Task ExecuteOnLogAsync(string sql, params (string Name, object Value)[] parameters)
+    private Task ExecuteOnLogAsync(string sql, params (string Name, object Value)[] parameters) => ExecuteOnLogAsync(sql, 1, parameters);
+
+    private async Task ExecuteOnLogAsync(string sql, int rowsChanged, params (string Name, object Value)[] parameters)
     {
         await using var connection = await factory.Shards.OpenLogAsync(CancellationToken.None);
         await using var command = new MySqlCommand(sql, connection);
@@ -146,6 +172,6 @@ public sealed class LogBreakTests : IAsyncLifetime
             command.Parameters.AddWithValue(name, value);
         }
 
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        Assert.Equal(rowsChanged, await command.ExecuteNonQueryAsync());
     }
 }
