@@ -42,7 +42,7 @@ public sealed partial class AnchorContractLocator(ChainClientFactory chain, Chec
                     if (!chain.Options.RedeployWhenContractMissing)
                     {
                         throw new AnchorContractMissingException(
-                            $"The recorded anchor contract {address} has no code on chain {chain.Options.ChainId}: the node at {chain.Options.RpcUrl} is behind or on another chain. " +
+                            $"The recorded anchor contract {address} has no code on chain {chain.Options.ChainId}: the chain node (Voting:Chain:RpcUrl) is behind or on another chain. " +
                             "Anchoring waits for it. If the chain was reset on purpose, set Voting:Chain:AnchorContractAddress to the contract to use, or Voting:Chain:RedeployWhenContractMissing to true to deploy a new one.");
                     }
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using MySqlConnector;
 using Voting.Audit.Anchoring;
 using Voting.Audit.Auditing;
 using Voting.Audit.Logs;
@@ -16,7 +15,7 @@ public static class AuditApi
 {
     public static void MapAuditApi(this IEndpointRouteBuilder app)
     {
-        var audit = app.MapGroup("/api/v1/audit").WithTags("Audit");
+        var audit = app.MapGroup("/api/v1/audit").WithTags("Audit").AddEndpointFilter<StoreUnavailableFilter>();
         audit.MapGet("/elections/{electionId}/checkpoints", ListCheckpointsAsync).WithName("ListCheckpoints");
         audit.MapGet("/elections/{electionId}/checkpoints/latest", LatestCheckpointAsync).WithName("LatestCheckpoint");
         audit.MapGet("/elections/{electionId}/consistency", ConsistencyAsync).WithName("ConsistencyProof");
@@ -33,16 +32,13 @@ public static class AuditApi
             return AuditProblems.UnknownElection(electionId);
         }
 
-        return await Guard<CheckpointList>(async () =>
-        {
-            var list = await checkpoints.ListAsync(electionId, cancellationToken);
-            var contract = string.IsNullOrEmpty(chain.Options.AnchorContractAddress)
-                ? await checkpoints.AnchorContractAsync(chain.Options.ChainId, cancellationToken)
-                : chain.Options.AnchorContractAddress;
-            return TypedResults.Ok(new CheckpointList(
-                electionId, chain.Options.ChainId, contract, await log.TreeSizeAsync(electionId, cancellationToken),
-                list.Count(c => c.IsQueued), [.. list.Select(View)], list.Count(c => c.IsConfirming)));
-        });
+        var list = await checkpoints.ListAsync(electionId, cancellationToken);
+        var contract = string.IsNullOrEmpty(chain.Options.AnchorContractAddress)
+            ? await checkpoints.AnchorContractAsync(chain.Options.ChainId, cancellationToken)
+            : chain.Options.AnchorContractAddress;
+        return TypedResults.Ok(new CheckpointList(
+            electionId, chain.Options.ChainId, contract, await log.TreeSizeAsync(electionId, cancellationToken),
+            list.Count(c => c.IsQueued), [.. list.Select(View)], list.Count(c => c.IsConfirming)));
     }
 
     internal static async Task<Results<Ok<CheckpointView>, ProblemHttpResult>> LatestCheckpointAsync(
@@ -53,11 +49,13 @@ public static class AuditApi
             return AuditProblems.UnknownElection(electionId);
         }
 
-        return await Guard<CheckpointView>(async () =>
-            await checkpoints.LatestAsync(electionId, cancellationToken) is { } latest
-                ? TypedResults.Ok(View(latest))
-                : TypedResults.Problem(statusCode: 404, title: "No checkpoint yet.", type: AuditProblems.TypePrefix + "no-checkpoint-yet",
-                    detail: $"The log of {electionId} has no checkpoint yet; one is taken every interval once ballots are recorded."));
+        if (await checkpoints.LatestAsync(electionId, cancellationToken) is { } latest)
+        {
+            return TypedResults.Ok(View(latest));
+        }
+
+        return TypedResults.Problem(statusCode: 404, title: "No checkpoint yet.", type: AuditProblems.TypePrefix + "no-checkpoint-yet",
+            detail: $"The log of {electionId} has no checkpoint yet; one is taken every interval once ballots are recorded.");
     }
 
     internal static async Task<Results<Ok<InclusionProofDocument>, ProblemHttpResult>> InclusionAsync(
@@ -69,34 +67,31 @@ public static class AuditApi
             return AuditProblems.MalformedReceipt();
         }
 
-        return await Guard<InclusionProofDocument>(async () =>
+        if (await log.FindAsync(hash, cancellationToken) is not { } found)
         {
-            if (await log.FindAsync(hash, cancellationToken) is not { } found)
-            {
-                return AuditProblems.UnknownReceipt();
-            }
+            return AuditProblems.UnknownReceipt();
+        }
 
-            var anchored = (await checkpoints.ListAsync(found.ElectionId, cancellationToken)).Where(c => c.IsAnchored).ToList();
-            var checkpoint = treeSize is { } size
-                ? anchored.FirstOrDefault(c => c.TreeSize == size)
-                : anchored.LastOrDefault();
-            if (treeSize is not null && checkpoint is null)
-            {
-                return AuditProblems.NoSuchAnchor(treeSize.Value);
-            }
+        var anchored = (await checkpoints.ListAsync(found.ElectionId, cancellationToken)).Where(c => c.IsAnchored).ToList();
+        var checkpoint = treeSize is { } size
+            ? anchored.FirstOrDefault(c => c.TreeSize == size)
+            : anchored.LastOrDefault();
+        if (treeSize is not null && checkpoint is null)
+        {
+            return AuditProblems.NoSuchAnchor(treeSize.Value);
+        }
 
-            if (checkpoint is null || checkpoint.TreeSize <= found.LeafIndex)
-            {
-                return treeSize is null ? AuditProblems.NotAnchoredYet(found.LeafIndex) : AuditProblems.BadSizes($"Leaf {found.LeafIndex} is not in the tree of size {treeSize}.");
-            }
+        if (checkpoint is null || checkpoint.TreeSize <= found.LeafIndex)
+        {
+            return treeSize is null ? AuditProblems.NotAnchoredYet(found.LeafIndex) : AuditProblems.BadSizes($"Leaf {found.LeafIndex} is not in the tree of size {treeSize}.");
+        }
 
-            var contract = await contracts.GetAsync(cancellationToken);
-            var path = await trees.WithTreeAsync(found.ElectionId, tree => tree.InclusionProof(found.LeafIndex, checkpoint.TreeSize), cancellationToken);
-            return TypedResults.Ok(new InclusionProofDocument(
-                found.ElectionId, Convert.ToHexStringLower(hash), found.LeafIndex, checkpoint.TreeSize, [.. path.Select(Convert.ToHexStringLower)],
-                Convert.ToHexStringLower(checkpoint.Root),
-                new AnchorReference(chain.Options.ChainId, contract.ContractAddress, checkpoint.TransactionHash!, checkpoint.BlockNumber ?? 0)));
-        });
+        var contract = await contracts.GetAsync(cancellationToken);
+        var path = await trees.WithTreeAsync(found.ElectionId, tree => tree.InclusionProof(found.LeafIndex, checkpoint.TreeSize), cancellationToken);
+        return TypedResults.Ok(new InclusionProofDocument(
+            found.ElectionId, Convert.ToHexStringLower(hash), found.LeafIndex, checkpoint.TreeSize, [.. path.Select(Convert.ToHexStringLower)],
+            Convert.ToHexStringLower(checkpoint.Root),
+            new AnchorReference(chain.Options.ChainId, contract.ContractAddress, checkpoint.TransactionHash!, checkpoint.BlockNumber ?? 0)));
     }
 
     internal static async Task<Results<Ok<ConsistencyProofDocument>, ProblemHttpResult>> ConsistencyAsync(
@@ -113,25 +108,22 @@ public static class AuditApi
             return AuditProblems.BadSizes($"Need 1 <= from <= to; got from={from}, to={to}.");
         }
 
-        return await Guard<ConsistencyProofDocument>(async () =>
+        var anchored = (await checkpoints.ListAsync(electionId, cancellationToken)).Where(c => c.IsAnchored).ToDictionary(c => c.TreeSize);
+        if (!anchored.TryGetValue(from, out var older))
         {
-            var anchored = (await checkpoints.ListAsync(electionId, cancellationToken)).Where(c => c.IsAnchored).ToDictionary(c => c.TreeSize);
-            if (!anchored.TryGetValue(from, out var older))
-            {
-                return AuditProblems.NoSuchAnchor(from);
-            }
+            return AuditProblems.NoSuchAnchor(from);
+        }
 
-            if (!anchored.TryGetValue(to, out var newer))
-            {
-                return AuditProblems.NoSuchAnchor(to);
-            }
+        if (!anchored.TryGetValue(to, out var newer))
+        {
+            return AuditProblems.NoSuchAnchor(to);
+        }
 
-            var contract = await contracts.GetAsync(cancellationToken);
-            var path = await trees.WithTreeAsync(electionId, tree => tree.ConsistencyProof(from, to), cancellationToken);
-            return TypedResults.Ok(new ConsistencyProofDocument(
-                electionId, from, to, Convert.ToHexStringLower(older.Root), Convert.ToHexStringLower(newer.Root),
-                [.. path.Select(Convert.ToHexStringLower)], chain.Options.ChainId, contract.ContractAddress));
-        });
+        var contract = await contracts.GetAsync(cancellationToken);
+        var path = await trees.WithTreeAsync(electionId, tree => tree.ConsistencyProof(from, to), cancellationToken);
+        return TypedResults.Ok(new ConsistencyProofDocument(
+            electionId, from, to, Convert.ToHexStringLower(older.Root), Convert.ToHexStringLower(newer.Root),
+            [.. path.Select(Convert.ToHexStringLower)], chain.Options.ChainId, contract.ContractAddress));
     }
 
     internal static async Task<Results<Ok<AuditReport>, ProblemHttpResult>> RunAuditAsync(
@@ -142,7 +134,7 @@ public static class AuditApi
             return AuditProblems.UnknownElection(electionId);
         }
 
-        return await Guard<AuditReport>(async () => TypedResults.Ok(await runner.RunAsync(electionId, cancellationToken)));
+        return TypedResults.Ok(await runner.RunAsync(electionId, cancellationToken));
     }
 
     internal static Results<Ok<AuditReport>, ProblemHttpResult> LatestAudit(string electionId, ElectionRegistry elections, AuditRunner runner)
@@ -158,18 +150,4 @@ public static class AuditApi
     private static CheckpointView View(Checkpoint c) => new(
         c.TreeSize, Convert.ToHexStringLower(c.Root), DateTime.SpecifyKind(c.CreatedAt, DateTimeKind.Utc), c.IsAnchored ? "anchored" : c.IsConfirming ? "confirming" : "queued",
         c.TransactionHash, c.BlockNumber, c.AnchoredAt is { } at ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : null, c.LastError);
-
-    /// <summary>A store or the chain being unreachable is a 503 with what failed, not a 500.</summary>
-    private static async Task<Results<Ok<T>, ProblemHttpResult>> Guard<T>(Func<Task<Results<Ok<T>, ProblemHttpResult>>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (Exception e) when (e is MySqlException or HttpRequestException or Nethereum.JsonRpc.Client.RpcClientUnknownException
-                                    or Nethereum.JsonRpc.Client.RpcClientTimeoutException or TimeoutException or AnchorContractMissingException)
-        {
-            return AuditProblems.Unavailable(e.Message);
-        }
-    }
 }

@@ -30,7 +30,9 @@ public sealed class ReceiptChecker(AuditClient audit, ChainReadOptions chain)
         }
         catch (AuditServiceException e)
         {
-            return ReceiptCheck.CannotCheck(e.Message);
+            // The audit service's own answer (an unknown receipt, say) is public; where it lives is not:
+            // anyone may open this page.
+            return ReceiptCheck.CannotCheck(e.Status is null ? "The audit service can't be reached right now; try again shortly." : e.Message);
         }
 
         var leafHash = MerkleHashing.LeafHash(ballotHash);
@@ -64,14 +66,15 @@ public sealed class ReceiptChecker(AuditClient audit, ChainReadOptions chain)
             var chainId = (long)(await web3.Eth.ChainId.SendRequestAsync()).Value;
             if (chainId != proof.Anchor.ChainId)
             {
-                return new ReceiptCheck(ProofVerdict.Invalid, $"The proof names chain {proof.Anchor.ChainId}; the node at {chain.RpcUrl} is chain {chainId}.", proof, leafHash, steps, null);
+                return new ReceiptCheck(ProofVerdict.Invalid, $"The proof names chain {proof.Anchor.ChainId}; the chain node this console reads is chain {chainId}.", proof, leafHash, steps, null);
             }
 
             anchored = (await new CheckpointAnchorClient(web3, contract).FindBySizeAsync(proof.ElectionId, proof.TreeSize))?.Checkpoint;
         }
         catch (Exception e) when (e is HttpRequestException or Nethereum.JsonRpc.Client.RpcClientUnknownException or Nethereum.JsonRpc.Client.RpcClientTimeoutException or TaskCanceledException)
         {
-            return ReceiptCheck.CannotCheck($"The chain node at {chain.RpcUrl} can't be reached: {e.Message}", proof);
+            // Not its address or the error's text: a node's URL may carry an API key, and anyone may open this page.
+            return ReceiptCheck.CannotCheck("The chain node this console reads can't be reached right now; try again shortly.", proof);
         }
 
         if (anchored is null)

@@ -37,11 +37,14 @@ public sealed class MissingAnchorContractTests : IAsyncLifetime
         Assert.Contains($"The recorded anchor contract {nowhere} has no code on chain {factory.Chain.ChainId}", refused.Message, StringComparison.Ordinal);
         Assert.Equal(nowhere, await store.AnchorContractAsync(factory.Chain.ChainId, CancellationToken.None));
 
-        // Whoever asks for the anchors is told why, as a 503.
+        // Whoever asks for the anchors is told why, as a 503, without where the node lives.
         var election = factory.Elections[0];
         using var answer = await client.PostAsync(new Uri($"/api/v1/audit/elections/{election}/audits", UriKind.Relative), null);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode);
-        Assert.Contains("has no code on chain", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var body = await answer.Content.ReadAsStringAsync();
+        Assert.Contains("The anchor contract is not on the chain node this service reads", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(factory.Chain.RpcUrl, body, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1", body, StringComparison.Ordinal);
 
         // Checkpoints wait, queued with that reason, through attempt after attempt; nothing is sent.
         var account = factory.AnchoringAccount;

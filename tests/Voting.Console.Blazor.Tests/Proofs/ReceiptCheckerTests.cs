@@ -92,17 +92,35 @@ public sealed class ReceiptCheckerTests : IAsyncLifetime
         Assert.Contains($"(contract {published}, as the audit service names it: this console is pinned to none;", check.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_chain_node_or_audit_service_out_of_reach_is_said_without_its_address()
+    {
+        // Anyone may open the proof viewer: it never shows where the node or the audit service lives.
+        var proof = Proof(genuine, ballots[3], 3, published);
+        var nodeDown = await CheckAsync(proof, published, rpcUrl: "http://127.0.0.1:1/?apikey=secret");
+        Assert.Equal(ProofVerdict.CannotCheck, nodeDown.Verdict);
+        Assert.Equal("The chain node this console reads can't be reached right now; try again shortly.", nodeDown.Reason);
+
+        var services = new ServiceCollection();
+        services.AddHttpClient(AuditClient.HttpClientName, client => client.BaseAddress = new Uri("http://127.0.0.1:1/"));
+        using var provider = services.BuildServiceProvider();
+        var auditDown = await new ReceiptChecker(new AuditClient(provider.GetRequiredService<IHttpClientFactory>()), new ChainReadOptions { RpcUrl = RpcUrl })
+            .CheckAsync(proof.Receipt, CancellationToken.None);
+        Assert.Equal(ProofVerdict.CannotCheck, auditDown.Verdict);
+        Assert.Equal("The audit service can't be reached right now; try again shortly.", auditDown.Reason);
+    }
+
     private static InclusionProofDocument Proof(MerkleTree tree, byte[] ballot, long leafIndex, string contract) => new(
         Election, Convert.ToHexStringLower(ballot), leafIndex, 10, [.. tree.InclusionProof(leafIndex, 10).Select(Convert.ToHexStringLower)],
         Convert.ToHexStringLower(tree.RootAt(10)), new AnchorReference(LocalStack.Chain().ChainId, contract, "0x" + new string('0', 64), 1));
 
-    private async Task<ReceiptCheck> CheckAsync(InclusionProofDocument proof, string pinned)
+    private async Task<ReceiptCheck> CheckAsync(InclusionProofDocument proof, string pinned, string? rpcUrl = null)
     {
         var services = new ServiceCollection();
         services.AddHttpClient(AuditClient.HttpClientName, client => client.BaseAddress = new Uri("http://audit.test/"))
             .ConfigurePrimaryHttpMessageHandler(() => new ProofServer(proof));
         using var provider = services.BuildServiceProvider();
-        var checker = new ReceiptChecker(new AuditClient(provider.GetRequiredService<IHttpClientFactory>()), new ChainReadOptions { RpcUrl = RpcUrl, AnchorContractAddress = pinned });
+        var checker = new ReceiptChecker(new AuditClient(provider.GetRequiredService<IHttpClientFactory>()), new ChainReadOptions { RpcUrl = rpcUrl ?? RpcUrl, AnchorContractAddress = pinned });
         return await checker.CheckAsync(proof.Receipt, CancellationToken.None);
     }
 
