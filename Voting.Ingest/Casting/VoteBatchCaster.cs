@@ -91,6 +91,9 @@ public sealed partial class VoteBatchCaster(
         }
 
         var released = new List<HeldVoterLock>();
+        // Refusals are answered only once the locks they release are gone: a client that sends again
+        // at once, as one told 503 may, must find nothing of its first attempt left.
+        var answers = new List<(PendingVote Vote, CastOutcome Outcome)>(admitted.Count);
         var producing = new List<(PendingVote Vote, HeldVoterLock Lock, byte[] Hash)>(admitted.Count);
         var produced = false;
         try
@@ -118,11 +121,11 @@ public sealed partial class VoteBatchCaster(
                     {
                         if (refusals[i] is { } refusal)
                         {
-                            admitted[i].Vote.Settle(refusal);
+                            answers.Add((admitted[i].Vote, refusal));
                         }
                     }
 
-                    SettleUnavailable([.. admitted.Where((_, i) => refusals[i] is null).Select(a => a.Vote)], "redis", e);
+                    AnswerUnavailable(answers, [.. admitted.Where((_, i) => refusals[i] is null).Select(a => a.Vote)], "redis", e);
                     return;
                 }
             }
@@ -134,7 +137,7 @@ public sealed partial class VoteBatchCaster(
                 var (vote, held, _) = admitted[i];
                 if (refusals[i] is { } refusal)
                 {
-                    vote.Settle(refusal);
+                    answers.Add((vote, refusal));
                     released.Add(held);
                     continue;
                 }
@@ -144,7 +147,7 @@ public sealed partial class VoteBatchCaster(
                     // Not ours any more; another attempt of this voter may hold it.
                     metrics.Refuse("lock_expired");
                     LogLockExpired(logger, clock.GetElapsedTime(enteredAt).TotalMilliseconds);
-                    vote.Settle(new CastOutcome.InProgress());
+                    answers.Add((vote, new CastOutcome.InProgress()));
                     continue;
                 }
 
@@ -178,7 +181,7 @@ public sealed partial class VoteBatchCaster(
 
             if (notDurable.Count > 0)
             {
-                SettleUnavailable(notDurable, "kafka", failures.First(f => f is { MayHaveReachedKafka: false })!);
+                AnswerUnavailable(answers, notDurable, "kafka", failures.First(f => f is { MayHaveReachedKafka: false })!);
             }
 
             if (unconfirmed.Count > 0)
@@ -187,10 +190,7 @@ public sealed partial class VoteBatchCaster(
                 metrics.Refused.Add(unconfirmed.Count, new KeyValuePair<string, object?>("reason", "kafka_unconfirmed"));
                 LogUnconfirmed(logger, unconfirmed.Count, failure.Message);
                 var outcome = new CastOutcome.Unconfirmed("Kafka did not acknowledge the vote in time");
-                foreach (var vote in unconfirmed)
-                {
-                    vote.Settle(outcome);
-                }
+                answers.AddRange(unconfirmed.Select(vote => (vote, (CastOutcome)outcome)));
             }
 
             if (durable.Count == 0)
@@ -214,7 +214,7 @@ public sealed partial class VoteBatchCaster(
             metrics.Accepted.Add(durable.Count);
             foreach (var (vote, _, hash) in durable)
             {
-                vote.Settle(new CastOutcome.Accepted(BallotHash.ToReceipt(hash), acceptedAt));
+                vote.Settle(new CastOutcome.Accepted(BallotHash.ToReceipt(hash), acceptedAt)); // durable: the answer stands whatever becomes of the lock
             }
         }
         catch when (!produced)
@@ -227,6 +227,10 @@ public sealed partial class VoteBatchCaster(
         finally
         {
             await LeaveAsync(released);
+            foreach (var (vote, outcome) in answers)
+            {
+                vote.Settle(outcome);
+            }
         }
     }
 
@@ -303,6 +307,12 @@ public sealed partial class VoteBatchCaster(
         {
             LogLocksNotReleased(logger, locks.Count, e.Message);
         }
+    }
+
+    private void AnswerUnavailable(List<(PendingVote Vote, CastOutcome Outcome)> answers, IReadOnlyList<PendingVote> votes, string dependency, Exception e)
+    {
+        var outcome = Unavailable(votes.Count, dependency, e);
+        answers.AddRange(votes.Select(vote => (vote, (CastOutcome)outcome)));
     }
 
     private void SettleUnavailable(IReadOnlyList<PendingVote> votes, string dependency, Exception e)

@@ -34,6 +34,14 @@ public sealed class UnavailableDependencyTests
         await VoteApiTests.AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, "vote-not-recorded");
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("kafka is unavailable", problem.GetProperty("detail").GetString());
+
+        // Sent again at once, as a client told 503 may: the first attempt's lock is gone by the time it
+        // was answered, so each is tried afresh (503 again), never refused as a vote in progress.
+        for (var again = 0; again < 3; again++)
+        {
+            using var resent = await VoteApiTests.PostAsync(client, factory.TokenFor("voter-k"), """{"candidate":"harper"}""");
+            await VoteApiTests.AssertProblemAsync(resent, HttpStatusCode.ServiceUnavailable, "vote-not-recorded");
+        }
         using var redis = await ConnectionMultiplexer.ConnectAsync(LocalStack.Redis().Configuration);
         // Only the election's filter bookkeeping (its state, the rebuild lease) may exist: no lock, no
         // accepted-marker, and the filter itself holds no bit (it would refuse the voter's next attempt).
