@@ -16,6 +16,7 @@ using Voting.TestSupport;
 
 namespace Voting.Ingest.Tests;
 
+[Collection(ServerFaultCollection.Name)]
 public sealed class BloomFalsePositiveTests
 {
     [Fact]

@@ -9,12 +9,13 @@ namespace Voting.Ingest.Tests;
 
 /// <summary>
 /// The broker itself stopped while votes are being sent (UnavailableDependencyTests point ingest at
-/// a closed port instead): every answer is 202 or 503, every 202's ballot is on the topic once the
-/// broker is back, a "not recorded" 503's is not, and a voter told 503 can send the ballot again — its retry is accepted, or, when
-/// the first attempt did reach the topic after all, refused as already voted with that very ballot
-/// there. Never two different ballots of one voter. It stops the shared broker, so it is a fault test.
+/// a closed port instead): every answer is 202 or 503; every 202's ballot is on the topic once the
+/// broker is back, and a "not recorded" 503's is not; a voter told 503 sends the same ballot again
+/// (same Idempotency-Key) and is accepted; one voter never has two different ballots there. It
+/// stops the shared broker, so it is a fault test.
 /// </summary>
 [Trait("Category", StackControl.FaultCategory)]
+[Collection(ServerFaultCollection.Name)]
 public sealed class KafkaStoppedTests
 {
     private const int Lanes = 8;
@@ -45,7 +46,9 @@ public sealed class KafkaStoppedTests
         {
             await WaitForAsync(() => answers.Count >= 40, "40 votes answered before the stop");
             await StackControl.StopAsync("kafka");
-            await WaitForAsync(() => answers.Values.Count(a => a.Status == HttpStatusCode.ServiceUnavailable) >= Lanes, "a 503 in every lane while the broker is down");
+            await WaitForAsync(
+                () => Enumerable.Range(0, Lanes).All(lane => answers.Any(a => a.Key.StartsWith($"lane-{lane}-", StringComparison.Ordinal) && a.Value.Status == HttpStatusCode.ServiceUnavailable)),
+                "a 503 in every lane while the broker is down");
             await stopSending.CancelAsync();
             await sending;
         }
@@ -59,15 +62,19 @@ public sealed class KafkaStoppedTests
             a.Value.Status == HttpStatusCode.Accepted || a.Value.Problem is "vote-not-recorded" or "vote-not-confirmed",
             $"{a.Key}: {(int)a.Value.Status} {a.Value.Problem}"));
         var beforeRetries = await BallotsOnTopicAsync(factory);
+        Assert.Contains(PseudonymOf(factory, "before-the-stop"), beforeRetries.Keys); // the topic was read, not taken for empty
         Assert.All(answers.Where(a => a.Value.Problem == "vote-not-recorded"), a => Assert.False(
             beforeRetries.ContainsKey(PseudonymOf(factory, a.Key)), $"{a.Key} was told nothing was stored, and has a ballot on the topic"));
 
-        // Each voter told 503 sends the same ballot again (same key), until the broker is back.
+        // Each voter told 503 sends the same ballot again (same key) once the broker is back, and is
+        // accepted: nothing of the failed attempt (lock, filter bit, marker) stands in the way. No
+        // processor stores this topic, so even a "not confirmed" ballot that reached it leaves the
+        // voter free to send it again; its retry is the very same ballot (checked below).
         var retried = new Dictionary<string, Answer>(StringComparer.Ordinal);
         foreach (var (voter, first) in answers.Where(a => a.Value.Status == HttpStatusCode.ServiceUnavailable))
         {
             var retry = await SendUntilAnsweredAsync(client, factory, voter, first.Key);
-            Assert.True(retry.Status is HttpStatusCode.Accepted || retry.Problem == "already-voted", $"{voter} again: {(int)retry.Status} {retry.Problem}");
+            Assert.True(retry.Status is HttpStatusCode.Accepted, $"{voter} again: {(int)retry.Status} {retry.Problem}");
             retried[voter] = retry;
         }
 
@@ -81,13 +88,7 @@ public sealed class KafkaStoppedTests
             {
                 Assert.True(ballots?.Contains(answer.Receipt!) == true, $"{voter} was told 202 with {answer.Receipt}, which is not on the topic");
             }
-            else if (answer.Problem == "already-voted")
-            {
-                Assert.True(ballots is { Count: 1 }, $"{voter} was told already voted, and has no ballot on the topic");
-            }
         }
-
-        Assert.Contains(answers.Values, a => a.Status == HttpStatusCode.Accepted); // the stop came while votes were flowing
     }
 
     private static async Task<Answer> SendAsync(HttpClient client, IngestFactory factory, string voter, string key)

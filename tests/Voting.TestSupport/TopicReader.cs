@@ -11,11 +11,24 @@ public static class TopicReader
         var config = KafkaClientConfigs.Consumer(options, LocalStack.UniqueName("reader"));
         using var consumer = new ConsumerBuilder<byte[], byte[]>(config).Build();
         using var admin = new AdminClientBuilder(KafkaClientConfigs.Admin(options)).Build();
-        var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single();
         var messages = new List<ConsumeResult<byte[], byte[]>>();
-        if (metadata.Error.Code != ErrorCode.NoError)
+        // A topic without leaders yet (just created, as asking for a missing one creates it here, or a
+        // broker just restarted) is asked again, for 30 s at most: its state is never taken for empty.
+        var settle = DateTime.UtcNow.AddSeconds(30);
+        TopicMetadata metadata;
+        while (Unready(metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single()) is { } error)
         {
-            return messages; // the topic does not exist (yet): nothing was produced to it
+            if (error.Code == ErrorCode.UnknownTopicOrPart)
+            {
+                return messages; // the topic does not exist: nothing was produced to it
+            }
+
+            if (DateTime.UtcNow > settle)
+            {
+                throw new KafkaException(error);
+            }
+
+            Thread.Sleep(200);
         }
 
         foreach (var partition in metadata.Partitions)
@@ -43,8 +56,18 @@ public static class TopicReader
                     break;
                 }
             }
+
+            if (messages.LastOrDefault()?.TopicPartition != tp || messages[^1].Offset.Value < high - 1)
+            {
+                throw new TimeoutException($"{tp} was not read to its end (offset {high - 1}) within 30 s");
+            }
         }
 
         return messages;
     }
+
+    private static Error? Unready(TopicMetadata metadata) =>
+        metadata.Error.Code != ErrorCode.NoError ? metadata.Error
+        : metadata.Partitions.Count == 0 ? new Error(ErrorCode.LeaderNotAvailable)
+        : metadata.Partitions.FirstOrDefault(p => p.Error.Code != ErrorCode.NoError)?.Error;
 }
