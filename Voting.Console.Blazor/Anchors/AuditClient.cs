@@ -19,11 +19,12 @@ public sealed class AuditClient(IHttpClientFactory httpClients)
     /// Runs an audit and returns its report. An audit of a large election can outlast the HTTP
     /// client's timeout; the audit service finishes it anyway (and joins any later request to it).
     /// Then <paramref name="stillRunning"/> is called and the latest report is polled every
-    /// <paramref name="pollInterval"/> until one newer than <paramref name="previous"/> (the report
-    /// shown before) appears.
+    /// <paramref name="pollInterval"/> until one that finished after <paramref name="requestedAt"/>
+    /// appears (the asked-for audit, or one already running that the request joined): never a report
+    /// of before the request, such as a scheduled audit's that finished meanwhile.
     /// </summary>
     public async Task<AuditReport> RunAuditToTheEndAsync(
-        string electionId, AuditReport? previous, Action stillRunning, TimeSpan pollInterval, CancellationToken cancellationToken)
+        string electionId, DateTime requestedAt, Action stillRunning, TimeSpan pollInterval, CancellationToken cancellationToken)
     {
         try
         {
@@ -39,7 +40,7 @@ public sealed class AuditClient(IHttpClientFactory httpClients)
             await Task.Delay(pollInterval, cancellationToken);
             try
             {
-                if (await LatestAuditAsync(electionId, cancellationToken) is { } latest && (previous is null || latest.StartedAt > previous.StartedAt))
+                if (await LatestAuditAsync(electionId, cancellationToken) is { } latest && latest.FinishedAt > requestedAt)
                 {
                     return latest;
                 }

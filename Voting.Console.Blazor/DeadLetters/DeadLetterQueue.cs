@@ -1,9 +1,11 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Voting.Console.Blazor.Access;
 using Voting.Infrastructure.Kafka;
 using Voting.Infrastructure.Redis;
 
@@ -15,7 +17,7 @@ namespace Voting.Console.Blazor.DeadLetters;
 /// (position and time only) so the screen can show what was replayed.
 /// </summary>
 public sealed partial class DeadLetterQueue(
-    KafkaPositions positions, IConnectionMultiplexer redis, RedisOptions redisOptions, IOptions<ConsoleOptions> options,
+    KafkaPositions positions, IConnectionMultiplexer redis, RedisOptions redisOptions, IOptions<ConsoleOptions> options, ConsoleSessions sessions,
     TimeProvider clock, ILogger<DeadLetterQueue> logger) : IDisposable
 {
     private readonly Lazy<IProducer<byte[], byte[]>> producer = new(() =>
@@ -50,9 +52,21 @@ public sealed partial class DeadLetterQueue(
             .Take(options.Value.DeadLetterPageSize)];
     }
 
-    /// <summary>Sends the original messages of the given letters back to the votes topic; returns how many were sent.</summary>
-    public async Task<int> ReplayAsync(IReadOnlyCollection<DeadLetterView> letters, string operatorName, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the original messages of the given letters back to the votes topic, for
+    /// <paramref name="by"/>; returns how many were sent. Asked again at the click, not only when the
+    /// page opened: an operator signed out elsewhere (or whose session lapsed) replays nothing.
+    /// </summary>
+    /// <exception cref="UnauthorizedAccessException"><paramref name="by"/> is no operator with a current session.</exception>
+    public async Task<int> ReplayAsync(IReadOnlyCollection<DeadLetterView> letters, ClaimsPrincipal by, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(by);
+        if (!by.IsInRole(ConsoleRoles.Operator) || !sessions.IsCurrent(by))
+        {
+            throw new UnauthorizedAccessException("Your sign-in has ended (or is not an operator's): sign in again. Nothing was replayed.");
+        }
+
+        var operatorName = by.Identity?.Name ?? "?";
         if (letters.FirstOrDefault(l => !l.CanReplay) is { } empty)
         {
             throw new InvalidOperationException($"Dead letter {empty.Id} holds no original message to replay; nothing was replayed.");
@@ -63,6 +77,22 @@ public sealed partial class DeadLetterQueue(
         if (originals.Count != letters.Count)
         {
             throw new InvalidOperationException($"{letters.Count - originals.Count} of the {letters.Count} dead letters are no longer in {Kafka.DeadLetterTopic} (retention); nothing was replayed.");
+        }
+
+        // What is sent is what the operator confirmed, and only back where it came from.
+        var confirmed = letters.ToDictionary(l => (l.Partition, l.Offset));
+        foreach (var (position, letter) in originals)
+        {
+            var asListed = confirmed[(position.Partition.Value, position.Offset.Value)];
+            if (View(position, letter, null).Fingerprint != asListed.Fingerprint)
+            {
+                throw new InvalidOperationException($"Dead letter {asListed.Id} now holds another message than the one listed (was {Kafka.DeadLetterTopic} recreated?); list the letters again. Nothing was replayed.");
+            }
+
+            if (letter.OriginalTopic != Kafka.VotesTopic)
+            {
+                throw new InvalidOperationException($"Dead letter {asListed.Id} came from {letter.OriginalTopic}, not from the votes topic {Kafka.VotesTopic}; nothing was replayed.");
+            }
         }
 
         foreach (var (position, letter) in originals)

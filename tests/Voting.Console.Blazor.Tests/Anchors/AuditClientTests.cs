@@ -17,6 +17,9 @@ public sealed class AuditClientTests
     private static readonly AuditReport Before = Report(new DateTime(2028, 11, 7, 20, 0, 0, DateTimeKind.Utc));
     private static readonly AuditReport After = Report(new DateTime(2028, 11, 7, 21, 0, 0, DateTimeKind.Utc));
 
+    // Asked for after Before finished (20:20), before After started.
+    private static readonly DateTime Clicked = new(2028, 11, 7, 20, 30, 0, DateTimeKind.Utc);
+
     [Fact]
     public async Task An_audit_that_outlasts_the_timeout_is_waited_for_until_its_report_is_the_latest()
     {
@@ -24,12 +27,24 @@ public sealed class AuditClientTests
         var client = Client(service);
         var told = 0;
 
-        var report = await client.RunAuditToTheEndAsync("us-2028", Before, () => told++, TimeSpan.FromMilliseconds(50), CancellationToken.None);
+        var report = await client.RunAuditToTheEndAsync("us-2028", Clicked, () => told++, TimeSpan.FromMilliseconds(50), CancellationToken.None);
 
         Assert.Equal(After.StartedAt, report.StartedAt);
         Assert.Equal(1, told);
         Assert.Equal(1, service.Posts);
         Assert.Equal(3, service.LatestReads);
+    }
+
+    [Fact]
+    public async Task A_scheduled_audit_that_finished_before_the_click_is_not_taken_for_the_one_asked_for()
+    {
+        // A scheduled audit started at 20:05 and finished at 20:25, before the click, became the latest meanwhile.
+        var scheduled = Report(new DateTime(2028, 11, 7, 20, 5, 0, DateTimeKind.Utc));
+        var client = Client(new SlowAuditService([scheduled, scheduled, After]));
+
+        var report = await client.RunAuditToTheEndAsync("us-2028", Clicked, () => { }, TimeSpan.FromMilliseconds(50), CancellationToken.None);
+
+        Assert.Equal(After.StartedAt, report.StartedAt);
     }
 
     [Fact]
@@ -49,7 +64,7 @@ public sealed class AuditClientTests
         var client = Client(new SlowAuditService([Before, Before, Before, Before, Before, Before, Before, Before, Before, Before]));
         using var closed = new CancellationTokenSource();
 
-        var waiting = client.RunAuditToTheEndAsync("us-2028", Before, closed.Cancel, TimeSpan.FromMilliseconds(50), closed.Token);
+        var waiting = client.RunAuditToTheEndAsync("us-2028", Clicked, closed.Cancel, TimeSpan.FromMilliseconds(50), closed.Token);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
     }

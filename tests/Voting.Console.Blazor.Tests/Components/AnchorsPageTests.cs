@@ -21,6 +21,7 @@ public sealed class AnchorsPageTests : ComponentTest
         Context.Services.AddSingleton(board);
         Context.Services.AddHttpClient(AuditClient.HttpClientName);
         Context.Services.AddSingleton<AuditClient>();
+        Context.Services.AddSingleton(TimeProvider.System);
     }
 
     private static CheckpointView Checkpoint(long size, string status, string? transaction = null, long? block = null, string? error = null) =>

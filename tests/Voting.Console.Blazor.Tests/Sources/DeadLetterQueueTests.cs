@@ -1,8 +1,10 @@
+using System.Security.Claims;
 using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Voting.Console.Blazor.Access;
 using Voting.Console.Blazor.DeadLetters;
 using Voting.Core.Ballots;
 using Voting.Infrastructure.Kafka;
@@ -25,8 +27,14 @@ public sealed class DeadLetterQueueTests : IAsyncLifetime
         await redis.DisposeAsync();
     }
 
+    private readonly ConsoleSessions sessions = new(Options.Create(new ConsoleAccessOptions()), TimeProvider.System);
+
     private DeadLetterQueue Queue(KafkaPositions positions, int readMilliseconds = 10_000) =>
-        new(positions, redis, redisOptions, Options.Create(new ConsoleOptions { DeadLetterReadMilliseconds = readMilliseconds }), TimeProvider.System, NullLogger<DeadLetterQueue>.Instance);
+        new(positions, redis, redisOptions, Options.Create(new ConsoleOptions { DeadLetterReadMilliseconds = readMilliseconds }), sessions, TimeProvider.System, NullLogger<DeadLetterQueue>.Instance);
+
+    /// <summary>A signed-in user with the given roles and a current session.</summary>
+    private ClaimsPrincipal SignedIn(string name, params string[] roles) => sessions.Begin(new ClaimsPrincipal(new ClaimsIdentity(
+        [new Claim(ClaimTypes.Name, name), .. roles.Select(r => new Claim(ClaimTypes.Role, r))], "test")));
 
     [Fact]
     public async Task Letters_not_read_in_time_are_an_error_never_a_shorter_list()
@@ -62,6 +70,7 @@ public sealed class DeadLetterQueueTests : IAsyncLifetime
 
         using var positions = new KafkaPositions(kafka);
         using var queue = Queue(positions);
+        var otto = SignedIn("otto", ConsoleRoles.Operator);
         var letters = await queue.ListAsync(CancellationToken.None);
 
         Assert.Equal(2, letters.Count);
@@ -74,10 +83,31 @@ public sealed class DeadLetterQueueTests : IAsyncLifetime
         Assert.StartsWith("unreadable dead-letter envelope", unreadable.Error, StringComparison.Ordinal);
 
         // An unreadable letter can't be replayed, and asking for it with another sends nothing at all.
-        await Assert.ThrowsAsync<InvalidOperationException>(() => queue.ReplayAsync([letter, unreadable], "otto", CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => queue.ReplayAsync([letter, unreadable], otto, CancellationToken.None));
         Assert.Empty(TopicReader.ReadAll(kafka, kafka.VotesTopic));
 
-        Assert.Equal(1, await queue.ReplayAsync([letter], "otto", CancellationToken.None));
+        // Nor one that is no longer the letter listed (its message changed), nor one from another topic.
+        var changed = await Assert.ThrowsAsync<InvalidOperationException>(() => queue.ReplayAsync([letter with { Fingerprint = "000000000000" }], otto, CancellationToken.None));
+        Assert.Equal($"Dead letter {letter.Id} now holds another message than the one listed (was {kafka.DeadLetterTopic} recreated?); list the letters again. Nothing was replayed.", changed.Message);
+        using (var producer = new DeadLetterProducer(kafka))
+        {
+            await producer.SendAsync(new DeadLetter("another.topic", 0, 9, "refused", vote.Pseudonym, original, DateTimeOffset.UtcNow), CancellationToken.None);
+        }
+
+        var foreign = (await queue.ListAsync(CancellationToken.None)).Single(l => l.OriginalTopic == "another.topic");
+        var elsewhere = await Assert.ThrowsAsync<InvalidOperationException>(() => queue.ReplayAsync([foreign], otto, CancellationToken.None));
+        Assert.Equal($"Dead letter {foreign.Id} came from another.topic, not from the votes topic {kafka.VotesTopic}; nothing was replayed.", elsewhere.Message);
+        Assert.Empty(TopicReader.ReadAll(kafka, kafka.VotesTopic));
+
+        // Only by an operator whose session is still current (signed out in another tab: nothing).
+        var official = SignedIn("olga", ConsoleRoles.Official);
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => queue.ReplayAsync([letter], official, CancellationToken.None));
+        var signedOut = SignedIn("otto", ConsoleRoles.Operator);
+        sessions.End(signedOut);
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => queue.ReplayAsync([letter], signedOut, CancellationToken.None));
+        Assert.Empty(TopicReader.ReadAll(kafka, kafka.VotesTopic));
+
+        Assert.Equal(1, await queue.ReplayAsync([letter], otto, CancellationToken.None));
 
         var replayed = Assert.Single(TopicReader.ReadAll(kafka, kafka.VotesTopic));
         Assert.Equal(original, replayed.Message.Value);
@@ -85,11 +115,13 @@ public sealed class DeadLetterQueueTests : IAsyncLifetime
         var after = await queue.ListAsync(CancellationToken.None);
         Assert.NotNull(after.Single(l => l.Id == letter.Id).ReplayedAt);
         Assert.Null(after.Single(l => l.Id == unreadable.Id).ReplayedAt);
+        Assert.Null(after.Single(l => l.Id == foreign.Id).ReplayedAt);
     }
 
     [Fact]
     public async Task Replay_all_sends_each_message_once_and_not_one_that_came_back_after_a_replay()
     {
+        var otto = SignedIn("otto", ConsoleRoles.Operator);
         var vote = TestVotes.For("e-dlq", "voter-2", "PA", "morgan");
         var original = JsonSerializer.SerializeToUtf8Bytes(vote, VotingJsonContext.Default.VoteMessage);
         var other = TestVotes.For("e-dlq", "voter-3", "PA", "harper");
@@ -107,7 +139,7 @@ public sealed class DeadLetterQueueTests : IAsyncLifetime
 
         var all = DeadLetterView.ToReplayAll(await queue.ListAsync(CancellationToken.None));
         Assert.Equal(2, all.Count);
-        Assert.Equal(2, await queue.ReplayAsync(all, "otto", CancellationToken.None));
+        Assert.Equal(2, await queue.ReplayAsync(all, otto, CancellationToken.None));
         Assert.Equal(2, TopicReader.ReadAll(kafka, kafka.VotesTopic).Count);
 
         // The processor still refuses the first: it comes back as a new letter. Replay all must not
