@@ -122,4 +122,27 @@ public sealed class ShardRouterTests
         Assert.Throws<ArgumentOutOfRangeException>(() => ShardLayout.BallotTable(64));
         Assert.Throws<ArgumentOutOfRangeException>(() => ShardLayout.ParticipationTable(-1));
     }
+
+    /// <summary>
+    /// Where every state's rows and a few ids' rows live today. Stored rows stay where they were
+    /// written: a change to the population figures, their ordering or the id hash would route new
+    /// rows elsewhere, so it is a data migration (ShardLayout), never a silent change.
+    /// </summary>
+    [Fact]
+    public void The_routing_of_stored_rows_never_changes()
+    {
+        var databases = new Dictionary<string, int>
+        {
+            ["AK"] = 10, ["AL"] = 8, ["AR"] = 11, ["AZ"] = 13, ["CA"] = 0, ["CO"] = 11, ["CT"] = 14, ["DC"] = 4, ["DE"] = 11, ["FL"] = 2,
+            ["GA"] = 7, ["HI"] = 12, ["IA"] = 12, ["ID"] = 6, ["IL"] = 5, ["IN"] = 15, ["KS"] = 9, ["KY"] = 6, ["LA"] = 7, ["MA"] = 14,
+            ["MD"] = 14, ["ME"] = 14, ["MI"] = 9, ["MN"] = 10, ["MO"] = 13, ["MS"] = 10, ["MT"] = 5, ["NC"] = 8, ["ND"] = 7, ["NE"] = 8,
+            ["NH"] = 15, ["NJ"] = 10, ["NM"] = 7, ["NV"] = 15, ["NY"] = 3, ["OH"] = 6, ["OK"] = 4, ["OR"] = 5, ["PA"] = 4, ["RI"] = 4,
+            ["SC"] = 9, ["SD"] = 8, ["TN"] = 15, ["TX"] = 1, ["UT"] = 13, ["VA"] = 11, ["VT"] = 9, ["WA"] = 12, ["WI"] = 12, ["WV"] = 13,
+            ["WY"] = 5,
+        };
+        Assert.Equal(databases, UsStates.All.ToDictionary(s => s.Code, s => ShardRouter.DatabaseFor(s.Code)));
+        Assert.Equal(
+            [27, 23, 11],
+            new[] { "a", "voter-1", "0123456789abcdef" }.Select(id => ShardRouter.TableFor(System.Text.Encoding.UTF8.GetBytes(id))));
+    }
 }
