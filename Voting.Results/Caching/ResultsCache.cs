@@ -57,8 +57,7 @@ public sealed class ResultsCache(IConnectionMultiplexer redis, RedisOptions redi
             if (!refreshing.ContainsKey(key))
             {
                 // Nobody awaits this one: a failure is observed here and retried by the next reader.
-                _ = RefreshOnceAsync(key, entry.Load).ContinueWith(
-                    failed => _ = failed.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                Observe(RefreshOnceAsync(key, entry.Load));
             }
 
             metrics.StaleHit();
@@ -90,10 +89,11 @@ public sealed class ResultsCache(IConnectionMultiplexer redis, RedisOptions redi
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var database = redis.GetDatabase();
         byte[]? json = null;
-        var read = database.StringGetAsync(ReplicaKey(key, Random.Shared.Next(settings.HotKeyReplicas)));
+        Task<RedisValue>? read = null;
         try
         {
             // Redis is a cache here: down, or hung (its client would wait seconds), go to the backend.
+            read = database.StringGetAsync(ReplicaKey(key, Random.Shared.Next(settings.HotKeyReplicas)));
             json = await read.WaitAsync(TimeSpan.FromMilliseconds(settings.SharedCacheReadTimeoutMilliseconds), clock);
             if (json is not null)
             {
@@ -102,25 +102,36 @@ public sealed class ResultsCache(IConnectionMultiplexer redis, RedisOptions redi
         }
         catch (Exception e) when (RedisFailure.Is(e) || e is TimeoutException)
         {
-            _ = read.ContinueWith(late => late.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            Observe(read);
         }
 
         if (json is null)
         {
             json = await load(timeout.Token);
             // Shared with the other instances without making anyone here wait for Redis; a write that
-            // fails is observed and left to the next refresh.
-            var ttl = TimeSpan.FromMilliseconds(settings.SharedCacheMilliseconds);
-            var batch = database.CreateBatch();
-            var writes = Enumerable.Range(0, settings.HotKeyReplicas).Select(i => batch.StringSetAsync(ReplicaKey(key, i), json, ttl)).ToArray();
-            batch.Execute();
-            _ = Task.WhenAll(writes).ContinueWith(failed => failed.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            // fails (or can't be sent: no connection) is observed and left to the next refresh.
+            try
+            {
+                var ttl = TimeSpan.FromMilliseconds(settings.SharedCacheMilliseconds);
+                var batch = database.CreateBatch();
+                var writes = Enumerable.Range(0, settings.HotKeyReplicas).Select(i => batch.StringSetAsync(ReplicaKey(key, i), json, ttl)).ToArray();
+                batch.Execute();
+                Observe(Task.WhenAll(writes));
+            }
+            catch (Exception e) when (RedisFailure.Is(e))
+            {
+                // The next refresh tries again.
+            }
         }
 
         var response = new CachedResponse(json, $"\"{Convert.ToHexStringLower(XxHash64.Hash(json))}\"");
         local[key] = new Entry(response, clock.GetUtcNow().AddMilliseconds(settings.LocalCacheMilliseconds), load);
         return response;
     }
+
+    // Work nobody waits for: its failure is observed, never an unobserved task exception.
+    private static void Observe(Task? call) =>
+        call?.ContinueWith(failed => failed.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     private sealed record Entry(CachedResponse Response, DateTimeOffset Expires, Func<CancellationToken, Task<byte[]>> Load);
 
