@@ -87,7 +87,13 @@ public static class AuditApi
         }
 
         var contract = await contracts.GetAsync(cancellationToken);
-        var path = await trees.WithTreeAsync(found.ElectionId, tree => tree.InclusionProof(found.LeafIndex, checkpoint.TreeSize), cancellationToken);
+        var path = await trees.WithTreeAsync(
+            found.ElectionId, tree => tree.Size < checkpoint.TreeSize ? null : tree.InclusionProof(found.LeafIndex, checkpoint.TreeSize), cancellationToken);
+        if (path is null)
+        {
+            return AuditProblems.LogShorterThanAnchor(checkpoint.TreeSize);
+        }
+
         return TypedResults.Ok(new InclusionProofDocument(
             found.ElectionId, Convert.ToHexStringLower(hash), found.LeafIndex, checkpoint.TreeSize, [.. path.Select(Convert.ToHexStringLower)],
             Convert.ToHexStringLower(checkpoint.Root),
@@ -120,7 +126,12 @@ public static class AuditApi
         }
 
         var contract = await contracts.GetAsync(cancellationToken);
-        var path = await trees.WithTreeAsync(electionId, tree => tree.ConsistencyProof(from, to), cancellationToken);
+        var path = await trees.WithTreeAsync(electionId, tree => tree.Size < to ? null : tree.ConsistencyProof(from, to), cancellationToken);
+        if (path is null)
+        {
+            return AuditProblems.LogShorterThanAnchor(to);
+        }
+
         return TypedResults.Ok(new ConsistencyProofDocument(
             electionId, from, to, Convert.ToHexStringLower(older.Root), Convert.ToHexStringLower(newer.Root),
             [.. path.Select(Convert.ToHexStringLower)], chain.Options.ChainId, contract.ContractAddress));

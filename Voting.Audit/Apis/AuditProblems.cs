@@ -29,6 +29,11 @@ public static class AuditProblems
     public static ProblemHttpResult NoAudit(string electionId) =>
         Problem(404, "no-audit-yet", "No audit has run since the service started.", $"Run one with POST /api/v1/audit/elections/{electionId}/audits.");
 
+    /// <summary>The log holds fewer leaves than an anchored checkpoint: leaves were removed (the audit names it checkpoint-beyond-log).</summary>
+    public static ProblemHttpResult LogShorterThanAnchor(long treeSize) =>
+        Problem(503, "log-shorter-than-anchor", "The log no longer holds the anchored tree.",
+            $"The log holds fewer leaves than the checkpoint of size {treeSize} anchored on chain: no proof can be given until it is restored. Run an audit.");
+
     public static ProblemHttpResult Unavailable(string detail) => Problem(503, "audit-unavailable", "A store or the chain can't be reached.", detail);
 
     private static ProblemHttpResult Problem(int status, string type, string title, string detail) =>

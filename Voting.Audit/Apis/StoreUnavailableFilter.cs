@@ -29,9 +29,11 @@ public sealed partial class StoreUnavailableFilter(ILogger<StoreUnavailableFilte
     /// <summary>What an anonymous caller is told about <paramref name="error"/>; null for an error that is no outage.</summary>
     public static string? Detail(Exception error) => error switch
     {
-        MySqlException => "The ballot log's database did not answer; try again shortly.",
+        MySqlException => "A database of the ballots or their log did not answer; try again shortly.",
         AnchorContractMissingException => "The anchor contract is not on the chain node this service reads (it is behind, or on another chain); try again later.",
-        HttpRequestException or RpcClientUnknownException or RpcClientTimeoutException or TimeoutException => "The chain node did not answer; try again shortly.",
+        RpcClientUnknownException or RpcClientTimeoutException => "The chain node did not answer; try again shortly.",
+        // HTTP: the chain node or ClickHouse (the tallies an audit reconciles).
+        HttpRequestException or TimeoutException => "The chain node or the tally store did not answer; try again shortly.",
         _ => null,
     };
 

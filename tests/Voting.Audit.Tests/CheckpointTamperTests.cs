@@ -99,6 +99,13 @@ public sealed class CheckpointTamperTests(AuditFactory factory) : IClassFixture<
             ["checkpoint at size 60", "checkpoint at size 70"],
             report.Findings.Where(f => f.Kind == "checkpoint-beyond-log").Select(f => f.Location).Order());
         Assert.True(report.Findings.All(f => f.Kind is "anchor-beyond-log" or "checkpoint-beyond-log" or "ballot-not-in-log"), findings);
+
+        // No proof is served against the anchored tree the log no longer holds: a 503 that says so.
+        var kept = rows.First(r => r.LeafIndex < 40);
+        using var proof = await client.GetAsync(new Uri($"/api/v1/audit/receipts/{Convert.ToHexStringLower(kept.BallotHash)}/proof", UriKind.Relative));
+        var problem = await proof.Content.ReadAsStringAsync();
+        Assert.True(proof.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable, $"{(int)proof.StatusCode}: {problem}");
+        Assert.Contains("\"type\":\"urn:voting:problem:log-shorter-than-anchor\"", problem, StringComparison.Ordinal);
     }
 
     private async Task ExecuteOnLogAsync(string sql, string election, params (string Name, object Value)[] parameters) =>
