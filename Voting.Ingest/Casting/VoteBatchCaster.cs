@@ -28,6 +28,9 @@ public sealed partial class VoteBatchCaster(
     TimeProvider clock,
     ILogger<VoteBatchCaster> logger)
 {
+    /// <summary>How long refusals wait for their locks' release before they are answered anyway.</summary>
+    private static readonly TimeSpan LockReleaseWait = TimeSpan.FromMilliseconds(500);
+
     private readonly IngestOptions settings = options.Value;
 
     /// <summary>Settles every attempt of <paramref name="votes"/>; never throws.</summary>
@@ -59,7 +62,12 @@ public sealed partial class VoteBatchCaster(
         }
         catch (Exception e) when (RedisFailure.Is(e))
         {
-            SettleUnavailable(votes, "redis", e);
+            var outcome = Unavailable(votes.Count, "redis", e);
+            foreach (var vote in votes)
+            {
+                vote.Settle(outcome);
+            }
+
             return;
         }
 
@@ -226,10 +234,21 @@ public sealed partial class VoteBatchCaster(
         }
         finally
         {
-            await LeaveAsync(released);
-            foreach (var (vote, outcome) in answers)
+            try
             {
-                vote.Settle(outcome);
+                // Bounded: with Redis hung the refusals must not wait for its timeout (the locks expire anyway).
+                await LeaveAsync(released).WaitAsync(LockReleaseWait);
+            }
+            catch (TimeoutException)
+            {
+                // Still releasing in the background; its failure is logged there.
+            }
+            finally
+            {
+                foreach (var (vote, outcome) in answers)
+                {
+                    vote.Settle(outcome);
+                }
             }
         }
     }
@@ -313,15 +332,6 @@ public sealed partial class VoteBatchCaster(
     {
         var outcome = Unavailable(votes.Count, dependency, e);
         answers.AddRange(votes.Select(vote => (vote, (CastOutcome)outcome)));
-    }
-
-    private void SettleUnavailable(IReadOnlyList<PendingVote> votes, string dependency, Exception e)
-    {
-        var outcome = Unavailable(votes.Count, dependency, e);
-        foreach (var vote in votes)
-        {
-            vote.Settle(outcome);
-        }
     }
 
     /// <summary>Counts and logs <paramref name="count"/> votes refused at once because <paramref name="dependency"/> failed; their answer.</summary>
