@@ -87,7 +87,7 @@ public static partial class ResultsApi
         catch (Exception e) when (e is HttpRequestException or TimeoutException or DbException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             // Anyone may ask: the why (addresses, database names) goes to the log, not into the answer.
-            LogTalliesUnreadable(Logger(http.RequestServices), e, election.Id, area);
+            LogTalliesUnreadable(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ResultsApi)), e, election.Id, area);
             return ResultsProblems.Unavailable("The tallies can't be read right now; try again shortly.");
         }
 
@@ -140,7 +140,7 @@ public static partial class ResultsApi
     }
 
     private static async Task<Results<Ok<ReceiptStatusView>, ProblemHttpResult>> ReceiptStatusAsync(
-        string receipt, MerkleLogReader log, CheckpointStore checkpoints, IHttpClientFactory httpClients, CancellationToken cancellationToken)
+        string receipt, MerkleLogReader log, CheckpointStore checkpoints, IHttpClientFactory httpClients, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (!BallotHash.TryParseReceipt(receipt.ToLowerInvariant(), out var hash))
         {
@@ -176,16 +176,19 @@ public static partial class ResultsApi
 
             return TypedResults.Ok(new ReceiptStatusView(normalized, "anchored", found.ElectionId, found.LeafIndex, proof));
         }
-        catch (MySqlException)
+        catch (MySqlException e)
         {
+            LogBallotLogUnreadable(loggers.CreateLogger(typeof(ResultsApi)), e);
             return ResultsProblems.Unavailable("The ballot log's database did not answer; try again shortly.");
         }
     }
 
-    private static ILogger Logger(IServiceProvider services) => services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ResultsApi));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The tallies of {Election} ({Area}) could not be read")]
     private static partial void LogTalliesUnreadable(ILogger logger, Exception error, string election, string area);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The ballot log could not be read for a receipt")]
+    private static partial void LogBallotLogUnreadable(ILogger logger, Exception error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A voter's participation could not be read")]
     private static partial void LogParticipationUnreadable(ILogger logger, Exception error);

@@ -46,7 +46,7 @@ internal static class MariaDbQuiet
         }
     }
 
-    // Beside the stack's own state (deploy/local/stack.sh keeps VOTING_STACK_DIR, default .stack).
+    // In VOTING_STACK_DIR when it is set (the stack's own state), else in the temporary folder.
     private static string SavedSettingFile() =>
         Path.Combine(Environment.GetEnvironmentVariable("VOTING_STACK_DIR") is { Length: > 0 } stack ? stack : Path.GetTempPath(), "bench-innodb-max-dirty-pages-pct");
 
