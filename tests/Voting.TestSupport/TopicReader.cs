@@ -8,27 +8,34 @@ public static class TopicReader
 {
     public static List<ConsumeResult<byte[], byte[]>> ReadAll(KafkaOptions options, string topic)
     {
+        // A topic without leaders yet (just created, as asking for a missing one creates it here, or on
+        // a broker just restarted) is read again, for 30 s at most: its state is never taken for empty.
+        var settle = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return ReadOnce(options, topic);
+            }
+            catch (KafkaException) when (DateTime.UtcNow < settle)
+            {
+                Thread.Sleep(200);
+            }
+        }
+    }
+
+    private static List<ConsumeResult<byte[], byte[]>> ReadOnce(KafkaOptions options, string topic)
+    {
         var config = KafkaClientConfigs.Consumer(options, LocalStack.UniqueName("reader"));
         using var consumer = new ConsumerBuilder<byte[], byte[]>(config).Build();
         using var admin = new AdminClientBuilder(KafkaClientConfigs.Admin(options)).Build();
         var messages = new List<ConsumeResult<byte[], byte[]>>();
-        // A topic without leaders yet (just created, as asking for a missing one creates it here, or a
-        // broker just restarted) is asked again, for 30 s at most: its state is never taken for empty.
-        var settle = DateTime.UtcNow.AddSeconds(30);
-        TopicMetadata metadata;
-        while (Unready(metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single()) is { } error)
+        var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single();
+        if (Unready(metadata) is { } error)
         {
-            if (error.Code == ErrorCode.UnknownTopicOrPart)
-            {
-                return messages; // the topic does not exist: nothing was produced to it
-            }
-
-            if (DateTime.UtcNow > settle)
-            {
-                throw new KafkaException(error);
-            }
-
-            Thread.Sleep(200);
+            return error.Code == ErrorCode.UnknownTopicOrPart
+                ? messages // the topic does not exist: nothing was produced to it
+                : throw new KafkaException(error);
         }
 
         foreach (var partition in metadata.Partitions)
