@@ -7,10 +7,11 @@ namespace Voting.Audit.Logs;
 /// <summary>
 /// Each election's Merkle tree in memory, caught up with the log database on demand. The log is
 /// append-only, so catching up reads the leaves past the tree's current size, and the tree's last
-/// leaf again: a log shorter than the tree, or whose leaf there changed, had leaves removed from its
-/// end (and maybe others appended in their place). The tree is then rebuilt from what the log holds
-/// now, so that the checks against earlier checkpoints (<see cref="Voting.Core.Merkle.LogContinuity"/>)
-/// see the log as it is and report the break, instead of a tree that still holds the removed leaves.
+/// leaf again (in the same read, only when the log has grown): a log shorter than the tree, or whose
+/// leaf there changed, had leaves removed from its end (and maybe others appended in their place).
+/// The tree is then rebuilt from what the log holds now, so that the checks against earlier
+/// checkpoints (<see cref="Voting.Core.Merkle.LogContinuity"/>) see the log as it is and report the
+/// break, instead of a tree that still holds the removed leaves.
 /// A leaf rewritten further back is not re-read here; the scheduled audit recomputes every leaf.
 /// </summary>
 public sealed class MerkleTreeCache(MerkleLogReader log)
@@ -25,26 +26,13 @@ public sealed class MerkleTreeCache(MerkleLogReader log)
         try
         {
             var size = await log.TreeSizeAsync(electionId, cancellationToken);
-            if (!await StillHoldsAsync(electionId, entry.Tree, size, cancellationToken))
+            if (size < entry.Tree.Size || (size > entry.Tree.Size && !await CatchUpAsync(electionId, entry.Tree, size, cancellationToken)))
             {
                 entry.Tree = new MerkleTree();
+                await CatchUpAsync(electionId, entry.Tree, size, cancellationToken);
             }
 
-            var tree = entry.Tree;
-            if (size > tree.Size)
-            {
-                await foreach (var (index, ballotHash) in log.LeavesAsync(electionId, tree.Size, size, cancellationToken))
-                {
-                    if (index != tree.Size)
-                    {
-                        throw new InvalidOperationException($"The log of {electionId} has a gap: expected leaf {tree.Size}, found {index}.");
-                    }
-
-                    tree.AppendLeafData(ballotHash);
-                }
-            }
-
-            return use(tree);
+            return use(entry.Tree);
         }
         finally
         {
@@ -52,25 +40,34 @@ public sealed class MerkleTreeCache(MerkleLogReader log)
         }
     }
 
-    // The log of `size` leaves still holds the tree's last leaf where the tree has it.
-    private async Task<bool> StillHoldsAsync(string electionId, MerkleTree tree, long size, CancellationToken cancellationToken)
+    // Appends the log's leaves up to `size`, reading from the tree's last leaf (one read): false, with
+    // nothing appended, when the log no longer holds that leaf there.
+    private async Task<bool> CatchUpAsync(string electionId, MerkleTree tree, long size, CancellationToken cancellationToken)
     {
-        if (tree.Size == 0)
+        var known = tree.Size;
+        var verified = known == 0;
+        await foreach (var (index, ballotHash) in log.LeavesAsync(electionId, Math.Max(0, known - 1), size, cancellationToken))
         {
-            return true;
+            if (!verified)
+            {
+                if (index != known - 1 || !MerkleHashing.LeafHash(ballotHash).AsSpan().SequenceEqual(tree.LeafHashAt(known - 1)))
+                {
+                    return false;
+                }
+
+                verified = true;
+                continue;
+            }
+
+            if (index != tree.Size)
+            {
+                throw new InvalidOperationException($"The log of {electionId} has a gap: expected leaf {tree.Size}, found {index}.");
+            }
+
+            tree.AppendLeafData(ballotHash);
         }
 
-        if (size < tree.Size)
-        {
-            return false;
-        }
-
-        await foreach (var (_, ballotHash) in log.LeavesAsync(electionId, tree.Size - 1, tree.Size, cancellationToken))
-        {
-            return MerkleHashing.LeafHash(ballotHash).AsSpan().SequenceEqual(tree.LeafHashAt(tree.Size - 1));
-        }
-
-        return false; // no entry where the tree has its last leaf
+        return verified; // not verified: no entry where the tree has its last leaf
     }
 
     private sealed class Entry
