@@ -87,65 +87,69 @@ public sealed partial class VoterFilterRebuilder(
 
     private async Task EnsureAsync(string electionId, CancellationToken cancellationToken)
     {
-        var state = await gate.FilterStateAsync(electionId);
-        if (state != VoterFilterState.Missing)
+        if (await gate.FilterStateAsync(electionId) == VoterFilterState.Ready)
         {
-            if (state == VoterFilterState.Ready)
-            {
-                return;
-            }
+            return;
         }
 
         var lockKey = (RedisKey)$"{redisOptions.KeyPrefix}filter-rebuild:{electionId}";
-        var token = Guid.NewGuid().ToString("N");
-        var database = redis.GetDatabase();
-        if (!await database.StringSetAsync(lockKey, token, LockLifetime, When.NotExists))
+        await using var lease = await RedisLease.TryAcquireAsync(redis.GetDatabase(), lockKey, LockLifetime, clock);
+        if (lease is null)
         {
             return; // another instance is rebuilding; the watch sees when it is done
         }
 
+        // The lease is renewed for as long as the rebuild takes; if it is lost (taken over after Redis
+        // hung for a whole lifetime, or gone with Redis's data) this rebuild stops and the watch starts over.
+        using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
         try
         {
-            var started = Stopwatch.StartNew();
-            if (await gate.FilterStateAsync(electionId) == VoterFilterState.Missing)
-            {
-                LogFilterMissing(logger, electionId);
-                if (await WaitForEverythingAcceptedToBeStoredAsync(database, lockKey, token, cancellationToken))
-                {
-                    await gate.SetFilterStateAsync(electionId, VoterFilterState.Ready);
-                    return;
-                }
-
-                await gate.SetFilterStateAsync(electionId, VoterFilterState.Exact);
-            }
-
-            var voters = 0L;
-            var progress = Stopwatch.StartNew();
-            await foreach (var page in participation.PagesAsync(electionId, PageSize, cancellationToken))
-            {
-                await gate.AddToFilterAsync(electionId, page);
-                voters += page.Count;
-                if (progress.Elapsed > TimeSpan.FromSeconds(5))
-                {
-                    LogRefillProgress(logger, electionId, voters);
-                    await database.KeyExpireAsync(lockKey, LockLifetime);
-                    progress.Restart();
-                }
-            }
-
-            if (await gate.FilterStateAsync(electionId) != VoterFilterState.Exact)
-            {
-                return; // lost again while refilling: the next round starts over
-            }
-
-            await gate.SetFilterStateAsync(electionId, VoterFilterState.Ready);
-            LogFilterReady(logger, electionId, voters, started.Elapsed.TotalSeconds);
+            await RebuildAsync(electionId, work.Token);
         }
-        finally
+        catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            await database.ScriptEvaluateAsync(
-                "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end", [lockKey], [token]);
+            LogLeaseLost(logger, electionId);
         }
+    }
+
+    private async Task RebuildAsync(string electionId, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.StartNew();
+        if (await gate.FilterStateAsync(electionId) == VoterFilterState.Missing)
+        {
+            LogFilterMissing(logger, electionId);
+            if (await WaitForEverythingAcceptedToBeStoredAsync(cancellationToken))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await gate.SetFilterStateAsync(electionId, VoterFilterState.Ready);
+                return;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            await gate.SetFilterStateAsync(electionId, VoterFilterState.Exact);
+        }
+
+        var voters = 0L;
+        var progress = Stopwatch.StartNew();
+        await foreach (var page in participation.PagesAsync(electionId, PageSize, cancellationToken))
+        {
+            await gate.AddToFilterAsync(electionId, page);
+            voters += page.Count;
+            if (progress.Elapsed > TimeSpan.FromSeconds(5))
+            {
+                LogRefillProgress(logger, electionId, voters);
+                progress.Restart();
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (await gate.FilterStateAsync(electionId) != VoterFilterState.Exact)
+        {
+            return; // lost again while refilling: the next round starts over
+        }
+
+        await gate.SetFilterStateAsync(electionId, VoterFilterState.Ready);
+        LogFilterReady(logger, electionId, voters, started.Elapsed.TotalSeconds);
     }
 
     /// <summary>
@@ -153,7 +157,7 @@ public sealed partial class VoterFilterRebuilder(
     /// have finished. True when the topic has never held a vote (a new deployment): then there is
     /// nobody to look up and the empty filter is trusted at once.
     /// </summary>
-    private async Task<bool> WaitForEverythingAcceptedToBeStoredAsync(IDatabase database, RedisKey lockKey, string token, CancellationToken cancellationToken)
+    private async Task<bool> WaitForEverythingAcceptedToBeStoredAsync(CancellationToken cancellationToken)
     {
         using var positions = new KafkaPositions(kafka);
         if (positions.Ends(kafka.VotesTopic).Values.All(end => end == 0))
@@ -177,7 +181,6 @@ public sealed partial class VoterFilterRebuilder(
                 LogWaitingForProcessor(logger, kafka.ProcessorGroup, kafka.VotesTopic, (int)waited.Elapsed.TotalSeconds);
             }
 
-            await database.StringSetAsync(lockKey, token, LockLifetime, When.Exists);
             await Task.Delay(TimeSpan.FromMilliseconds(500), clock, cancellationToken);
         }
 
@@ -205,6 +208,9 @@ public sealed partial class VoterFilterRebuilder(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate filter of election {ElectionId} ready: {Voters} recorded voters in {Seconds:F1} s")]
     private static partial void LogFilterReady(ILogger logger, string electionId, long voters, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Duplicate filter rebuild of election {ElectionId} stopped: its Redis lease was lost (Redis unreachable for its whole lifetime, or its data lost); starting over")]
+    private static partial void LogLeaseLost(ILogger logger, string electionId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Duplicate filter of election {ElectionId} not rebuilt yet: {Error}; trying again")]
     private static partial void LogRebuildFailed(ILogger logger, string electionId, string error);
