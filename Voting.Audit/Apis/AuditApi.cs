@@ -160,5 +160,6 @@ public static class AuditApi
 
     private static CheckpointView View(Checkpoint c) => new(
         c.TreeSize, Convert.ToHexStringLower(c.Root), DateTime.SpecifyKind(c.CreatedAt, DateTimeKind.Utc), c.IsAnchored ? "anchored" : c.IsConfirming ? "confirming" : "queued",
-        c.TransactionHash, c.BlockNumber, c.AnchoredAt is { } at ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : null, c.LastError);
+        c.TransactionHash, c.BlockNumber, c.AnchoredAt is { } at ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : null,
+        c.LastError is null ? null : PublicErrorText.Redact(c.LastError));
 }

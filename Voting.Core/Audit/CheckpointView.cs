@@ -11,6 +11,9 @@ namespace Voting.Core.Audit;
 /// <param name="TransactionHash">Anchoring transaction once mined.</param>
 /// <param name="BlockNumber">Its block.</param>
 /// <param name="AnchoredAt">When (UTC).</param>
-/// <param name="LastError">Why the last anchoring attempt failed, while queued.</param>
+/// <param name="LastError">
+/// Why the last anchoring attempt failed, while queued; network addresses are left out
+/// (<see cref="PublicErrorText"/>), the service's log has them.
+/// </param>
 public sealed record CheckpointView(
     long TreeSize, string Root, DateTime CreatedAt, string Status, string? TransactionHash, long? BlockNumber, DateTime? AnchoredAt, string? LastError);

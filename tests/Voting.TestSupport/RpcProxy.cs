@@ -56,6 +56,15 @@ public sealed class RpcProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>Disarms every fault not used yet: from now on every call goes through.</summary>
+    public void ClearFaults()
+    {
+        lock (armed)
+        {
+            queued.Clear();
+        }
+    }
+
     private async Task ServeAsync()
     {
         while (!stopping.IsCancellationRequested)
