@@ -19,13 +19,16 @@ public sealed class AuditClient(IHttpClientFactory httpClients)
     /// Runs an audit and returns its report. An audit of a large election can outlast the HTTP
     /// client's timeout; the audit service finishes it anyway (and joins any later request to it).
     /// Then <paramref name="stillRunning"/> is called and the latest report is polled every
-    /// <paramref name="pollInterval"/> until one that finished after <paramref name="requestedAt"/>
-    /// appears (the asked-for audit, or one already running that the request joined): never a report
-    /// of before the request, such as a scheduled audit's that finished meanwhile.
+    /// <paramref name="pollInterval"/> until one newer than the latest before the request appears (the
+    /// asked-for audit, or one already running that the request joined): never a report that was
+    /// already there when asked. Reports are compared by the audit service's own times, never against
+    /// the console's clock, which may differ from it.
     /// </summary>
     public async Task<AuditReport> RunAuditToTheEndAsync(
-        string electionId, DateTime requestedAt, Action stillRunning, TimeSpan pollInterval, CancellationToken cancellationToken)
+        string electionId, Action stillRunning, TimeSpan pollInterval, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(stillRunning);
+        var before = await LatestAuditAsync(electionId, cancellationToken);
         try
         {
             return await RunAuditAsync(electionId, cancellationToken);
@@ -40,7 +43,7 @@ public sealed class AuditClient(IHttpClientFactory httpClients)
             await Task.Delay(pollInterval, cancellationToken);
             try
             {
-                if (await LatestAuditAsync(electionId, cancellationToken) is { } latest && latest.FinishedAt > requestedAt)
+                if (await LatestAuditAsync(electionId, cancellationToken) is { } latest && (before is null || latest.FinishedAt > before.FinishedAt))
                 {
                     return latest;
                 }

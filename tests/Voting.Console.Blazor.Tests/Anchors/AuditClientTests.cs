@@ -17,34 +17,46 @@ public sealed class AuditClientTests
     private static readonly AuditReport Before = Report(new DateTime(2028, 11, 7, 20, 0, 0, DateTimeKind.Utc));
     private static readonly AuditReport After = Report(new DateTime(2028, 11, 7, 21, 0, 0, DateTimeKind.Utc));
 
-    // Asked for after Before finished (20:20), before After started.
-    private static readonly DateTime Clicked = new(2028, 11, 7, 20, 30, 0, DateTimeKind.Utc);
-
     [Fact]
     public async Task An_audit_that_outlasts_the_timeout_is_waited_for_until_its_report_is_the_latest()
     {
-        var service = new SlowAuditService([Before, Before, After]);
+        // The first read is the latest report before the request; the audit asked for replaces it later.
+        var service = new SlowAuditService([Before, Before, Before, After]);
         var client = Client(service);
         var told = 0;
 
-        var report = await client.RunAuditToTheEndAsync("us-2028", Clicked, () => told++, TimeSpan.FromMilliseconds(50), CancellationToken.None);
+        var report = await client.RunAuditToTheEndAsync("us-2028", () => told++, TimeSpan.FromMilliseconds(50), CancellationToken.None);
 
         Assert.Equal(After.StartedAt, report.StartedAt);
         Assert.Equal(1, told);
         Assert.Equal(1, service.Posts);
+        Assert.Equal(4, service.LatestReads);
+    }
+
+    [Fact]
+    public async Task The_first_audit_of_an_election_is_waited_for_when_none_had_run_before()
+    {
+        var service = new SlowAuditService([null, null, After]);
+        var client = Client(service);
+
+        var report = await client.RunAuditToTheEndAsync("us-2028", () => { }, TimeSpan.FromMilliseconds(50), CancellationToken.None);
+
+        Assert.Equal(After.StartedAt, report.StartedAt);
         Assert.Equal(3, service.LatestReads);
     }
 
     [Fact]
-    public async Task A_scheduled_audit_that_finished_before_the_click_is_not_taken_for_the_one_asked_for()
+    public async Task Reports_are_told_apart_by_the_audit_services_clock_alone()
     {
-        // A scheduled audit started at 20:05 and finished at 20:25, before the click, became the latest meanwhile.
-        var scheduled = Report(new DateTime(2028, 11, 7, 20, 5, 0, DateTimeKind.Utc));
-        var client = Client(new SlowAuditService([scheduled, scheduled, After]));
+        // The audit service's clock is a year behind the console's (or any other): its reports all look
+        // old to the console, and the one asked for is still found as the one newer than before.
+        var behind = Report(new DateTime(2027, 11, 7, 20, 0, 0, DateTimeKind.Utc));
+        var asked = Report(new DateTime(2027, 11, 7, 21, 0, 0, DateTimeKind.Utc));
+        var client = Client(new SlowAuditService([behind, behind, asked]));
 
-        var report = await client.RunAuditToTheEndAsync("us-2028", Clicked, () => { }, TimeSpan.FromMilliseconds(50), CancellationToken.None);
+        var report = await client.RunAuditToTheEndAsync("us-2028", () => { }, TimeSpan.FromMilliseconds(50), CancellationToken.None);
 
-        Assert.Equal(After.StartedAt, report.StartedAt);
+        Assert.Equal(asked.StartedAt, report.StartedAt);
     }
 
     [Fact]
@@ -64,7 +76,7 @@ public sealed class AuditClientTests
         var client = Client(new SlowAuditService([Before, Before, Before, Before, Before, Before, Before, Before, Before, Before]));
         using var closed = new CancellationTokenSource();
 
-        var waiting = client.RunAuditToTheEndAsync("us-2028", Clicked, closed.Cancel, TimeSpan.FromMilliseconds(50), closed.Token);
+        var waiting = client.RunAuditToTheEndAsync("us-2028", closed.Cancel, TimeSpan.FromMilliseconds(50), closed.Token);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
     }
@@ -84,8 +96,11 @@ public sealed class AuditClientTests
 
     private static AuditReport Report(DateTime started) => new("us-2028", started, started.AddMinutes(20), 150_000_000, 150_000_000, 1_000, []);
 
-    /// <summary>Never answers a POST in time; answers each read of the latest report with the next of <paramref name="latest"/>.</summary>
-    private sealed class SlowAuditService(AuditReport[] latest) : HttpMessageHandler
+    /// <summary>
+    /// Never answers a POST in time; answers each read of the latest report with the next of
+    /// <paramref name="latest"/> (null: none has run yet, 404).
+    /// </summary>
+    private sealed class SlowAuditService(AuditReport?[] latest) : HttpMessageHandler
     {
         public int Posts { get; private set; }
 
@@ -99,7 +114,14 @@ public sealed class AuditClientTests
                 await Task.Delay(Timeout.Infinite, cancellationToken);
             }
 
-            var report = latest[Math.Min(LatestReads++, latest.Length - 1)];
+            if (latest[Math.Min(LatestReads++, latest.Length - 1)] is not { } report)
+            {
+                return new HttpResponseMessage(HttpStatusCode.NotFound)
+                {
+                    Content = new StringContent("""{"title":"No audit has run since the service started."}""", System.Text.Encoding.UTF8, "application/problem+json"),
+                };
+            }
+
             return new HttpResponseMessage(HttpStatusCode.OK)
             {
                 Content = new StringContent(JsonSerializer.Serialize(report, AuditJsonContext.Default.AuditReport), System.Text.Encoding.UTF8, "application/json"),
