@@ -15,10 +15,16 @@ public sealed class ElectionRegistry
 {
     private readonly Dictionary<string, (ElectionDefinition Definition, byte[]? Secret)> elections = new(StringComparer.Ordinal);
 
+    private readonly TimeProvider clock;
+
     private DefaultChoice? defaultChoice;
 
-    public ElectionRegistry(IEnumerable<ElectionOptions> configured, bool withPseudonymSecrets)
+    /// <param name="configured">The elections as configured.</param>
+    /// <param name="withPseudonymSecrets">Whether this service computes voter pseudonyms and keeps the secrets for it.</param>
+    /// <param name="clock">What "now" is for <see cref="Default"/>; the system clock when not given.</param>
+    public ElectionRegistry(IEnumerable<ElectionOptions> configured, bool withPseudonymSecrets, TimeProvider? clock = null)
     {
+        this.clock = clock ?? TimeProvider.System;
         foreach (var options in configured)
         {
             if (options.ClosesAt <= options.OpensAt)
@@ -91,7 +97,7 @@ public sealed class ElectionRegistry
     {
         get
         {
-            var now = DateTimeOffset.UtcNow;
+            var now = clock.GetUtcNow();
             if (defaultChoice is not { } choice || now >= choice.Until)
             {
                 var until = All.Where(e => e.OpensAt > now).Select(e => e.OpensAt).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();

@@ -75,7 +75,7 @@ public static class InfrastructureRegistration
     {
         services.AddOptions<List<Elections.ElectionOptions>>().BindConfiguration(Elections.ElectionOptions.Section);
         services.TryAddSingleton(sp => new Elections.ElectionRegistry(
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<List<Elections.ElectionOptions>>>().Value, computesPseudonyms));
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<List<Elections.ElectionOptions>>>().Value, computesPseudonyms, sp.GetService<TimeProvider>()));
         return services;
     }
 

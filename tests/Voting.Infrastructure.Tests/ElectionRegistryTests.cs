@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Voting.Core.Ballots;
 using Voting.Core.Identity;
 using Voting.Infrastructure.Elections;
@@ -120,5 +121,24 @@ public sealed class ElectionRegistryTests
         Assert.Equal("us-2032", registry.DefaultAt(ahead.OpensAt)!.Id);
         Assert.Equal("us-2028", registry.DefaultAt(running.OpensAt.AddDays(-1))!.Id); // none open yet: the next to open
         Assert.Null(new ElectionRegistry([], withPseudonymSecrets: false).DefaultAt(running.OpensAt));
+    }
+
+    [Fact]
+    public void The_default_election_follows_the_registrys_clock_and_moves_on_when_the_next_election_opens()
+    {
+        var running = Election("harper");
+        var ahead = Election("harper");
+        ahead.Id = "us-2032";
+        (ahead.OpensAt, ahead.ClosesAt) = (running.OpensAt.AddYears(4), running.ClosesAt.AddYears(4));
+        var clock = new FakeTimeProvider(running.OpensAt.AddHours(1));
+        var registry = new ElectionRegistry([running, ahead], withPseudonymSecrets: false, clock);
+
+        Assert.Equal("us-2028", registry.Default!.Id);
+        clock.SetUtcNow(ahead.OpensAt.AddTicks(-1));
+        Assert.Equal("us-2028", registry.Default!.Id); // the choice is kept until the next election opens…
+        clock.SetUtcNow(ahead.OpensAt);
+        Assert.Equal("us-2032", registry.Default!.Id); // …and no longer
+        clock.SetUtcNow(ahead.ClosesAt.AddYears(1));
+        Assert.Equal("us-2032", registry.Default!.Id);
     }
 }
