@@ -44,13 +44,13 @@ public static partial class ResultsApi
     public static void MapResultsApi(this IEndpointRouteBuilder app)
     {
         var results = app.MapGroup("/api/v1").WithTags("Results");
-        results.MapGet("/results", (HttpContext http, string? election, ElectionRegistry elections, ResultsCache cache, TallyReader tallies, TimeProvider clock, CancellationToken ct) =>
-            ServeAsync(http, elections, election, NationalArea, cache, tallies, clock, ct)).WithName("NationalResults");
-        results.MapGet("/results/states", (HttpContext http, string? election, ElectionRegistry elections, ResultsCache cache, TallyReader tallies, TimeProvider clock, CancellationToken ct) =>
-            ServeAsync(http, elections, election, "states", cache, tallies, clock, ct)).WithName("AllStatesResults");
-        results.MapGet("/results/{state}", (HttpContext http, string state, string? election, ElectionRegistry elections, ResultsCache cache, TallyReader tallies, TimeProvider clock, CancellationToken ct) =>
+        results.MapGet("/results", (HttpContext http, string? election, ElectionRegistry elections, ResultsCache cache, TallyReader tallies, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct) =>
+            ServeAsync(http, elections, election, NationalArea, cache, tallies, clock, loggers, ct)).WithName("NationalResults");
+        results.MapGet("/results/states", (HttpContext http, string? election, ElectionRegistry elections, ResultsCache cache, TallyReader tallies, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct) =>
+            ServeAsync(http, elections, election, "states", cache, tallies, clock, loggers, ct)).WithName("AllStatesResults");
+        results.MapGet("/results/{state}", (HttpContext http, string state, string? election, ElectionRegistry elections, ResultsCache cache, TallyReader tallies, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct) =>
             UsStates.TryGet(state.ToUpperInvariant(), out _)
-                ? ServeAsync(http, elections, election, state.ToUpperInvariant(), cache, tallies, clock, ct)
+                ? ServeAsync(http, elections, election, state.ToUpperInvariant(), cache, tallies, clock, loggers, ct)
                 : Task.FromResult<IResult>(ResultsProblems.UnknownState(state))).WithName("StateResults");
         results.MapGet("/votes/{voterId}", VoteStatusAsync).RequireAuthorization().WithName("MyVote");
         results.MapGet("/receipts/{receipt}", ReceiptStatusAsync).WithName("ReceiptStatus");
@@ -62,7 +62,7 @@ public static partial class ResultsApi
 
     private static async Task<IResult> ServeAsync(
         HttpContext http, ElectionRegistry elections, string? electionId, string area, ResultsCache cache, TallyReader tallies, TimeProvider clock,
-        CancellationToken cancellationToken)
+        ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (Choose(elections, electionId) is not { } election)
         {
@@ -87,7 +87,7 @@ public static partial class ResultsApi
         catch (Exception e) when (e is HttpRequestException or TimeoutException or DbException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             // Anyone may ask: the why (addresses, database names) goes to the log, not into the answer.
-            LogTalliesUnreadable(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ResultsApi)), e, election.Id, area);
+            LogTalliesUnreadable(loggers.CreateLogger(typeof(ResultsApi)), e, election.Id, area);
             return ResultsProblems.Unavailable("The tallies can't be read right now; try again shortly.");
         }
 
