@@ -6,7 +6,9 @@ namespace Voting.Infrastructure.Tests;
 
 public sealed class RedisLeaseTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(1);
+    // Renewed every second: a test host busy with other tests may delay a renewal by a second or so,
+    // and the lease must survive that as a service's 30 s one survives 20 s.
+    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(3);
 
     private readonly string prefix = LocalStack.UniqueName("lease") + ":";
     private ConnectionMultiplexer redis = null!;
@@ -27,8 +29,8 @@ public sealed class RedisLeaseTests : IAsyncLifetime
         var lease = await RedisLease.TryAcquireAsync(db, key, Lifetime, TimeProvider.System);
         Assert.NotNull(lease);
 
-        // Three lifetimes: without renewal the key would be gone after the first.
-        await Task.Delay(Lifetime * 3);
+        // Over two lifetimes: without renewal the key would be gone after the first.
+        await Task.Delay(Lifetime * 2.3);
         Assert.True(await db.KeyExistsAsync(key), "the lease's key expired while it was held");
         Assert.False(lease.Lost.IsCancellationRequested);
         Assert.Null(await RedisLease.TryAcquireAsync(db, key, Lifetime, TimeProvider.System));
@@ -70,7 +72,7 @@ public sealed class RedisLeaseTests : IAsyncLifetime
         await db.StringSetAsync(key, "someone-else", TimeSpan.FromSeconds(30));
         var lost = new TaskCompletionSource();
         using var registration = lease.Lost.Register(lost.SetResult);
-        await lost.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await lost.Task.WaitAsync(TimeSpan.FromSeconds(15));
 
         await lease.DisposeAsync();
         Assert.Equal("someone-else", (string?)await db.StringGetAsync(key));
@@ -89,7 +91,7 @@ public sealed class RedisLeaseTests : IAsyncLifetime
         await db.KeyDeleteAsync(key); // Redis lost its data, or the key expired
         var lost = new TaskCompletionSource();
         using var registration = lease.Lost.Register(lost.SetResult);
-        await lost.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await lost.Task.WaitAsync(TimeSpan.FromSeconds(15));
         Assert.False(await db.KeyExistsAsync(key), "a lost lease must not recreate its key");
     }
 
@@ -106,7 +108,7 @@ public sealed class RedisLeaseTests : IAsyncLifetime
         proxy.Freeze(); // Redis hangs for this holder: every renewal times out
         var lost = new TaskCompletionSource();
         using var registration = lease.Lost.Register(lost.SetResult);
-        await lost.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await lost.Task.WaitAsync(TimeSpan.FromSeconds(15));
         proxy.Thaw();
     }
 }
