@@ -91,6 +91,12 @@ public sealed class ChainAnchorLog : IAnchorLog
         {
             throw Unreachable("a call to the anchor contract", e);
         }
+        catch (Exception e) when (IsNodeRefusal(e) && !cancellationToken.IsCancellationRequested)
+        {
+            // The node's own error (rate limit, method not allowed, state unavailable): nothing was checked,
+            // and the contract is not to blame for it.
+            throw new CannotCheckException($"the chain node at {Node} refused a call to the anchor contract: {ChainErrors.CauseMessage(e)}", e);
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             throw new AnchorContractException($"the contract at {ContractAddress} does not answer as a checkpoint anchor: {ChainErrors.CauseMessage(e)}", e);
@@ -155,6 +161,14 @@ public sealed class ChainAnchorLog : IAnchorLog
     private static bool IsTransportFailure(Exception e) =>
         ChainErrors.IsNoAnswer(e) || e is RpcClientUnknownException or RpcClientTimeoutException or HttpRequestException or TimeoutException or TaskCanceledException
         || (e.InnerException is { } inner && IsTransportFailure(inner));
+
+    /// <summary>
+    /// An error answer of the node that is not the contract reverting: only a revert says the address
+    /// does not behave as an anchor contract.
+    /// </summary>
+    private static bool IsNodeRefusal(Exception e) =>
+        e is RpcResponseException response && !response.Message.Contains("revert", StringComparison.OrdinalIgnoreCase)
+        || (e.InnerException is { } inner && IsNodeRefusal(inner));
 
     private CannotCheckException Unreachable(string call, Exception e) =>
         new($"cannot reach the chain node at {Node} ({call} failed: {ChainErrors.CauseMessage(e)})", e);

@@ -49,6 +49,10 @@ public sealed class ConsistencyVerifier(Func<string, IAnchorLog> openAnchorLog)
         var expectedChainId = document.ChainId > 0 ? document.ChainId : throw new CannotCheckException("chainId is missing");
         var contract = HashHex.ParseAddress(pinnedContract, "--contract");
         var (from, to) = (document.FromSize, document.ToSize);
+        if (from < 1 || to < 1)
+        {
+            throw new CannotCheckException($"{(from < 1 ? "fromSize" : "toSize")} is missing or not a size ({(from < 1 ? from : to)})");
+        }
 
         var chain = openAnchorLog(contract);
         var chainId = await chain.ChainIdAsync(cancellationToken);

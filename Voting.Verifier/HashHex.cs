@@ -62,8 +62,22 @@ internal static partial class HashHex
     /// <summary>The first 16 hex digits and an ellipsis, to name a hash in a message.</summary>
     public static string Short(ReadOnlySpan<byte> hash) => Convert.ToHexStringLower(hash[..Math.Min(8, hash.Length)]) + "…";
 
-    private static string Clip(string value) => value.Length <= 80 ? value : value[..80] + "…";
+    /// <summary>At most 80 characters of <paramref name="value"/>, control characters escaped: an error stays one line.</summary>
+    private static string Clip(string value)
+    {
+        var clipped = value.Length <= 80 ? value : value[..80] + "…";
+        return clipped.Any(char.IsControl)
+            ? string.Concat(clipped.Select(c => c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => $"\\u{(int)c:x4}",
+                _ => c.ToString(),
+            }))
+            : clipped;
+    }
 
-    [GeneratedRegex("^0x[0-9a-fA-F]{40}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A0x[0-9a-fA-F]{40}\z", RegexOptions.CultureInvariant)]
     private static partial Regex AddressPattern();
 }

@@ -4,8 +4,9 @@ using Voting.Core.Merkle;
 namespace Voting.Verifier;
 
 /// <summary>
-/// Checks an <see cref="InclusionProofDocument"/>: the receipt, its leaf index and audit path must
-/// lead to the root the anchor contract holds for the document's tree size. The document's own
+/// Checks an <see cref="InclusionProofDocument"/>: it must be for the voter's own receipt, and that
+/// receipt, its leaf index and audit path must lead to the root the anchor contract holds for the
+/// document's tree size. The document's own
 /// <see cref="InclusionProofDocument.Root"/> is never trusted; it is only compared with the chain's
 /// to say when it is wrong.
 /// </summary>
@@ -19,14 +20,18 @@ public sealed class ReceiptVerifier(Func<string, IAnchorLog> openAnchorLog)
     /// the document: the document's own <c>contract</c> is not trusted (whoever serves the proof could
     /// name a contract of their own, whose roots would make any receipt verify).
     /// </param>
+    /// <param name="yourReceipt">
+    /// The receipt the voter was given, which they hold apart from the document: a genuine proof of
+    /// another ballot (served in place of a ballot that was dropped) proves nothing about theirs.
+    /// </param>
     /// <param name="cancellationToken">Cancels the chain calls.</param>
     /// <returns>The verdict; never throws for a bad document, a failed check or an unreachable node.</returns>
-    public async Task<Verdict> VerifyAsync(InclusionProofDocument document, string pinnedContract, CancellationToken cancellationToken)
+    public async Task<Verdict> VerifyAsync(InclusionProofDocument document, string pinnedContract, string yourReceipt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(document);
         try
         {
-            return await CheckAsync(document, pinnedContract, cancellationToken);
+            return await CheckAsync(document, pinnedContract, yourReceipt, cancellationToken);
         }
         catch (CannotCheckException e)
         {
@@ -38,7 +43,7 @@ public sealed class ReceiptVerifier(Func<string, IAnchorLog> openAnchorLog)
         }
     }
 
-    private async Task<Verdict> CheckAsync(InclusionProofDocument document, string pinnedContract, CancellationToken cancellationToken)
+    private async Task<Verdict> CheckAsync(InclusionProofDocument document, string pinnedContract, string yourReceipt, CancellationToken cancellationToken)
     {
         // Everything in the document is parsed before the chain is asked: a malformed document cannot be checked.
         var election = string.IsNullOrEmpty(document.ElectionId) ? throw new CannotCheckException("electionId is missing") : document.ElectionId;
@@ -47,7 +52,23 @@ public sealed class ReceiptVerifier(Func<string, IAnchorLog> openAnchorLog)
         var claimedRoot = HashHex.ParseOptional(document.Root, "root");
         var anchor = document.Anchor ?? throw new CannotCheckException("anchor is missing (the chain id and contract the proof is anchored in)");
         var expectedChainId = anchor.ChainId > 0 ? anchor.ChainId : throw new CannotCheckException("anchor.chainId is missing");
+        if (document.TreeSize < 1)
+        {
+            throw new CannotCheckException($"treeSize is missing or not a size ({document.TreeSize})");
+        }
+
+        if (document.LeafIndex < 0)
+        {
+            throw new CannotCheckException($"leafIndex is not an index ({document.LeafIndex})");
+        }
+
         var contract = HashHex.ParseAddress(pinnedContract, "--contract");
+        var yours = HashHex.Parse(yourReceipt, "--receipt");
+        if (!yours.AsSpan().SequenceEqual(receipt))
+        {
+            return Verdict.Invalid(
+                $"the proof is for ballot {HashHex.Format(receipt)}, not for your receipt {HashHex.Format(yours)}: it proves nothing about your ballot");
+        }
 
         var chain = openAnchorLog(contract);
         var chainId = await chain.ChainIdAsync(cancellationToken);
@@ -70,7 +91,7 @@ public sealed class ReceiptVerifier(Func<string, IAnchorLog> openAnchorLog)
                 ? $" (the document's root field {HashHex.Short(claimedRoot)} is not that root and was ignored)"
                 : "";
             return Verdict.Valid(
-                $"ballot {HashHex.Short(receipt)} is leaf {document.LeafIndex} of the {election} log, size {document.TreeSize}, " +
+                $"ballot {HashHex.Format(receipt)} is leaf {document.LeafIndex} of the {election} log, size {document.TreeSize}, " +
                 $"root {HashHex.Format(anchoredRoot)} anchored on chain {chainId} in contract {contract}{Depth(chain)}{note}");
         }
 

@@ -60,6 +60,12 @@ public static class VerifierCli
             Required = true,
             HelpName = "ADDRESS",
         };
+        var receiptOption = new Option<string>("--receipt")
+        {
+            Description = "Your receipt, as you were given it when you voted (64 hex digits): the proof must be for this ballot, not merely for some ballot",
+            Required = true,
+            HelpName = "HEX",
+        };
         var timeoutOption = new Option<int>("--timeout") { Description = "Seconds one call to the node may take", DefaultValueFactory = _ => 10, HelpName = "SECONDS" };
         var confirmationsOption = new Option<int>("--confirmations")
         {
@@ -71,9 +77,9 @@ public static class VerifierCli
 
         var receipt = new Command(
             "verify-receipt",
-            "Check that a ballot receipt is in the election's log: its audit path must lead to the root anchored on chain for the proof's tree size")
+            "Check that a ballot receipt is in the election's log: the proof must be for the receipt given, and its audit path must lead to the root anchored on chain for the proof's tree size")
         {
-            proofOption, rpcOption, contractOption, timeoutOption, confirmationsOption,
+            proofOption, receiptOption, rpcOption, contractOption, timeoutOption, confirmationsOption,
         };
         receipt.SetAction(async (parse, cancellationToken) =>
         {
@@ -92,7 +98,7 @@ public static class VerifierCli
                 return await ReportAsync(Verdict.CannotCheck(e.Message), stdout, stderr);
             }
 
-            var verdict = await new ReceiptVerifier(open).VerifyAsync(document, parse.GetValue(contractOption)!, cancellationToken);
+            var verdict = await new ReceiptVerifier(open).VerifyAsync(document, parse.GetValue(contractOption)!, parse.GetValue(receiptOption)!, cancellationToken);
             return await ReportAsync(verdict, stdout, stderr);
         });
 

@@ -66,7 +66,8 @@ public sealed class AnchoringTests(AuditFactory factory) : IClassFixture<AuditFa
             await File.WriteAllTextAsync(file, await client.GetStringAsync(new Uri(path, UriKind.Relative)));
             try
             {
-                var (exitCode, stdout, stderr) = await VerifierProcess.RunAsync(command, "--proof", file, "--rpc", factory.Chain.RpcUrl, "--contract", chain.ContractAddress);
+                string[] yours = command == "verify-receipt" ? ["--receipt", receipt] : [];
+                var (exitCode, stdout, stderr) = await VerifierProcess.RunAsync([command, "--proof", file, .. yours, "--rpc", factory.Chain.RpcUrl, "--contract", chain.ContractAddress]);
                 Assert.True(exitCode == 0 && stdout.StartsWith("VALID: ", StringComparison.Ordinal), $"{command} of {path}: exit {exitCode}; {stdout}{stderr}");
             }
             finally

@@ -84,6 +84,23 @@ public sealed class AnchoredLog : IAsyncLifetime
         return path;
     }
 
+    /// <summary>
+    /// The receipt the proof document at <paramref name="proofPath"/> names, as the voter it was served to
+    /// would give it (<c>--receipt</c>); leaf 0's where the document names none (it is malformed anyway).
+    /// </summary>
+    public string ReceiptIn(string proofPath)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(proofPath));
+            return document.RootElement.TryGetProperty("receipt", out var receipt) && receipt.GetString() is { Length: > 0 } text ? text : Receipt(0);
+        }
+        catch (JsonException)
+        {
+            return Receipt(0);
+        }
+    }
+
     public static List<string> Hex(IEnumerable<byte[]> nodes) => [.. nodes.Select(Convert.ToHexStringLower)];
 
     /// <summary>

@@ -16,7 +16,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     {
         var proof = log.WriteText(text);
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Error();
 
         Assert.StartsWith($"ERROR: {proof} is not an inclusion proof document: ", line, StringComparison.Ordinal);
     }
@@ -26,7 +26,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     {
         var proof = log.Write(log.ConsistencyProof(AnchoredLog.SmallSize, AnchoredLog.FullSize));
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Error();
 
         Assert.Equal("ERROR: receipt is missing", line);
     }
@@ -57,7 +57,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
         };
         var proof = log.Write(document);
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Error();
 
         Assert.StartsWith($"ERROR: {(field == "path" ? "path[3]" : field)} is not hex: ", line, StringComparison.Ordinal);
     }
@@ -67,7 +67,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     {
         var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize) with { Receipt = "abcdef" });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Error();
 
         Assert.Equal("ERROR: receipt has 3 bytes; a SHA-256 hash has 32", line);
     }
@@ -77,7 +77,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     {
         var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize));
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", "http://127.0.0.1:1", "--contract", log.Contract)).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", "http://127.0.0.1:1", "--contract", log.Contract)).Error();
 
         Assert.StartsWith("ERROR: cannot reach the chain node at http://127.0.0.1:1 ", line, StringComparison.Ordinal);
     }
@@ -89,7 +89,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
         await using var proxy = RpcProxy.Start(Rpc);
         proxy.FailNext("eth_call", RpcFault.EmptyAnswer, times: 1_000);
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", proxy.RpcUrl, "--contract", log.Contract)).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", proxy.RpcUrl, "--contract", log.Contract)).Error();
 
         Assert.True(proxy.Faulted > 0, "the contract was asked");
         Assert.StartsWith($"ERROR: cannot reach the chain node at {proxy.RpcUrl} ", line, StringComparison.Ordinal);
@@ -107,7 +107,8 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     [Theory]
     [InlineData("verify-receipt", "--rpc", "http://127.0.0.1:8545")]
     [InlineData("verify-receipt", "--proof", "x.json")]
-    [InlineData("verify-receipt", "--proof", "x.json", "--rpc", "http://127.0.0.1:8545", "--contract", "0x0000000000000000000000000000000000000001", "--timeout", "soon")]
+    [InlineData("verify-receipt", "--proof", "x.json", "--receipt", "00", "--rpc", "http://127.0.0.1:8545", "--contract", "0x0000000000000000000000000000000000000001", "--timeout", "soon")]
+    [InlineData("verify-receipt", "--proof", "x.json", "--rpc", "http://127.0.0.1:8545", "--contract", "0x0000000000000000000000000000000000000001")]
     [InlineData("verify-receipt", "--proof", "x.json", "--rpc", "http://127.0.0.1:8545")]
     [InlineData("verify-consistency", "--proof", "x.json", "--rpc", "http://127.0.0.1:8545")]
     [InlineData("verify-everything")]
@@ -123,7 +124,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     {
         var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize));
 
-        var run = await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc);
+        var run = await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Equal("ERROR: Option '--contract' is required (see --help)", run.Error());
@@ -136,7 +137,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     {
         var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize));
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", rpc, "--contract", log.Contract)).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", rpc, "--contract", log.Contract)).Error();
 
         Assert.Equal($"ERROR: --rpc '{rpc}' is not an http(s) URL", line);
     }
@@ -146,7 +147,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     {
         var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize));
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", "0x1234")).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", "0x1234")).Error();
 
         Assert.Equal("ERROR: --contract '0x1234' is not a contract address (0x and 40 hex digits)", line);
     }
@@ -158,6 +159,66 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("--proof <FILE> (REQUIRED)", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--receipt <HEX> (REQUIRED)", run.Stdout, StringComparison.Ordinal);
         Assert.Equal("", run.Stderr);
+    }
+
+    [Theory]
+    [InlineData("abcdef", "ERROR: --receipt has 3 bytes; a SHA-256 hash has 32")]
+    [InlineData("my receipt", "ERROR: --receipt is not hex: 'my receipt'")]
+    public async Task A_malformed_receipt_cannot_be_checked(string receipt, string expected)
+    {
+        var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize));
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", receipt, "--rpc", Rpc, "--contract", log.Contract)).Error();
+
+        Assert.Equal(expected, line);
+    }
+
+    [Theory]
+    [InlineData(0L, 3L, "ERROR: treeSize is missing or not a size (0)")]
+    [InlineData(100L, -1L, "ERROR: leafIndex is not an index (-1)")]
+    public async Task A_document_without_a_size_or_with_a_negative_index_cannot_be_checked(long treeSize, long leafIndex, string expected)
+    {
+        // A document cut short reads its missing numbers as 0: that is no size to ask the chain about.
+        var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize) with { TreeSize = treeSize, LeafIndex = leafIndex });
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.Receipt(3), "--rpc", Rpc, "--contract", log.Contract)).Error();
+
+        Assert.Equal(expected, line);
+    }
+
+    [Fact]
+    public async Task A_consistency_document_without_a_size_cannot_be_checked()
+    {
+        var proof = log.Write(log.ConsistencyProof(AnchoredLog.SmallSize, AnchoredLog.FullSize) with { FromSize = 0 });
+
+        var line = (await Cli.RunAsync("verify-consistency", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Error();
+
+        Assert.Equal("ERROR: fromSize is missing or not a size (0)", line);
+    }
+
+    [Fact]
+    public async Task A_node_refusing_the_contract_call_cannot_check_and_the_contract_is_not_called_invalid()
+    {
+        var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize));
+        await using var proxy = RpcProxy.Start(Rpc);
+        proxy.FailNext("eth_call", RpcFault.Refused, "daily request limit exceeded", times: 1_000);
+
+        var run = await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.Receipt(3), "--rpc", proxy.RpcUrl, "--contract", log.Contract);
+
+        Assert.True(proxy.Faulted > 0, "the contract was asked");
+        var line = run.Error();
+        Assert.StartsWith($"ERROR: the chain node at {proxy.RpcUrl} refused a call to the anchor contract: daily request limit exceeded", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_contract_address_with_a_trailing_line_break_is_not_an_address()
+    {
+        var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize));
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.Receipt(3), "--rpc", Rpc, "--contract", log.Contract + "\n")).Error();
+
+        Assert.Equal($"ERROR: --contract '{log.Contract}\\n' is not a contract address (0x and 40 hex digits)", line);
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Voting.Core.Audit;
 using Voting.Core.Merkle;
 using Voting.Infrastructure.Chain;
+using Voting.TestSupport;
 
 namespace Voting.Verifier.Tests;
 
@@ -18,12 +19,33 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
     {
         var proof = log.Write(log.InclusionProof(leafIndex, treeSize));
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(0);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Verdict(0);
 
         Assert.Equal(
-            $"VALID: ballot {log.Receipt(leafIndex)[..16]}… is leaf {leafIndex} of the {log.ElectionId} log, size {treeSize}, " +
+            $"VALID: ballot {log.Receipt(leafIndex)} is leaf {leafIndex} of the {log.ElectionId} log, size {treeSize}, " +
             $"root {Convert.ToHexStringLower(log.Tree.RootAt(treeSize))} anchored on chain {log.Chain.ChainId} in contract {log.Contract}",
             line);
+    }
+
+    [Fact]
+    public async Task A_genuine_proof_of_another_ballot_is_invalid_for_your_receipt()
+    {
+        // The service dropped your ballot (leaf 12's) and serves a genuine, anchored proof of leaf 13 instead.
+        var proof = log.Write(log.InclusionProof(13, AnchoredLog.FullSize));
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.Receipt(12), "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
+
+        Assert.Equal($"INVALID: the proof is for ballot {log.Receipt(13)}, not for your receipt {log.Receipt(12)}: it proves nothing about your ballot", line);
+    }
+
+    [Fact]
+    public async Task Your_receipt_may_be_given_in_capitals_or_with_0x()
+    {
+        var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize));
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", "0x" + log.Receipt(12).ToUpperInvariant(), "--rpc", Rpc, "--contract", log.Contract)).Verdict(0);
+
+        Assert.StartsWith($"VALID: ballot {log.Receipt(12)} is leaf 12", line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -31,7 +53,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
     {
         var proof = log.Write(log.InclusionProof(5, AnchoredLog.FullSize) with { Anchor = log.Anchor(AnchoredLog.FullSize) with { Contract = "0x" + new string('1', 40) } });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(0);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Verdict(0);
 
         Assert.StartsWith("VALID: ", line, StringComparison.Ordinal);
     }
@@ -44,7 +66,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
         path[2] = Flip(path[2]);
         var proof = log.Write(document with { Path = path });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
 
         Assert.StartsWith("INVALID: the audit path does not lead to the anchored root", line, StringComparison.Ordinal);
         Assert.Contains(Convert.ToHexStringLower(log.Tree.RootAt(AnchoredLog.FullSize)), line, StringComparison.Ordinal);
@@ -55,7 +77,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
     {
         var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize) with { Receipt = log.Receipt(13) });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
 
         Assert.StartsWith("INVALID: the audit path does not lead to the anchored root", line, StringComparison.Ordinal);
     }
@@ -65,7 +87,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
     {
         var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize) with { Receipt = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)) });
 
-        (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
+        (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
     }
 
     [Theory]
@@ -75,7 +97,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
     {
         var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize) with { LeafIndex = claimedIndex });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
 
         Assert.StartsWith("INVALID: the audit path ", line, StringComparison.Ordinal);
     }
@@ -85,7 +107,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
     {
         var proof = log.Write(log.InclusionProof(12, AnchoredLog.SmallSize) with { LeafIndex = 40 });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
 
         Assert.StartsWith("INVALID: the audit path cannot prove leaf 40 in a tree of size 40", line, StringComparison.Ordinal);
     }
@@ -96,7 +118,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
         // A perfectly good path to the real root at size 70 – but nobody anchored size 70.
         var proof = log.Write(log.InclusionProof(12, 70));
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
 
         Assert.Equal($"INVALID: no checkpoint of size 70 for election {log.ElectionId} on chain {log.Chain.ChainId} in contract {log.Contract}", line);
     }
@@ -118,7 +140,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
             Root = forgedRoot,
         });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
 
         Assert.StartsWith($"INVALID: the document's root {forgedRoot} is not the root anchored for size 100", line, StringComparison.Ordinal);
         Assert.Contains(Convert.ToHexStringLower(log.Tree.Root), line, StringComparison.Ordinal);
@@ -129,7 +151,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
     {
         var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize) with { Root = new string('a', 64) });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(0);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Verdict(0);
 
         Assert.StartsWith("VALID: ", line, StringComparison.Ordinal);
         Assert.EndsWith("(the document's root field aaaaaaaaaaaaaaaa… is not that root and was ignored)", line, StringComparison.Ordinal);
@@ -141,7 +163,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
         var document = log.InclusionProof(12, AnchoredLog.FullSize);
         var proof = log.Write(document with { Anchor = document.Anchor with { ChainId = 1 } });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
 
         Assert.StartsWith($"INVALID: chain id mismatch: the node at {Rpc}", line, StringComparison.Ordinal);
         Assert.EndsWith($"serves chain {log.Chain.ChainId}, but the proof says it is anchored on chain 1", line, StringComparison.Ordinal);
@@ -153,9 +175,23 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
         var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize));
         var nowhere = "0x" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", nowhere)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", nowhere)).Verdict(1);
 
         Assert.StartsWith($"INVALID: there is no contract at {nowhere}", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_contract_that_is_not_an_anchor_is_invalid()
+    {
+        // Code that reverts every call (PUSH1 0, PUSH1 0, REVERT), at an address of its own.
+        var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize));
+        var reverting = "0x" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+        using var http = new HttpClient();
+        await AnvilRpc.CallAsync(http, new Uri(Rpc), "anvil_setCode", reverting, "0x60006000fd");
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.Receipt(12), "--rpc", Rpc, "--contract", reverting)).Verdict(1);
+
+        Assert.StartsWith($"INVALID: the contract at {reverting} does not answer as a checkpoint anchor", line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -172,8 +208,8 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
         var proof = log.Write(new InclusionProofDocument(
             log.ElectionId, receipt, 0, 1, [], receipt, new AnchorReference(log.Chain.ChainId, forged, anchored.TransactionHash, anchored.BlockNumber)));
 
-        Assert.StartsWith("VALID: ", (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", forged)).Verdict(0), StringComparison.Ordinal);
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
+        Assert.StartsWith("VALID: ", (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", forged)).Verdict(0), StringComparison.Ordinal);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
         Assert.Equal($"INVALID: no checkpoint of size 1 for election {log.ElectionId} on chain {log.Chain.ChainId} in contract {log.Contract}", line);
     }
 
