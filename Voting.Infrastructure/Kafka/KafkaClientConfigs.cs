@@ -40,6 +40,7 @@ public static class KafkaClientConfigs
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
             SessionTimeoutMs = options.EffectiveSessionTimeoutMs,
+            MaxPollIntervalMs = Math.Max(options.MaxPollIntervalMs, options.EffectiveSessionTimeoutMs),
             SocketTimeoutMs = options.RequestTimeoutMs,
             BrokerAddressFamily = BrokerAddressFamily.V4,
         };

@@ -58,6 +58,15 @@ public sealed class KafkaOptions
     /// <summary>The session timeout the consumer asks for: <see cref="SessionTimeoutMs"/>, at most 30 s with a 0.9 broker (its limit).</summary>
     public int EffectiveSessionTimeoutMs => LegacyBroker09 ? Math.Min(SessionTimeoutMs, 30_000) : SessionTimeoutMs;
 
+    /// <summary>
+    /// How long a consumer may go without asking for messages before librdkafka takes it out of its group
+    /// (<c>max.poll.interval.ms</c>); never less than the session timeout. The processor stops asking while
+    /// a store is down (back-pressure), so an outage longer than this costs it its group membership: it
+    /// then builds a new consumer, which replays what was not committed (harmlessly).
+    /// </summary>
+    [Range(6_000, 86_400_000)]
+    public int MaxPollIntervalMs { get; set; } = 300_000;
+
     [Range(100, 120_000)]
     public int RequestTimeoutMs { get; set; } = 10_000;
 

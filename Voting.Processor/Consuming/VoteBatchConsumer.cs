@@ -165,6 +165,14 @@ public sealed partial class VoteBatchConsumer(
         {
             // stopping: uncommitted work is replayed by whoever gets the partitions next
         }
+        catch (ConsumeException e) when (e.Error.Code == ErrorCode.Local_MaxPollExceeded)
+        {
+            // A store was down longer than the poll interval while this loop waited for it (back-pressure):
+            // librdkafka took the consumer out of its group. A new one rejoins; what this one had not
+            // committed is replayed, which changes nothing.
+            LogMaxPollExceeded(logger, kafka.MaxPollIntervalMs / 1000);
+            return true;
+        }
         finally
         {
             // Let batches in flight finish (or unwind, when stopping) before the consumer goes; their
@@ -328,6 +336,9 @@ public sealed partial class VoteBatchConsumer(
 
         return (votes, letters);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Waited for a store longer than the consumer's poll interval ({Seconds} s): it left its group; building a new consumer (what was not committed is replayed, harmlessly)")]
+    private static partial void LogMaxPollExceeded(ILogger logger, int seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Offset commit failed ({Failures} in a row; the batches are stored, the commit is retried, and a restart before it succeeds replays them harmlessly): {Error}")]
     private static partial void LogCommitFailed(ILogger logger, int failures, string error);
