@@ -33,4 +33,4 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapAuditApi();
-app.Run();
+return await app.RunToExitCodeAsync();

@@ -93,5 +93,4 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapAccountEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-app.Run();
-return 0;
+return await app.RunToExitCodeAsync();

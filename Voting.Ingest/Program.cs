@@ -27,4 +27,4 @@ app.UseRateLimiter();
 app.UseAuthorization();
 app.MapOpenApi();
 app.MapVoteApi();
-app.Run();
+return await app.RunToExitCodeAsync();

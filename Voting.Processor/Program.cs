@@ -53,5 +53,4 @@ if (args is ["rebuild-tallies", ..])
 }
 
 app.MapDefaultEndpoints();
-app.Run();
-return 0;
+return await app.RunToExitCodeAsync();

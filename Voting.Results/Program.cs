@@ -36,4 +36,4 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapOpenApi();
 app.MapResultsApi();
-app.Run();
+return await app.RunToExitCodeAsync();
