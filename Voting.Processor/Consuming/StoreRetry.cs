@@ -6,7 +6,7 @@ namespace Voting.Processor.Consuming;
 
 /// <summary>
 /// Retries a store operation for as long as it takes (a store outage is transient by definition
-/// here), with jittered exponential backoff up to a maximum delay; only cancellation stops it.
+/// here), with jittered exponential backoff up to a maximum delay; only the caller's cancellation stops it.
 /// </summary>
 public static class StoreRetry
 {
@@ -14,7 +14,10 @@ public static class StoreRetry
         new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
+                // A cancellation is a stop only when it is ours: a store's own timeout can surface as one too
+                // (the ClickHouse driver's HttpClient reports a timeout as a TaskCanceledException).
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Exception is { } e && !(e is OperationCanceledException && args.Context.CancellationToken.IsCancellationRequested)),
                 MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,

@@ -23,9 +23,6 @@ public sealed partial class TallyShipper(
     private volatile TaskCompletionSource healthy = Healthy();
     private volatile bool failing;
 
-    /// <summary>True once the outboxes left by earlier runs have been drained at start.</summary>
-    public bool Started { get; private set; }
-
     /// <summary>Marks shards whose outboxes have new rows and wakes the shipper.</summary>
     public void Signal(IEnumerable<int> shards)
     {
@@ -38,8 +35,13 @@ public sealed partial class TallyShipper(
     }
 
     /// <summary>Returns at once unless the last drain failed; then waits until one succeeds.</summary>
-    public Task WaitWhileFailingAsync(CancellationToken cancellationToken) =>
-        failing ? healthy.Task.WaitAsync(cancellationToken) : Task.CompletedTask;
+    public Task WaitWhileFailingAsync(CancellationToken cancellationToken)
+    {
+        // The signal first, then the flag: recovery clears the flag before it swaps the signal and
+        // completes the old one, so a waiter never waits on a signal that recovery has already passed.
+        var recovered = healthy;
+        return failing ? recovered.Task.WaitAsync(cancellationToken) : Task.CompletedTask;
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -67,7 +69,6 @@ public sealed partial class TallyShipper(
             }
         }, stoppingToken);
         MarkHealthy();
-        Started = true;
 
         while (!stoppingToken.IsCancellationRequested)
         {
