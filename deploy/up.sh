@@ -6,6 +6,7 @@
 # The services keep running afterwards; 'bash deploy/up.sh down' stops them and the stack.
 #   bash deploy/up.sh [simulate options, e.g. --voters 50000 --rate 500]   |   bash deploy/up.sh down | status
 set -euo pipefail
+caller_dir=$PWD # the simulator runs here: a relative --summary path is the caller's
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -28,13 +29,23 @@ alive() {
   [[ $(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null) == *"Voting.$name.dll"* ]]
 }
 
+# Stops the service of $1 (a pidfile): SIGTERM and up to 35 s to finish (a host gives its background
+# work 30 s: the processor finishes its batch), then SIGKILL; returns once the process is gone.
+stop_service() {
+  local pidfile=$1 pid
+  pid=$(cat "$pidfile")
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 175); do alive "$pidfile" || return 0; sleep 0.2; done
+  echo "up: $(basename "$pidfile" .pid) did not stop within 35 s; killing it" >&2
+  kill -9 "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do alive "$pidfile" || return 0; sleep 0.1; done
+}
+
 stop_services() {
   for entry in "${services[@]}"; do
     local name=${entry%%:*} pidfile=$run_dir/${entry%%:*}.pid
     if alive "$pidfile"; then
-      kill "$(cat "$pidfile")" 2>/dev/null || true
-      for _ in $(seq 1 50); do alive "$pidfile" || break; sleep 0.2; done
-      alive "$pidfile" && kill -9 "$(cat "$pidfile")" 2>/dev/null || true
+      stop_service "$pidfile"
       echo "stopped Voting.$name"
     fi
     rm -f "$pidfile"
@@ -44,18 +55,20 @@ stop_services() {
 case "${1:-}" in
   down) stop_services; bash deploy/local/stack.sh down; exit 0 ;;
   status)
-    bash deploy/local/stack.sh status || true
+    # Exits 0 only when the stack and every service are ready.
+    rc=0
+    bash deploy/local/stack.sh status || rc=1
     for entry in "${services[@]}"; do
       IFS=: read -r name port path <<<"$entry"
-      if curl -sf -m 5 -o /dev/null "http://127.0.0.1:$port$path"; then echo "ready   Voting.$name  http://127.0.0.1:$port"; else echo "down    Voting.$name  http://127.0.0.1:$port"; fi
+      if curl -sf -m 5 -o /dev/null "http://127.0.0.1:$port$path"; then echo "ready   Voting.$name  http://127.0.0.1:$port"; else echo "down    Voting.$name  http://127.0.0.1:$port"; rc=1; fi
     done
-    exit 0 ;;
+    exit "$rc" ;;
 esac
 
 started=$(date +%s)
 # shellcheck source=local/service-env.sh
 source deploy/local/service-env.sh
-simulator=(dotnet "Voting.Simulator/bin/Release/net10.0/Voting.Simulator.dll" simulate)
+simulator=(dotnet "$root/Voting.Simulator/bin/Release/net10.0/Voting.Simulator.dll" simulate)
 # The simulator first, alone: its --help and a bad option are answered before anything is started.
 echo "up: building the simulator (Release)"
 dotnet build Voting.Simulator -c Release -nologo -v quiet -clp:ErrorsOnly
@@ -72,7 +85,7 @@ TXT
     exit 0
   fi
 done
-"${simulator[@]}" --check-arguments "$@" || { rc=$?; echo "up: nothing was started" >&2; exit "$rc"; }
+(cd "$caller_dir" && "${simulator[@]}" --check-arguments "$@") || { rc=$?; echo "up: nothing was started" >&2; exit "$rc"; }
 
 # Until everything is ready, a failure leaves what started running: say how to stop it.
 starting=1
@@ -95,9 +108,7 @@ for entry in "${services[@]}"; do
       continue
     fi
     echo "up: Voting.$name was built anew since it started; restarting it"
-    kill "$(cat "$pidfile")" 2>/dev/null || true
-    for _ in $(seq 1 50); do alive "$pidfile" || break; sleep 0.2; done
-    alive "$pidfile" && kill -9 "$(cat "$pidfile")" 2>/dev/null || true
+    stop_service "$pidfile"
   fi
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "up: port $port is taken by another process; cannot start Voting.$name" >&2
@@ -149,4 +160,5 @@ Logs: $run_dir/*.log    Stop everything: bash deploy/up.sh down
 
 up: starting the simulated election (Ctrl-C stops it; the system keeps running)
 TXT
+cd "$caller_dir"
 "${simulator[@]}" "$@"

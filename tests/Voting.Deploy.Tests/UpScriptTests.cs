@@ -37,6 +37,18 @@ public sealed class UpScriptTests : IDisposable
         Assert.False(Directory.Exists(StackDir), "up.sh started the stack for a run it then refused");
     }
 
+    [Fact]
+    public async Task Status_exits_non_zero_when_not_everything_runs()
+    {
+        // This scratch stack directory has started nothing, so its servers are not this stack's.
+        var (exit, output, error) = await RunUpAsync("status");
+
+        Assert.True(exit == 1, $"exit {exit}\n{output}\n{error}");
+        Assert.Contains("down    kafka", output, StringComparison.Ordinal);
+        Assert.Contains("Voting.Processor  http://127.0.0.1:5102", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(StackDir, "services")), "status started something");
+    }
+
     private Task<(int ExitCode, string Output, string Error)> RunUpAsync(params string[] arguments) =>
         ScriptProcess.RunAsync(
             "bash", ["deploy/up.sh", .. arguments], new Dictionary<string, string>
