@@ -195,7 +195,7 @@ install_packages() {
   for pair in mariadbd:mariadb-server mariadb-install-db:mariadb-server mariadb:mariadb-client \
     mariadb-admin:mariadb-client redis-server:redis-server redis-cli:redis-tools \
     clickhouse-server:clickhouse-server clickhouse-client:clickhouse-client kcat:kcat \
-    java:openjdk-17-jre-headless curl:curl npm:npm setsid:util-linux chromium:chromium; do
+    java:openjdk-17-jre-headless curl:curl npm:npm setsid:util-linux chromium:chromium python3:python3; do
     if ! command -v "${pair%%:*}" >/dev/null 2>&1; then
       [[ " ${need[*]} " == *" ${pair#*:} "* ]] || need+=("${pair#*:}")
     fi
@@ -205,6 +205,19 @@ install_packages() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq </dev/null >/dev/null
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       "${need[@]}" </dev/null >/dev/null
+    # On a machine run by systemd, Debian enables and starts a server package's own service as it
+    # installs it, on the very ports this stack's instances use: those just installed are stopped and
+    # disabled (the stack runs its own, under .stack/). Servers installed before are left alone; a port
+    # one of them holds is reported by 'up'.
+    if [[ -d /run/systemd/system ]]; then
+      local unit
+      for unit in mariadb-server:mariadb redis-server:redis-server clickhouse-server:clickhouse-server; do
+        if [[ " ${need[*]} " == *" ${unit%%:*} "* ]]; then
+          echo "install: stopping and disabling the system's own ${unit#*:} service (this stack runs its own)"
+          as_root systemctl disable --now "${unit#*:}" </dev/null >/dev/null 2>&1 || true
+        fi
+      done
+    fi
   fi
 
   local npm_dir="$VOTING_STACK_DIR/npm"
