@@ -180,7 +180,7 @@ def arguments(argv):
     p.add_argument("--candidates", type=int, default=3, help="candidates per state")
     p.add_argument("--results-keys", type=int, default=53, help="result cache keys: national, per state, the state list")
     p.add_argument("--local-cache-ms", type=float, default=1000, help="Voting:Results:LocalCacheMilliseconds")
-    p.add_argument("--shared-cache-ms", type=float, default=2000, help="Voting:Results:SharedCacheMilliseconds")
+    p.add_argument("--shared-cache-ms", type=float, default=1000, help="Voting:Results:SharedCacheMilliseconds (deploy/k8s: 1000)")
     return p.parse_args(argv)
 
 
