@@ -30,7 +30,9 @@ public sealed class ChainAnchorLog : IAnchorLog
         ArgumentOutOfRangeException.ThrowIfNegative(confirmations);
         Confirmations = confirmations;
         ArgumentNullException.ThrowIfNull(rpcUrl);
-        Node = rpcUrl.OriginalString;
+        // Scheme, host and port only: a provider's URL may carry an API key in its path or a password,
+        // and verdicts are pasted into reports.
+        Node = $"{rpcUrl.Scheme}://{rpcUrl.Authority}";
         ContractAddress = contractAddress;
         web3 = new ChainClientFactory(new ChainOptions { RpcUrl = rpcUrl.AbsoluteUri, RpcTimeoutSeconds = (int)Math.Ceiling(timeout.TotalSeconds) }).CreateReadOnly();
         client = new CheckpointAnchorClient(web3, contractAddress);

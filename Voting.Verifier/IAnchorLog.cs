@@ -3,7 +3,7 @@ namespace Voting.Verifier;
 /// <summary>The checkpoints one anchor contract holds, as a node of the chain reports them: the verifier's only source of trusted roots.</summary>
 public interface IAnchorLog
 {
-    /// <summary>The node asked (its JSON-RPC URL), for messages.</summary>
+    /// <summary>The node asked (its URL's scheme, host and port: never a path or credentials), for messages.</summary>
     string Node { get; }
 
     /// <summary>The anchor contract's address.</summary>

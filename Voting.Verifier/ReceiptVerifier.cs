@@ -118,11 +118,11 @@ public sealed class ReceiptVerifier(Func<string, IAnchorLog> openAnchorLog)
             $"{HashHex.Format(impliedRoot)}, but chain {chainId} contract {contract} holds {HashHex.Format(anchoredRoot)} for size {document.TreeSize}{aside}");
     }
 
-    /// <summary>What the VALID line says of the anchor's depth, when one was required.</summary>
+    /// <summary>What the VALID line says of the anchor's depth: the depth required, or that none was.</summary>
     internal static string Depth(IAnchorLog chain) =>
         chain.Confirmations switch
         {
-            0 => "",
+            0 => ", as of the newest block (not yet final on a public chain: see --confirmations)",
             1 => ", at least 1 block deep",
             var n => $", at least {n} blocks deep",
         };

@@ -13,7 +13,8 @@ public sealed class ConsistencyVerificationTests(AnchoredLog log) : IClassFixtur
 
         Assert.Equal(
             $"VALID: the {log.ElectionId} log at size 100 (root {Convert.ToHexStringLower(log.Tree.RootAt(100))}) extends its log at size 40 " +
-            $"(root {Convert.ToHexStringLower(log.Tree.RootAt(40))}), both anchored on chain {log.Chain.ChainId} in contract {log.Contract}",
+            $"(root {Convert.ToHexStringLower(log.Tree.RootAt(40))}), both anchored on chain {log.Chain.ChainId} in contract {log.Contract}" +
+            ", as of the newest block (not yet final on a public chain: see --confirmations)",
             line);
     }
 

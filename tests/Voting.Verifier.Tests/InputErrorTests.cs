@@ -92,8 +92,21 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
         var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", proxy.RpcUrl, "--contract", log.Contract)).Error();
 
         Assert.True(proxy.Faulted > 0, "the contract was asked");
-        Assert.StartsWith($"ERROR: cannot reach the chain node at {proxy.RpcUrl} ", line, StringComparison.Ordinal);
+        Assert.StartsWith($"ERROR: cannot reach the chain node at {proxy.RpcUrl.TrimEnd('/')} ", line, StringComparison.Ordinal);
         Assert.Contains(ChainErrors.NoAnswer, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_node_urls_path_and_credentials_are_never_printed()
+    {
+        // A provider's URL: an API key in its path, a password before its host.
+        var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize));
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.Receipt(3), "--rpc", "http://auditor:s3cret@127.0.0.1:1/v3/0123456789abcdef", "--contract", log.Contract)).Error();
+
+        Assert.StartsWith("ERROR: cannot reach the chain node at http://127.0.0.1:1 ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("0123456789abcdef", line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -209,7 +222,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
 
         Assert.True(proxy.Faulted > 0, "the contract was asked");
         var line = run.Error();
-        Assert.StartsWith($"ERROR: the chain node at {proxy.RpcUrl} refused a call to the anchor contract: daily request limit exceeded", line, StringComparison.Ordinal);
+        Assert.StartsWith($"ERROR: the chain node at {proxy.RpcUrl.TrimEnd('/')} refused a call to the anchor contract: daily request limit exceeded", line, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -23,7 +23,8 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
 
         Assert.Equal(
             $"VALID: ballot {log.Receipt(leafIndex)} is leaf {leafIndex} of the {log.ElectionId} log, size {treeSize}, " +
-            $"root {Convert.ToHexStringLower(log.Tree.RootAt(treeSize))} anchored on chain {log.Chain.ChainId} in contract {log.Contract}",
+            $"root {Convert.ToHexStringLower(log.Tree.RootAt(treeSize))} anchored on chain {log.Chain.ChainId} in contract {log.Contract}" +
+            ", as of the newest block (not yet final on a public chain: see --confirmations)",
             line);
     }
 
