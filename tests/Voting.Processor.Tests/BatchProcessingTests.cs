@@ -67,6 +67,8 @@ public sealed class BatchProcessingTests(ProcessorFactory factory) : IClassFixtu
         var votes = ProcessorFactory.Votes(election, 200, Candidates);
         await factory.ProduceAsync(votes);
         await ProcessorFactory.EventuallyAsync(async () => await factory.CountRowsAsync(election) == (200, 200), "200 ballots stored");
+        // Tallies ship behind the store: read them once all 200 are there, not while some are on their way.
+        await ProcessorFactory.EventuallyAsync(async () => (await factory.ClickHouseCountsAsync(election)).Values.Sum() == 200, "200 votes tallied");
         var tallied = await factory.ClickHouseCountsAsync(election);
 
         // The same messages again (producer retry, crash before commit), then different ballots from the same voters.

@@ -149,14 +149,18 @@ public sealed class ProcessorFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>
-    /// Waits until the processors committed everything on the votes topic and the election's tallies in
-    /// ClickHouse match MariaDB: only then has a redelivered or late message had its chance to change
-    /// something, so totals read afterwards are final.
+    /// Waits until the processors committed everything on the votes topic, the election's tallies
+    /// reconcile with MariaDB (counting what is still on its way, as <c>reconcile</c> does) and ClickHouse
+    /// itself holds a vote for every stored ballot: only then has a redelivered or late message had its
+    /// chance to change something, so totals read afterwards, from either store, are final.
     /// </summary>
     public async Task WaitUntilDrainedAsync(string electionId)
     {
         await EventuallyAsync(async () => await CommittedLagAsync() == 0, "every message on the votes topic consumed and committed");
-        await EventuallyAsync(async () => (await Reconciliation.CompareAsync(electionId, CancellationToken.None)).Count == 0, "the tallies shipped to ClickHouse");
+        await EventuallyAsync(async () => (await Reconciliation.CompareAsync(electionId, CancellationToken.None)).Count == 0, "the tallies reconciled with MariaDB");
+        await EventuallyAsync(
+            async () => (await ClickHouseCountsAsync(electionId)).Values.Sum() == (await CountRowsAsync(electionId)).Ballots,
+            "the tallies shipped to ClickHouse");
     }
 
     /// <summary>Produces one message as given to the votes topic; returns where it landed.</summary>
