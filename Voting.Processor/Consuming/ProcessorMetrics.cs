@@ -23,7 +23,9 @@ public sealed class ProcessorMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
         LeavesAppended = meter.CreateCounter<long>("voting.processor.leaves_appended", description: "Ballot hashes appended to the Merkle log");
         LeavesWithoutRow = meter.CreateCounter<long>("voting.processor.leaves_without_row", description: "Merkle log leaves whose ballot was then not stored (another writer stored the voter's other ballot): each an audit finding");
-        Retries = meter.CreateCounter<long>("voting.processor.retries", description: "Batch writes retried after a transient failure");
+        Retries = meter.CreateCounter<long>(
+            "voting.processor.retries",
+            description: "Store operations retried after a transient failure: work=batch a batch's writes (MariaDB), work=tallies shipping tallies (MariaDB or ClickHouse)");
         ConsumerRebuilds = meter.CreateCounter<long>("voting.processor.consumer_rebuilds", description: "Kafka consumers closed and built afresh after being out of their group too long");
         meter.CreateObservableGauge(
             "voting.processor.messages_held",
@@ -36,6 +38,12 @@ public sealed class ProcessorMetrics
             unit: "{message}",
             description: "Messages behind the partition's end, per assigned partition (as of the last batch)");
     }
+
+    /// <summary>Tag of a retried batch write.</summary>
+    public static readonly KeyValuePair<string, object?> BatchWork = new("work", "batch");
+
+    /// <summary>Tag of a retried round of tally shipping.</summary>
+    public static readonly KeyValuePair<string, object?> TallyWork = new("work", "tallies");
 
     private readonly ConcurrentDictionary<int, long> lag = new();
     private long held;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Voting.Infrastructure.Hosting;
 using Voting.Infrastructure.Storage;
 
@@ -15,6 +16,7 @@ public sealed partial class TallyShipper(
     PerBatchTalliesCarryOver carryOver,
     SchemaState schema,
     ProcessorMetrics metrics,
+    IOptions<ProcessorOptions> options,
     ILogger<TallyShipper> logger) : BackgroundService
 {
     private readonly Lock gate = new();
@@ -50,10 +52,10 @@ public sealed partial class TallyShipper(
             await Task.Delay(200, stoppingToken);
         }
 
-        var retry = StoreRetry.Create(TimeSpan.FromSeconds(5), (attempt, error) =>
+        var retry = StoreRetry.Create(TimeSpan.FromMilliseconds(options.Value.MaxRetryDelayMilliseconds), (attempt, error) =>
         {
             failing = true;
-            metrics.Retries.Add(1);
+            metrics.Retries.Add(1, ProcessorMetrics.TallyWork);
             LogRetry(logger, attempt, error);
         });
 

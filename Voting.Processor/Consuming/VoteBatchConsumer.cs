@@ -53,7 +53,7 @@ public sealed partial class VoteBatchConsumer(
     {
         var retry = StoreRetry.Create(TimeSpan.FromMilliseconds(settings.MaxRetryDelayMilliseconds), (attempt, error) =>
         {
-            metrics.Retries.Add(1);
+            metrics.Retries.Add(1, ProcessorMetrics.BatchWork);
             LogRetry(logger, attempt, error);
         });
 

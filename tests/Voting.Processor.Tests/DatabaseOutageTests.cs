@@ -36,5 +36,11 @@ public sealed class DatabaseOutageTests
         Assert.Empty(await stores.Reconciliation.CompareAsync(election, CancellationToken.None));
         // A range whose fill the outage cut off is handed back, or voided if one after it was filled.
         await stores.AssertLogHoldsEachBallotOnceAsync(election, 6000);
+
+        // The outage shows on the retries operators watch, as the batches' writes.
+        using var http = new HttpClient { BaseAddress = processor.BaseAddress };
+        var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        var batchRetries = System.Text.RegularExpressions.Regex.Match(metrics, @"^voting_processor_retries_total\{[^}]*work=""batch""[^}]*\} (\d+)", System.Text.RegularExpressions.RegexOptions.Multiline);
+        Assert.True(batchRetries.Success && long.Parse(batchRetries.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, "no batch retry counted:\n" + metrics);
     }
 }
