@@ -21,6 +21,11 @@ public sealed class ProcessorMetrics
             // In seconds: the exporter's defaults (0, 5, 10, 25, ... 10,000) are meant for milliseconds
             // and would put every batch in the first bucket.
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+        BatchMessages = meter.CreateHistogram<long>(
+            "voting.processor.batch_messages",
+            unit: "{message}",
+            description: "Messages in one stored batch (at most Voting:Processor:BatchSize; smaller when the topic runs dry within the batch wait)",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 10, 100, 1_000, 4_000, 16_000, 64_000, 100_000] });
         LeavesAppended = meter.CreateCounter<long>("voting.processor.leaves_appended", description: "Ballot hashes appended to the Merkle log");
         LeavesWithoutRow = meter.CreateCounter<long>("voting.processor.leaves_without_row", description: "Merkle log leaves whose ballot was then not stored (another writer stored the voter's other ballot): each an audit finding");
         Retries = meter.CreateCounter<long>(
@@ -79,6 +84,8 @@ public sealed class ProcessorMetrics
     public Counter<long> DeadLetters { get; }
 
     public Histogram<double> BatchSeconds { get; }
+
+    public Histogram<long> BatchMessages { get; }
 
     public Counter<long> Retries { get; }
 }

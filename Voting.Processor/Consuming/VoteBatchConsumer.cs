@@ -302,6 +302,7 @@ public sealed partial class VoteBatchConsumer(
             LogLeafWithoutRow(logger, Convert.ToHexString(ballot.BallotHash));
         }
         metrics.BatchSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        metrics.BatchMessages.Record(batch.Size);
     }
 
     /// <summary>The votes of <paramref name="messages"/>, and a dead letter for each that can never be stored.</summary>

@@ -38,7 +38,15 @@ public sealed partial class BacklogBatchingTests(ProcessorFactory factory) : ICl
         Assert.True(batches.Success, "the processor reports the batches it wrote");
         var written = double.Parse(batches.Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.True(written >= 3, $"3,000 votes in {written} batches of at most 1,000");
+
+        // Every batch within the size: as many batches of at most 1,000 messages as batches in all.
+        var sizes = BatchesOfAtMost1000().Match(metrics);
+        Assert.True(sizes.Success, "the processor reports its batches' sizes:\n" + metrics);
+        Assert.Equal(written, double.Parse(sizes.Groups[1].Value, CultureInfo.InvariantCulture));
     }
+
+    [GeneratedRegex(@"^voting_processor_batch_messages(?:_messages)?_bucket\{[^}]*le=""1000""[^}]*\} ([0-9.eE+]+)", RegexOptions.Multiline)]
+    private static partial Regex BatchesOfAtMost1000();
 
     [GeneratedRegex(@"^voting_processor_batch_duration(?:_seconds)?_count(?:\{[^}]*\})? ([0-9.eE+]+)", RegexOptions.Multiline)]
     private static partial Regex BatchCount();
