@@ -36,7 +36,9 @@ public sealed class RedisLeaseTests : IAsyncLifetime
         Assert.Null(await RedisLease.TryAcquireAsync(db, key, Lifetime, TimeProvider.System));
 
         await lease.DisposeAsync();
+        await lease.DisposeAsync(); // twice: nothing more happens
         Assert.False(await db.KeyExistsAsync(key));
+        Assert.False(lease.Lost.IsCancellationRequested);
         await using var next = await RedisLease.TryAcquireAsync(db, key, Lifetime, TimeProvider.System);
         Assert.NotNull(next);
     }
@@ -106,9 +108,11 @@ public sealed class RedisLeaseTests : IAsyncLifetime
         Assert.NotNull(lease);
 
         proxy.Freeze(); // Redis hangs for this holder: every renewal times out
-        var lost = new TaskCompletionSource();
-        using var registration = lease.Lost.Register(lost.SetResult);
-        await lost.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        var lost = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var db = redis.GetDatabase();
+        // At the moment it is reported lost, the lock must still be there: nobody else can hold it yet.
+        using var registration = lease.Lost.Register(() => lost.SetResult(db.KeyExists(key)));
+        Assert.True(await lost.Task.WaitAsync(TimeSpan.FromSeconds(15)), "the lease was reported lost only after its key had expired");
         proxy.Thaw();
     }
 }
