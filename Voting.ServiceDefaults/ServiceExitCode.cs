@@ -20,9 +20,14 @@ public static class ServiceExitCode
     {
         ArgumentNullException.ThrowIfNull(app);
 
-        // Taken before the run: the host disposes its services when it stops.
+        // Taken before the run (the host disposes its services when it stops), and judged when the stop
+        // begins: work that had already ended faulted or cancelled then is what stopped the host; work
+        // that ends badly while a requested stop unwinds it did not.
         var background = app.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
+        var failed = false;
+        using var judged = app.Lifetime.ApplicationStopping.Register(
+            () => failed = background.Any(s => s.ExecuteTask is { IsFaulted: true } or { IsCanceled: true }));
         await app.RunAsync();
-        return background.Any(s => s.ExecuteTask is { IsFaulted: true }) ? BackgroundServiceFailed : 0;
+        return failed ? BackgroundServiceFailed : 0;
     }
 }
