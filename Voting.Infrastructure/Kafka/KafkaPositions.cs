@@ -75,9 +75,34 @@ public sealed class KafkaPositions : IDisposable
         return ends.All(end => end.Value == 0 || (committed.TryGetValue(end.Key, out var offset) && offset >= end.Value));
     }
 
-    /// <summary>The end (high watermark) of every partition of <paramref name="topic"/>.</summary>
-    public IReadOnlyDictionary<int, long> Ends(string topic) =>
-        Partitions(topic).ToDictionary(p => p.Partition.Value, p => Watermarks(p).High.Value);
+    /// <summary>
+    /// The end (high watermark) of every partition of <paramref name="topic"/>, as the broker states it.
+    /// Throws a <see cref="KafkaException"/> when it can't state them all — the topic unknown, a topic or
+    /// partition error (a broker restarting, a partition without a leader), no partitions — instead of
+    /// answering with fewer ends: "every end is 0" must never be concluded from a non-answer.
+    /// </summary>
+    public IReadOnlyDictionary<int, long> Ends(string topic)
+    {
+        var metadata = admin.GetMetadata(topic, timeout);
+        var found = metadata.Topics.FirstOrDefault(t => t.Topic == topic)
+            ?? throw new KafkaException(new Error(ErrorCode.UnknownTopicOrPart, $"the broker did not describe topic {topic}"));
+        if (found.Error.IsError)
+        {
+            throw new KafkaException(new Error(found.Error.Code, $"topic {topic}: {found.Error.Reason}"));
+        }
+
+        if (found.Partitions.Count == 0)
+        {
+            throw new KafkaException(new Error(ErrorCode.UnknownTopicOrPart, $"topic {topic} has no partitions"));
+        }
+
+        if (found.Partitions.FirstOrDefault(p => p.Error.IsError) is { } failing)
+        {
+            throw new KafkaException(new Error(failing.Error.Code, $"topic {topic} partition {failing.PartitionId}: {failing.Error.Reason}"));
+        }
+
+        return found.Partitions.ToDictionary(p => p.PartitionId, p => Watermarks(new TopicPartition(topic, p.PartitionId)).High.Value);
+    }
 
     public void Dispose()
     {

@@ -62,6 +62,22 @@ public sealed class KafkaTests
     }
 
     [Fact]
+    public async Task The_ends_of_a_topic_are_stated_for_every_partition_and_a_topic_without_an_answer_is_an_error_not_an_empty_topic()
+    {
+        var options = LocalStack.Kafka(LocalStack.UniqueName("it_votes"));
+        await ProduceAsync(options, Enumerable.Range(0, 50).Select(i => $"vote-{i}"));
+        using var positions = new KafkaPositions(options);
+
+        var ends = positions.Ends(options.VotesTopic);
+        Assert.Equal(Metadata(options).Partitions.Count, ends.Count);
+        Assert.Equal(50, ends.Values.Sum());
+
+        // A topic nobody created: the broker has no ends to state (on a broker that creates topics on
+        // demand, the first answer is "no leader yet"). That is no evidence that nothing was produced.
+        Assert.Throws<KafkaException>(() => positions.Ends(LocalStack.UniqueName("it_nothing")));
+    }
+
+    [Fact]
     public void Topics_created_by_the_stack_exist_with_partitions()
     {
         var options = LocalStack.Kafka();
