@@ -170,7 +170,8 @@ public sealed class BadInputCorpusTests
         {
             Content = chunked ? new StreamContent(new MemoryStream(body)) : new ByteArrayContent(body),
         };
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        // An empty content type in a case: no Content-Type header at all.
+        request.Content.Headers.ContentType = contentType.Length == 0 ? null : MediaTypeHeaderValue.Parse(contentType);
         if (chunked)
         {
             request.Headers.TransferEncodingChunked = true;
