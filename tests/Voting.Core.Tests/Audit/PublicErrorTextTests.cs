@@ -14,6 +14,11 @@ public sealed class PublicErrorTextTests
     [InlineData("connect to [fd00:1:2::3] failed", "connect to [address] failed")]
     [InlineData("connect to fe80::1ff:fe23:4567:890a failed", "connect to [address] failed")]
     [InlineData("localhost:8545 answered nothing", "[address] answered nothing")]
+    [InlineData("Name or service not known (anvil:8545)", "Name or service not known ([address])")]
+    [InlineData("redis:6379 refused", "[address] refused")]
+    [InlineData("connect to ::ffff:10.0.0.1 failed", "connect to [address] failed")]
+    [InlineData("connect to [2001:db8:0:0:0:0:0:1]:8545 failed", "connect to [address] failed")]
+    [InlineData("POST http://10.1.2.3:8545/rpc, then gave up", "POST [address], then gave up")]
     public void Network_addresses_are_replaced(string text, string expected) =>
         Assert.Equal(expected, PublicErrorText.Redact(text));
 
@@ -25,6 +30,10 @@ public sealed class PublicErrorTextTests
     [InlineData("was not mined within 2 s at 2026-12-07 08:30:15 UTC; fee 1.5 gwei")]
     [InlineData("Version 2.6.1 of the node, nonce 12")]
     [InlineData("Nethereum.JsonRpc.Client::SendAsync failed")]
+    [InlineData("[08:30:15] the node answered late")]
+    [InlineData("Could not load file or assembly 'Nethereum.Web3, Version=4.19.0.0, Culture=neutral'")]
+    [InlineData("at CheckpointService.cs:42 in AnchorAsync")]
+    [InlineData("the node answered code:3 (execution reverted)")]
     public void Text_without_a_network_address_is_kept_as_it_is(string text) =>
         Assert.Equal(text, PublicErrorText.Redact(text));
 }
