@@ -165,12 +165,20 @@ public sealed class ChainAnchorLog : IAnchorLog
         || (e.InnerException is { } inner && IsTransportFailure(inner));
 
     /// <summary>
-    /// An error answer of the node that is not the contract reverting: only a revert says the address
-    /// does not behave as an anchor contract.
+    /// An error answer of the node that is not the contract's code failing: only a revert or another
+    /// execution error (JSON-RPC code 3, or a message naming one) says the address does not behave as an
+    /// anchor contract; anything else (a rate limit, a method not allowed, state not available) is the node's.
     /// </summary>
     private static bool IsNodeRefusal(Exception e) =>
-        e is RpcResponseException response && !response.Message.Contains("revert", StringComparison.OrdinalIgnoreCase)
+        e is RpcResponseException response && !IsExecutionError(response)
         || (e.InnerException is { } inner && IsNodeRefusal(inner));
+
+    private static bool IsExecutionError(RpcResponseException response) =>
+        response.RpcError?.Code == 3
+        || ExecutionErrorWords.Any(word => response.Message.Contains(word, StringComparison.OrdinalIgnoreCase));
+
+    private static readonly string[] ExecutionErrorWords =
+        ["revert", "invalid opcode", "opcode", "out of gas", "stack underflow", "stack overflow", "invalid jump", "evm error", "execution"];
 
     private CannotCheckException Unreachable(string call, Exception e) =>
         new($"cannot reach the chain node at {Node} ({call} failed: {ChainErrors.CauseMessage(e)})", e);

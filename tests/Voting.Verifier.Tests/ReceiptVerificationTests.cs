@@ -181,14 +181,17 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
         Assert.StartsWith($"INVALID: there is no contract at {nowhere}", line, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_contract_that_is_not_an_anchor_is_invalid()
+    [Theory]
+    [InlineData("0x60006000fd")] // PUSH1 0, PUSH1 0, REVERT
+    [InlineData("0xfe")] // INVALID
+    [InlineData("0x5b600056")] // JUMPDEST, PUSH1 0, JUMP: loops until out of gas
+    public async Task A_contract_that_is_not_an_anchor_is_invalid(string code)
     {
-        // Code that reverts every call (PUSH1 0, PUSH1 0, REVERT), at an address of its own.
+        // Code that fails every call, at an address of its own.
         var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize));
         var reverting = "0x" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
         using var http = new HttpClient();
-        await AnvilRpc.CallAsync(http, new Uri(Rpc), "anvil_setCode", reverting, "0x60006000fd");
+        await AnvilRpc.CallAsync(http, new Uri(Rpc), "anvil_setCode", reverting, code);
 
         var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.Receipt(12), "--rpc", Rpc, "--contract", reverting)).Verdict(1);
 
