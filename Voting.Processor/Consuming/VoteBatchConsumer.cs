@@ -170,7 +170,7 @@ public sealed partial class VoteBatchConsumer(
             // A store was down longer than the poll interval while this loop waited for it (back-pressure):
             // librdkafka took the consumer out of its group. A new one rejoins; what this one had not
             // committed is replayed, which changes nothing.
-            LogMaxPollExceeded(logger, kafka.MaxPollIntervalMs / 1000);
+            LogMaxPollExceeded(logger, Math.Max(kafka.MaxPollIntervalMs, kafka.EffectiveSessionTimeoutMs) / 1000);
             return true;
         }
         finally
