@@ -341,6 +341,22 @@ public sealed class VoterGate
         await Task.WhenAll(Enumerable.Range(0, shape.Shards).Select(shard => database.StringSetAsync(FilterStateKey(electionId, shard, module), value)));
     }
 
+    /// <summary>
+    /// Moves every shard of the election's filter from <see cref="VoterFilterState.Exact"/> to
+    /// <see cref="VoterFilterState.Ready"/>, each only if it still reads exact (one script per shard): a
+    /// shard whose state Redis lost while the refill ran stays missing, and is not declared ready on a
+    /// filter that lost its bits. True when every shard was promoted.
+    /// </summary>
+    public async Task<bool> PromoteFilterToReadyAsync(string electionId)
+    {
+        const string promote = "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end return 0";
+        var module = await UseModuleAsync();
+        var database = redis.GetDatabase();
+        var promoted = await Task.WhenAll(Enumerable.Range(0, shape.Shards).Select(shard =>
+            database.ScriptEvaluateAsync(promote, [FilterStateKey(electionId, shard, module)], [ExactState, ReadyState])));
+        return promoted.All(result => (long)result == 1);
+    }
+
     /// <summary>Adds already-recorded voters to the election's filter (a rebuild), pipelined.</summary>
     public async Task AddToFilterAsync(string electionId, IReadOnlyList<byte[]> pseudonyms)
     {

@@ -143,12 +143,11 @@ public sealed partial class VoterFilterRebuilder(
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        if (await gate.FilterStateAsync(electionId) != VoterFilterState.Exact)
+        if (!await gate.PromoteFilterToReadyAsync(electionId))
         {
-            return; // lost again while refilling: the next round starts over
+            return; // lost again while refilling (checked shard by shard as each is promoted): the next round starts over
         }
 
-        await gate.SetFilterStateAsync(electionId, VoterFilterState.Ready);
         LogFilterReady(logger, electionId, voters, started.Elapsed.TotalSeconds);
     }
 

@@ -195,6 +195,20 @@ public sealed class VoterGateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_filter_is_promoted_to_ready_only_from_exact_and_not_after_its_state_was_lost()
+    {
+        await gate.SetFilterStateAsync("refilled", VoterFilterState.Exact);
+        Assert.True(await gate.PromoteFilterToReadyAsync("refilled"));
+        Assert.Equal(VoterFilterState.Ready, await gate.FilterStateAsync("refilled"));
+
+        // Redis lost its data while the refill ran: the promotion must not write "ready" onto nothing.
+        await gate.SetFilterStateAsync("lost", VoterFilterState.Exact);
+        await RedisKeys.DeleteAsync(redis, redisOptions.KeyPrefix);
+        Assert.False(await gate.PromoteFilterToReadyAsync("lost"));
+        Assert.Equal(VoterFilterState.Missing, await gate.FilterStateAsync("lost"));
+    }
+
+    [Fact]
     public async Task A_filter_lost_with_Redis_data_is_missing_again_and_a_refill_restores_its_answers()
     {
         var voted = RandomNumberGenerator.GetBytes(32);
