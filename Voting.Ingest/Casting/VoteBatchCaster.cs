@@ -31,6 +31,9 @@ public sealed partial class VoteBatchCaster(
     /// <summary>How long refusals wait for their locks' release before they are answered anyway.</summary>
     private static readonly TimeSpan LockReleaseWait = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long the updates of votes Kafka has are retried after they failed.</summary>
+    private static readonly TimeSpan CommitRetryFor = TimeSpan.FromMinutes(5);
+
     private readonly IngestOptions settings = options.Value;
 
     /// <summary>Settles every attempt of <paramref name="votes"/>; never throws.</summary>
@@ -206,17 +209,20 @@ public sealed partial class VoteBatchCaster(
                 return;
             }
 
-            // Durable from here on. The updates only make later duplicate checks fast; if they fail,
-            // the database's unique key still keeps each voter to one counted ballot.
+            // Durable from here on. The updates make later duplicate checks refuse this voter; if they
+            // fail, the database's unique key still keeps each voter to one counted ballot, and the locks
+            // are kept (a retry meanwhile finds the voter busy, 409, not free to cast a second ballot that
+            // would be answered 202 and never count) while the updates are tried again in the background.
+            var committed = durable.Select(d => d.Lock).ToArray();
+            var markerExpiresAt = AcceptedMarkerExpiry.After(acceptedAt, TimeSpan.FromMinutes(settings.AcceptedMarkerMinutes));
             try
             {
-                await gate.CommitAsync(
-                    durable.Select(d => d.Lock).ToArray(), AcceptedMarkerExpiry.After(acceptedAt, TimeSpan.FromMinutes(settings.AcceptedMarkerMinutes)));
+                await gate.CommitAsync(committed, markerExpiresAt);
             }
             catch (Exception e) when (RedisFailure.Is(e))
             {
                 LogDuplicateDefenceDegraded(logger, durable.Count, e.Message);
-                released.AddRange(durable.Select(d => d.Lock));
+                _ = CommitLaterAsync(committed, markerExpiresAt);
             }
 
             metrics.Accepted.Add(durable.Count);
@@ -311,6 +317,40 @@ public sealed partial class VoteBatchCaster(
         return refusals;
     }
 
+    /// <summary>
+    /// Retries the updates of votes Kafka already has (filter, markers, locks released), with backoff, for
+    /// up to <see cref="CommitRetryFor"/>. The updates are idempotent, and take effect even once a lock
+    /// has expired.
+    /// </summary>
+    private async Task CommitLaterAsync(HeldVoterLock[] locks, DateTimeOffset markerExpiresAt)
+    {
+        var started = clock.GetTimestamp();
+        var delay = TimeSpan.FromMilliseconds(100);
+        try
+        {
+            while (clock.GetElapsedTime(started) < CommitRetryFor)
+            {
+                await Task.Delay(delay, clock);
+                try
+                {
+                    await gate.CommitAsync(locks, markerExpiresAt);
+                    LogCommittedLate(logger, locks.Length, clock.GetElapsedTime(started).TotalSeconds);
+                    return;
+                }
+                catch (Exception e) when (RedisFailure.Is(e))
+                {
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                }
+            }
+
+            LogCommitAbandoned(logger, locks.Length, (int)CommitRetryFor.TotalMinutes);
+        }
+        catch (Exception e)
+        {
+            LogCommitRetryFailed(logger, locks.Length, e);
+        }
+    }
+
     private async Task LeaveAsync(List<HeldVoterLock> locks)
     {
         if (locks.Count == 0)
@@ -351,8 +391,17 @@ public sealed partial class VoteBatchCaster(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} vote(s) not recorded: {Dependency} unavailable ({Error})")]
     private static partial void LogUnavailable(ILogger logger, int count, string dependency, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} vote(s) accepted but the duplicate filter was not updated ({Error}); the database key still guards")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} vote(s) accepted but the duplicate filter was not updated ({Error}); their voters stay locked while the update is retried, and the database key still guards")]
     private static partial void LogDuplicateDefenceDegraded(ILogger logger, int count, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate filter updated for {Count} accepted vote(s) after {Seconds:F1} s of retries")]
+    private static partial void LogCommittedLate(ILogger logger, int count, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Duplicate filter not updated for {Count} accepted vote(s) after {Minutes} min of retries; the database key still keeps each voter to one counted ballot")]
+    private static partial void LogCommitAbandoned(ILogger logger, int count, int minutes);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Retrying the duplicate filter update of {Count} accepted vote(s) failed")]
+    private static partial void LogCommitRetryFailed(ILogger logger, int count, Exception error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} voter lock(s) not released ({Error}); they expire by themselves")]
     private static partial void LogLocksNotReleased(ILogger logger, int count, string error);
