@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Options;
 using MySqlConnector;
+using Polly;
 using Voting.Core.Ballots;
 using Voting.Core.Dedup;
+using Voting.Infrastructure.Hosting;
 using Voting.Infrastructure.Kafka;
 using Voting.Infrastructure.MySql;
 using Voting.Infrastructure.Redis;
@@ -35,6 +37,8 @@ public sealed partial class VoteBatchCaster(
     private static readonly TimeSpan CommitRetryFor = TimeSpan.FromMinutes(5);
 
     private readonly IngestOptions settings = options.Value;
+
+    private readonly ResiliencePipeline commitRetry = StoreRetry.Create(TimeSpan.FromSeconds(5), (_, _) => { });
 
     /// <summary>Settles every attempt of <paramref name="votes"/>; never throws.</summary>
     public async Task CastAsync(IReadOnlyList<PendingVote> votes)
@@ -318,31 +322,21 @@ public sealed partial class VoteBatchCaster(
     }
 
     /// <summary>
-    /// Retries the updates of votes Kafka already has (filter, markers, locks released), with backoff, for
-    /// up to <see cref="CommitRetryFor"/>. The updates are idempotent, and take effect even once a lock
-    /// has expired.
+    /// Retries the updates of votes Kafka already has (filter, markers, locks released), with the stores'
+    /// backoff, for up to <see cref="CommitRetryFor"/>. The updates are idempotent, and take effect even
+    /// once a lock has expired.
     /// </summary>
     private async Task CommitLaterAsync(HeldVoterLock[] locks, DateTimeOffset markerExpiresAt)
     {
         var started = clock.GetTimestamp();
-        var delay = TimeSpan.FromMilliseconds(100);
+        using var giveUp = new CancellationTokenSource(CommitRetryFor, clock);
         try
         {
-            while (clock.GetElapsedTime(started) < CommitRetryFor)
-            {
-                await Task.Delay(delay, clock);
-                try
-                {
-                    await gate.CommitAsync(locks, markerExpiresAt);
-                    LogCommittedLate(logger, locks.Length, clock.GetElapsedTime(started).TotalSeconds);
-                    return;
-                }
-                catch (Exception e) when (RedisFailure.Is(e))
-                {
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
-                }
-            }
-
+            await commitRetry.ExecuteAsync(async _ => await gate.CommitAsync(locks, markerExpiresAt), giveUp.Token);
+            LogCommittedLate(logger, locks.Length, clock.GetElapsedTime(started).TotalSeconds);
+        }
+        catch (OperationCanceledException) when (giveUp.IsCancellationRequested)
+        {
             LogCommitAbandoned(logger, locks.Length, (int)CommitRetryFor.TotalMinutes);
         }
         catch (Exception e)

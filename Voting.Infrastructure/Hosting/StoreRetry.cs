@@ -2,7 +2,7 @@ using Polly;
 using Polly.Retry;
 using Voting.Infrastructure.MySql;
 
-namespace Voting.Processor.Consuming;
+namespace Voting.Infrastructure.Hosting;
 
 /// <summary>
 /// Retries a store operation for as long as it takes (a store outage is transient by definition

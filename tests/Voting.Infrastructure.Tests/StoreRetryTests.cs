@@ -1,6 +1,6 @@
-using Voting.Processor.Consuming;
+using Voting.Infrastructure.Hosting;
 
-namespace Voting.Processor.Tests;
+namespace Voting.Infrastructure.Tests;
 
 /// <summary>Which failures the processor's store retry waits out, and what stops it.</summary>
 public sealed class StoreRetryTests
