@@ -178,7 +178,7 @@ public sealed class ChainAnchorLog : IAnchorLog
         || ExecutionErrorWords.Any(word => response.Message.Contains(word, StringComparison.OrdinalIgnoreCase));
 
     private static readonly string[] ExecutionErrorWords =
-        ["revert", "invalid opcode", "opcode", "out of gas", "stack underflow", "stack overflow", "invalid jump", "evm error", "execution"];
+        ["revert", "opcode", "out of gas", "stack underflow", "stack overflow", "invalid jump", "evm error", "execution"];
 
     private CannotCheckException Unreachable(string call, Exception e) =>
         new($"cannot reach the chain node at {Node} ({call} failed: {ChainErrors.CauseMessage(e)})", e);

@@ -26,8 +26,7 @@ public sealed class KafkaPositions : IDisposable
     /// <summary>The topic's partitions; empty when the topic does not exist (yet).</summary>
     public IReadOnlyList<TopicPartition> Partitions(string topic)
     {
-        var metadata = admin.GetMetadata(topic, timeout);
-        var found = metadata.Topics.FirstOrDefault(t => t.Topic == topic);
+        var found = Describe(topic);
         return found is null || found.Error.IsError
             ? []
             : [.. found.Partitions.Select(p => new TopicPartition(topic, p.PartitionId)).OrderBy(p => p.Partition.Value)];
@@ -83,8 +82,7 @@ public sealed class KafkaPositions : IDisposable
     /// </summary>
     public IReadOnlyDictionary<int, long> Ends(string topic)
     {
-        var metadata = admin.GetMetadata(topic, timeout);
-        var found = metadata.Topics.FirstOrDefault(t => t.Topic == topic)
+        var found = Describe(topic)
             ?? throw new KafkaException(new Error(ErrorCode.UnknownTopicOrPart, $"the broker did not describe topic {topic}"));
         if (found.Error.IsError)
         {
@@ -103,6 +101,9 @@ public sealed class KafkaPositions : IDisposable
 
         return found.Partitions.ToDictionary(p => p.PartitionId, p => Watermarks(new TopicPartition(topic, p.PartitionId)).High.Value);
     }
+
+    /// <summary>The broker's description of <paramref name="topic"/>, or null when it gave none.</summary>
+    private TopicMetadata? Describe(string topic) => admin.GetMetadata(topic, timeout).Topics.FirstOrDefault(t => t.Topic == topic);
 
     public void Dispose()
     {

@@ -155,6 +155,9 @@ public sealed class VoterGate
     private const int CommitKeys = 3;
     private const int LeaveKeys = 1;
     private const int SharedArgs = 5;
+    // Sets a filter shard's state to ARGV[2] only while it reads ARGV[1]; 1 when it did.
+    private const string PromoteScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end return 0";
+
     private const string ReadyState = "ready";
     private const string ExactState = "exact";
 
@@ -349,11 +352,10 @@ public sealed class VoterGate
     /// </summary>
     public async Task<bool> PromoteFilterToReadyAsync(string electionId)
     {
-        const string promote = "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2]) return 1 end return 0";
         var module = await UseModuleAsync();
         var database = redis.GetDatabase();
         var promoted = await Task.WhenAll(Enumerable.Range(0, shape.Shards).Select(shard =>
-            database.ScriptEvaluateAsync(promote, [FilterStateKey(electionId, shard, module)], [ExactState, ReadyState])));
+            database.ScriptEvaluateAsync(PromoteScript, [FilterStateKey(electionId, shard, module)], [ExactState, ReadyState])));
         return promoted.All(result => (long)result == 1);
     }
 

@@ -72,9 +72,7 @@ public sealed class RedisLeaseTests : IAsyncLifetime
 
         // As if it had expired and another instance had taken it since.
         await db.StringSetAsync(key, "someone-else", TimeSpan.FromSeconds(30));
-        var lost = new TaskCompletionSource();
-        using var registration = lease.Lost.Register(lost.SetResult);
-        await lost.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        await LostAsync(lease);
 
         await lease.DisposeAsync();
         Assert.Equal("someone-else", (string?)await db.StringGetAsync(key));
@@ -91,9 +89,7 @@ public sealed class RedisLeaseTests : IAsyncLifetime
         Assert.NotNull(lease);
 
         await db.KeyDeleteAsync(key); // Redis lost its data, or the key expired
-        var lost = new TaskCompletionSource();
-        using var registration = lease.Lost.Register(lost.SetResult);
-        await lost.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        await LostAsync(lease);
         Assert.False(await db.KeyExistsAsync(key), "a lost lease must not recreate its key");
     }
 
@@ -114,5 +110,13 @@ public sealed class RedisLeaseTests : IAsyncLifetime
         using var registration = lease.Lost.Register(() => lost.SetResult(db.KeyExists(key)));
         Assert.True(await lost.Task.WaitAsync(TimeSpan.FromSeconds(15)), "the lease was reported lost only after its key had expired");
         proxy.Thaw();
+    }
+
+    /// <summary>Returns once <paramref name="lease"/> is reported lost; fails the test after 15 s.</summary>
+    private static async Task LostAsync(RedisLease lease)
+    {
+        var lost = new TaskCompletionSource();
+        using var registration = lease.Lost.Register(lost.SetResult);
+        await lost.Task.WaitAsync(TimeSpan.FromSeconds(15));
     }
 }
