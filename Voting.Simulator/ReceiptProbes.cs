@@ -75,7 +75,7 @@ public sealed class ReceiptProbes(Uri results, TimeSpan sampleEvery, Stopwatch c
             using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
             return document.RootElement.GetProperty("status").GetString();
         }
-        catch (Exception e) when (e is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return null;
         }

@@ -73,7 +73,7 @@ public sealed class ResultsReaders(Uri results, string electionId, int readers, 
             using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
             return document.RootElement.GetProperty("results").GetProperty("totalBallots").GetInt64();
         }
-        catch (Exception e) when (e is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
             Interlocked.Increment(ref failures);
             return null;
