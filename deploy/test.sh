@@ -56,13 +56,19 @@ read -r passed failed skipped < <(
   cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*' | awk '
     { for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/"/, "", kv[2]); c[kv[1]] += kv[2] } }
     END { printf "%d %d %d\n", c["passed"], c["failed"] + c["error"] + c["timeout"] + c["aborted"], c["notExecuted"] }')
-# Name each failed test with the first lines of its message, so the end of the log says what broke.
+# Name each failed test with the first line of its message and where in the tests it failed (up to
+# three frames of the project's own test code), so the end of the log says what broke and where.
 for trx in "$results"/*.trx; do
   [[ -f "$trx" ]] || continue
   awk '
-    /<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); failing = 1 }
-    failing && /<Message>/ { sub(/.*<Message>/, ""); printf "test: FAILED %s\n  %s\n", name, substr($0, 1, 400); failing = 0 }
-    failing && /<\/UnitTestResult>/ { printf "test: FAILED %s\n", name; failing = 0 }
+    /<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); failing = 1; named = 0; frames = 0 }
+    failing && !named && /<Message>/ { sub(/.*<Message>/, ""); sub(/<\/Message>.*/, ""); printf "test: FAILED %s\n  %s\n", name, substr($0, 1, 400); named = 1 }
+    failing && /<StackTrace>/ { trace = 1 }
+    failing && trace && frames < 3 && / in .*\/tests\/.*:line [0-9]+/ {
+      frame = $0; sub(/.*<StackTrace>/, "", frame); sub(/^ *at /, "", frame); sub(/ in .*\/tests\//, " in tests/", frame)
+      printf "    at %s\n", frame; frames++ }
+    failing && /<\/StackTrace>/ { trace = 0 }
+    failing && /<\/UnitTestResult>/ { if (!named) printf "test: FAILED %s\n", name; failing = 0; trace = 0 }
   ' "$trx" >&2
 done
 # The fault suite's figures (tests/Voting.Faults.Tests): one row per fault.
