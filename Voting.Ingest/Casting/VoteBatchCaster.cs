@@ -223,9 +223,19 @@ public sealed partial class VoteBatchCaster(
             {
                 await gate.CommitAsync(committed, markerExpiresAt);
             }
-            catch (Exception e) when (RedisFailure.Is(e))
+            catch (Exception e)
             {
-                LogDuplicateDefenceDegraded(logger, durable.Count, e.Message);
+                // Whatever failed (Redis, or the client torn down under a batch at shutdown), Kafka has
+                // these votes: they are answered accepted below, never 500, and the update is retried.
+                if (RedisFailure.Is(e))
+                {
+                    LogDuplicateDefenceDegraded(logger, durable.Count, e.Message);
+                }
+                else
+                {
+                    LogDuplicateDefenceFailed(logger, durable.Count, e);
+                }
+
                 _ = CommitLaterAsync(committed, markerExpiresAt);
             }
 
@@ -387,6 +397,9 @@ public sealed partial class VoteBatchCaster(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} vote(s) accepted but the duplicate filter was not updated ({Error}); their voters stay locked while the update is retried, and the database key still guards")]
     private static partial void LogDuplicateDefenceDegraded(ILogger logger, int count, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Count} vote(s) accepted but updating the duplicate filter failed unexpectedly; their voters stay locked while the update is retried, and the database key still guards")]
+    private static partial void LogDuplicateDefenceFailed(ILogger logger, int count, Exception error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate filter updated for {Count} accepted vote(s) after {Seconds:F1} s of retries")]
     private static partial void LogCommittedLate(ILogger logger, int count, double seconds);
