@@ -75,12 +75,17 @@ public static partial class ResultsApi
             response = await cache.GetAsync(CacheKey(election.Id, area), async ct =>
             {
                 var results = ResultsCalculator.Calculate(election, await tallies.CountsAsync(election.Id, ct), clock.GetUtcNow());
+                // The candidates' counts only once the polls have closed (CandidateCountDisclosure says why).
+                var withheldUntil = CandidateCountDisclosure.WithheldUntil(election, results.AsOf);
+                AreaResults Published(AreaResults a) => withheldUntil is null ? a : CandidateCountDisclosure.Withhold(a);
                 return area switch
                 {
-                    NationalArea => JsonSerializer.SerializeToUtf8Bytes(new ResultsView(election.Id, results.AsOf, results.National), ResultsJsonContext.Default.ResultsView),
-                    "states" => JsonSerializer.SerializeToUtf8Bytes(new StatesView(election.Id, results.AsOf, results.States), ResultsJsonContext.Default.StatesView),
+                    NationalArea => JsonSerializer.SerializeToUtf8Bytes(
+                        new ResultsView(election.Id, results.AsOf, Published(results.National), withheldUntil), ResultsJsonContext.Default.ResultsView),
+                    "states" => JsonSerializer.SerializeToUtf8Bytes(
+                        new StatesView(election.Id, results.AsOf, [.. results.States.Select(Published)], withheldUntil), ResultsJsonContext.Default.StatesView),
                     _ => JsonSerializer.SerializeToUtf8Bytes(
-                        new ResultsView(election.Id, results.AsOf, results.States.Single(s => s.Area == area)), ResultsJsonContext.Default.ResultsView),
+                        new ResultsView(election.Id, results.AsOf, Published(results.States.Single(s => s.Area == area)), withheldUntil), ResultsJsonContext.Default.ResultsView),
                 };
             }, cancellationToken);
         }

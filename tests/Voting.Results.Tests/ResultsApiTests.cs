@@ -11,13 +11,15 @@ public sealed class ResultsApiTests(ResultsFactory factory) : IClassFixture<Resu
     public async Task Results_equal_the_ClickHouse_tallies_and_refresh_within_the_cache_ttl()
     {
         using var client = await factory.StartAsync();
-        var election = factory.Elections[0];
+        var election = factory.ClosedElection; // its polls have closed: every count is published
         await factory.RecordVotesAsync(election, 90, "a");
 
         var tallied = await factory.Reconciliation.ClickHouseCountsAsync(election, CancellationToken.None);
         Assert.Equal(90, tallied.Values.Sum());
         var national = await GetAsync(client, $"/api/v1/results?election={election}");
         Assert.Equal(90, national.Results.TotalBallots);
+        Assert.Null(national.CandidatesWithheldUntil);
+        Assert.Equal(ResultsFactory.Candidates.Order(StringComparer.Ordinal), national.Results.Candidates.Select(c => c.Candidate).Order(StringComparer.Ordinal));
         foreach (var candidate in ResultsFactory.Candidates)
         {
             var expected = tallied.Where(t => t.Key.EndsWith("/" + candidate, StringComparison.Ordinal)).Sum(t => t.Value);
@@ -39,6 +41,35 @@ public sealed class ResultsApiTests(ResultsFactory factory) : IClassFixture<Resu
             Assert.True(DateTime.UtcNow - stored < TimeSpan.FromSeconds(2.5), "results did not refresh within 2 × local + shared cache lifetime (1.1 s) and 1.4 s more");
             await Task.Delay(50);
         }
+    }
+
+    [Fact]
+    public async Task While_the_polls_are_open_totals_and_turnout_are_published_and_no_candidate_count()
+    {
+        using var client = await factory.StartAsync();
+        var election = factory.Elections[3]; // open, with registered voters in CA
+        await factory.RecordVotesAsync(election, [("open-1", "CA", "harper"), ("open-2", "CA", "harper"), ("open-3", "TX", "morgan")]);
+
+        var national = await GetAsync(client, $"/api/v1/results?election={election}");
+        Assert.Equal(3, national.Results.TotalBallots);
+        Assert.Empty(national.Results.Candidates);
+        Assert.Equal(factory.OpenElectionsCloseAt, national.CandidatesWithheldUntil);
+
+        var california = await GetAsync(client, $"/api/v1/results/CA?election={election}");
+        Assert.Equal((2L, 1000L, 0.002), (california.Results.TotalBallots, california.Results.RegisteredVoters, california.Results.Turnout));
+        Assert.Empty(california.Results.Candidates);
+        Assert.Equal(factory.OpenElectionsCloseAt, california.CandidatesWithheldUntil);
+
+        var states = (await client.GetFromJsonAsync($"/api/v1/results/states?election={election}", ResultsJsonContext.Default.StatesView))!;
+        Assert.Equal(51, states.States.Count);
+        Assert.Equal(1, states.States.Single(s => s.Area == "TX").TotalBallots);
+        Assert.All(states.States, s => Assert.Empty(s.Candidates));
+        Assert.Equal(factory.OpenElectionsCloseAt, states.CandidatesWithheldUntil);
+
+        // Not in the raw answer either: no candidate's name, let alone a count.
+        var raw = await client.GetStringAsync(new Uri($"/api/v1/results/states?election={election}", UriKind.Relative));
+        Assert.DoesNotContain("harper", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("morgan", raw, StringComparison.Ordinal);
     }
 
     [Fact]

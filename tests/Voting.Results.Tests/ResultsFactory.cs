@@ -33,7 +33,7 @@ public class ResultsFactory : WebApplicationFactory<Program>
         Shards = new MySqlShardConnections(LocalStack.MySql(LocalStack.UniqueName("itr") + "_s"));
         Tallies = new ClickHouseTallyStore(LocalStack.ClickHouse(LocalStack.UniqueName("itr")));
         KeyPrefix = LocalStack.UniqueName("itr") + ":";
-        Elections = [LocalStack.UniqueName("e"), LocalStack.UniqueName("e"), LocalStack.UniqueName("e"), LocalStack.UniqueName("e")];
+        Elections = [LocalStack.UniqueName("e"), LocalStack.UniqueName("e"), LocalStack.UniqueName("e"), LocalStack.UniqueName("e"), LocalStack.UniqueName("e")];
         Settings = new Dictionary<string, string?>
         {
             ["Voting:MySql:DatabasePrefix"] = Shards.Options.DatabasePrefix,
@@ -59,10 +59,20 @@ public class ResultsFactory : WebApplicationFactory<Program>
 
     public string KeyPrefix { get; }
 
-    /// <summary>Elections only this factory's service knows; the last one has registered-voter counts.</summary>
+    /// <summary>
+    /// Elections only this factory's service knows. The first four are open (each opened a minute after
+    /// the one before; the fourth has registered-voter counts); the last, <see cref="ClosedElection"/>,
+    /// opened before them and has closed, so its candidates' counts are published.
+    /// </summary>
     public string[] Elections { get; }
 
     public Dictionary<string, string?> Settings { get; }
+
+    /// <summary>The election whose polls have closed (a minute before the factory was made).</summary>
+    public string ClosedElection => Elections[4];
+
+    /// <summary>When the open elections close.</summary>
+    public DateTimeOffset OpenElectionsCloseAt { get; } = DateTimeOffset.UtcNow.AddDays(1);
 
     public VoterTokenIssuer Tokens { get; } = new(LocalStack.Bind<VoterTokenOptions>(VoterTokenOptions.Section), TimeProvider.System);
 
@@ -73,8 +83,9 @@ public class ResultsFactory : WebApplicationFactory<Program>
     {
         var at = $"Voting__Elections__{10 + index}__";
         yield return new(at + "Id", Elections[index]);
-        yield return new(at + "OpensAt", DateTimeOffset.UtcNow.AddDays(-1).AddMinutes(index).ToString("O"));
-        yield return new(at + "ClosesAt", DateTimeOffset.UtcNow.AddDays(1).ToString("O"));
+        var closed = index == 4;
+        yield return new(at + "OpensAt", DateTimeOffset.UtcNow.AddDays(closed ? -2 : -1).AddMinutes(index).ToString("O"));
+        yield return new(at + "ClosesAt", (closed ? DateTimeOffset.UtcNow.AddMinutes(-1) : OpenElectionsCloseAt).ToString("O"));
         for (var c = 0; c < Candidates.Length; c++)
         {
             yield return new(at + $"Candidates__{c}", Candidates[c]);
