@@ -26,6 +26,10 @@ public sealed class ConsoleOptions : IValidatableObject
     [Range(500, 600_000)]
     public int ShardRefreshMilliseconds { get; set; } = 5_000;
 
+    /// <summary>How long one shard database's probe may take, in milliseconds, before that shard is shown unreachable.</summary>
+    [Range(500, 60_000)]
+    public int ShardProbeMilliseconds { get; set; } = 3_000;
+
     /// <summary>Minutes of history in the votes-per-second chart.</summary>
     [Range(1, 24 * 60)]
     public int RateHistoryMinutes { get; set; } = 60;

@@ -24,7 +24,6 @@ namespace Voting.Console.Blazor.Shards;
 /// </summary>
 public sealed class ShardSource(MySqlShardConnections shards, IOptions<ConsoleOptions> options) : IBoardSource<ShardSnapshot>
 {
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
     private const string RowsStatement =
         "SELECT table_name, table_rows FROM information_schema.TABLES WHERE table_schema = DATABASE() AND table_name LIKE 'ballots\\_%'";
 
@@ -34,6 +33,8 @@ public sealed class ShardSource(MySqlShardConnections shards, IOptions<ConsoleOp
     private readonly ConcurrentDictionary<int, (long Rows, long At)> previous = new();
 
     public TimeSpan Interval => TimeSpan.FromMilliseconds(options.Value.ShardRefreshMilliseconds);
+
+    private TimeSpan ProbeTimeout => TimeSpan.FromMilliseconds(options.Value.ShardProbeMilliseconds);
 
     public async Task<ShardSnapshot> ReadAsync(CancellationToken cancellationToken)
     {
@@ -51,7 +52,7 @@ public sealed class ShardSource(MySqlShardConnections shards, IOptions<ConsoleOp
     /// within the probe's timeout; a database that fails or doesn't answer in time gives
     /// <paramref name="failed"/> with the reason.
     /// </summary>
-    private static async Task<T> ProbeAsync<T>(
+    private async Task<T> ProbeAsync<T>(
         Func<CancellationToken, Task<MySqlConnection>> open,
         Func<MySqlConnection, double, CancellationToken, Task<T>> read,
         Func<string, T> failed,
@@ -72,7 +73,7 @@ public sealed class ShardSource(MySqlShardConnections shards, IOptions<ConsoleOp
         }
         catch (Exception e) when (e is MySqlException or OperationCanceledException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
         {
-            return failed(e is OperationCanceledException ? $"no answer within {ProbeTimeout.TotalSeconds:0} s" : e.Message);
+            return failed(e is OperationCanceledException ? $"no answer within {ProbeTimeout.TotalSeconds:0.#} s" : e.Message);
         }
     }
 
