@@ -40,7 +40,9 @@ public sealed class AuditFactory : WebApplicationFactory<Program>
             ["Voting:Audit:CheckpointIntervalSeconds"] = "1",
             ["Voting:Audit:AnchorRetrySeconds"] = "1",
             ["Voting:Audit:ScheduledAuditMinutes"] = "0",
-            ["Voting:Audit:InFlightSeconds"] = "3",
+            // The default: audits run while ballots are being stored (TamperDetectionTests), and on a loaded
+            // box a shard's commit can trail its log append by more than a few seconds.
+            ["Voting:Audit:InFlightSeconds"] = "10",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None",
             ["Logging:LogLevel:Voting.Audit.Auditing.AuditRunner"] = "Information",

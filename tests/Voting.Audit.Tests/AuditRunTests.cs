@@ -15,7 +15,7 @@ public sealed class AuditRunTests(AuditFactory factory) : IClassFixture<AuditFac
         await factory.RecordVotesAsync(election, 40);
         await AnchoringTests.AnchoredAsync(client, election, 40);
 
-        // A deleted row keeps the audit looking for it for InFlightSeconds (3 s here), long enough to ask twice.
+        // A deleted row keeps the audit looking for it for InFlightSeconds (10 s here), long enough to ask twice.
         var deleted = (await factory.StoredBallotsAsync(election))[7];
         await factory.TamperAsync(deleted, "DELETE FROM `{table}` WHERE ballot_id = @id");
         var first = AnchoringTests.RunAuditAsync(client, election);

@@ -100,7 +100,8 @@ public sealed class RedisLeaseTests : IAsyncLifetime
         await using var proxy = new FreezableTcpProxy(redisPort);
         await using var hanging = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{proxy.Port},asyncTimeout=200,syncTimeout=200");
         var key = (RedisKey)(prefix + "unreachable");
-        await using var lease = await RedisLease.TryAcquireAsync(hanging.GetDatabase(), key, Lifetime, TimeProvider.System);
+        // 12 s: reported lost a sixth of it (2 s) before the key can expire, room for a late timer on a loaded box.
+        await using var lease = await RedisLease.TryAcquireAsync(hanging.GetDatabase(), key, TimeSpan.FromSeconds(12), TimeProvider.System);
         Assert.NotNull(lease);
 
         proxy.Freeze(); // Redis hangs for this holder: every renewal times out
@@ -108,7 +109,7 @@ public sealed class RedisLeaseTests : IAsyncLifetime
         var db = redis.GetDatabase();
         // At the moment it is reported lost, the lock must still be there: nobody else can hold it yet.
         using var registration = lease.Lost.Register(() => lost.SetResult(db.KeyExists(key)));
-        Assert.True(await lost.Task.WaitAsync(TimeSpan.FromSeconds(15)), "the lease was reported lost only after its key had expired");
+        Assert.True(await lost.Task.WaitAsync(TimeSpan.FromSeconds(30)), "the lease was reported lost only after its key had expired");
         proxy.Thaw();
     }
 

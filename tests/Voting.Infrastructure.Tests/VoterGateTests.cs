@@ -264,7 +264,8 @@ public sealed class VoterGateTests : IAsyncLifetime
     [Fact]
     public async Task Repeated_attempts_beyond_the_limit_are_refused_until_the_window_ends_and_hold_no_lock()
     {
-        var limit = new VoterAttemptLimit(2, TimeSpan.FromSeconds(2));
+        // A window long enough for the round trips below on a loaded box; the test waits it out once.
+        var limit = new VoterAttemptLimit(2, TimeSpan.FromSeconds(5));
         var voter = new VoterKey("e", RandomNumberGenerator.GetBytes(32));
         var first = (await gate.EnterAsync([voter], LockTtl, limit))[0];
         Assert.Equal(VoterAdmission.New, first.Admission); // a first attempt the filter clears is not counted

@@ -153,7 +153,12 @@ public sealed class MerkleLogReplayTests
             using var attempt = new CancellationTokenSource();
             var failing = recorder.RecordAsync(first, batch, attempt.Token);
             await ProcessorFactory.EventuallyAsync(async () => await factory.Log.TreeSizeAsync(election, CancellationToken.None) == 60, "the first attempt's log append");
-            await Task.Delay(500);
+            // The other shard databases' writes commit (one transaction each); only the held one's waits.
+            var heldDatabase = ShardRouter.DatabaseFor(held.State);
+            var elsewhere = first.Count(v => ShardRouter.DatabaseFor(v.State) != heldDatabase);
+            await ProcessorFactory.EventuallyAsync(
+                async () => await ElectionRows.ParticipationInAsync(factory.Shards, election, Enumerable.Range(0, ShardLayout.DatabaseCount).Where(d => d != heldDatabase)) == elsewhere,
+                "the first attempt's writes to the shard databases not held");
             attempt.Cancel();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => failing);
             await using var release = new MySqlCommand("UNLOCK TABLES", blocker);

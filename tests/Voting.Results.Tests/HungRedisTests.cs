@@ -37,8 +37,9 @@ public sealed class HungRedisTests(HungRedisResultsFactory factory) : IClassFixt
             }
 
             Assert.Equal(42, total);
-            // Several refreshes (300 ms local lifetime here) over 10 polls; each waits at most 200 ms for Redis.
-            Assert.True(slowest < TimeSpan.FromSeconds(2), $"an answer took {slowest.TotalMilliseconds:F0} ms while Redis hung");
+            // Several refreshes (300 ms local lifetime here) over 10 polls; each waits at most 200 ms for Redis,
+            // not the client's 5 s timeout (4 s leaves a loaded box room for a slow ClickHouse refresh).
+            Assert.True(slowest < TimeSpan.FromSeconds(4), $"an answer took {slowest.TotalMilliseconds:F0} ms while Redis hung");
         }
         finally
         {

@@ -206,7 +206,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
         // against the contract it names.
         var receipt = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var web3 = new ChainClientFactory(log.Chain).CreateSigning();
-        var forged = (await CheckpointAnchorContract.DeployAsync(web3, CancellationToken.None)).ContractAddress;
+        var forged = (await AnchoredLog.RetryOnNonceClashAsync(() => CheckpointAnchorContract.DeployAsync(web3, CancellationToken.None))).ContractAddress;
         var anchored = await AnchoredLog.RetryOnNonceClashAsync(() => new CheckpointAnchorClient(web3, forged).AnchorAsync(
             log.ElectionId, 1, MerkleHashing.LeafHash(Convert.FromHexString(receipt)), DateTimeOffset.UtcNow, CancellationToken.None));
         var proof = log.Write(new InclusionProofDocument(
