@@ -20,7 +20,7 @@ namespace Voting.Audit.Auditing;
 /// <item>ClickHouse tallies must equal the counts of ballot rows.</item>
 /// </list>
 /// Each disagreement is reported with exactly where it is. The log is read leaf by leaf and roots are
-/// accumulated as it goes; what is held for every ballot is <see cref="BallotLogView"/>'s 50 bytes.
+/// accumulated as it goes; what is held for every ballot is <see cref="BallotLogView"/>'s 38 bytes.
 /// One audit of an election runs at a time: whoever asks while it runs gets its report. Progress is
 /// logged every <see cref="ProgressInterval"/>.
 /// </summary>
@@ -52,7 +52,7 @@ public sealed partial class AuditRunner(
 
     /// <summary>
     /// Audits the election, or joins the audit of it already running (an audit of a whole election
-    /// holds 50 bytes a ballot and reads every row: two at once would only cost twice as much). The
+    /// holds 38 bytes a ballot and reads every row: two at once would only cost twice as much). The
     /// audit runs until it finishes or the service stops, even when no one waits for it any more:
     /// <paramref name="cancellationToken"/> only stops this caller waiting, and the report is then
     /// <see cref="Latest"/>.
@@ -378,7 +378,9 @@ public sealed partial class AuditRunner(
         if (!recomputed.AsSpan().SequenceEqual(row.BallotHash))
         {
             findings.Add(new AuditFinding("ballot-hash-mismatch", Where(row),
-                $"the row's content ({row.State}, {row.Candidate}) hashes to {Hex(recomputed)}, the row says {Hex(row.BallotHash)}: the row was altered"));
+                // Not the row's state or candidate: where the hash, not the choice, was changed, that is the
+                // voter's choice, and the receipt's holder can find this row's leaf from their proof.
+                $"the row's content hashes to {Hex(recomputed)}, the row says {Hex(row.BallotHash)}: the row was altered"));
         }
 
         if (row.LeafIndex is null)

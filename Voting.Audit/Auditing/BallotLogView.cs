@@ -9,16 +9,25 @@ namespace Voting.Audit.Auditing;
 /// </summary>
 /// <remarks>
 /// An audit reads every row before it can compare any with the log (rows come table by table, the log
-/// in leaf order), so this is the one thing it holds for every ballot. It takes 50 bytes a leaf, in
-/// columns of 65,536 leaves with no object per leaf: the recomputed hash (32), the row's ballot id
-/// (16) and its table, as a number standing for one of the election's 1,024 "database.table" names
-/// (2). 150 million ballots take 7.5 GB.
+/// in leaf order), so this is the one thing it holds for every ballot. It takes 38 bytes a leaf, in
+/// columns of 65,536 leaves with no object per leaf: the recomputed hash (32), the first 4 bytes of
+/// the row's ballot id (4) and its table, as a number standing for one of the election's 1,024
+/// "database.table" names (2). 150 million ballots take 5.7 GB.
+/// <para>
+/// A finding names a row by its table and the start of its ballot id (<c>voting_s03.ballots_17 ballot
+/// 6f3a09c2…</c>), enough to find it in a table of some 50,000 rows and never the whole id: findings are
+/// public, and whoever holds a receipt and its whole ballot id can try each state and candidate until
+/// one hashes to the receipt — the choice the ballot id is there to hide.
+/// </para>
 /// </remarks>
 internal sealed class BallotLogView(long size)
 {
     private const int ChunkShift = 16;
     private const int ChunkLeaves = 1 << ChunkShift;
     private const int BallotIdSize = 16;
+
+    /// <summary>How much of a ballot id a finding shows (and the view keeps): 4 of its 16 bytes.</summary>
+    private const int ShownBallotIdBytes = 4;
 
     private readonly List<Chunk> chunks = [];
 
@@ -29,7 +38,7 @@ internal sealed class BallotLogView(long size)
     /// <summary>Leaves the view covers: the log's size when the audit last read it.</summary>
     public long Size { get; private set; } = size;
 
-    /// <summary>How a finding names a row: "database.table ballot id".</summary>
+    /// <summary>How a finding names a row: "database.table ballot" and the first 4 bytes of its id, hex, then "…".</summary>
     public static string Where(StoredBallot row) => Where($"{row.Database}.{row.Table}", row.BallotId);
 
     /// <summary>Covers a log grown to <paramref name="size"/> leaves.</summary>
@@ -46,7 +55,7 @@ internal sealed class BallotLogView(long size)
     {
         var chunk = ChunkOf(leaf)!;
         var offset = Offset(leaf);
-        return Where(tables[chunk.Tables[offset]], chunk.BallotIds.AsSpan(offset * BallotIdSize, BallotIdSize));
+        return Where(tables[chunk.Tables[offset]], chunk.BallotIds.AsSpan(offset * ShownBallotIdBytes, ShownBallotIdBytes));
     }
 
     /// <summary>
@@ -72,13 +81,13 @@ internal sealed class BallotLogView(long size)
         var chunk = ChunkFor(leaf);
         var offset = Offset(leaf);
         recomputed.CopyTo(chunk.Rebuilt.AsSpan(offset * BallotHash.Size, BallotHash.Size));
-        row.BallotId.CopyTo(chunk.BallotIds.AsSpan(offset * BallotIdSize, BallotIdSize));
+        row.BallotId.AsSpan(0, ShownBallotIdBytes).CopyTo(chunk.BallotIds.AsSpan(offset * ShownBallotIdBytes, ShownBallotIdBytes));
         chunk.Tables[offset] = TableNumber(row.Database, row.Table);
         claimedBy = string.Empty;
         return true;
     }
 
-    private static string Where(string table, ReadOnlySpan<byte> ballotId) => $"{table} ballot {Convert.ToHexStringLower(ballotId)}";
+    private static string Where(string table, ReadOnlySpan<byte> ballotId) => $"{table} ballot {Convert.ToHexStringLower(ballotId[..Math.Min(ShownBallotIdBytes, ballotId.Length)])}…";
 
     private static int Offset(long leaf) => (int)(leaf & (ChunkLeaves - 1));
 
@@ -121,7 +130,7 @@ internal sealed class BallotLogView(long size)
     {
         public byte[] Rebuilt { get; } = new byte[ChunkLeaves * BallotHash.Size];
 
-        public byte[] BallotIds { get; } = new byte[ChunkLeaves * BallotIdSize];
+        public byte[] BallotIds { get; } = new byte[ChunkLeaves * ShownBallotIdBytes];
 
         public ushort[] Tables { get; } = new ushort[ChunkLeaves];
     }

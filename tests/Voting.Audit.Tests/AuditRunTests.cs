@@ -4,7 +4,7 @@ namespace Voting.Audit.Tests;
 public sealed class AuditRunTests(AuditFactory factory) : IClassFixture<AuditFactory>
 {
     /// <summary>
-    /// An audit of a whole election reads every row and holds 50 bytes a ballot: an auditor asking
+    /// An audit of a whole election reads every row and holds 38 bytes a ballot: an auditor asking
     /// again while one runs (or the schedule coming round) joins it instead of starting a second.
     /// </summary>
     [Fact]

@@ -65,7 +65,7 @@ public sealed class CheckpointTamperTests(AuditFactory factory) : IClassFixture<
 
         var report = await AnchoringTests.RunAuditAsync(client, election);
         var findings = string.Join("\n", report.Findings.Select(f => $"{f.Kind} @ {f.Location}: {f.Detail}"));
-        var movedAt = $"{moved.Database}.{moved.Table} ballot {Convert.ToHexStringLower(moved.BallotId)}";
+        var movedAt = $"{moved.Database}.{moved.Table} ballot {Convert.ToHexStringLower(moved.BallotId)[..8]}…";
         Assert.True(report.Findings.Any(f => f.Kind == "ballot-hash-mismatch" && f.Location == movedAt), findings);
         Assert.True(report.Findings.Any(f => f.Kind == "tally-mismatch" && f.Location == $"tally {moved.State}/{moved.Candidate}"), findings);
         Assert.True(report.Findings.Any(f => f.Kind == "tally-mismatch" && f.Location == $"tally {elsewhere}/{moved.Candidate}"), findings);
@@ -92,7 +92,7 @@ public sealed class CheckpointTamperTests(AuditFactory factory) : IClassFixture<
         Assert.Contains("(size 60)", beyond.Location, StringComparison.Ordinal);
         Assert.Equal("the chain has a checkpoint of size 60 but the log holds 40 leaves: leaves were removed", beyond.Detail);
         Assert.Equal(
-            rows.Skip(40).Select(r => $"{r.Database}.{r.Table} ballot {Convert.ToHexStringLower(r.BallotId)}").Order(),
+            rows.Skip(40).Select(r => $"{r.Database}.{r.Table} ballot {Convert.ToHexStringLower(r.BallotId)[..8]}…").Order(),
             report.Findings.Where(f => f.Kind == "ballot-not-in-log").Select(f => f.Location).Order());
         // Each checkpoint the log no longer reaches, the anchored one and the queued one alike.
         Assert.Equal(

@@ -62,7 +62,7 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
 
         var report = await AnchoringTests.RunAuditAsync(client, election);
         Assert.False(report.Clean);
-        var alteredAt = $"{altered.Database}.{altered.Table} ballot {Convert.ToHexStringLower(altered.BallotId)}";
+        var alteredAt = $"{altered.Database}.{altered.Table} ballot {Convert.ToHexStringLower(altered.BallotId)[..8]}…";
         Assert.Contains(report.Findings, f => f.Kind == "ballot-hash-mismatch" && f.Location == alteredAt);
         Assert.Contains(report.Findings, f => f.Kind == "leaf-mismatch" && f.Location == alteredAt);
         Assert.Contains(report.Findings, f => f.Kind == "missing-ballot" && f.Location == $"leaf {deleted.LeafIndex}");
@@ -71,6 +71,14 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
         // Nothing else is blamed: only the two tampered rows are named.
         Assert.All(report.Findings.Where(f => f.Location.Contains(" ballot ", StringComparison.Ordinal)), f => Assert.Equal(alteredAt, f.Location));
         Assert.Single(report.Findings, f => f.Kind == "missing-ballot");
+
+        // The report is public: it names the rows without their whole ballot ids, and a row without its
+        // candidate (a receipt's holder finds the row's leaf in their proof).
+        var published = string.Join("\n", report.Findings.Select(f => $"{f.Location} {f.Detail}"));
+        Assert.DoesNotContain(Convert.ToHexStringLower(altered.BallotId), published, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToHexStringLower(deleted.BallotId), published, StringComparison.Ordinal);
+        Assert.All(report.Findings.Where(f => f.Location == alteredAt), f => Assert.True(
+            !f.Detail.Contains(altered.Candidate, StringComparison.Ordinal) && !f.Detail.Contains(otherCandidate, StringComparison.Ordinal), f.Detail));
     }
 
     [Fact]
@@ -86,7 +94,7 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
 
         var report = await AnchoringTests.RunAuditAsync(client, election);
         Assert.False(report.Clean);
-        var movedAt = $"{moved.Database}.{moved.Table} ballot {Convert.ToHexStringLower(moved.BallotId)}";
+        var movedAt = $"{moved.Database}.{moved.Table} ballot {Convert.ToHexStringLower(moved.BallotId)[..8]}…";
         Assert.Contains(report.Findings, f => f.Kind == "ballot-not-in-log" && f.Location == movedAt);
         Assert.Contains(report.Findings, f => f.Kind == "missing-ballot" && f.Location == $"leaf {moved.LeafIndex}");
     }
@@ -112,9 +120,9 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
         var report = await AnchoringTests.RunAuditAsync(client, election);
         Assert.False(report.Clean);
         var findings = string.Join("\n", report.Findings.Select(f => $"{f.Kind} @ {f.Location}"));
-        Assert.True(report.Findings.Any(f => f.Kind == "ballot-not-in-log" && f.Location == $"{rows[5].Database}.{rows[5].Table} ballot {Convert.ToHexStringLower(stuffed.BallotId)}"), findings);
-        Assert.True(report.Findings.Any(f => f.Kind == "duplicate-leaf-index" && f.Location.EndsWith($"ballot {Convert.ToHexStringLower(impostor.BallotId)}", StringComparison.Ordinal)
-                                             || f.Kind == "duplicate-leaf-index" && f.Detail.Contains(Convert.ToHexStringLower(impostor.BallotId), StringComparison.Ordinal)), findings);
+        Assert.True(report.Findings.Any(f => f.Kind == "ballot-not-in-log" && f.Location == $"{rows[5].Database}.{rows[5].Table} ballot {Convert.ToHexStringLower(stuffed.BallotId)[..8]}…"), findings);
+        Assert.True(report.Findings.Any(f => f.Kind == "duplicate-leaf-index" && f.Location.EndsWith($"ballot {Convert.ToHexStringLower(impostor.BallotId)[..8]}…", StringComparison.Ordinal)
+                                             || f.Kind == "duplicate-leaf-index" && f.Detail.Contains(Convert.ToHexStringLower(impostor.BallotId)[..8], StringComparison.Ordinal)), findings);
         Assert.True(report.Findings.Any(f => f.Kind == "tally-mismatch" && f.Location == "tally OH/morgan"), findings);
         Assert.True(report.Findings.Any(f => f.Kind == "tally-mismatch" && f.Location == $"tally {rows[5].State}/reyes"), findings);
     }
@@ -133,7 +141,7 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
         var findings = string.Join("\n", report.Findings.Select(f => $"{f.Kind} @ {f.Location}: {f.Detail}"));
         Assert.False(report.Clean);
         Assert.Equal(120, report.BallotRows);
-        var rewrittenAt = $"{rewritten.Database}.{rewritten.Table} ballot {Convert.ToHexStringLower(rewritten.BallotId)}";
+        var rewrittenAt = $"{rewritten.Database}.{rewritten.Table} ballot {Convert.ToHexStringLower(rewritten.BallotId)[..8]}…";
         Assert.Single(report.Findings, f => f.Kind == "leaf-mismatch");
         Assert.Contains(report.Findings, f => f.Kind == "leaf-mismatch" && f.Location == rewrittenAt && f.Detail.Contains($"leaf {rewritten.LeafIndex} ", StringComparison.Ordinal));
         // The anchor of all 120 leaves no longer matches the log, while the ballots still rebuild every anchored root.
@@ -155,7 +163,7 @@ public sealed class TamperDetectionTests(AuditFactory factory) : IClassFixture<A
         var findings = string.Join("\n", report.Findings.Select(f => $"{f.Kind} @ {f.Location}: {f.Detail}"));
         Assert.False(report.Clean);
         Assert.Equal(120, report.BallotRows);
-        var orphanedAt = $"{orphaned.Database}.{orphaned.Table} ballot {Convert.ToHexStringLower(orphaned.BallotId)}";
+        var orphanedAt = $"{orphaned.Database}.{orphaned.Table} ballot {Convert.ToHexStringLower(orphaned.BallotId)[..8]}…";
         Assert.True(report.Findings.Any(f => f.Kind == "missing-leaf" && f.Location == orphanedAt && f.Detail.Contains($"leaf {orphaned.LeafIndex},", StringComparison.Ordinal)), findings);
         // The log no longer gives the anchored root of all 120 leaves; the ballots still rebuild every anchored root.
         Assert.True(report.Findings.Any(f => f.Kind == "log-anchor-mismatch" && f.Location.Contains("(size 120)", StringComparison.Ordinal)), findings);

@@ -40,7 +40,7 @@ public sealed class VoidLeafAuditTests(AuditFactory factory) : IClassFixture<Aud
         var moved = (await factory.StoredBallotsAsync(election)).First(b => b.LeafIndex < 30);
         await factory.TamperAsync(moved, "UPDATE `{table}` SET leaf_index = 33 WHERE ballot_id = @id");
         var tampered = await AnchoringTests.RunAuditAsync(client, election);
-        var movedAt = $"{moved.Database}.{moved.Table} ballot {Convert.ToHexStringLower(moved.BallotId)}";
+        var movedAt = $"{moved.Database}.{moved.Table} ballot {Convert.ToHexStringLower(moved.BallotId)[..8]}…";
         Assert.Contains(tampered.Findings, f => f.Kind == "leaf-mismatch" && f.Location == movedAt && f.Detail.Contains("leaf 33", StringComparison.Ordinal));
         Assert.Contains(tampered.Findings, f => f.Kind == "missing-ballot" && f.Location == $"leaf {moved.LeafIndex}");
         Assert.Equal(6, tampered.VoidLeaves);
