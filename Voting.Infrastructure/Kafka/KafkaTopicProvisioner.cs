@@ -68,8 +68,15 @@ public sealed class KafkaTopicProvisioner(KafkaOptions options, ILogger<KafkaTop
             ["min.insync.replicas"] = MinInSyncReplicas(options.ReplicationFactor).ToString(CultureInfo.InvariantCulture),
             ["unclean.leader.election.enable"] = "false",
             ["retention.ms"] = ((long)options.RetentionHours * 3_600_000).ToString(CultureInfo.InvariantCulture),
+            // The broker deletes whole segments, a segment once its newest message is past retention, and
+            // closes one only after segment.ms (7 days by default): messages pairing a pseudonym with a
+            // choice would outlive the retention by up to a week. Segments of an hour keep that to an hour.
+            ["segment.ms"] = SegmentMilliseconds.ToString(CultureInfo.InvariantCulture),
         },
     };
+
+    /// <summary>How long a topic's segment stays open (an hour): how far past its retention a message may be kept.</summary>
+    public const long SegmentMilliseconds = 3_600_000;
 
     /// <summary>All replicas but one from three up (a broker may be down and writes go on); with two, both.</summary>
     public static int MinInSyncReplicas(short replicationFactor) => replicationFactor >= 3 ? replicationFactor - 1 : replicationFactor;

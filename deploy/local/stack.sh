@@ -334,6 +334,7 @@ socket.request.max.bytes=104857600
 num.recovery.threads.per.data.dir=1
 log.retention.hours=$VOTING_KAFKA_RETENTION_HOURS
 log.segment.bytes=1073741824
+log.roll.hours=1
 log.retention.check.interval.ms=300000
 log.cleaner.dedupe.buffer.size=33554432
 EOF

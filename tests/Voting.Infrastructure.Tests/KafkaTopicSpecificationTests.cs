@@ -22,5 +22,6 @@ public sealed class KafkaTopicSpecificationTests
         Assert.Equal(minInSync, topic.Configs["min.insync.replicas"]);
         Assert.Equal("false", topic.Configs["unclean.leader.election.enable"]);
         Assert.Equal("259200000", topic.Configs["retention.ms"]);
+        Assert.Equal("3600000", topic.Configs["segment.ms"]); // kept at most an hour past its retention, not a week
     }
 }
