@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -139,7 +140,13 @@ public sealed class ConsoleEndToEndTests(ConsoleStack stack) : IClassFixture<Con
         var verdict = page.Locator("[data-testid=proof-verdict]");
         await verdict.WaitForAsync();
         Assert.Equal("Valid", await verdict.GetAttributeAsync("data-verdict"));
-        Assert.Equal(proof.Path.Count, await page.Locator(".proof-level").CountAsync());
+        // The page fetched its own proof, perhaps against a checkpoint anchored since the one above: one
+        // level per step of the path from this leaf in a tree of the size it names.
+        var position = page.Locator("[data-testid=proof-position]");
+        var (leaf, size) = (long.Parse((await position.GetAttributeAsync("data-leaf"))!, CultureInfo.InvariantCulture), long.Parse((await position.GetAttributeAsync("data-tree-size"))!, CultureInfo.InvariantCulture));
+        Assert.Equal(proof.LeafIndex, leaf);
+        Assert.True(size >= proof.TreeSize, $"the page's proof is of a tree of {size}, older than the {proof.TreeSize} anchored before");
+        Assert.Equal(InclusionPathLength(leaf, size), await page.Locator(".proof-level").CountAsync());
         Assert.Equal(await page.Locator("[data-testid=chain-root]").InnerTextAsync(), await page.Locator("[data-testid=computed-root]").InnerTextAsync());
         await ConsoleStack.ScreenshotAsync(page, "proof-viewer");
 
@@ -283,5 +290,19 @@ public sealed class ConsoleEndToEndTests(ConsoleStack stack) : IClassFixture<Con
         var snapshot = await new PipelineSource(positions, Microsoft.Extensions.Options.Options.Create(new ConsoleOptions())).ReadAsync(CancellationToken.None);
         lastLags = snapshot.Lags;
         return snapshot.Lags.Where(l => l.Group == stack.Kafka.ProcessorGroup).All(l => l.Lag == 0);
+    }
+
+    /// <summary>RFC 6962's PATH(m, D[n]): one sibling per split of the tree on the way down to leaf m.</summary>
+    private static int InclusionPathLength(long leaf, long size)
+    {
+        var steps = 0;
+        while (size > 1)
+        {
+            var split = 1L << (63 - System.Numerics.BitOperations.LeadingZeroCount((ulong)(size - 1))); // the largest power of two below size
+            (leaf, size) = leaf < split ? (leaf, split) : (leaf - split, size - split);
+            steps++;
+        }
+
+        return steps;
     }
 }
