@@ -4,6 +4,8 @@ using Voting.Audit.Anchoring;
 using Voting.Core.Audit;
 using Voting.Core.Ballots;
 using Voting.Core.Merkle;
+using Voting.Core.Results;
+using Voting.Infrastructure.Elections;
 using Voting.Infrastructure.MySql;
 using Voting.Infrastructure.Storage;
 
@@ -30,6 +32,7 @@ public sealed partial class AuditRunner(
     CheckpointStore checkpoints,
     AnchorContractLocator contracts,
     TallyReconciliation tallies,
+    ElectionRegistry elections,
     IOptions<AuditOptions> options,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
@@ -275,10 +278,14 @@ public sealed partial class AuditRunner(
             }
         }
 
+        // Reports are public: while the polls are open they give a mismatch's size, not the counts, which
+        // the results withhold until the close (CandidateCountDisclosure says why).
+        var countsWithheldUntil = elections.Find(electionId) is { } election ? CandidateCountDisclosure.WithheldUntil(election, clock.GetUtcNow()) : null;
         foreach (var mismatch in await tallies.CompareAsync(electionId, cancellationToken))
         {
-            findings.Add(new AuditFinding("tally-mismatch", $"tally {mismatch.State}/{mismatch.Candidate}",
-                $"ClickHouse counts {mismatch.Tallied}, the ballot rows in MySQL count {mismatch.MySql}"));
+            findings.Add(new AuditFinding("tally-mismatch", $"tally {mismatch.State}/{mismatch.Candidate}", countsWithheldUntil is { } until
+                ? $"ClickHouse counts {Math.Abs(mismatch.Tallied - mismatch.MySql)} {(mismatch.Tallied > mismatch.MySql ? "more" : "fewer")} than the ballot rows in MySQL (the counts themselves are given once the polls close, {until.UtcDateTime:yyyy-MM-dd HH:mm} UTC)"
+                : $"ClickHouse counts {mismatch.Tallied}, the ballot rows in MySQL count {mismatch.MySql}"));
         }
 
         var report = new AuditReport(electionId, started, clock.GetUtcNow().UtcDateTime, rows, size, anchorsChecked, findings) { VoidLeaves = voids.Count };
