@@ -26,6 +26,20 @@ public sealed class BallotLogViewTests
         Assert.DoesNotContain(Convert.ToHexStringLower(row.BallotId)[8..], view.RowAt(4), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(17)]
+    public void A_row_whose_ballot_id_is_not_16_bytes_is_refused_naming_it(int length)
+    {
+        var view = new BallotLogView(3);
+        var row = Row("voting_s01", "ballots_02") with { BallotId = RandomNumberGenerator.GetBytes(length) };
+
+        var refused = Assert.Throws<ArgumentException>(() => view.TryPlace(1, row, new byte[BallotHash.Size], out _));
+
+        Assert.Contains($"A ballot id has 16 bytes; voting_s01.ballots_02 ballot {Convert.ToHexStringLower(row.BallotId.AsSpan(0, Math.Min(4, length)))}", refused.Message, StringComparison.Ordinal);
+        Assert.False(view.HasRow(1));
+    }
+
     [Fact]
     public void A_second_row_at_a_leaf_is_refused_naming_the_first()
     {
