@@ -50,7 +50,9 @@ public sealed class ShardSource(MySqlShardConnections shards, IOptions<ConsoleOp
     /// <summary>
     /// Opens a connection and times a trivial query, then reads the rest with <paramref name="read"/>, all
     /// within the probe's timeout; a database that fails or doesn't answer in time gives
-    /// <paramref name="failed"/> with the reason.
+    /// <paramref name="failed"/> with the reason. The driver does not give up a connection whose server
+    /// accepted it and never greets, whatever the token says, so the probe stops waiting at its time and
+    /// leaves that attempt to end by the driver's own connect timeout.
     /// </summary>
     private async Task<T> ProbeAsync<T>(
         Func<CancellationToken, Task<MySqlConnection>> open,
@@ -58,22 +60,43 @@ public sealed class ShardSource(MySqlShardConnections shards, IOptions<ConsoleOp
         Func<string, T> failed,
         CancellationToken cancellationToken)
     {
+        var timeoutText = $"no answer within {ProbeTimeout.TotalSeconds:0.#} s";
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ProbeTimeout);
+        var probe = ReadWithinAsync(open, read, failed, timeoutText, timeout.Token, cancellationToken);
         try
         {
-            await using var connection = await open(timeout.Token);
+            return await probe.WaitAsync(ProbeTimeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            _ = probe.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default); // observed if it fails later
+            return failed(timeoutText);
+        }
+    }
+
+    private static async Task<T> ReadWithinAsync<T>(
+        Func<CancellationToken, Task<MySqlConnection>> open,
+        Func<MySqlConnection, double, CancellationToken, Task<T>> read,
+        Func<string, T> failed,
+        string timeoutText,
+        CancellationToken timeout,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await open(timeout);
             var started = Stopwatch.GetTimestamp();
             await using (var ping = new MySqlCommand("SELECT 1", connection))
             {
-                await ping.ExecuteScalarAsync(timeout.Token);
+                await ping.ExecuteScalarAsync(timeout);
             }
 
-            return await read(connection, Stopwatch.GetElapsedTime(started).TotalMilliseconds, timeout.Token);
+            return await read(connection, Stopwatch.GetElapsedTime(started).TotalMilliseconds, timeout);
         }
         catch (Exception e) when (e is MySqlException or OperationCanceledException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
         {
-            return failed(e is OperationCanceledException ? $"no answer within {ProbeTimeout.TotalSeconds:0.#} s" : e.Message);
+            return failed(e is OperationCanceledException ? timeoutText : e.Message);
         }
     }
 

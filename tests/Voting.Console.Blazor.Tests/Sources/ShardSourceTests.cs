@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using MySqlConnector;
 using Voting.Console.Blazor.Shards;
 using Voting.Core.Sharding;
 using Voting.Infrastructure.MySql;
@@ -47,7 +48,7 @@ public sealed class ShardSourceTests : IAsyncLifetime
         var log = Assert.IsType<MerkleLogHealth>(snapshot.Log);
         Assert.Equal((shards.LogDatabaseName, true, (long)votes.Count, 0), (log.Database, log.Reachable, log.Leaves, log.OpenRanges));
 
-        // Shard 5 on a server that isn't there: it alone is reported, with the reason, within the probe timeout.
+        // Shard 5 on a server that isn't there: it alone is reported, with the reason (refused at once).
         var broken = LocalStack.MySql(shards.Options.DatabasePrefix);
         broken.ShardConnectionStrings[5] = "Server=127.0.0.1;Port=1;User ID=voting;Password=voting;SslMode=None;Connection Timeout=2";
         var started = DateTime.UtcNow;
@@ -59,6 +60,24 @@ public sealed class ShardSourceTests : IAsyncLifetime
         Assert.False(string.IsNullOrEmpty(partial.Shards[5].Error));
         Assert.Equal(votes.Count - snapshot.Shards[5].BallotRows, partial.BallotRows);
         Assert.True(partial.Log!.Reachable);
+    }
+
+    [Fact]
+    public async Task A_shard_that_accepts_and_never_answers_is_reported_once_the_probe_time_is_up()
+    {
+        var server = new MySqlConnectionStringBuilder(shards.Options.ShardConnectionStrings.GetValueOrDefault(5, shards.Options.ConnectionString));
+        await using var hung = new FreezableTcpProxy((int)server.Port);
+        hung.Freeze(); // connections are taken, nothing comes back
+        var options = LocalStack.MySql(shards.Options.DatabasePrefix);
+        options.ShardConnectionStrings[5] = new MySqlConnectionStringBuilder(server.ConnectionString) { Server = "127.0.0.1", Port = (uint)hung.Port, ConnectionTimeout = 60 }.ConnectionString;
+
+        var started = DateTime.UtcNow;
+        var snapshot = await new ShardSource(new MySqlShardConnections(options), Options.Create(new ConsoleOptions { ShardProbeMilliseconds = 1_500 })).ReadAsync(CancellationToken.None);
+
+        Assert.InRange((DateTime.UtcNow - started).TotalSeconds, 1.4, 30); // the probe's time, not the driver's 60 s
+        Assert.False(snapshot.Shards[5].Reachable);
+        Assert.Equal("no answer within 1.5 s", snapshot.Shards[5].Error);
+        hung.Thaw();
     }
 
     [Fact]
