@@ -57,18 +57,21 @@ read -r passed failed skipped < <(
     { for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/"/, "", kv[2]); c[kv[1]] += kv[2] } }
     END { printf "%d %d %d\n", c["passed"], c["failed"] + c["error"] + c["timeout"] + c["aborted"], c["notExecuted"] }')
 # Name each failed test with the first line of its message and where in the tests it failed (up to
-# three frames of the project's own test code), so the end of the log says what broke and where.
+# three frames of this repository's test code), so the end of the log says what broke and where.
 for trx in "$results"/*.trx; do
   [[ -f "$trx" ]] || continue
-  awk '
-    /<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); failing = 1; named = 0; frames = 0 }
-    failing && !named && /<Message>/ { sub(/.*<Message>/, ""); sub(/<\/Message>.*/, ""); printf "test: FAILED %s\n  %s\n", name, substr($0, 1, 400); named = 1 }
+  awk -v root="$root" '
+    function decode(s) { gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&quot;/, "\"", s); gsub(/&apos;/, "\047", s); gsub(/&#x[DA];/, "", s); gsub(/&amp;/, "\\&", s); return s }
+    function header() { if (!named) { printf "test: FAILED %s\n", name; named = 1 } }
+    /<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); name = decode(substr($0, RSTART + 10, RLENGTH - 11)); failing = 1; named = 0; frames = 0 }
+    failing && !named && /<Message>/ { sub(/.*<Message>/, ""); sub(/<\/Message>.*/, ""); printf "test: FAILED %s\n  %s\n", name, substr(decode($0), 1, 400); named = 1 }
     failing && /<StackTrace>/ { trace = 1 }
-    failing && trace && frames < 3 && / in .*\/tests\/.*:line [0-9]+/ {
-      frame = $0; sub(/.*<StackTrace>/, "", frame); sub(/^ *at /, "", frame); sub(/ in .*\/tests\//, " in tests/", frame)
-      printf "    at %s\n", frame; frames++ }
+    failing && trace && frames < 3 && index($0, " in " root "/tests/") && /:line [0-9]+/ {
+      header(); frame = $0; sub(/.*<StackTrace>/, "", frame); sub(/<\/StackTrace>.*/, "", frame); sub(/^ *at /, "", frame)
+      at = index(frame, " in " root "/"); frame = substr(frame, 1, at + 3) substr(frame, at + 4 + length(root) + 1)
+      printf "    at %s\n", decode(frame); frames++ }
     failing && /<\/StackTrace>/ { trace = 0 }
-    failing && /<\/UnitTestResult>/ { if (!named) printf "test: FAILED %s\n", name; failing = 0; trace = 0 }
+    failing && /<\/UnitTestResult>/ { header(); failing = 0; trace = 0 }
   ' "$trx" >&2
 done
 # The fault suite's figures (tests/Voting.Faults.Tests): one row per fault.
