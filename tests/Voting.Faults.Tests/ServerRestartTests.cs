@@ -36,21 +36,31 @@ public sealed class ServerRestartTests
 
         await pipeline.StartAsync(ingestInstances: 1, audit: true);
         var load = new VoteLoad(pipeline, server + "-voter", 100_000) { PauseBetweenVoters = TimeSpan.FromMilliseconds(25) };
-        using var stop = new CancellationTokenSource(); // a safety stop, counted from the restart (below)
+        // A safety stop: armed now, so a failure before the restart leaves no load running into the next
+        // case on the shared servers, and counted again from the restart (below).
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(600));
         var running = load.RunAsync(workers: 8, stop.Token);
-
-        await Eventually.TrueAsync(() => Task.FromResult(load.Answered >= 150), () => "150 votes answered before the restart: " + load.Describe());
-        var answeredBefore = load.Answered;
-        await StackControl.StopAsync(server);
-        await Task.Delay(TimeSpan.FromSeconds(downSeconds)); // down for a while under load
-        await StackControl.StartAsync(server);
-        // Longer than the wait below: the load must end by Finish(), not cut off while the pipeline recovers
-        // (a 50 s Kafka outage plus its restart used most of a timer started with the load).
-        stop.CancelAfter(TimeSpan.FromSeconds(240));
-        var answeredAtRestart = load.Answered;
-        await Eventually.TrueAsync(() => Task.FromResult(load.Answered >= answeredAtRestart + 150), () => "150 more votes answered after the restart: " + load.Describe(), 180);
-        load.Finish();
-        await running;
+        var answeredBefore = 0;
+        try
+        {
+            await Eventually.TrueAsync(() => Task.FromResult(load.Answered >= 150), () => "150 votes answered before the restart: " + load.Describe());
+            answeredBefore = load.Answered;
+            await StackControl.StopAsync(server);
+            await Task.Delay(TimeSpan.FromSeconds(downSeconds)); // down for a while under load
+            await StackControl.StartAsync(server);
+            // Longer than the wait below: the load must end by Finish(), not cut off while the pipeline recovers
+            // (a 50 s Kafka outage plus its restart used most of a timer started with the load).
+            stop.CancelAfter(TimeSpan.FromSeconds(240));
+            var answeredAtRestart = load.Answered;
+            await Eventually.TrueAsync(() => Task.FromResult(load.Answered >= answeredAtRestart + 150), () => "150 more votes answered after the restart: " + load.Describe(), 180);
+            load.Finish();
+            await running;
+        }
+        catch
+        {
+            await stop.CancelAsync(); // the load ends with this case, not into the next one
+            throw;
+        }
 
         Assert.True(load.Unanswered.Count == 0, load.Describe());
         await pipeline.SettleAsync(180);
