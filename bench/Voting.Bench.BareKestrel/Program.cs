@@ -1,5 +1,6 @@
 // The ceilings: POST reads the request body (as ingest must) and answers 202 with a receipt-sized
-// JSON; GET /api/v1/results answers a fixed results-sized JSON. Nothing more.
+// JSON; GET /api/v1/results answers a fixed JSON the size and shape of the local election's national
+// results (open until 2030, so without candidate counts). Nothing more.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
 var app = builder.Build();
@@ -15,7 +16,7 @@ app.MapPost("/api/v1/vote", async (HttpContext context) =>
     context.Response.ContentType = "application/json";
     await context.Response.Body.WriteAsync(receipt);
 });
-var results = """{"electionId":"us-2028-sim","asOf":"2028-11-07T20:00:00+00:00","results":{"area":"US","totalBallots":1234567,"registeredVoters":null,"turnout":null,"candidates":[{"candidate":"harper","votes":456789,"share":0.37},{"candidate":"morgan","votes":432100,"share":0.35},{"candidate":"reyes","votes":345678,"share":0.28}]}}"""u8.ToArray();
+var results = """{"electionId":"us-2028-sim","asOf":"2028-11-07T20:00:00+00:00","results":{"area":"US","totalBallots":1234567,"registeredVoters":null,"turnout":null,"candidates":[]},"candidatesWithheldUntil":"2030-01-01T00:00:00+00:00"}"""u8.ToArray();
 app.MapGet("/api/v1/results", async (HttpContext context) =>
 {
     context.Response.ContentType = "application/json";
