@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using MySqlConnector;
 using Voting.Console.Blazor.Live;
 using Voting.Core.Sharding;
+using Voting.Infrastructure.Hosting;
 using Voting.Infrastructure.MySql;
 
 namespace Voting.Console.Blazor.Shards;
@@ -60,44 +61,37 @@ public sealed class ShardSource(MySqlShardConnections shards, IOptions<ConsoleOp
         Func<string, T> failed,
         CancellationToken cancellationToken)
     {
-        var timeoutText = $"no answer within {ProbeTimeout.TotalSeconds:0.#} s";
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ProbeTimeout);
-        var probe = ReadWithinAsync(open, read, failed, timeoutText, timeout.Token, cancellationToken);
+        var probe = OpenAndReadAsync(open, read, timeout.Token);
         try
         {
             return await probe.WaitAsync(ProbeTimeout, cancellationToken);
         }
-        catch (TimeoutException)
+        catch (Exception e) when (e is MySqlException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
         {
-            _ = probe.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default); // observed if it fails later
-            return failed(timeoutText);
+            return failed(e.Message);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            LeftBehind.Observe(probe);
+            return failed($"no answer within {ProbeTimeout.TotalSeconds:0.#} s");
         }
     }
 
-    private static async Task<T> ReadWithinAsync<T>(
+    private static async Task<T> OpenAndReadAsync<T>(
         Func<CancellationToken, Task<MySqlConnection>> open,
         Func<MySqlConnection, double, CancellationToken, Task<T>> read,
-        Func<string, T> failed,
-        string timeoutText,
-        CancellationToken timeout,
         CancellationToken cancellationToken)
     {
-        try
+        await using var connection = await open(cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        await using (var ping = new MySqlCommand("SELECT 1", connection))
         {
-            await using var connection = await open(timeout);
-            var started = Stopwatch.GetTimestamp();
-            await using (var ping = new MySqlCommand("SELECT 1", connection))
-            {
-                await ping.ExecuteScalarAsync(timeout);
-            }
+            await ping.ExecuteScalarAsync(cancellationToken);
+        }
 
-            return await read(connection, Stopwatch.GetElapsedTime(started).TotalMilliseconds, timeout);
-        }
-        catch (Exception e) when (e is MySqlException or OperationCanceledException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
-        {
-            return failed(e is OperationCanceledException ? timeoutText : e.Message);
-        }
+        return await read(connection, Stopwatch.GetElapsedTime(started).TotalMilliseconds, cancellationToken);
     }
 
     private async Task<MerkleLogHealth> ReadLogAsync(MySqlConnection connection, double latency, CancellationToken cancellationToken)

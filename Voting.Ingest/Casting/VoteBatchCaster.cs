@@ -298,7 +298,7 @@ public sealed partial class VoteBatchCaster(
             // now, not a wait past their locks' life. The query left behind ends on its own.
             var lookup = participation.WhichVotedAsync(
                 [.. unsure.Select(i => (admitted[i].Vote.Voter.ElectionId, admitted[i].Vote.State, admitted[i].Vote.Voter.Pseudonym, admitted[i].Admission == VoterAdmission.MaybeVoted))], CancellationToken.None);
-            _ = lookup.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default); // observed if left behind
+            LeftBehind.Observe(lookup); // if left behind
             voted = await lookup.WaitAsync(TimeSpan.FromMilliseconds(settings.VoterLockMilliseconds / 2));
         }
         catch (Exception e) when (e is MySqlException or TimeoutException)

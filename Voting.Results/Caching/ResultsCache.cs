@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.IO.Hashing;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Voting.Infrastructure.Hosting;
 using Voting.Infrastructure.Redis;
 
 namespace Voting.Results.Caching;
@@ -57,7 +58,7 @@ public sealed class ResultsCache(IConnectionMultiplexer redis, RedisOptions redi
             if (!refreshing.ContainsKey(key))
             {
                 // Nobody awaits this one: a failure is observed here and retried by the next reader.
-                Observe(RefreshOnceAsync(key, entry.Load));
+                LeftBehind.Observe(RefreshOnceAsync(key, entry.Load));
             }
 
             metrics.StaleHit();
@@ -102,7 +103,7 @@ public sealed class ResultsCache(IConnectionMultiplexer redis, RedisOptions redi
         }
         catch (Exception e) when (RedisFailure.Is(e) || e is TimeoutException)
         {
-            Observe(read);
+            LeftBehind.Observe(read);
         }
 
         if (json is null)
@@ -116,7 +117,7 @@ public sealed class ResultsCache(IConnectionMultiplexer redis, RedisOptions redi
                 var batch = database.CreateBatch();
                 var writes = Enumerable.Range(0, settings.HotKeyReplicas).Select(i => batch.StringSetAsync(ReplicaKey(key, i), json, ttl)).ToArray();
                 batch.Execute();
-                Observe(Task.WhenAll(writes));
+                LeftBehind.Observe(Task.WhenAll(writes));
             }
             catch (Exception e) when (RedisFailure.Is(e))
             {
@@ -128,10 +129,6 @@ public sealed class ResultsCache(IConnectionMultiplexer redis, RedisOptions redi
         local[key] = new Entry(response, clock.GetUtcNow().AddMilliseconds(settings.LocalCacheMilliseconds), load);
         return response;
     }
-
-    // Work nobody waits for: its failure is observed, never an unobserved task exception.
-    private static void Observe(Task? call) =>
-        call?.ContinueWith(failed => failed.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     private sealed record Entry(CachedResponse Response, DateTimeOffset Expires, Func<CancellationToken, Task<byte[]>> Load);
 
