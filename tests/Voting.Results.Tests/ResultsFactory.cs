@@ -20,7 +20,11 @@ namespace Voting.Results.Tests;
 /// </summary>
 public class ResultsFactory : WebApplicationFactory<Program>
 {
+    /// <summary>The last of <see cref="Elections"/>: its polls have closed.</summary>
+    private const int ClosedIndex = 4;
+
     public static readonly string[] Candidates = ["harper", "morgan", "reyes"];
+
     public static readonly byte[] PseudonymSecret = Enumerable.Range(7, 32).Select(i => (byte)i).ToArray();
 
     public ResultsFactory()
@@ -33,7 +37,7 @@ public class ResultsFactory : WebApplicationFactory<Program>
         Shards = new MySqlShardConnections(LocalStack.MySql(LocalStack.UniqueName("itr") + "_s"));
         Tallies = new ClickHouseTallyStore(LocalStack.ClickHouse(LocalStack.UniqueName("itr")));
         KeyPrefix = LocalStack.UniqueName("itr") + ":";
-        Elections = [LocalStack.UniqueName("e"), LocalStack.UniqueName("e"), LocalStack.UniqueName("e"), LocalStack.UniqueName("e"), LocalStack.UniqueName("e")];
+        Elections = [.. Enumerable.Range(0, ClosedIndex + 1).Select(_ => LocalStack.UniqueName("e"))];
         Settings = new Dictionary<string, string?>
         {
             ["Voting:MySql:DatabasePrefix"] = Shards.Options.DatabasePrefix,
@@ -69,7 +73,7 @@ public class ResultsFactory : WebApplicationFactory<Program>
     public Dictionary<string, string?> Settings { get; }
 
     /// <summary>The election whose polls have closed (a minute before the factory was made).</summary>
-    public string ClosedElection => Elections[4];
+    public string ClosedElection => Elections[ClosedIndex];
 
     /// <summary>When the open elections close.</summary>
     public DateTimeOffset OpenElectionsCloseAt { get; } = DateTimeOffset.UtcNow.AddDays(1);
@@ -83,7 +87,7 @@ public class ResultsFactory : WebApplicationFactory<Program>
     {
         var at = $"Voting__Elections__{10 + index}__";
         yield return new(at + "Id", Elections[index]);
-        var closed = index == 4;
+        var closed = index == ClosedIndex;
         yield return new(at + "OpensAt", DateTimeOffset.UtcNow.AddDays(closed ? -2 : -1).AddMinutes(index).ToString("O"));
         yield return new(at + "ClosesAt", (closed ? DateTimeOffset.UtcNow.AddMinutes(-1) : OpenElectionsCloseAt).ToString("O"));
         for (var c = 0; c < Candidates.Length; c++)
