@@ -104,6 +104,11 @@ internal sealed class ManifestSet
             CheckSelectsPods(budget, budget.Root.At("spec", "selector", "matchLabels").StringMap(), problems);
         }
 
+        foreach (var policy in OfKind("NetworkPolicy"))
+        {
+            CheckPolicySelectsPods(policy, problems);
+        }
+
         return problems;
     }
 
@@ -340,6 +345,20 @@ internal sealed class ManifestSet
         }
 
         return selected;
+    }
+
+    /// <summary>A policy's podSelector selects some Deployment's pods (an empty one selects every pod of the namespace).</summary>
+    private void CheckPolicySelectsPods(ManifestObject policy, List<string> problems)
+    {
+        var selector = policy.Root.At("spec", "podSelector");
+        if (selector is null)
+        {
+            problems.Add($"{policy.Where}: spec.podSelector is required (an empty one, {{}}, selects every pod)");
+        }
+        else if (!OfKind("Deployment").Any(d => LabelSelector.Matches(selector, d.PodLabels)))
+        {
+            problems.Add($"{policy.Where}: podSelector matches no Deployment's pods");
+        }
     }
 
     private static void CheckStringValues(ManifestObject map, List<string> problems)

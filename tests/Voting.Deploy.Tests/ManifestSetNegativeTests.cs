@@ -83,6 +83,18 @@ public sealed class ManifestSetNegativeTests
             name: processor
           minReplicas: 1
           maxReplicas: 8
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata:
+          name: processor-egress
+        spec:
+          podSelector:
+            matchLabels:
+              app: processor
+          policyTypes: [Egress]
+          egress:
+            - ports: [{ port: 9092 }]
         """;
 
     [Fact]
@@ -92,6 +104,8 @@ public sealed class ManifestSetNegativeTests
     }
 
     [Theory]
+    [InlineData("      app: processor\n  policyTypes", "      app: worker\n  policyTypes", "NetworkPolicy/processor-egress: podSelector matches no Deployment's pods")]
+    [InlineData("  podSelector:\n    matchLabels:\n      app: processor\n", "", "spec.podSelector is required")]
     [InlineData("    app: processor\n  ports:", "    app: procesor\n  ports:", "matches no Deployment's pods")]
     [InlineData("targetPort: http", "targetPort: web", "targetPort web is not a container port")]
     [InlineData("targetPort: http", "targetPort: 9090", "targetPort 9090 is not a container port")]
