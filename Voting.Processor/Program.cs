@@ -7,18 +7,18 @@ using Voting.Processor;
 using Voting.Processor.Consuming;
 using Voting.ServiceDefaults;
 
-// A first word that is no command and no --setting would start the processor, which joins the
-// consumer group: refuse it, and say what there is.
-if (args is [var first, ..] && first is not ("reconcile" or "rebuild-tallies") && (!first.StartsWith("--", StringComparison.Ordinal) || first == "--help"))
+// Settings only, or a command first: anything else is refused before the processor joins the
+// consumer group and starts writing.
+var (command, refusal) = ProcessorCommandLine.Parse(args);
+if (command == "help")
 {
-    var usage = "usage: Voting.Processor [--setting value …] | reconcile ELECTION_ID | rebuild-tallies ELECTION_ID";
-    if (first is "--help" or "-h")
-    {
-        Console.WriteLine(usage);
-        return 0;
-    }
+    Console.WriteLine(ProcessorCommandLine.Usage);
+    return 0;
+}
 
-    Console.Error.WriteLine($"Voting.Processor: unknown command '{first}'; {usage}");
+if (refusal is not null)
+{
+    Console.Error.WriteLine($"Voting.Processor: {refusal}; {ProcessorCommandLine.Usage}");
     return 2;
 }
 
@@ -42,12 +42,12 @@ builder.Services.AddSingleton<ProcessorMetrics>();
 builder.Services.AddHostedService<VoteBatchConsumer>();
 
 var app = builder.Build();
-if (args is ["reconcile", ..])
+if (command == "reconcile")
 {
     return await ReconcileCommand.RunAsync(app.Services, args, Console.Out);
 }
 
-if (args is ["rebuild-tallies", ..])
+if (command == "rebuild-tallies")
 {
     return await RebuildTalliesCommand.RunAsync(app.Services, args, Console.Out);
 }
