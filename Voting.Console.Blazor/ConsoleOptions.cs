@@ -7,7 +7,7 @@ public sealed class ConsoleOptions : IValidatableObject
 {
     public const string Section = "Voting:Console";
 
-    /// <summary>The election on screen; empty means the configured election that opened last.</summary>
+    /// <summary>The election on screen; empty means the configured election that opened last (before any has opened, the next to open).</summary>
     public string ElectionId { get; set; } = "";
 
     /// <summary>Consumer lag (messages) from which a partition is shown as a warning.</summary>

@@ -5,7 +5,7 @@ namespace Voting.Simulator;
 /// <summary>What a run measured, printed at the end and written as JSON for the benchmark.</summary>
 /// <param name="Accepted">Votes acknowledged (202).</param>
 /// <param name="Refused">Second attempts, invalid ballots and throttled requests refused as they should be.</param>
-/// <param name="Failed">5xx answers and transport errors.</param>
+/// <param name="Failed">5xx answers, transport errors, unexpected statuses and wrong answers (see <see cref="SimulationTally.Failed"/>).</param>
 /// <param name="CastingSeconds">From the first vote to the last answer.</param>
 /// <param name="AcceptedPerSecond">Accepted votes over the casting time.</param>
 /// <param name="ReadsPerSecond">Result reads over the whole run.</param>

@@ -3,7 +3,7 @@ namespace Voting.Console.Blazor.Status;
 /// <summary>What a service's readiness endpoint said at <paramref name="CheckedAt"/>.</summary>
 /// <param name="Name">Service name.</param>
 /// <param name="BaseUrl">Where it listens.</param>
-/// <param name="Status">Healthy, Unhealthy, or Unreachable.</param>
+/// <param name="Status">Healthy, Degraded, Unhealthy, or Unreachable.</param>
 /// <param name="Checks">Each dependency's status and description.</param>
 /// <param name="CheckedAt">When the probe ran (UTC).</param>
 public sealed record ServiceStatus(

@@ -12,9 +12,9 @@ public sealed record AuditReport(
     string ElectionId, DateTime StartedAt, DateTime FinishedAt, long BallotRows, long LogSize, int AnchorsChecked, IReadOnlyList<AuditFinding> Findings)
 {
     /// <summary>
-    /// Log positions holding a void leaf (<see cref="Merkle.VoidLeaf"/>): ranges reserved by an
-    /// appender that crashed or timed out before filling them. Not a finding; their ballots were
-    /// appended again elsewhere in the log.
+    /// Log positions holding a void leaf (<see cref="Merkle.VoidLeaf"/>): positions of ranges whose
+    /// appender crashed or lost its database session before filling them, or left over when some of a
+    /// range's ballots were already in the log. Not a finding; every ballot has its leaf elsewhere.
     /// </summary>
     public long VoidLeaves { get; init; }
 

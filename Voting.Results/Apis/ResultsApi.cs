@@ -56,7 +56,7 @@ public static partial class ResultsApi
         results.MapGet("/receipts/{receipt}", ReceiptStatusAsync).WithName("ReceiptStatus");
     }
 
-    /// <summary>The election asked for, else the one configured (the most recently opened if several).</summary>
+    /// <summary>The election asked for, else the one configured (the most recently opened; before any has opened, the next to open).</summary>
     internal static ElectionDefinition? Choose(ElectionRegistry elections, string? electionId) =>
         electionId is null ? elections.Default : elections.Find(electionId);
 
