@@ -6,9 +6,24 @@ using Voting.ServiceDefaults;
 using Voting.Simulator;
 
 var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? "Local";
-var configuration = VotingConfiguration.Build(environment);
-var tokenOptions = configuration.GetSection(VoterTokenOptions.Section).Get<VoterTokenOptions>() ?? new VoterTokenOptions();
-var elections = configuration.GetSection(ElectionOptions.Section).Get<List<ElectionOptions>>() ?? [];
+VoterTokenOptions tokenOptions;
+ElectionRegistry registry;
+Uri defaultIngest, defaultResults;
+try
+{
+    // Read before any command: a setting that can't be read (a word where a number goes, a file that is
+    // no JSON) or an election the registry refuses is one line, not a stack trace.
+    var configuration = VotingConfiguration.Build(environment);
+    tokenOptions = configuration.GetSection(VoterTokenOptions.Section).Get<VoterTokenOptions>() ?? new VoterTokenOptions();
+    registry = new ElectionRegistry(ElectionConfiguration.Read(configuration.GetSection(ElectionOptions.Section)), withPseudonymSecrets: false);
+    defaultIngest = ServiceUrl(configuration, "Voting:Services:Ingest", "http://127.0.0.1:5101");
+    defaultResults = ServiceUrl(configuration, "Voting:Services:Results", "http://127.0.0.1:5103");
+}
+catch (Exception e) when (e is InvalidOperationException or FormatException or InvalidDataException or IOException)
+{
+    Console.Error.WriteLine($"simulator: configuration ({environment}): {OneLine(e)}");
+    return 2;
+}
 
 const int MaxTokenMinutes = 30 * 24 * 60;
 const int MaxRunSeconds = 7 * 24 * 3600;
@@ -24,7 +39,6 @@ var token = new Command("token", "Mint one voter token as the election authority
 };
 token.SetAction(parse =>
 {
-    var registry = new ElectionRegistry(elections, withPseudonymSecrets: false);
     var election = parse.GetValue(electionOption) ?? registry.All.FirstOrDefault()?.Id;
     if (election is null || registry.Find(election) is null)
     {
@@ -57,7 +71,7 @@ var ingestOption = new Option<Uri>("--ingest")
 {
     Description = "Base URL of Voting.Ingest",
     CustomParser = AbsoluteUrl,
-    DefaultValueFactory = _ => new Uri(configuration["Voting:Services:Ingest"] ?? "http://127.0.0.1:5101"),
+    DefaultValueFactory = _ => defaultIngest,
 };
 var votersOption = new Option<int>("--voters") { Description = "Voters who turn out", DefaultValueFactory = _ => 20_000 };
 var rateOption = new Option<double>("--rate") { Description = "Votes per second before the closing spike (3x during the last 15%)", DefaultValueFactory = _ => 200 };
@@ -69,7 +83,7 @@ var resultsOption = new Option<Uri>("--results")
 {
     Description = "Base URL of Voting.Results (result readers, receipts)",
     CustomParser = AbsoluteUrl,
-    DefaultValueFactory = _ => new Uri(configuration["Voting:Services:Results"] ?? "http://127.0.0.1:5103"),
+    DefaultValueFactory = _ => defaultResults,
 };
 var readersOption = new Option<int>("--readers") { Description = "Result readers polling the national results; 0 for none", DefaultValueFactory = _ => 4 };
 var readIntervalOption = new Option<int>("--read-interval-ms") { Description = "Pause between one reader's polls", DefaultValueFactory = _ => 100 };
@@ -93,11 +107,11 @@ simulate.SetAction(async (parse, cancellationToken) =>
         return 2;
     }
 
-    var registry = new ElectionRegistry(elections, withPseudonymSecrets: false);
-    var election = registry.Find(parse.GetValue(electionOption) ?? registry.All.FirstOrDefault()?.Id);
+    var electionId = parse.GetValue(electionOption) ?? registry.All.FirstOrDefault()?.Id;
+    var election = registry.Find(electionId);
     if (election is null)
     {
-        Console.Error.WriteLine("simulate: no such election in configuration (Voting:Elections)");
+        Console.Error.WriteLine(electionId is null ? "simulate: no election is configured (Voting:Elections)" : $"simulate: election '{electionId}' is not configured");
         return 2;
     }
 
@@ -223,12 +237,14 @@ var tokenFile = new Command("tokens", "Mint tokens for many distinct voters spre
 };
 tokenFile.SetAction(async (parse, cancellationToken) =>
 {
-    var registry = new ElectionRegistry(elections, withPseudonymSecrets: false);
-    var election = registry.Find(parse.GetValue(electionOption) ?? registry.All.FirstOrDefault()?.Id);
+    var electionId = parse.GetValue(electionOption) ?? registry.All.FirstOrDefault()?.Id;
+    var election = registry.Find(electionId);
     var count = parse.GetValue(countOption);
-    if (election is null || count < 1)
+    if (count < 1 || election is null)
     {
-        Console.Error.WriteLine("tokens: --count must be positive and the election configured");
+        Console.Error.WriteLine(count < 1 ? "tokens: --count must be positive"
+            : electionId is null ? "tokens: no election is configured (Voting:Elections)"
+            : $"tokens: election '{electionId}' is not configured");
         return 2;
     }
 
@@ -367,3 +383,21 @@ if (parsed.Action is System.CommandLine.Invocation.ParseErrorAction)
 
 // Ctrl-C leaves the run time to report what it did (the default gives an action 2 s, then exits).
 return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(60) });
+
+// An exception and its causes as one line ("Failed to convert … to Int32: sixty is not a valid value for Int32.").
+static string OneLine(Exception e)
+{
+    var parts = new List<string>();
+    for (Exception? cause = e; cause is not null; cause = cause.InnerException)
+    {
+        parts.Add(cause.Message.ReplaceLineEndings(" ").Trim());
+    }
+
+    return string.Join(": ", parts.Distinct());
+}
+
+// A service's base URL from configuration, else the local stack's.
+static Uri ServiceUrl(IConfiguration configuration, string key, string fallback) =>
+    Uri.TryCreate(configuration[key] ?? fallback, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+        ? url
+        : throw new InvalidOperationException($"'{key}' is '{configuration[key]}', not an absolute http(s) URL");

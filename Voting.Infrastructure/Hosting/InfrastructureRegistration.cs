@@ -73,7 +73,12 @@ public static class InfrastructureRegistration
     /// </summary>
     public static IServiceCollection AddVotingElections(this IServiceCollection services, bool computesPseudonyms)
     {
-        services.AddOptions<List<Elections.ElectionOptions>>().BindConfiguration(Elections.ElectionOptions.Section);
+        // Read one election at a time (a list binding drops an election it can't read, silently), and at
+        // start: a setting that can't be read stops the service, naming it.
+        services.AddOptions<List<Elections.ElectionOptions>>()
+            .Configure<Microsoft.Extensions.Configuration.IConfiguration>((elections, configuration) =>
+                elections.AddRange(Elections.ElectionConfiguration.Read(configuration.GetSection(Elections.ElectionOptions.Section))))
+            .ValidateOnStart();
         services.TryAddSingleton(sp => new Elections.ElectionRegistry(
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<List<Elections.ElectionOptions>>>().Value, computesPseudonyms, sp.GetService<TimeProvider>()));
         return services;

@@ -20,6 +20,10 @@ public sealed class CommandArgumentsTests : IDisposable
         { ["token", "--voter", "v1", "--state", "ZZ"], "token: --state 'ZZ' is not a US state code" },
         { ["token", "--voter", "v1", "--state", "PA", "--minutes", "0"], "token: --minutes must be 1–43200 (30 days)" },
         { ["token", "--voter", "v1", "--state", "PA", "--minutes", "2147483647"], "token: --minutes must be 1–43200 (30 days)" },
+        { ["token", "--voter", "v1", "--state", "PA", "--election", "us-2082"], "token: election 'us-2082' is not configured" },
+        { ["simulate", "--election", "us-2082"], "simulate: election 'us-2082' is not configured" },
+        { ["tokens", "--count", "0", "--out", "/tmp/never-written"], "tokens: --count must be positive" },
+        { ["tokens", "--count", "2", "--election", "us-2082", "--out", "/tmp/never-written"], "tokens: election 'us-2082' is not configured" },
     };
 
     [Theory]
@@ -97,6 +101,30 @@ public sealed class CommandArgumentsTests : IDisposable
         Assert.Equal("", output);
         Assert.StartsWith("token: Voting:VoterTokens:SigningKeys is unusable: ", error.Trim(), StringComparison.Ordinal);
         Assert.Single(error.Trim().Split('\n'));
+    }
+
+    public static TheoryData<string, string, string> UnreadableConfiguration => new()
+    {
+        { "Voting__VoterTokens__LifetimeMinutes", "sixty", "'Voting:VoterTokens:LifetimeMinutes'" },
+        { "Voting__Elections__0__OpensAt", "soon", "'Voting:Elections:0:OpensAt'" },
+        { "Voting__Elections__0__ClosesAt", "2000-01-01T00:00:00Z", "ClosesAt must be after OpensAt" },
+        { "Voting__Services__Ingest", "not a url", "'Voting:Services:Ingest' is 'not a url', not an absolute http(s) URL" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnreadableConfiguration))]
+    public async Task A_setting_that_cannot_be_read_is_one_line_not_a_crash(string variable, string value, string named)
+    {
+        foreach (var args in new[] { new[] { "--help" }, ["token", "--voter", "v1", "--state", "PA"] })
+        {
+            var (exit, output, error) = await SimulatorProgram.RunAsync(new Dictionary<string, string> { [variable] = value }, args);
+
+            Assert.Equal(2, exit);
+            Assert.Equal("", output);
+            Assert.StartsWith("simulator: configuration (Local): ", error, StringComparison.Ordinal);
+            Assert.Contains(named, error, StringComparison.Ordinal);
+            Assert.Single(error.Trim().Split('\n'));
+        }
     }
 
     [Fact]
