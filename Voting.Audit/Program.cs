@@ -27,6 +27,7 @@ builder.Services.AddSingleton<CheckpointService>();
 builder.Services.AddHostedService(services => services.GetRequiredService<CheckpointService>());
 builder.Services.AddHostedService<ScheduledAuditService>();
 builder.Services.AddOpenApi();
+builder.Services.Configure<ProblemDetailsOptions>(options => options.CustomizeProblemDetails = AuditProblems.Customize);
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, AuditApiJsonContext.Default));
 
 var app = builder.Build();

@@ -25,6 +25,7 @@ builder.Services.AddHttpClient(ResultsApi.AuditClient, client =>
     client.Timeout = TimeSpan.FromSeconds(10); // a proof is one lookup in the audit service's tree
 });
 builder.Services.AddOpenApi();
+builder.Services.Configure<ProblemDetailsOptions>(options => options.CustomizeProblemDetails = ResultsProblems.Customize);
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ResultsJsonContext.Default));
 
 var app = builder.Build();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Voting.Audit.Apis;
@@ -35,6 +36,62 @@ public static class AuditProblems
             $"The log holds fewer leaves than the checkpoint of size {treeSize} anchored on chain: no proof can be given until it is restored. Run an audit.");
 
     public static ProblemHttpResult Unavailable(string detail) => Problem(503, "audit-unavailable", "A store or the chain can't be reached.", detail);
+
+    /// <summary>
+    /// Gives the framework's own answers a stable type and a detail: a query value that can't be bound
+    /// (a tree size that is missing or no whole number) is answered before the endpoint runs, with no
+    /// word of which one; an unknown path or method likewise.
+    /// </summary>
+    public static void Customize(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Type?.StartsWith(TypePrefix, StringComparison.Ordinal) == true)
+        {
+            return;
+        }
+
+        (problem.Type, problem.Detail) = problem.Status switch
+        {
+            StatusCodes.Status400BadRequest => (TypePrefix + "malformed-query", QueryProblems(context.HttpContext) ?? problem.Detail ?? "The request could not be read."),
+            StatusCodes.Status404NotFound => (TypePrefix + "not-found", "No such endpoint; /openapi/v1.json lists them."),
+            StatusCodes.Status405MethodNotAllowed => (TypePrefix + "method-not-allowed", "This endpoint does not take that method; /openapi/v1.json lists them."),
+            _ => (problem.Type, problem.Detail ?? problem.Title),
+        };
+    }
+
+    // What is wrong with the tree sizes the endpoint asked for takes, or null when none is.
+    private static string? QueryProblems(HttpContext http)
+    {
+        var (names, required) = http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName switch
+        {
+            "ConsistencyProof" => (new[] { "from", "to" }, true),
+            "InclusionProof" => (["treeSize"], false),
+            _ => ([], false),
+        };
+        var problems = new List<string>();
+        foreach (var name in names)
+        {
+            var values = http.Request.Query[name];
+            if (values.Count == 0)
+            {
+                if (required)
+                {
+                    problems.Add($"{name} is missing");
+                }
+            }
+            else if (values.Count > 1)
+            {
+                problems.Add($"{name} is given {values.Count} times");
+            }
+            else if (!long.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                var shown = values[0] is { Length: > 32 } text ? text[..32] + "…" : values[0];
+                problems.Add($"{name} '{shown}' is not a whole number (or too large)");
+            }
+        }
+
+        return problems.Count == 0 ? null : $"{string.Join("; ", problems)}. Tree sizes are those of anchored checkpoints (GET /api/v1/audit/elections/{{election}}/checkpoints).";
+    }
 
     private static ProblemHttpResult Problem(int status, string type, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypePrefix + type);

@@ -23,6 +23,24 @@ public static class ResultsProblems
 
     public static ProblemHttpResult Unavailable(string detail) => Problem(503, "results-unavailable", "The results can't be read right now.", detail);
 
+    /// <summary>Gives the framework's own answers (an unknown path or method) a stable type and a detail.</summary>
+    public static void Customize(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Type?.StartsWith(TypePrefix, StringComparison.Ordinal) == true)
+        {
+            return;
+        }
+
+        (problem.Type, problem.Detail) = problem.Status switch
+        {
+            StatusCodes.Status404NotFound => (TypePrefix + "not-found", "No such endpoint; /openapi/v1.json lists them."),
+            StatusCodes.Status405MethodNotAllowed => (TypePrefix + "method-not-allowed", "The results API is read with GET."),
+            StatusCodes.Status400BadRequest => (TypePrefix + "malformed-request", problem.Detail ?? "The request could not be read."),
+            _ => (problem.Type, problem.Detail ?? problem.Title),
+        };
+    }
+
     private static ProblemHttpResult Problem(int status, string type, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypePrefix + type);
 }

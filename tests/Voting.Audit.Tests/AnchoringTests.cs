@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Voting.Audit.Apis;
 using Voting.Core.Audit;
 using Voting.Core.Merkle;
@@ -100,6 +101,35 @@ public sealed class AnchoringTests(AuditFactory factory) : IClassFixture<AuditFa
         using var sizes = await client.GetAsync(new Uri($"/api/v1/audit/elections/{factory.Elections[1]}/consistency?from=5&to=3", UriKind.Relative));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, sizes.StatusCode);
         Assert.Equal("application/problem+json", sizes.Content.Headers.ContentType?.MediaType);
+
+        // Tree sizes the framework can't bind: a stable type, and which one is wrong.
+        var consistency = $"/api/v1/audit/elections/{factory.Elections[1]}/consistency";
+        foreach (var (query, detail) in new[]
+        {
+            ("", "from is missing; to is missing."),
+            ("?from=abc&to=5", "from 'abc' is not a whole number (or too large)."),
+            ("?from=1&to=99999999999999999999", "to '99999999999999999999' is not a whole number (or too large)."),
+            ("?from=1&from=2&to=5", "from is given 2 times."),
+        })
+        {
+            await ExpectMalformedQueryAsync(client, consistency + query, detail);
+        }
+
+        await ExpectMalformedQueryAsync(client, $"/api/v1/audit/receipts/{new string('a', 64)}/proof?treeSize=ten", "treeSize 'ten' is not a whole number (or too large).");
+
+        using var nowhere = await client.GetAsync(new Uri("/api/v1/audit/nowhere", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, nowhere.StatusCode);
+        Assert.Contains("urn:voting:problem:not-found", await nowhere.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static async Task ExpectMalformedQueryAsync(HttpClient client, string path, string detail)
+    {
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("urn:voting:problem:malformed-query", problem.RootElement.GetProperty("type").GetString());
+        Assert.StartsWith(detail, problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     internal static async Task<CheckpointView> AnchoredAsync(HttpClient client, string election, long size)

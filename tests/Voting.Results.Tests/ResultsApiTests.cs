@@ -80,6 +80,10 @@ public sealed class ResultsApiTests(ResultsFactory factory) : IClassFixture<Resu
         await ExpectProblemAsync(client, "/api/v1/results/XX", HttpStatusCode.NotFound, "unknown-state");
         await ExpectProblemAsync(client, "/api/v1/results?election=nope", HttpStatusCode.NotFound, "unknown-election");
         await ExpectProblemAsync(client, "/api/v1/receipts/xyz", HttpStatusCode.BadRequest, "malformed-receipt");
+        await ExpectProblemAsync(client, "/api/v1/nowhere", HttpStatusCode.NotFound, "not-found");
+        using var post = await client.PostAsync(new Uri("/api/v1/results", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
+        Assert.Contains("urn:voting:problem:method-not-allowed", await post.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     internal static async Task ExpectProblemAsync(HttpClient client, string path, HttpStatusCode status, string type, AuthenticationHeaderValue? auth = null)
