@@ -9,6 +9,21 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # Absolute: the fault tests run the stack's script from their own directories to stop and start servers.
 export VOTING_STACK_DIR; VOTING_STACK_DIR=$(realpath -m "${VOTING_STACK_DIR:-$root/.stack}")
 
+# Arguments first, before anything is started or deleted. A --filter given here narrows both runs
+# below (each already has a filter of its own, and dotnet test takes one); every other argument goes
+# to both as it is.
+user_filter=""
+extra=()
+while (( $# > 0 )); do
+  case "$1" in
+    --filter)
+      (( $# >= 2 )) || { echo "test: --filter needs an expression" >&2; exit 2; }
+      user_filter="$2"; shift 2 ;;
+    --filter=*) user_filter="${1#--filter=}"; shift ;;
+    *) extra+=("$1"); shift ;;
+  esac
+done
+
 if ! command -v dotnet >/dev/null; then
   echo "test: the .NET 10 SDK is required (dotnet not on PATH)" >&2
   exit 2
@@ -23,19 +38,6 @@ rm -rf "$results"
 echo "test: building Voting.sln"
 dotnet build Voting.sln -nologo -v quiet -clp:ErrorsOnly
 
-# A --filter given here narrows both runs below (each already has a filter of its own, and
-# dotnet test takes one); every other argument goes to both as it is.
-user_filter=""
-extra=()
-while (( $# > 0 )); do
-  case "$1" in
-    --filter)
-      (( $# >= 2 )) || { echo "test: --filter needs an expression" >&2; exit 2; }
-      user_filter="$2"; shift 2 ;;
-    --filter=*) user_filter="${1#--filter=}"; shift ;;
-    *) extra+=("$1"); shift ;;
-  esac
-done
 narrowed() { if [[ -n "$user_filter" ]]; then echo "($user_filter)&($1)"; else echo "$1"; fi; }
 
 echo "test: running tests"

@@ -925,6 +925,13 @@ cmd_delete_topics() { # topic...
 main() {
   local cmd=${1:-help}
   shift || true
+  case $cmd in
+    up | down | status | install | delete-topics | help | -h | --help) ;;
+    *)
+      echo "stack.sh: unknown command '$cmd' (one of: up, down, status, install, delete-topics, help)" >&2
+      exit 2
+      ;;
+  esac
   [[ $cmd == delete-topics ]] || select_servers "$cmd" "$@"
   case $cmd in
     up | down | status | install)
@@ -945,10 +952,6 @@ main() {
     install) install_packages ;;
     delete-topics) cmd_delete_topics "$@" ;;
     help | -h | --help) usage ;;
-    *)
-      usage >&2
-      exit 2
-      ;;
   esac
 }
 
