@@ -21,18 +21,34 @@ if (args.Length < 4)
     return 2;
 }
 
-var target = new Uri(args[0]);
-if (!target.IsLoopback || target.Scheme != "http")
+if (!Uri.TryCreate(args[0], UriKind.Absolute, out var target) || !target.IsLoopback || target.Scheme != "http")
 {
-    Console.Error.WriteLine("LoadGen: only plain http loopback targets are allowed");
+    Console.Error.WriteLine($"LoadGen: '{args[0]}' is not a plain http loopback URL; only those are allowed");
+    return 2;
+}
+
+if (!File.Exists(args[1]))
+{
+    Console.Error.WriteLine($"LoadGen: tokens file {args[1]} does not exist");
+    return 2;
+}
+
+static double? Number(string text, double min, double max) =>
+    double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max ? value : null;
+
+if (Number(args[2], 0.001, 10_000_000) is not { } rate
+    || Number(args[3], 0.001, double.MaxValue) is not { } requestedSeconds
+    || (args.Length > 4 ? Number(args[4], 1, 100_000) : 256) is not { } connectionsAsked
+    || (args.Length > 5 ? Number(args[5], 0, double.MaxValue) : 3) is not { } requestedWarmup)
+{
+    Console.Error.WriteLine("LoadGen: RATE (0.001–10,000,000), SECONDS (> 0), CONNECTIONS (1–100,000) and WARMUP_SECONDS (≥ 0) are numbers");
     return 2;
 }
 
 var tokens = File.ReadAllLines(args[1]);
-var rate = double.Parse(args[2], CultureInfo.InvariantCulture);
-var seconds = Math.Min(120, double.Parse(args[3], CultureInfo.InvariantCulture));
-var connectionCount = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 256;
-var warmupSeconds = args.Length > 5 ? Math.Min(30, double.Parse(args[5], CultureInfo.InvariantCulture)) : 3;
+var seconds = Math.Min(120, requestedSeconds);
+var connectionCount = (int)connectionsAsked;
+var warmupSeconds = Math.Min(30, requestedWarmup);
 var warmup = (int)(rate * warmupSeconds);
 var total = (int)(rate * seconds);
 if (warmup + total > tokens.Length)

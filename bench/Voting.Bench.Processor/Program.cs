@@ -231,7 +231,10 @@ static string LogRow(LogAppendRun run) =>
 async Task WriteReportAsync(string report)
 {
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Out))!);
-    await File.WriteAllTextAsync(options.Out, report, ct);
+    // Beside it, then moved into place: an interrupted write never leaves a shortened results file.
+    var partial = options.Out + ".partial";
+    await File.WriteAllTextAsync(partial, report, ct);
+    File.Move(partial, options.Out, overwrite: true);
     Console.WriteLine();
     Console.WriteLine(report);
 }
