@@ -67,23 +67,25 @@ public sealed class ChainAnchorLog : IAnchorLog
         await EnsureContractAsync(cancellationToken);
         try
         {
-            var found = await client.FindBySizeAsync(electionId, treeSize).WaitAsync(cancellationToken);
+            // Every read of one check at one block: the contract's search makes several calls, and
+            // "latest" could move (or be reorganised) between them.
+            var newest = (long)(await web3.Eth.Blocks.GetBlockNumber.SendRequestAsync().WaitAsync(cancellationToken)).Value;
+            var found = await client.FindBySizeAsync(electionId, treeSize, At(newest)).WaitAsync(cancellationToken);
             if (found is null || Confirmations == 0)
             {
                 return found?.Checkpoint.Root;
             }
 
-            // Sizes never change once anchored, so the root at the deep block is the newest block's.
-            var newest = (long)(await web3.Eth.Blocks.GetBlockNumber.SendRequestAsync().WaitAsync(cancellationToken)).Value;
+            // The root as the deep block holds it: what a reorganisation can no longer undo.
             var deep = newest - Confirmations;
-            if (deep < 0 || !await HeldAtAsync(electionId, treeSize, deep, cancellationToken))
+            if (deep < 0 || await RootHeldAtAsync(electionId, treeSize, deep, cancellationToken) is not { } deepRoot)
             {
                 throw new CannotCheckException(
                     $"the checkpoint of size {treeSize} is anchored, but in {(Confirmations == 1 ? "the newest block" : $"one of the newest {Confirmations} blocks")} of the chain (newest {newest}), " +
                     $"where a reorganisation could still undo it; check again once {(Confirmations == 1 ? "a block is" : $"{Confirmations} blocks are")} mined on top of it");
             }
 
-            return found.Value.Checkpoint.Root;
+            return deepRoot;
         }
         catch (CannotCheckException)
         {
@@ -105,23 +107,25 @@ public sealed class ChainAnchorLog : IAnchorLog
         }
     }
 
+    private static BlockParameter At(long block) => new(new HexBigInteger(block));
+
     /// <summary>
-    /// Whether the contract held a checkpoint of <paramref name="treeSize"/> at block <paramref name="block"/>;
-    /// false too when the contract had no code yet then (it is younger than the depth asked for). A node
+    /// The root of the checkpoint of <paramref name="treeSize"/> the contract held at block <paramref name="block"/>;
+    /// null when it held none, or had no code yet then (it is younger than the depth asked for). A node
     /// that cannot answer for that block (one that keeps no state that old) is a check that cannot be made.
     /// </summary>
-    private async Task<bool> HeldAtAsync(string electionId, long treeSize, long block, CancellationToken cancellationToken)
+    private async Task<byte[]?> RootHeldAtAsync(string electionId, long treeSize, long block, CancellationToken cancellationToken)
     {
-        var at = new BlockParameter(new HexBigInteger(block));
+        var at = At(block);
         try
         {
             var code = await web3.Eth.GetCode.SendRequestAsync(ContractAddress, at).WaitAsync(cancellationToken);
             if (string.IsNullOrEmpty(code) || code is "0x" or "0x0")
             {
-                return false;
+                return null;
             }
 
-            return await client.FindBySizeAsync(electionId, treeSize, at).WaitAsync(cancellationToken) is not null;
+            return (await client.FindBySizeAsync(electionId, treeSize, at).WaitAsync(cancellationToken))?.Checkpoint.Root;
         }
         catch (Exception e) when (IsTransportFailure(e) && !cancellationToken.IsCancellationRequested)
         {

@@ -14,19 +14,19 @@ public sealed class ConsistencyVerifier(Func<string, IAnchorLog> openAnchorLog)
 {
     /// <summary>Verifies the document against the chain.</summary>
     /// <param name="document">The proof as read from the file.</param>
-    /// <param name="pinnedContract">
-    /// The anchor contract the election authority published, which the voter or auditor got apart from
-    /// the document: the document's own <c>contract</c> is not trusted (whoever serves the proof could
-    /// name a contract of their own, whose roots would make any receipt verify).
+    /// <param name="published">
+    /// The election, chain and contract the election authority published, which the auditor got apart
+    /// from the document: the document's own are not trusted (whoever serves the proof could name a
+    /// contract of their own, or another election or chain, whose roots the proof would fit).
     /// </param>
     /// <param name="cancellationToken">Cancels the chain calls.</param>
     /// <returns>The verdict; never throws for a bad document, a failed check or an unreachable node.</returns>
-    public async Task<Verdict> VerifyAsync(ConsistencyProofDocument document, string pinnedContract, CancellationToken cancellationToken)
+    public async Task<Verdict> VerifyAsync(ConsistencyProofDocument document, PublishedAnchor published, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(document);
         try
         {
-            return await CheckAsync(document, pinnedContract, cancellationToken);
+            return await CheckAsync(document, published, cancellationToken);
         }
         catch (CannotCheckException e)
         {
@@ -38,27 +38,32 @@ public sealed class ConsistencyVerifier(Func<string, IAnchorLog> openAnchorLog)
         }
     }
 
-    private async Task<Verdict> CheckAsync(ConsistencyProofDocument document, string pinnedContract, CancellationToken cancellationToken)
+    private async Task<Verdict> CheckAsync(ConsistencyProofDocument document, PublishedAnchor published, CancellationToken cancellationToken)
     {
-        var election = string.IsNullOrEmpty(document.ElectionId) ? throw new CannotCheckException("electionId is missing") : document.ElectionId;
+        _ = string.IsNullOrEmpty(document.ElectionId) ? throw new CannotCheckException("electionId is missing") : document.ElectionId;
         var path = document.Path is null
             ? throw new CannotCheckException("path is missing")
             : document.Path.Select((node, i) => HashHex.Parse(node, $"path[{i}]")).ToArray();
         var claimedFrom = HashHex.ParseOptional(document.FromRoot, "fromRoot");
         var claimedTo = HashHex.ParseOptional(document.ToRoot, "toRoot");
-        var expectedChainId = document.ChainId > 0 ? document.ChainId : throw new CannotCheckException("chainId is missing");
-        var contract = HashHex.ParseAddress(pinnedContract, "--contract");
+        var contract = HashHex.ParseAddress(published.Contract, "--contract");
         var (from, to) = (document.FromSize, document.ToSize);
         if (from < 1 || to < 1)
         {
             throw new CannotCheckException($"{(from < 1 ? "fromSize" : "toSize")} is missing or not a size ({(from < 1 ? from : to)})");
         }
 
+        if (published.Mismatch(document.ElectionId, document.ChainId) is { } mismatch)
+        {
+            return Verdict.Invalid(mismatch);
+        }
+
+        var election = published.ElectionId;
         var chain = openAnchorLog(contract);
         var chainId = await chain.ChainIdAsync(cancellationToken);
-        if (chainId != expectedChainId)
+        if (chainId != published.ChainId)
         {
-            return Verdict.Invalid($"chain id mismatch: the node at {chain.Node} serves chain {chainId}, but the proof says it is anchored on chain {expectedChainId}");
+            return Verdict.Invalid($"chain id mismatch: the node at {chain.Node} serves chain {chainId}, but the anchors of {election} are published on chain {published.ChainId}");
         }
 
         if (from > to)

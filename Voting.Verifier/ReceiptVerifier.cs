@@ -15,10 +15,10 @@ public sealed class ReceiptVerifier(Func<string, IAnchorLog> openAnchorLog)
 {
     /// <summary>Verifies the document against the chain.</summary>
     /// <param name="document">The proof as read from the file.</param>
-    /// <param name="pinnedContract">
-    /// The anchor contract the election authority published, which the voter or auditor got apart from
-    /// the document: the document's own <c>contract</c> is not trusted (whoever serves the proof could
-    /// name a contract of their own, whose roots would make any receipt verify).
+    /// <param name="published">
+    /// The election, chain and contract the election authority published, which the voter got apart from
+    /// the document: the document's own are not trusted (whoever serves the proof could name a contract
+    /// of their own, or another election or chain, whose roots would make the receipt verify).
     /// </param>
     /// <param name="yourReceipt">
     /// The receipt the voter was given, which they hold apart from the document: a genuine proof of
@@ -26,12 +26,12 @@ public sealed class ReceiptVerifier(Func<string, IAnchorLog> openAnchorLog)
     /// </param>
     /// <param name="cancellationToken">Cancels the chain calls.</param>
     /// <returns>The verdict; never throws for a bad document, a failed check or an unreachable node.</returns>
-    public async Task<Verdict> VerifyAsync(InclusionProofDocument document, string pinnedContract, string yourReceipt, CancellationToken cancellationToken)
+    public async Task<Verdict> VerifyAsync(InclusionProofDocument document, PublishedAnchor published, string yourReceipt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(document);
         try
         {
-            return await CheckAsync(document, pinnedContract, yourReceipt, cancellationToken);
+            return await CheckAsync(document, published, yourReceipt, cancellationToken);
         }
         catch (CannotCheckException e)
         {
@@ -43,15 +43,13 @@ public sealed class ReceiptVerifier(Func<string, IAnchorLog> openAnchorLog)
         }
     }
 
-    private async Task<Verdict> CheckAsync(InclusionProofDocument document, string pinnedContract, string yourReceipt, CancellationToken cancellationToken)
+    private async Task<Verdict> CheckAsync(InclusionProofDocument document, PublishedAnchor published, string yourReceipt, CancellationToken cancellationToken)
     {
         // Everything in the document is parsed before the chain is asked: a malformed document cannot be checked.
-        var election = string.IsNullOrEmpty(document.ElectionId) ? throw new CannotCheckException("electionId is missing") : document.ElectionId;
+        _ = string.IsNullOrEmpty(document.ElectionId) ? throw new CannotCheckException("electionId is missing") : document.ElectionId;
         var receipt = HashHex.Parse(document.Receipt, "receipt");
         var path = ParsePath(document.Path);
         var claimedRoot = HashHex.ParseOptional(document.Root, "root");
-        var anchor = document.Anchor ?? throw new CannotCheckException("anchor is missing (the chain id and contract the proof is anchored in)");
-        var expectedChainId = anchor.ChainId > 0 ? anchor.ChainId : throw new CannotCheckException("anchor.chainId is missing");
         if (document.TreeSize < 1)
         {
             throw new CannotCheckException($"treeSize is missing or not a size ({document.TreeSize})");
@@ -62,7 +60,7 @@ public sealed class ReceiptVerifier(Func<string, IAnchorLog> openAnchorLog)
             throw new CannotCheckException($"leafIndex is not an index ({document.LeafIndex})");
         }
 
-        var contract = HashHex.ParseAddress(pinnedContract, "--contract");
+        var contract = HashHex.ParseAddress(published.Contract, "--contract");
         var yours = HashHex.Parse(yourReceipt, "--receipt");
         if (!yours.AsSpan().SequenceEqual(receipt))
         {
@@ -70,11 +68,17 @@ public sealed class ReceiptVerifier(Func<string, IAnchorLog> openAnchorLog)
                 $"the proof is for ballot {HashHex.Format(receipt)}, not for your receipt {HashHex.Format(yours)}: it proves nothing about your ballot");
         }
 
+        if (published.Mismatch(document.ElectionId, document.Anchor?.ChainId ?? 0) is { } mismatch)
+        {
+            return Verdict.Invalid(mismatch);
+        }
+
+        var election = published.ElectionId;
         var chain = openAnchorLog(contract);
         var chainId = await chain.ChainIdAsync(cancellationToken);
-        if (chainId != expectedChainId)
+        if (chainId != published.ChainId)
         {
-            return Verdict.Invalid($"chain id mismatch: the node at {chain.Node} serves chain {chainId}, but the proof says it is anchored on chain {expectedChainId}");
+            return Verdict.Invalid($"chain id mismatch: the node at {chain.Node} serves chain {chainId}, but the anchors of {election} are published on chain {published.ChainId}");
         }
 
         var anchoredRoot = await chain.RootAtSizeAsync(election, document.TreeSize, cancellationToken);

@@ -66,6 +66,18 @@ public static class VerifierCli
             Required = true,
             HelpName = "HEX",
         };
+        var electionOption = new Option<string>("--election")
+        {
+            Description = "The election your receipt names (as the vote's answer gave it): the proof must be for this election, not merely for some log in the same contract",
+            Required = true,
+            HelpName = "ID",
+        };
+        var chainIdOption = new Option<long>("--chain-id")
+        {
+            Description = "The id of the chain the election authority published its anchors on: the node must serve that chain, whatever the proof says",
+            Required = true,
+            HelpName = "ID",
+        };
         var timeoutOption = new Option<int>("--timeout") { Description = "Seconds one call to the node may take", DefaultValueFactory = _ => 10, HelpName = "SECONDS" };
         var confirmationsOption = new Option<int>("--confirmations")
         {
@@ -79,7 +91,7 @@ public static class VerifierCli
             "verify-receipt",
             "Check that a ballot receipt is in the election's log: the proof must be for the receipt given, and its audit path must lead to the root anchored on chain for the proof's tree size")
         {
-            proofOption, receiptOption, rpcOption, contractOption, timeoutOption, confirmationsOption,
+            proofOption, receiptOption, electionOption, rpcOption, chainIdOption, contractOption, timeoutOption, confirmationsOption,
         };
         receipt.SetAction(async (parse, cancellationToken) =>
         {
@@ -87,6 +99,13 @@ public static class VerifierCli
             {
                 return await ReportAsync(error, stdout, stderr);
             }
+
+            if (PublishedAnchor.Refusal(parse.GetValue(electionOption), parse.GetValue(chainIdOption)) is { } refusal)
+            {
+                return await ReportAsync(Verdict.CannotCheck(refusal), stdout, stderr);
+            }
+
+            var published = new PublishedAnchor(parse.GetValue(electionOption)!, parse.GetValue(chainIdOption), parse.GetValue(contractOption)!);
 
             InclusionProofDocument document;
             try
@@ -98,7 +117,7 @@ public static class VerifierCli
                 return await ReportAsync(Verdict.CannotCheck(e.Message), stdout, stderr);
             }
 
-            var verdict = await new ReceiptVerifier(open).VerifyAsync(document, parse.GetValue(contractOption)!, parse.GetValue(receiptOption)!, cancellationToken);
+            var verdict = await new ReceiptVerifier(open).VerifyAsync(document, published, parse.GetValue(receiptOption)!, cancellationToken);
             return await ReportAsync(verdict, stdout, stderr);
         });
 
@@ -106,7 +125,7 @@ public static class VerifierCli
             "verify-consistency",
             "Check that the election's log at a later anchored size extends the log at an earlier anchored size (nothing changed or dropped)")
         {
-            proofOption, rpcOption, contractOption, timeoutOption, confirmationsOption,
+            proofOption, electionOption, rpcOption, chainIdOption, contractOption, timeoutOption, confirmationsOption,
         };
         consistency.SetAction(async (parse, cancellationToken) =>
         {
@@ -114,6 +133,13 @@ public static class VerifierCli
             {
                 return await ReportAsync(error, stdout, stderr);
             }
+
+            if (PublishedAnchor.Refusal(parse.GetValue(electionOption), parse.GetValue(chainIdOption)) is { } refusal)
+            {
+                return await ReportAsync(Verdict.CannotCheck(refusal), stdout, stderr);
+            }
+
+            var published = new PublishedAnchor(parse.GetValue(electionOption)!, parse.GetValue(chainIdOption), parse.GetValue(contractOption)!);
 
             ConsistencyProofDocument document;
             try
@@ -125,7 +151,7 @@ public static class VerifierCli
                 return await ReportAsync(Verdict.CannotCheck(e.Message), stdout, stderr);
             }
 
-            var verdict = await new ConsistencyVerifier(open).VerifyAsync(document, parse.GetValue(contractOption)!, cancellationToken);
+            var verdict = await new ConsistencyVerifier(open).VerifyAsync(document, published, cancellationToken);
             return await ReportAsync(verdict, stdout, stderr);
         });
 

@@ -35,11 +35,9 @@ public sealed class ElectionRegistry
             // What ingest accepts the processor must be able to store: an id it would refuse makes every
             // vote for it a dead letter after the voter was told it was accepted.
             // It also names routes (/elections/{id}), Redis keys and log lines: letters, digits and ._- only.
-            if (string.IsNullOrEmpty(options.Id) || options.Id.Length > VoteMessageRules.MaxIdLength
-                || !options.Id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-') || options.Id.All(c => c == '.'))
+            if (!ElectionIdRule.IsValid(options.Id))
             {
-                throw new InvalidOperationException(
-                    $"Election '{options.Id}': the id must be 1–{VoteMessageRules.MaxIdLength} characters, each a letter, a digit or one of . _ -.");
+                throw new InvalidOperationException($"Election '{options.Id}': the id must be {ElectionIdRule.Description}.");
             }
 
             // Each state's ballot is its StateCandidates list, else Candidates: an empty one would refuse

@@ -68,7 +68,7 @@ public sealed class AnchoringTests(AuditFactory factory) : IClassFixture<AuditFa
             try
             {
                 string[] yours = command == "verify-receipt" ? ["--receipt", receipt] : [];
-                var (exitCode, stdout, stderr) = await VerifierProcess.RunAsync([command, "--proof", file, .. yours, "--rpc", factory.Chain.RpcUrl, "--contract", chain.ContractAddress]);
+                var (exitCode, stdout, stderr) = await VerifierProcess.RunAsync([command, "--proof", file, .. yours, "--election", election, "--rpc", factory.Chain.RpcUrl, "--chain-id", $"{factory.Chain.ChainId}", "--contract", chain.ContractAddress]);
                 Assert.True(exitCode == 0 && stdout.StartsWith("VALID: ", StringComparison.Ordinal), $"{command} of {path}: exit {exitCode}; {stdout}{stderr}");
             }
             finally

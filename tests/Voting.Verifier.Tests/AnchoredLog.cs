@@ -31,6 +31,9 @@ public sealed class AnchoredLog : IAsyncLifetime
 
     public string Contract { get; private set; } = "";
 
+    /// <summary>The chain id as the command line takes it.</summary>
+    public string ChainId => Chain.ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public string Directory { get; } = Path.Combine(Path.GetTempPath(), LocalStack.UniqueName("verifier-proofs"));
 
     public async Task InitializeAsync()

@@ -11,8 +11,8 @@ public sealed class ChildProcessTests(AnchoredLog log) : IClassFixture<AnchoredL
         var good = log.InclusionProof(21, AnchoredLog.FullSize);
         var tampered = good with { Receipt = log.Receipt(22) };
 
-        var valid = await RunAsync("verify-receipt", "--proof", log.Write(good), "--receipt", log.Receipt(21), "--rpc", log.Chain.RpcUrl, "--contract", log.Contract);
-        var invalid = await RunAsync("verify-receipt", "--proof", log.Write(tampered), "--receipt", log.Receipt(22), "--rpc", log.Chain.RpcUrl, "--contract", log.Contract);
+        var valid = await RunAsync("verify-receipt", "--proof", log.Write(good), "--receipt", log.Receipt(21), "--rpc", log.Chain.RpcUrl, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId);
+        var invalid = await RunAsync("verify-receipt", "--proof", log.Write(tampered), "--receipt", log.Receipt(22), "--rpc", log.Chain.RpcUrl, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId);
 
         Assert.Equal(0, valid.ExitCode);
         Assert.StartsWith($"VALID: ballot {log.Receipt(21)} is leaf 21 of the {log.ElectionId} log", valid.Stdout, StringComparison.Ordinal);
@@ -25,8 +25,8 @@ public sealed class ChildProcessTests(AnchoredLog log) : IClassFixture<AnchoredL
     {
         var proof = log.Write(log.ConsistencyProof(AnchoredLog.SmallSize, AnchoredLog.FullSize));
 
-        var valid = await RunAsync("verify-consistency", "--proof", proof, "--rpc", log.Chain.RpcUrl, "--contract", log.Contract);
-        var unreachable = await RunAsync("verify-consistency", "--proof", proof, "--rpc", "http://127.0.0.1:1", "--contract", log.Contract);
+        var valid = await RunAsync("verify-consistency", "--proof", proof, "--rpc", log.Chain.RpcUrl, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId);
+        var unreachable = await RunAsync("verify-consistency", "--proof", proof, "--rpc", "http://127.0.0.1:1", "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId);
 
         Assert.Equal(0, valid.ExitCode);
         Assert.StartsWith("VALID: ", valid.Stdout, StringComparison.Ordinal);

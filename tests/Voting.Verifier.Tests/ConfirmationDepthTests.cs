@@ -51,7 +51,7 @@ public sealed class ConfirmationDepthTests : IAsyncLifetime
             election, Convert.ToHexStringLower(hashes[15]), 15, 20, [.. tree.InclusionProof(15, 20).Select(Convert.ToHexStringLower)],
             Convert.ToHexStringLower(tree.RootAt(20)), new AnchorReference(chainId, contract, "0x" + new string('0', 64), 3)));
         Task<CliRun> Verify(int confirmations) =>
-            Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", Convert.ToHexStringLower(hashes[15]), "--rpc", anvil.RpcUrl, "--contract", contract, "--confirmations", $"{confirmations}");
+            Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", Convert.ToHexStringLower(hashes[15]), "--rpc", anvil.RpcUrl, "--contract", contract, "--election", election, "--chain-id", $"{chainId}", "--confirmations", $"{confirmations}");
 
         Assert.DoesNotContain("deep", (await Verify(0)).Verdict(0), StringComparison.Ordinal);
 
@@ -79,7 +79,7 @@ public sealed class ConfirmationDepthTests : IAsyncLifetime
             election, 10, 20, Convert.ToHexStringLower(tree.RootAt(10)), Convert.ToHexStringLower(tree.RootAt(20)),
             [.. tree.ConsistencyProof(10, 20).Select(Convert.ToHexStringLower)], chainId, contract));
         Task<CliRun> Verify(int confirmations) =>
-            Cli.RunAsync("verify-consistency", "--proof", proof, "--rpc", anvil.RpcUrl, "--contract", contract, "--confirmations", $"{confirmations}");
+            Cli.RunAsync("verify-consistency", "--proof", proof, "--rpc", anvil.RpcUrl, "--contract", contract, "--election", election, "--chain-id", $"{chainId}", "--confirmations", $"{confirmations}");
 
         // Size 10 is one block deep, size 20 none: asking for one block fails on size 20 alone.
         Assert.Contains("checkpoint of size 20 is anchored, but in the newest block of the chain (newest 3)", (await Verify(1)).Error(), StringComparison.Ordinal);
@@ -92,7 +92,7 @@ public sealed class ConfirmationDepthTests : IAsyncLifetime
     [InlineData("100001")]
     public async Task A_confirmation_count_out_of_range_is_refused_in_one_line(string confirmations)
     {
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", Path.Combine(directory, "none.json"), "--receipt", new string('0', 64), "--rpc", anvil.RpcUrl, "--contract", contract, "--confirmations", confirmations)).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", Path.Combine(directory, "none.json"), "--receipt", new string('0', 64), "--rpc", anvil.RpcUrl, "--contract", contract, "--election", election, "--chain-id", $"{chainId}", "--confirmations", confirmations)).Error();
         Assert.Equal($"ERROR: --confirmations must be between 0 and 100000 blocks; got {confirmations}", line);
     }
 

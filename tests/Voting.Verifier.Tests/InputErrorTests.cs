@@ -16,7 +16,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     {
         var proof = log.WriteText(text);
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Error();
 
         Assert.StartsWith($"ERROR: {proof} is not an inclusion proof document: ", line, StringComparison.Ordinal);
     }
@@ -26,7 +26,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     {
         var proof = log.Write(log.ConsistencyProof(AnchoredLog.SmallSize, AnchoredLog.FullSize));
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Error();
 
         Assert.Equal("ERROR: receipt is missing", line);
     }
@@ -36,7 +36,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     {
         var missing = Path.Combine(log.Directory, "missing.json");
 
-        var line = (await Cli.RunAsync("verify-consistency", "--proof", missing, "--rpc", Rpc, "--contract", log.Contract)).Error();
+        var line = (await Cli.RunAsync("verify-consistency", "--proof", missing, "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Error();
 
         Assert.Equal($"ERROR: cannot read {missing}: no such file", line);
     }
@@ -57,7 +57,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
         };
         var proof = log.Write(document);
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Error();
 
         Assert.StartsWith($"ERROR: {(field == "path" ? "path[3]" : field)} is not hex: ", line, StringComparison.Ordinal);
     }
@@ -67,7 +67,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     {
         var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize) with { Receipt = "abcdef" });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Error();
 
         Assert.Equal("ERROR: receipt has 3 bytes; a SHA-256 hash has 32", line);
     }
@@ -77,7 +77,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     {
         var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize));
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", "http://127.0.0.1:1", "--contract", log.Contract)).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", "http://127.0.0.1:1", "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Error();
 
         Assert.StartsWith("ERROR: cannot reach the chain node at http://127.0.0.1:1 ", line, StringComparison.Ordinal);
     }
@@ -89,7 +89,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
         await using var proxy = RpcProxy.Start(Rpc);
         proxy.FailNext("eth_call", RpcFault.EmptyAnswer, times: 1_000);
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", proxy.RpcUrl, "--contract", log.Contract)).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", proxy.RpcUrl, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Error();
 
         Assert.True(proxy.Faulted > 0, "the contract was asked");
         Assert.StartsWith($"ERROR: cannot reach the chain node at {proxy.RpcUrl.TrimEnd('/')} ", line, StringComparison.Ordinal);
@@ -102,7 +102,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
         // A provider's URL: an API key in its path, a password before its host.
         var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize));
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.Receipt(3), "--rpc", "http://auditor:s3cret@127.0.0.1:1/v3/0123456789abcdef", "--contract", log.Contract)).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.Receipt(3), "--rpc", "http://auditor:s3cret@127.0.0.1:1/v3/0123456789abcdef", "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Error();
 
         Assert.StartsWith("ERROR: cannot reach the chain node at http://127.0.0.1:1 ", line, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", line, StringComparison.Ordinal);
@@ -114,7 +114,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     {
         var proof = log.Write(log.ConsistencyProof(AnchoredLog.SmallSize, AnchoredLog.FullSize));
 
-        (await Cli.RunAsync("verify-consistency", "--proof", proof, "--rpc", "http://127.0.0.1:1", "--contract", log.Contract)).Error();
+        (await Cli.RunAsync("verify-consistency", "--proof", proof, "--rpc", "http://127.0.0.1:1", "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Error();
     }
 
     [Theory]
@@ -133,14 +133,24 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     }
 
     [Fact]
-    public async Task Without_the_published_contract_nothing_is_checked()
+    public async Task Without_the_published_contract_election_and_chain_nothing_is_checked()
     {
         var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize));
 
         var run = await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal("ERROR: Option '--contract' is required (see --help)", run.Error());
+        Assert.Equal("ERROR: Option '--election' is required; Option '--chain-id' is required; Option '--contract' is required (see --help)", run.Error());
+    }
+
+    [Fact]
+    public async Task A_chain_id_that_is_no_chain_id_is_refused_in_one_line()
+    {
+        var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize));
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", "0")).Error();
+
+        Assert.Equal("ERROR: --chain-id must be a chain id (1 or more); got 0", line);
     }
 
     [Theory]
@@ -150,7 +160,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     {
         var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize));
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", rpc, "--contract", log.Contract)).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Error();
 
         Assert.Equal($"ERROR: --rpc '{rpc}' is not an http(s) URL", line);
     }
@@ -160,7 +170,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     {
         var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize));
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", "0x1234")).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", "0x1234", "--election", log.ElectionId, "--chain-id", log.ChainId)).Error();
 
         Assert.Equal("ERROR: --contract '0x1234' is not a contract address (0x and 40 hex digits)", line);
     }
@@ -183,7 +193,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     {
         var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize));
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", receipt, "--rpc", Rpc, "--contract", log.Contract)).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", receipt, "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Error();
 
         Assert.Equal(expected, line);
     }
@@ -196,7 +206,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
         // A document cut short reads its missing numbers as 0: that is no size to ask the chain about.
         var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize) with { TreeSize = treeSize, LeafIndex = leafIndex });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.Receipt(3), "--rpc", Rpc, "--contract", log.Contract)).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.Receipt(3), "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Error();
 
         Assert.Equal(expected, line);
     }
@@ -206,7 +216,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     {
         var proof = log.Write(log.ConsistencyProof(AnchoredLog.SmallSize, AnchoredLog.FullSize) with { FromSize = 0 });
 
-        var line = (await Cli.RunAsync("verify-consistency", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract)).Error();
+        var line = (await Cli.RunAsync("verify-consistency", "--proof", proof, "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Error();
 
         Assert.Equal("ERROR: fromSize is missing or not a size (0)", line);
     }
@@ -218,7 +228,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
         await using var proxy = RpcProxy.Start(Rpc);
         proxy.FailNext("eth_call", RpcFault.Refused, "daily request limit exceeded", times: 1_000);
 
-        var run = await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.Receipt(3), "--rpc", proxy.RpcUrl, "--contract", log.Contract);
+        var run = await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.Receipt(3), "--rpc", proxy.RpcUrl, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId);
 
         Assert.True(proxy.Faulted > 0, "the contract was asked");
         var line = run.Error();
@@ -230,7 +240,7 @@ public sealed class InputErrorTests(AnchoredLog log) : IClassFixture<AnchoredLog
     {
         var proof = log.Write(log.InclusionProof(3, AnchoredLog.FullSize));
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.Receipt(3), "--rpc", Rpc, "--contract", log.Contract + "\n")).Error();
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.Receipt(3), "--rpc", Rpc, "--contract", log.Contract + "\n", "--election", log.ElectionId, "--chain-id", log.ChainId)).Error();
 
         Assert.Equal($"ERROR: --contract '{log.Contract}\\n' is not a contract address (0x and 40 hex digits)", line);
     }

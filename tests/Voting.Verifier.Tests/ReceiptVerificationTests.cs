@@ -19,7 +19,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
     {
         var proof = log.Write(log.InclusionProof(leafIndex, treeSize));
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Verdict(0);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Verdict(0);
 
         Assert.Equal(
             $"VALID: ballot {log.Receipt(leafIndex)} is leaf {leafIndex} of the {log.ElectionId} log, size {treeSize}, " +
@@ -34,7 +34,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
         // The service dropped your ballot (leaf 12's) and serves a genuine, anchored proof of leaf 13 instead.
         var proof = log.Write(log.InclusionProof(13, AnchoredLog.FullSize));
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.Receipt(12), "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.Receipt(12), "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Verdict(1);
 
         Assert.Equal($"INVALID: the proof is for ballot {log.Receipt(13)}, not for your receipt {log.Receipt(12)}: it proves nothing about your ballot", line);
     }
@@ -44,7 +44,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
     {
         var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize));
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", "0x" + log.Receipt(12).ToUpperInvariant(), "--rpc", Rpc, "--contract", log.Contract)).Verdict(0);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", "0x" + log.Receipt(12).ToUpperInvariant(), "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Verdict(0);
 
         Assert.StartsWith($"VALID: ballot {log.Receipt(12)} is leaf 12", line, StringComparison.Ordinal);
     }
@@ -54,7 +54,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
     {
         var proof = log.Write(log.InclusionProof(5, AnchoredLog.FullSize) with { Anchor = log.Anchor(AnchoredLog.FullSize) with { Contract = "0x" + new string('1', 40) } });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Verdict(0);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Verdict(0);
 
         Assert.StartsWith("VALID: ", line, StringComparison.Ordinal);
     }
@@ -67,7 +67,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
         path[2] = Flip(path[2]);
         var proof = log.Write(document with { Path = path });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Verdict(1);
 
         Assert.StartsWith("INVALID: the audit path does not lead to the anchored root", line, StringComparison.Ordinal);
         Assert.Contains(Convert.ToHexStringLower(log.Tree.RootAt(AnchoredLog.FullSize)), line, StringComparison.Ordinal);
@@ -78,7 +78,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
     {
         var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize) with { Receipt = log.Receipt(13) });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Verdict(1);
 
         Assert.StartsWith("INVALID: the audit path does not lead to the anchored root", line, StringComparison.Ordinal);
     }
@@ -88,7 +88,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
     {
         var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize) with { Receipt = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)) });
 
-        (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
+        (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Verdict(1);
     }
 
     [Theory]
@@ -98,7 +98,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
     {
         var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize) with { LeafIndex = claimedIndex });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Verdict(1);
 
         Assert.StartsWith("INVALID: the audit path ", line, StringComparison.Ordinal);
     }
@@ -108,7 +108,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
     {
         var proof = log.Write(log.InclusionProof(12, AnchoredLog.SmallSize) with { LeafIndex = 40 });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Verdict(1);
 
         Assert.StartsWith("INVALID: the audit path cannot prove leaf 40 in a tree of size 40", line, StringComparison.Ordinal);
     }
@@ -119,7 +119,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
         // A perfectly good path to the real root at size 70 – but nobody anchored size 70.
         var proof = log.Write(log.InclusionProof(12, 70));
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Verdict(1);
 
         Assert.Equal($"INVALID: no checkpoint of size 70 for election {log.ElectionId} on chain {log.Chain.ChainId} in contract {log.Contract}", line);
     }
@@ -141,7 +141,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
             Root = forgedRoot,
         });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Verdict(1);
 
         Assert.StartsWith($"INVALID: the document's root {forgedRoot} is not the root anchored for size 100", line, StringComparison.Ordinal);
         Assert.Contains(Convert.ToHexStringLower(log.Tree.Root), line, StringComparison.Ordinal);
@@ -152,22 +152,70 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
     {
         var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize) with { Root = new string('a', 64) });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Verdict(0);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Verdict(0);
 
         Assert.StartsWith("VALID: ", line, StringComparison.Ordinal);
         Assert.EndsWith("(the document's root field aaaaaaaaaaaaaaaa… is not that root and was ignored)", line, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task A_node_of_another_chain_is_invalid()
+    public async Task A_node_of_another_chain_than_the_published_one_is_invalid()
     {
         var document = log.InclusionProof(12, AnchoredLog.FullSize);
         var proof = log.Write(document with { Anchor = document.Anchor with { ChainId = 1 } });
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
+        // The authority published chain 1 (so does the proof); the node serves another chain, with a contract at the same address.
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", "1")).Verdict(1);
 
         Assert.StartsWith($"INVALID: chain id mismatch: the node at {Rpc}", line, StringComparison.Ordinal);
-        Assert.EndsWith($"serves chain {log.Chain.ChainId}, but the proof says it is anchored on chain 1", line, StringComparison.Ordinal);
+        Assert.EndsWith($"serves chain {log.Chain.ChainId}, but the anchors of {log.ElectionId} are published on chain 1", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_proof_naming_another_chain_is_invalid_whatever_the_node_serves()
+    {
+        var document = log.InclusionProof(12, AnchoredLog.FullSize);
+        var proof = log.Write(document with { Anchor = document.Anchor with { ChainId = 1 } });
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Verdict(1);
+
+        Assert.Equal($"INVALID: the proof says it is anchored on chain 1, not on chain {log.ChainId} where the anchors of {log.ElectionId} are published", line);
+    }
+
+    [Fact]
+    public async Task A_proof_from_another_election_in_the_same_contract_is_invalid()
+    {
+        // The operator leaves your ballot out of your election's log, anchors a second log under another
+        // id in the same contract that does hold it, and serves that one's proof.
+        var other = log.ElectionId + "-x";
+        var tree = new Voting.Core.Merkle.MerkleTree();
+        tree.AppendLeafData(log.BallotHashes[12]);
+        tree.AppendLeafData(log.BallotHashes[13]);
+        var client = new Voting.Infrastructure.Chain.CheckpointAnchorClient(new Voting.Infrastructure.Chain.ChainClientFactory(log.Chain).CreateSigning(), log.Contract);
+        var anchored = await AnchoredLog.RetryOnNonceClashAsync(() => client.AnchorAsync(other, 2, tree.RootAt(2), DateTimeOffset.UtcNow, CancellationToken.None));
+        var proof = log.Write(new Voting.Core.Audit.InclusionProofDocument(
+            other, log.Receipt(12), 0, 2, [.. tree.InclusionProof(0, 2).Select(Convert.ToHexStringLower)], Convert.ToHexStringLower(tree.RootAt(2)),
+            new Voting.Core.Audit.AnchorReference(log.Chain.ChainId, log.Contract, anchored.TransactionHash, anchored.BlockNumber)));
+
+        Assert.StartsWith("VALID: ", (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.Receipt(12), "--rpc", Rpc, "--contract", log.Contract, "--election", other, "--chain-id", log.ChainId)).Verdict(0), StringComparison.Ordinal);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.Receipt(12), "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Verdict(1);
+
+        Assert.Equal($"INVALID: the proof is for election \"{other}\", not {log.ElectionId}: it proves nothing about {log.ElectionId}", line);
+    }
+
+    [Fact]
+    public async Task An_election_id_that_only_looks_like_yours_is_another_election_and_shown_escaped()
+    {
+        var lookAlike = log.ElectionId + "\u200B"; // a zero-width space: prints as yours
+        var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize) with { ElectionId = lookAlike });
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.Receipt(12), "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Verdict(1);
+
+        Assert.Equal($"INVALID: the proof is for election \"{log.ElectionId}\\u200B\", not {log.ElectionId}: it proves nothing about {log.ElectionId}", line);
+
+        // Given as the election to check, such an id is refused outright: no election has one.
+        var refused = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.Receipt(12), "--rpc", Rpc, "--contract", log.Contract, "--election", lookAlike, "--chain-id", log.ChainId)).Error();
+        Assert.Equal($"ERROR: --election \"{log.ElectionId}\\u200B\" is not an election id (1–64 characters, each an ASCII letter, a digit or one of . _ -)", refused);
     }
 
     [Fact]
@@ -176,7 +224,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
         var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize));
         var nowhere = "0x" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", nowhere)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", nowhere, "--election", log.ElectionId, "--chain-id", log.ChainId)).Verdict(1);
 
         Assert.StartsWith($"INVALID: there is no contract at {nowhere}", line, StringComparison.Ordinal);
     }
@@ -193,7 +241,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
         using var http = new HttpClient();
         await AnvilRpc.CallAsync(http, new Uri(Rpc), "anvil_setCode", reverting, code);
 
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.Receipt(12), "--rpc", Rpc, "--contract", reverting)).Verdict(1);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.Receipt(12), "--rpc", Rpc, "--contract", reverting, "--election", log.ElectionId, "--chain-id", log.ChainId)).Verdict(1);
 
         Assert.StartsWith($"INVALID: the contract at {reverting} does not answer as a checkpoint anchor", line, StringComparison.Ordinal);
     }
@@ -212,8 +260,8 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
         var proof = log.Write(new InclusionProofDocument(
             log.ElectionId, receipt, 0, 1, [], receipt, new AnchorReference(log.Chain.ChainId, forged, anchored.TransactionHash, anchored.BlockNumber)));
 
-        Assert.StartsWith("VALID: ", (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", forged)).Verdict(0), StringComparison.Ordinal);
-        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract)).Verdict(1);
+        Assert.StartsWith("VALID: ", (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", forged, "--election", log.ElectionId, "--chain-id", log.ChainId)).Verdict(0), StringComparison.Ordinal);
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.ReceiptIn(proof), "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Verdict(1);
         Assert.Equal($"INVALID: no checkpoint of size 1 for election {log.ElectionId} on chain {log.Chain.ChainId} in contract {log.Contract}", line);
     }
 
