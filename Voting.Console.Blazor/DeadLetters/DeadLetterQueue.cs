@@ -36,7 +36,7 @@ public sealed partial class DeadLetterQueue(
 
     private async Task<IReadOnlyList<DeadLetterView>> ListCoreAsync(CancellationToken cancellationToken)
     {
-        var partitions = positions.Partitions(Kafka.DeadLetterTopic);
+        var partitions = positions.StatedPartitions(Kafka.DeadLetterTopic); // a topic missing or failing is an error, never "no dead letters"
         var perPartition = Math.Max(1, options.Value.DeadLetterPageSize / Math.Max(1, partitions.Count));
         var ranges = partitions
             .Select(p => (Partition: p, Marks: positions.Watermarks(p)))
@@ -57,8 +57,16 @@ public sealed partial class DeadLetterQueue(
     /// <paramref name="by"/>; returns how many were sent. Asked again at the click, not only when the
     /// page opened: an operator signed out elsewhere (or whose session lapsed) replays nothing.
     /// </summary>
+    /// <param name="letters">The letters as the operator confirmed them.</param>
+    /// <param name="by">The operator.</param>
+    /// <param name="cancellationToken">Cancels the reads and sends.</param>
+    /// <param name="onlyIfNotReplayed">
+    /// Replay all: each letter is claimed in Redis before it is sent, and one replayed meanwhile (from
+    /// another tab, or by another operator, since this list was read) is skipped, not sent twice. A
+    /// letter replayed by itself is sent whether or not it was before: the operator asked for that one.
+    /// </param>
     /// <exception cref="UnauthorizedAccessException"><paramref name="by"/> is no operator with a current session.</exception>
-    public async Task<int> ReplayAsync(IReadOnlyCollection<DeadLetterView> letters, ClaimsPrincipal by, CancellationToken cancellationToken)
+    public async Task<int> ReplayAsync(IReadOnlyCollection<DeadLetterView> letters, ClaimsPrincipal by, CancellationToken cancellationToken, bool onlyIfNotReplayed = false)
     {
         ArgumentNullException.ThrowIfNull(by);
         if (!by.IsInRole(ConsoleRoles.Operator) || !sessions.IsCurrent(by))
@@ -95,19 +103,43 @@ public sealed partial class DeadLetterQueue(
             }
         }
 
+        var sent = 0;
+        var replayedMarks = redis.GetDatabase();
         foreach (var (position, letter) in originals)
         {
-            var result = await producer.Value.ProduceAsync(Kafka.VotesTopic, new Message<byte[], byte[]> { Key = letter.Key!, Value = letter.Value }, cancellationToken);
-            if (result.Status != PersistenceStatus.Persisted)
+            var id = $"{position.Partition.Value}:{position.Offset.Value}";
+            var now = clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+            if (onlyIfNotReplayed && !await replayedMarks.HashSetAsync(ReplayedKey, id, now, When.NotExists))
             {
-                throw new VoteNotDurableException($"Replay of dead letter {position.Partition.Value}:{position.Offset.Value} not acknowledged: {result.Status}");
+                LogSkipped(logger, operatorName, id);
+                continue;
             }
 
-            await redis.GetDatabase().HashSetAsync(ReplayedKey, $"{position.Partition.Value}:{position.Offset.Value}", clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
+            try
+            {
+                var result = await producer.Value.ProduceAsync(Kafka.VotesTopic, new Message<byte[], byte[]> { Key = letter.Key!, Value = letter.Value }, cancellationToken);
+                if (result.Status != PersistenceStatus.Persisted)
+                {
+                    throw new VoteNotDurableException($"Replay of dead letter {id} not acknowledged: {result.Status}");
+                }
+            }
+            catch when (onlyIfNotReplayed)
+            {
+                // Not sent (as far as can be told): the claim goes, so a later replay sends it.
+                await replayedMarks.HashDeleteAsync(ReplayedKey, id);
+                throw;
+            }
+
+            if (!onlyIfNotReplayed)
+            {
+                await replayedMarks.HashSetAsync(ReplayedKey, id, now);
+            }
+
+            sent++;
             LogReplayed(logger, operatorName, position.Partition.Value, position.Offset.Value, Kafka.VotesTopic);
         }
 
-        return originals.Count;
+        return sent;
     }
 
     private List<(TopicPartitionOffset Position, DeadLetter Letter)> Read(
@@ -196,6 +228,9 @@ public sealed partial class DeadLetterQueue(
             producer.Value.Dispose();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Operator}'s replay of all skipped dead letter {Id}: replayed meanwhile")]
+    private static partial void LogSkipped(ILogger logger, string @operator, string id);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Operator} replayed dead letter {Partition}:{Offset} to {Topic}")]
     private static partial void LogReplayed(ILogger logger, string @operator, int partition, long offset, string topic);

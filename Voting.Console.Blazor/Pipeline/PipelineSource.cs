@@ -19,7 +19,8 @@ public sealed class PipelineSource(KafkaPositions kafka, IOptions<ConsoleOptions
     {
         var thresholds = new LagThresholds(options.Value.LagWarning, options.Value.LagCritical);
         var topic = kafka.Options.VotesTopic;
-        var partitions = kafka.Partitions(topic);
+        // Stated or an error: a topic that is missing or failing must read as unknown (the board turns stale), never as "no lag".
+        var partitions = kafka.StatedPartitions(topic);
         var ends = partitions.ToDictionary(p => p.Partition.Value, p => kafka.Watermarks(p).High.Value);
 
         var lags = new List<PartitionLag>();
@@ -46,7 +47,7 @@ public sealed class PipelineSource(KafkaPositions kafka, IOptions<ConsoleOptions
             }
         }
 
-        var deadLetters = kafka.Partitions(kafka.Options.DeadLetterTopic).Sum(p =>
+        var deadLetters = kafka.StatedPartitions(kafka.Options.DeadLetterTopic).Sum(p =>
         {
             var marks = kafka.Watermarks(p);
             return marks.High.Value - marks.Low.Value;

@@ -76,6 +76,11 @@ public sealed class ReceiptChecker(AuditClient audit, ChainReadOptions chain)
             // Not its address or the error's text: a node's URL may carry an API key, and anyone may open this page.
             return ReceiptCheck.CannotCheck("The chain node this console reads can't be reached right now; try again shortly.", proof);
         }
+        catch (Exception e) when (e is Nethereum.JsonRpc.Client.RpcResponseException || ChainErrors.IsNoAnswer(e))
+        {
+            // The node's own error answer (a rate limit, state it does not keep), or none: nothing was checked.
+            return ReceiptCheck.CannotCheck("The chain node this console reads refused or did not answer the check; try again shortly.", proof);
+        }
 
         if (anchored is null)
         {

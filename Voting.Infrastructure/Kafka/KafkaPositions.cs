@@ -80,7 +80,16 @@ public sealed class KafkaPositions : IDisposable
     /// partition error (a broker restarting, a partition without a leader), no partitions — instead of
     /// answering with fewer ends: "every end is 0" must never be concluded from a non-answer.
     /// </summary>
-    public IReadOnlyDictionary<int, long> Ends(string topic)
+    public IReadOnlyDictionary<int, long> Ends(string topic) =>
+        StatedPartitions(topic).ToDictionary(p => p.Partition.Value, p => Watermarks(p).High.Value);
+
+    /// <summary>
+    /// Every partition of <paramref name="topic"/>, as the broker states them; throws a
+    /// <see cref="KafkaException"/> when it can't (as <see cref="Ends"/> does), where
+    /// <see cref="Partitions"/> answers none: for what would read "no lag", "no dead letters" from a
+    /// topic that is missing, misnamed or failing.
+    /// </summary>
+    public IReadOnlyList<TopicPartition> StatedPartitions(string topic)
     {
         var found = Describe(topic)
             ?? throw new KafkaException(new Error(ErrorCode.UnknownTopicOrPart, $"the broker did not describe topic {topic}"));
@@ -99,7 +108,7 @@ public sealed class KafkaPositions : IDisposable
             throw new KafkaException(new Error(failing.Error.Code, $"topic {topic} partition {failing.PartitionId}: {failing.Error.Reason}"));
         }
 
-        return found.Partitions.ToDictionary(p => p.PartitionId, p => Watermarks(new TopicPartition(topic, p.PartitionId)).High.Value);
+        return [.. found.Partitions.Select(p => new TopicPartition(topic, p.PartitionId)).OrderBy(p => p.Partition.Value)];
     }
 
     /// <summary>The broker's description of <paramref name="topic"/>, or null when it gave none.</summary>

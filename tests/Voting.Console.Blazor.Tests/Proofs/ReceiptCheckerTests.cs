@@ -110,6 +110,22 @@ public sealed class ReceiptCheckerTests : IAsyncLifetime
         Assert.Equal("The audit service can't be reached right now; try again shortly.", auditDown.Reason);
     }
 
+    [Theory]
+    [InlineData(RpcFault.Refused)]
+    [InlineData(RpcFault.EmptyAnswer)]
+    public async Task A_chain_node_that_refuses_the_read_or_answers_nothing_is_a_check_not_made(RpcFault fault)
+    {
+        // A rate limit, state the node does not keep, an empty answer: the page says so, never crashes.
+        await using var proxy = RpcProxy.Start(RpcUrl);
+        proxy.FailNext("eth_call", fault, "rate limited by the test's proxy", times: 100);
+
+        var check = await CheckAsync(Proof(genuine, ballots[3], 3, published), published, rpcUrl: proxy.RpcUrl);
+
+        Assert.Equal(ProofVerdict.CannotCheck, check.Verdict);
+        Assert.Equal("The chain node this console reads refused or did not answer the check; try again shortly.", check.Reason);
+        Assert.True(proxy.Faulted > 0);
+    }
+
     private static InclusionProofDocument Proof(MerkleTree tree, byte[] ballot, long leafIndex, string contract) => new(
         Election, Convert.ToHexStringLower(ballot), leafIndex, 10, [.. tree.InclusionProof(leafIndex, 10).Select(Convert.ToHexStringLower)],
         Convert.ToHexStringLower(tree.RootAt(10)), new AnchorReference(LocalStack.Chain().ChainId, contract, "0x" + new string('0', 64), 1));

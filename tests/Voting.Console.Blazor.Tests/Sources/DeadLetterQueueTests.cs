@@ -139,7 +139,11 @@ public sealed class DeadLetterQueueTests : IAsyncLifetime
 
         var all = DeadLetterView.ToReplayAll(await queue.ListAsync(CancellationToken.None));
         Assert.Equal(2, all.Count);
-        Assert.Equal(2, await queue.ReplayAsync(all, otto, CancellationToken.None));
+        Assert.Equal(2, await queue.ReplayAsync(all, otto, CancellationToken.None, onlyIfNotReplayed: true));
+        Assert.Equal(2, TopicReader.ReadAll(kafka, kafka.VotesTopic).Count);
+
+        // A second tab (or operator) that listed the letters before that replay, and replays all too: nothing again.
+        Assert.Equal(0, await queue.ReplayAsync(all, otto, CancellationToken.None, onlyIfNotReplayed: true));
         Assert.Equal(2, TopicReader.ReadAll(kafka, kafka.VotesTopic).Count);
 
         // The processor still refuses the first: it comes back as a new letter. Replay all must not

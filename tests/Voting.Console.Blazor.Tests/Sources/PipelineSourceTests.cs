@@ -56,4 +56,15 @@ public sealed class PipelineSourceTests
         Assert.Equal(40 - ends[0] - (ends[1] / 2), snapshot.Groups.Single(g => g.Group == kafka.ProcessorGroup).Lag);
         Assert.Equal(3, snapshot.DeadLetters);
     }
+
+    [Fact]
+    public async Task A_topic_the_broker_cannot_state_is_an_error_never_no_lag_or_no_dead_letters()
+    {
+        // Never created (or misnamed): the board must turn stale, not show an idle, healthy pipeline.
+        var kafka = LocalStack.Kafka(LocalStack.UniqueName("itc_missing"));
+        using var positions = new KafkaPositions(kafka);
+        var source = new PipelineSource(positions, Options.Create(new ConsoleOptions()));
+
+        await Assert.ThrowsAsync<KafkaException>(() => source.ReadAsync(CancellationToken.None));
+    }
 }
