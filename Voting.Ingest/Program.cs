@@ -22,8 +22,10 @@ var app = builder.Build();
 // request: built lazily, hundreds of requests arriving at once would queue behind their construction.
 app.Services.GetRequiredService<VoteCaster>();
 app.MapDefaultEndpoints();
-app.UseAuthentication();
+// The per-client limit first: it needs only the client's address, and a flood of bad tokens must be
+// refused before each is checked.
 app.UseRateLimiter();
+app.UseAuthentication();
 app.UseAuthorization();
 app.MapOpenApi();
 app.MapVoteApi();

@@ -95,6 +95,8 @@ public sealed partial class VoterBearerHandler(VoterTokenVerifier verifier, Time
     private static Claim Own(ClaimsIdentity identity, string type, string value) =>
         new(type, value, ClaimValueTypes.String, ClaimsIdentity.DefaultIssuer, ClaimsIdentity.DefaultIssuer, identity);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Scheme} was not authenticated: {Reason}")]
+    // Debug: anyone can send a bad token as often as they like, and a line each would flood the logs;
+    // each refusal is counted anyway, as a 401 in the request metrics (http.server.request.duration).
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Scheme} was not authenticated: {Reason}")]
     private static partial void LogRefused(ILogger logger, string scheme, string reason);
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using Voting.Core.Ballots;
@@ -122,12 +123,26 @@ public static class VoteApi
         return VoteProblems.RateLimited($"Too many attempts by this voter; retry after {seconds} s.");
     }
 
+    /// <summary>The 413 answer, on a connection that ends with it: what is left of the body is not read.</summary>
+    private static ProblemHttpResult TooLarge(HttpRequest request, int limit)
+    {
+        request.HttpContext.Response.Headers.Connection = "close";
+        return VoteProblems.TooLarge(limit);
+    }
+
     /// <summary>Reads at most <paramref name="limit"/> bytes and parses them; never buffers more than that.</summary>
     private static async Task<(CastVoteRequest? Body, ProblemHttpResult? Problem)> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
+        // The server's own cap too: after a 413 Kestrel would otherwise read and discard the rest of the
+        // body (up to its 30 MB default) to keep the connection; with it, it stops a byte past the limit.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } cap)
+        {
+            cap.MaxRequestBodySize = limit + 1;
+        }
+
         if (request.ContentLength > limit)
         {
-            return (null, VoteProblems.TooLarge(limit));
+            return (null, TooLarge(request, limit));
         }
 
         // What the endpoint's routing accepts as JSON (application/json, or a type with a +json suffix);
@@ -150,7 +165,7 @@ public static class VoteApi
                     length += read;
                     if (length > limit)
                     {
-                        return (null, VoteProblems.TooLarge(limit));
+                        return (null, TooLarge(request, limit));
                     }
                 }
             }
@@ -158,6 +173,11 @@ public static class VoteApi
             {
                 // Kestrel's minimum body data rate: a slow-loris client is cut off, not waited for.
                 return (null, VoteProblems.TooSlow());
+            }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                // Past the server's cap set above (a chunk carrying the body beyond it).
+                return (null, TooLarge(request, limit));
             }
             catch (BadHttpRequestException e)
             {

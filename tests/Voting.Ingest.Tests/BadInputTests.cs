@@ -63,6 +63,7 @@ public sealed class BadInputTests(IngestFactory factory) : IClassFixture<IngestF
         request.Headers.Authorization = new("Bearer", factory.TokenFor(Voter()));
         using var response = await client.SendAsync(request);
         await VoteApiTests.AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "ballot-too-large");
+        Assert.True(response.Headers.ConnectionClose, "a 413 ends the connection: the rest of the body is not read");
         Assert.True(NothingProduced());
     }
 
