@@ -64,6 +64,7 @@ public sealed partial class VoterBearerHandler(VoterTokenVerifier verifier, Time
         VoterTokenFailure.BadSignature => "The token's signature is not the election authority's.",
         VoterTokenFailure.OtherIssuerOrAudience => "The token was issued for another service.",
         VoterTokenFailure.MissingVoterClaims => "The token lacks the voter, state or election claim.",
+        VoterTokenFailure.NonCanonicalVoterId => $"The token's voter id is not in canonical form ({VoterIdRule.Description}); the election authority must issue it so.",
         _ => "The token is malformed or invalid.",
     };
 

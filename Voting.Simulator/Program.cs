@@ -50,6 +50,7 @@ token.SetAction(parse =>
     var state = parse.GetValue(stateOption)!.ToUpperInvariant();
     var minutes = parse.GetValue(minutesOption);
     var problem = string.IsNullOrWhiteSpace(voter) ? "--voter must not be empty"
+        : !Voting.Core.Identity.VoterIdRule.IsCanonical(voter) ? $"--voter is not in canonical form ({Voting.Core.Identity.VoterIdRule.Description})"
         : !Voting.Core.Geography.UsStates.TryGet(state, out _) ? $"--state '{state}' is not a US state code"
         : minutes is < 1 or > MaxTokenMinutes ? $"--minutes must be 1–{MaxTokenMinutes} (30 days)"
         : null;

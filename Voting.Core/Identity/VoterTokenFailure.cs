@@ -9,6 +9,9 @@ public enum VoterTokenFailure
     /// <summary>Signed and current, but without the voter, state or election claim.</summary>
     MissingVoterClaims,
 
+    /// <summary>Signed and current, but its voter id is not in one canonical form (<see cref="VoterIdRule"/>).</summary>
+    NonCanonicalVoterId,
+
     /// <summary>Not signed by any of the election authority's keys.</summary>
     BadSignature,
 

@@ -259,7 +259,9 @@ public sealed class VoterTokenVerifier
 
         return string.IsNullOrEmpty(voterId) || string.IsNullOrEmpty(state) || string.IsNullOrEmpty(electionId)
             ? VoterTokenCheck.Refused(VoterTokenFailure.MissingVoterClaims)
-            : VoterTokenCheck.Valid(new VoterToken(voterId, state, electionId, expiresAt));
+            : !VoterIdRule.IsCanonical(voterId)
+                ? VoterTokenCheck.Refused(VoterTokenFailure.NonCanonicalVoterId)
+                : VoterTokenCheck.Valid(new VoterToken(voterId, state, electionId, expiresAt));
     }
 
     /// <summary>A string claim, once.</summary>

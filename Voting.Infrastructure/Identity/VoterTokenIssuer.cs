@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Voting.Core.Identity;
 
 namespace Voting.Infrastructure.Identity;
 
@@ -14,6 +15,11 @@ public sealed class VoterTokenIssuer(VoterTokenOptions options, TimeProvider clo
     public string Issue(string voterId, string state, string electionId, TimeSpan? lifetime = null, DateTimeOffset? notBefore = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(voterId);
+        if (!VoterIdRule.IsCanonical(voterId))
+        {
+            throw new ArgumentException($"The voter id is not in canonical form ({VoterIdRule.Description}).", nameof(voterId));
+        }
+
         ArgumentException.ThrowIfNullOrEmpty(state);
         ArgumentException.ThrowIfNullOrEmpty(electionId);
         var now = clock.GetUtcNow();

@@ -17,6 +17,7 @@ public sealed class CommandArgumentsTests : IDisposable
         { ["simulate", "--voters", "0"], "simulate: --voters must be positive" },
         { ["simulate", "--ingest", "http://203.0.113.9:5101"], "simulate: http://203.0.113.9:5101/ is not a loopback address; the simulator only targets this machine" },
         { ["token", "--voter", "", "--state", "PA"], "token: --voter must not be empty" },
+        { ["token", "--voter", "v1 ", "--state", "PA"], "token: --voter is not in canonical form (no surrounding white space, no control or invisible characters)" },
         { ["token", "--voter", "v1", "--state", "ZZ"], "token: --state 'ZZ' is not a US state code" },
         { ["token", "--voter", "v1", "--state", "PA", "--minutes", "0"], "token: --minutes must be 1–43200 (30 days)" },
         { ["token", "--voter", "v1", "--state", "PA", "--minutes", "2147483647"], "token: --minutes must be 1–43200 (30 days)" },

@@ -291,6 +291,30 @@ public sealed class VoterTokenVerifierTests
         Assert.Equal("PA", Verifier.Verify(Token(ValidHeader, payload), Now).Token?.State);
     }
 
+    [Theory]
+    [InlineData(" ")] // white space only
+    [InlineData(" voter-1")]
+    [InlineData("voter-1 ")]
+    [InlineData("voter-1\\t")]
+    [InlineData("voter\\u00001")] // a control character
+    [InlineData("voter\\u200b-1")] // zero-width space: prints as voter-1
+    [InlineData("voter\\u00ADx")] // soft hyphen, invisible
+    public void A_voter_id_not_in_one_canonical_form_is_refused_not_normalised(string sub)
+    {
+        // Keyed over its exact bytes, each would be a second pseudonym, and a second ballot, for one person.
+        Assert.Equal(VoterTokenFailure.NonCanonicalVoterId, Verifier.Verify(Token(ValidHeader, Payload(sub: sub)), Now).Failure);
+    }
+
+    [Theory]
+    [InlineData("jos\\u00e9")] // composed
+    [InlineData("jose\\u0301")] // decomposed: which form is the authority's to keep to
+    [InlineData("ann.lee@example.org")]
+    [InlineData("PA-000123 456")] // inner spaces are the authority's to choose
+    public void A_canonical_voter_id_is_taken_as_it_is(string sub)
+    {
+        Assert.True(Verifier.Verify(Token(ValidHeader, Payload(sub: sub)), Now).IsValid);
+    }
+
     [Fact]
     public void A_verifier_needs_a_key_an_issuer_an_audience_and_a_non_negative_skew()
     {
