@@ -43,17 +43,9 @@ builder.Services.AddSingleton<ConsoleSessions>();
 builder.Services.AddSingleton<ConsoleSessionCookieEvents>();
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
 builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
-    .Configure<IOptions<ConsoleAccessOptions>>((cookie, access) =>
-    {
-        cookie.LoginPath = AccountEndpoints.LoginPath;
-        cookie.AccessDeniedPath = AccountEndpoints.DeniedPath;
-        cookie.Cookie.Name = "voting-console";
-        cookie.Cookie.HttpOnly = true;
-        cookie.Cookie.SameSite = SameSiteMode.Strict;
-        cookie.ExpireTimeSpan = TimeSpan.FromMinutes(access.Value.SessionMinutes);
-        cookie.SlidingExpiration = true;
-        cookie.EventsType = typeof(ConsoleSessionCookieEvents);
-    });
+    .Configure<IOptions<ConsoleAccessOptions>>((cookie, access) => ConsoleCookies.ConfigureSession(cookie, access.Value));
+builder.Services.AddOptions<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>()
+    .Configure<IOptions<ConsoleAccessOptions>>((antiforgery, access) => ConsoleCookies.ConfigureAntiforgery(antiforgery, access.Value));
 builder.Services.AddAuthorization();
 builder.Services.AddCascadingAuthenticationState();
 builder.Services.AddScoped<AuthenticationStateProvider, ConsoleSessionRevalidation>();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
@@ -6,8 +7,8 @@ namespace Voting.Console.Blazor.Access;
 
 /// <summary>
 /// Sign-in and sign-out as plain form posts (cookies can't be set over the interactive circuit).
-/// Sign-in binds its form, so the antiforgery token is checked; sign-out binds none (its forms carry
-/// the token all the same), and the session cookie is SameSite=Strict.
+/// Both check the antiforgery token their forms carry (sign-in because it binds its form, sign-out
+/// itself, as it binds none): another site can't sign an operator out behind their back.
 /// </summary>
 public static partial class AccountEndpoints
 {
@@ -18,7 +19,7 @@ public static partial class AccountEndpoints
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost(LoginPath, SignInAsync);
-        endpoints.MapPost(LogoutPath, new Func<HttpContext, ConsoleSessions, Task<IResult>>(SignOutAsync));
+        endpoints.MapPost(LogoutPath, new Func<HttpContext, ConsoleSessions, IAntiforgery, Task<IResult>>(SignOutAsync));
         return endpoints;
     }
 
@@ -28,8 +29,11 @@ public static partial class AccountEndpoints
     {
         var target = SafeReturnUrl(returnUrl);
         var logger = loggers.CreateLogger(typeof(AccountEndpoints));
-        var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (!throttle.MayTry(client))
+        var client = SignInThrottle.ClientKey(context.Connection.RemoteIpAddress);
+        // One check at a time per client: attempts sent in parallel would otherwise all pass the limit
+        // before the first refusal is counted.
+        using var turn = await throttle.TakeTurnAsync(client);
+        if (turn is null || !throttle.MayTry(client))
         {
             LogThrottled(logger, name ?? "", client);
             return Results.Redirect($"{LoginPath}?throttled=1&returnUrl={Uri.EscapeDataString(target)}");
@@ -49,8 +53,16 @@ public static partial class AccountEndpoints
     }
 
     /// <summary>Ends the session everywhere (<see cref="ConsoleSessions"/>), not only this browser's cookie.</summary>
-    private static async Task<IResult> SignOutAsync(HttpContext context, ConsoleSessions sessions)
+    private static async Task<IResult> SignOutAsync(HttpContext context, ConsoleSessions sessions, IAntiforgery antiforgery)
     {
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Results.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Sign out from the console's own page.",
+                detail: "The request carried no valid antiforgery token, so it may have come from another site; nobody was signed out.");
+        }
+
         sessions.End(context.User);
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return Results.LocalRedirect(LoginPath);

@@ -25,6 +25,13 @@ public sealed class ConsoleAccessOptions : IValidatableObject
     [Range(1, 1000)]
     public int FailedSignInsPerWindow { get; set; } = 10;
 
+    /// <summary>
+    /// Whether the session and antiforgery cookies are marked Secure whatever the request's scheme (the
+    /// default: a proxy in front ends TLS). Off only where the console is reached over plain HTTP on
+    /// this machine (the local stack), or browsers would not send them back.
+    /// </summary>
+    public bool SecureCookiesOnly { get; set; } = true;
+
     /// <summary>The window <see cref="FailedSignInsPerWindow"/> counts over.</summary>
     [Range(1, 24 * 60)]
     public int FailedSignInWindowMinutes { get; set; } = 5;

@@ -7,11 +7,23 @@ namespace Voting.Console.Blazor.Access;
 /// Limits password guessing: past <see cref="ConsoleAccessOptions.FailedSignInsPerWindow"/> refused
 /// sign-ins from one client address within the window, that address is not even checked until the
 /// window ends (which also spares the server a password hash per guess). Successful sign-ins do not
-/// count, so operators sharing one address are not locked out by each other.
+/// count, so operators sharing one address are not locked out by each other. One address's attempts
+/// are checked one at a time (<see cref="TakeTurnAsync"/>), so attempts sent in parallel can't all
+/// pass the limit before the first refusal is counted; an IPv6 client counts as its /64.
 /// </summary>
 public sealed class SignInThrottle : IDisposable
 {
+    /// <summary>Attempts of one address that may wait for their turn; more are refused as throttled.</summary>
+    private const int WaitingTurns = 4;
+
     private readonly PartitionedRateLimiter<string> refusals;
+    private readonly PartitionedRateLimiter<string> turns = PartitionedRateLimiter.Create<string, string>(client =>
+        RateLimitPartition.GetConcurrencyLimiter(client, _ => new ConcurrencyLimiterOptions
+        {
+            PermitLimit = 1,
+            QueueLimit = WaitingTurns,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        }));
 
     public SignInThrottle(IOptions<ConsoleAccessOptions> options)
     {
@@ -23,6 +35,45 @@ public sealed class SignInThrottle : IDisposable
             QueueLimit = 0,
             AutoReplenishment = true,
         }));
+    }
+
+    /// <summary>
+    /// The client's turn to have one sign-in checked, to dispose of once its refusal (if any) is counted;
+    /// null when too many of its attempts are already waiting.
+    /// </summary>
+    public async Task<IDisposable?> TakeTurnAsync(string client)
+    {
+        var lease = await turns.AcquireAsync(client, 1);
+        if (lease.IsAcquired)
+        {
+            return lease;
+        }
+
+        lease.Dispose();
+        return null;
+    }
+
+    /// <summary>The key a client's attempts are counted under: its IPv4 address, or its IPv6 /64 (one subscriber's network).</summary>
+    public static string ClientKey(System.Net.IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new System.Net.IPAddress(bytes) + "/64";
     }
 
     /// <summary>Whether <paramref name="client"/> may try to sign in now (asking counts nothing).</summary>
@@ -38,5 +89,9 @@ public sealed class SignInThrottle : IDisposable
         using var lease = refusals.AttemptAcquire(client, 1);
     }
 
-    public void Dispose() => refusals.Dispose();
+    public void Dispose()
+    {
+        refusals.Dispose();
+        turns.Dispose();
+    }
 }

@@ -33,4 +33,37 @@ public sealed class SignInThrottleTests
         throttle.Refused("203.0.113.7");
         Assert.False(throttle.MayTry("203.0.113.7"));
     }
+
+    [Fact]
+    public async Task One_addresss_attempts_are_checked_one_at_a_time_and_a_crowd_of_them_is_turned_away()
+    {
+        // Sent in parallel, every attempt would pass the limit before the first refusal is counted.
+        using var throttle = Throttle(failures: 1);
+        var first = await throttle.TakeTurnAsync("203.0.113.7");
+        Assert.NotNull(first);
+        var waiting = Enumerable.Range(0, 4).Select(_ => throttle.TakeTurnAsync("203.0.113.7")).ToList();
+        Assert.All(waiting, w => Assert.False(w.IsCompleted));
+        Assert.Null(await throttle.TakeTurnAsync("203.0.113.7")); // a fifth waiting: turned away
+        using (var elsewhere = await throttle.TakeTurnAsync("198.51.100.2"))
+        {
+            Assert.NotNull(elsewhere); // another address has its own turn
+        }
+
+        // The first is refused and counted before the next one's turn: that one finds the limit reached.
+        throttle.Refused("203.0.113.7");
+        first!.Dispose();
+        using var next = await waiting[0];
+        Assert.NotNull(next);
+        Assert.False(throttle.MayTry("203.0.113.7"));
+    }
+
+    [Theory]
+    [InlineData("203.0.113.7", "203.0.113.7")]
+    [InlineData("::ffff:203.0.113.7", "203.0.113.7")]
+    [InlineData("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64")]
+    [InlineData("2001:db8:1:2::9", "2001:db8:1:2::/64")] // another address of the same subscriber: one key
+    public void An_IPv6_client_counts_as_its_64(string address, string key)
+    {
+        Assert.Equal(key, SignInThrottle.ClientKey(System.Net.IPAddress.Parse(address)));
+    }
 }

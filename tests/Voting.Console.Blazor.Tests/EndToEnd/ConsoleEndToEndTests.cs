@@ -230,6 +230,18 @@ public sealed class ConsoleEndToEndTests(ConsoleStack stack) : IClassFixture<Con
         var cookies = string.Join("; ", (await page.Context.CookiesAsync()).Select(c => $"{c.Name}={c.Value}"));
         Assert.Equal(HttpStatusCode.OK, await StatusWithCookiesAsync("/dead-letters", cookies));
 
+        // Another site's form posting to sign-out (the cookie, no antiforgery token) signs no one out.
+        using (var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false })
+        using (var http = new HttpClient(handler) { BaseAddress = stack.ConsoleAddress })
+        using (var forged = new HttpRequestMessage(HttpMethod.Post, new Uri("/account/logout", UriKind.Relative)) { Content = new FormUrlEncodedContent([]) })
+        {
+            forged.Headers.Add("Cookie", cookies);
+            using var refused = await http.SendAsync(forged);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await StatusWithCookiesAsync("/dead-letters", cookies));
+
         // Another tab of the same browser signs out; the first tab's page stays open, never reloaded.
         var other = await page.Context.NewPageAsync();
         await other.GotoAsync("/");
