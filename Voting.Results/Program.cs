@@ -12,6 +12,7 @@ builder.AddServiceDefaults("Voting.Results");
 builder.Services.AddVotingClickHouse().AddVotingRedis().AddVotingMySql().AddVotingElections(computesPseudonyms: true);
 builder.Services.AddValidatedOptions<ResultsOptions>(ResultsOptions.Section);
 builder.Services.AddVoterAuthentication(builder.Configuration);
+builder.Services.AddLookupRateLimits();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ResultsMetrics>();
 builder.Services.AddSingleton<TallyReader>();
@@ -33,6 +34,7 @@ app.UseMiddleware<ResultsFastPath>();
 app.MapDefaultEndpoints();
 // Routing placed here explicitly: left implicit, WebApplication runs it first, before the fast path.
 app.UseRouting();
+app.UseRateLimiter(); // the lookups' limit, before their tokens are checked
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapOpenApi();

@@ -2,8 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Voting.Results;
 
-/// <summary>Caching of results. Section <c>Voting:Results</c>.</summary>
-public sealed class ResultsOptions
+/// <summary>Caching of results, and the limit on lookups. Section <c>Voting:Results</c>.</summary>
+public sealed class ResultsOptions : IValidatableObject
 {
     public const string Section = "Voting:Results";
 
@@ -34,7 +34,25 @@ public sealed class ResultsOptions
     [Range(1, 64)]
     public int HotKeyReplicas { get; set; } = 8;
 
+    /// <summary>Lookups of a vote or a receipt one client address (an IPv6 client: its /64) may make per second (<see cref="Apis.LookupRateLimits"/>).</summary>
+    [Range(1, 100_000)]
+    public int PerClientLookupsPerSecond { get; set; } = 5;
+
+    /// <summary>Lookups a client may make at once before the per-second rate applies.</summary>
+    [Range(1, 100_000)]
+    public int PerClientLookupBurst { get; set; } = 20;
+
     /// <summary>max-age told to clients and CDNs.</summary>
     [Range(0, 3_600)]
     public int ClientMaxAgeSeconds { get; set; } = 1;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (PerClientLookupBurst < PerClientLookupsPerSecond)
+        {
+            yield return new ValidationResult(
+                $"PerClientLookupBurst ({PerClientLookupBurst}) must be at least PerClientLookupsPerSecond ({PerClientLookupsPerSecond}): the bucket holds a second's lookups.",
+                [nameof(PerClientLookupBurst)]);
+        }
+    }
 }

@@ -53,28 +53,9 @@ public sealed class SignInThrottle : IDisposable
         return null;
     }
 
-    /// <summary>The key a client's attempts are counted under: its IPv4 address, or its IPv6 /64 (one subscriber's network).</summary>
-    public static string ClientKey(System.Net.IPAddress? address)
-    {
-        if (address is null)
-        {
-            return "unknown";
-        }
-
-        if (address.IsIPv4MappedToIPv6)
-        {
-            return address.MapToIPv4().ToString();
-        }
-
-        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
-        {
-            return address.ToString();
-        }
-
-        var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new System.Net.IPAddress(bytes) + "/64";
-    }
+    /// <summary>The key a client's attempts are counted under: its IPv4 address, or its IPv6 /64 (<see cref="Voting.ServiceDefaults.ClientNetwork"/>).</summary>
+    public static string ClientKey(System.Net.IPAddress? address) =>
+        address is null ? "unknown" : Voting.ServiceDefaults.ClientNetwork.KeyOf(address).ToString();
 
     /// <summary>Whether <paramref name="client"/> may try to sign in now (asking counts nothing).</summary>
     public bool MayTry(string client)

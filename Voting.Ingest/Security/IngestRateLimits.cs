@@ -3,6 +3,7 @@ using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using Voting.Ingest.Apis;
+using Voting.ServiceDefaults;
 
 namespace Voting.Ingest.Security;
 
@@ -60,32 +61,8 @@ public static class IngestRateLimits
     /// </summary>
     internal static readonly IPAddress NotAVote = IPAddress.IPv6Loopback;
 
-    /// <summary>
-    /// The per-client bucket's key: an IPv4 address, or an IPv6 client's /64 (one subscriber's
-    /// network: a client that hops between the addresses it is given must not get a bucket for each).
-    /// </summary>
-    internal static IPAddress ClientKey(IPAddress? address)
-    {
-        if (address is null)
-        {
-            return IPAddress.None;
-        }
-
-        if (address.IsIPv4MappedToIPv6)
-        {
-            return address.MapToIPv4();
-        }
-
-        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
-        {
-            return address;
-        }
-
-        Span<byte> bytes = stackalloc byte[16];
-        address.TryWriteBytes(bytes, out _);
-        bytes[8..].Clear();
-        return new IPAddress(bytes);
-    }
+    /// <summary>The per-client bucket's key (<see cref="ClientNetwork.KeyOf"/>).</summary>
+    internal static IPAddress ClientKey(IPAddress? address) => ClientNetwork.KeyOf(address);
 
     private static Func<IPAddress, TokenBucketRateLimiterOptions> Bucket(IngestOptions options)
     {

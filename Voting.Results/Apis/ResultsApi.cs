@@ -52,8 +52,8 @@ public static partial class ResultsApi
             UsStates.TryGet(state.ToUpperInvariant(), out _)
                 ? ServeAsync(http, elections, election, state.ToUpperInvariant(), cache, tallies, clock, loggers, ct)
                 : Task.FromResult<IResult>(ResultsProblems.UnknownState(state))).WithName("StateResults");
-        results.MapGet("/votes/{voterId}", VoteStatusAsync).RequireAuthorization().WithName("MyVote");
-        results.MapGet("/receipts/{receipt}", ReceiptStatusAsync).WithName("ReceiptStatus");
+        results.MapGet("/votes/{voterId}", VoteStatusAsync).RequireAuthorization().RequireRateLimiting(LookupRateLimits.Policy).WithName("MyVote");
+        results.MapGet("/receipts/{receipt}", ReceiptStatusAsync).RequireRateLimiting(LookupRateLimits.Policy).WithName("ReceiptStatus");
     }
 
     /// <summary>The election asked for, else the one configured (the most recently opened; before any has opened, the next to open).</summary>

@@ -21,6 +21,8 @@ public static class ResultsProblems
     public static ProblemHttpResult MalformedReceipt() =>
         Problem(400, "malformed-receipt", "A receipt is 64 hexadecimal characters.", "The receipt could not be read.");
 
+    public static ProblemHttpResult RateLimited(string detail) => Problem(429, "rate-limited", "Too many requests.", detail);
+
     public static ProblemHttpResult Unavailable(string detail) => Problem(503, "results-unavailable", "The results can't be read right now.", detail);
 
     /// <summary>Gives the framework's own answers (an unknown path or method) a stable type and a detail.</summary>

@@ -43,6 +43,10 @@ public class ResultsFactory : WebApplicationFactory<Program>
             ["Voting:MySql:DatabasePrefix"] = Shards.Options.DatabasePrefix,
             ["Voting:ClickHouse:Database"] = Tallies.Options.Database,
             ["Voting:Redis:KeyPrefix"] = KeyPrefix,
+            // Under the test server every request comes from one (unknown) address: the lookup limit is
+            // tested on its own (LookupRateLimitTests), not by whichever test polls fastest.
+            ["Voting:Results:PerClientLookupsPerSecond"] = "100000",
+            ["Voting:Results:PerClientLookupBurst"] = "100000",
             ["Voting:Results:LocalCacheMilliseconds"] = localCacheMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Voting:Results:SharedCacheMilliseconds"] = sharedCacheMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",

@@ -60,8 +60,8 @@ public sealed class SignInThrottleTests
     [Theory]
     [InlineData("203.0.113.7", "203.0.113.7")]
     [InlineData("::ffff:203.0.113.7", "203.0.113.7")]
-    [InlineData("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64")]
-    [InlineData("2001:db8:1:2::9", "2001:db8:1:2::/64")] // another address of the same subscriber: one key
+    [InlineData("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::")]
+    [InlineData("2001:db8:1:2::9", "2001:db8:1:2::")] // another address of the same subscriber: one key
     public void An_IPv6_client_counts_as_its_64(string address, string key)
     {
         Assert.Equal(key, SignInThrottle.ClientKey(System.Net.IPAddress.Parse(address)));
