@@ -44,8 +44,6 @@ builder.Services.AddSingleton<ConsoleSessionCookieEvents>();
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
 builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
     .Configure<IOptions<ConsoleAccessOptions>>((cookie, access) => ConsoleCookies.ConfigureSession(cookie, access.Value));
-builder.Services.AddOptions<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>()
-    .Configure<IOptions<ConsoleAccessOptions>>((antiforgery, access) => ConsoleCookies.ConfigureAntiforgery(antiforgery, access.Value));
 builder.Services.AddAuthorization();
 builder.Services.AddCascadingAuthenticationState();
 builder.Services.AddScoped<AuthenticationStateProvider, ConsoleSessionRevalidation>();

@@ -55,6 +55,14 @@ public static partial class AccountEndpoints
     /// <summary>Ends the session everywhere (<see cref="ConsoleSessions"/>), not only this browser's cookie.</summary>
     private static async Task<IResult> SignOutAsync(HttpContext context, ConsoleSessions sessions, IAntiforgery antiforgery)
     {
+        if (context.User.Identity?.IsAuthenticated != true)
+        {
+            // Already ended (elsewhere, or expired): nothing to end, and the form's token, made for the
+            // signed-in user, would not check against nobody.
+            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return Results.LocalRedirect(LoginPath);
+        }
+
         if (!await antiforgery.IsRequestValidAsync(context))
         {
             return Results.Problem(

@@ -26,9 +26,9 @@ public sealed class ConsoleAccessOptions : IValidatableObject
     public int FailedSignInsPerWindow { get; set; } = 10;
 
     /// <summary>
-    /// Whether the session and antiforgery cookies are marked Secure whatever the request's scheme (the
-    /// default: a proxy in front ends TLS). Off only where the console is reached over plain HTTP on
-    /// this machine (the local stack), or browsers would not send them back.
+    /// Whether the session cookie is marked Secure whatever the request's scheme (the default: a proxy
+    /// in front ends TLS). Off only where the console is reached over plain HTTP on this machine (the
+    /// local stack), or browsers would not send it back.
     /// </summary>
     public bool SecureCookiesOnly { get; set; } = true;
 

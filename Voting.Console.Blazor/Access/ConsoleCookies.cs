@@ -1,13 +1,15 @@
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
 namespace Voting.Console.Blazor.Access;
 
 /// <summary>
 /// The console's cookies: the session (HttpOnly, SameSite=Strict, sliding) and the antiforgery token.
-/// Both are marked Secure unless <see cref="ConsoleAccessOptions.SecureCookiesOnly"/> is off: behind a
-/// proxy that ends TLS the console itself is reached over plain HTTP, and a cookie that follows the
-/// request's scheme would go out without the flag.
+/// The session cookie is marked Secure unless <see cref="ConsoleAccessOptions.SecureCookiesOnly"/> is
+/// off: behind a proxy that ends TLS the console itself is reached over plain HTTP, and a cookie that
+/// follows the request's scheme would go out without the flag. The antiforgery cookie follows the
+/// request: ASP.NET Core refuses to issue or check a token whose cookie must be Secure on a request
+/// that is not HTTPS itself, which behind such a proxy is every request (it holds no session, and is
+/// useless without the session cookie).
 /// </summary>
 public static class ConsoleCookies
 {
@@ -26,13 +28,6 @@ public static class ConsoleCookies
         cookie.ExpireTimeSpan = TimeSpan.FromMinutes(access.SessionMinutes);
         cookie.SlidingExpiration = true;
         cookie.EventsType = typeof(ConsoleSessionCookieEvents);
-    }
-
-    public static void ConfigureAntiforgery(AntiforgeryOptions antiforgery, ConsoleAccessOptions access)
-    {
-        ArgumentNullException.ThrowIfNull(antiforgery);
-        ArgumentNullException.ThrowIfNull(access);
-        antiforgery.Cookie.SecurePolicy = Policy(access);
     }
 
     private static CookieSecurePolicy Policy(ConsoleAccessOptions access) =>

@@ -27,6 +27,22 @@ public sealed partial class DeadLetterQueue(
 
     private RedisKey ReplayedKey => redisOptions.KeyPrefix + "console:dlq-replayed:" + Kafka.DeadLetterTopic;
 
+    /// <summary>A replay-all's mark on a letter while it is being sent: "claiming:" and the Unix time in ms; the time of the replay once acknowledged.</summary>
+    private const string ClaimPrefix = "claiming:";
+
+    /// <summary>How old a claim may be before another replay-all takes it over (its console stopped before sending).</summary>
+    private static readonly TimeSpan ClaimLifetime = TimeSpan.FromMinutes(1);
+
+    // Claims the letter's mark unless it holds a replay's time, or a claim younger than the lifetime.
+    private static readonly LuaScript Claim = LuaScript.Prepare("""
+        local mark = redis.call('HGET', @key, @letter)
+        if mark and (string.sub(mark, 1, 9) ~= 'claiming:' or tonumber(string.sub(mark, 10)) > tonumber(@staleBefore)) then
+            return 0
+        end
+        redis.call('HSET', @key, @letter, @claim)
+        return 1
+        """);
+
     /// <summary>The newest letters (at most the configured page size), newest first.</summary>
     public async Task<IReadOnlyList<DeadLetterView>> ListAsync(CancellationToken cancellationToken)
     {
@@ -45,7 +61,10 @@ public sealed partial class DeadLetterQueue(
             .ToList();
         var letters = Read(ranges, cancellationToken);
         var replayed = await redis.GetDatabase().HashGetAllAsync(ReplayedKey);
-        var replayedAt = replayed.ToDictionary(e => e.Name.ToString(), e => DateTimeOffset.Parse(e.Value.ToString(), CultureInfo.InvariantCulture));
+        // A claim not followed by its acknowledgement (the console stopped between the two) is not a replay.
+        var replayedAt = replayed
+            .Where(e => !e.Value.ToString().StartsWith(ClaimPrefix, StringComparison.Ordinal))
+            .ToDictionary(e => e.Name.ToString(), e => DateTimeOffset.Parse(e.Value.ToString(), CultureInfo.InvariantCulture));
         return [.. letters
             .Select(l => View(l.Position, l.Letter, replayedAt.TryGetValue($"{l.Position.Partition.Value}:{l.Position.Offset.Value}", out var at) ? at : null))
             .OrderByDescending(v => v.FailedAt).ThenByDescending(v => v.Offset)
@@ -108,8 +127,14 @@ public sealed partial class DeadLetterQueue(
         foreach (var (position, letter) in originals)
         {
             var id = $"{position.Partition.Value}:{position.Offset.Value}";
-            var now = clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
-            if (onlyIfNotReplayed && !await replayedMarks.HashSetAsync(ReplayedKey, id, now, When.NotExists))
+            var at = clock.GetUtcNow();
+            if (onlyIfNotReplayed && (int)await replayedMarks.ScriptEvaluateAsync(Claim, new
+            {
+                key = ReplayedKey,
+                letter = (RedisValue)id,
+                claim = (RedisValue)(ClaimPrefix + at.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
+                staleBefore = (RedisValue)(at - ClaimLifetime).ToUnixTimeMilliseconds(),
+            }) == 0)
             {
                 LogSkipped(logger, operatorName, id);
                 continue;
@@ -130,10 +155,7 @@ public sealed partial class DeadLetterQueue(
                 throw;
             }
 
-            if (!onlyIfNotReplayed)
-            {
-                await replayedMarks.HashSetAsync(ReplayedKey, id, now);
-            }
+            await replayedMarks.HashSetAsync(ReplayedKey, id, at.ToString("O", CultureInfo.InvariantCulture));
 
             sent++;
             LogReplayed(logger, operatorName, position.Partition.Value, position.Offset.Value, Kafka.VotesTopic);

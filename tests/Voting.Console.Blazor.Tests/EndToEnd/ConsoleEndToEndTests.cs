@@ -255,6 +255,18 @@ public sealed class ConsoleEndToEndTests(ConsoleStack stack) : IClassFixture<Con
         // The cookie copied before the sign-out opens nothing any more.
         Assert.Equal(HttpStatusCode.Redirect, await StatusWithCookiesAsync("/dead-letters", cookies));
 
+        // Signing out again from a page of the ended session (its form's token made for the operator)
+        // just leads to the sign-in page: nothing is left to end.
+        using (var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false })
+        using (var http = new HttpClient(handler) { BaseAddress = stack.ConsoleAddress })
+        using (var stale = new HttpRequestMessage(HttpMethod.Post, new Uri("/account/logout", UriKind.Relative)) { Content = new FormUrlEncodedContent([]) })
+        {
+            stale.Headers.Add("Cookie", cookies);
+            using var ended = await http.SendAsync(stale);
+            Assert.Equal(HttpStatusCode.Redirect, ended.StatusCode);
+            Assert.EndsWith("/account/login", ended.Headers.Location?.ToString(), StringComparison.Ordinal);
+        }
+
         // Signing in again starts a new session.
         var again = await stack.OpenAsync("/dead-letters", "operator");
         await again.Locator("[data-testid=replay-all]").WaitForAsync();

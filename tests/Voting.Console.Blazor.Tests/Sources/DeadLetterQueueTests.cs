@@ -153,4 +153,33 @@ public sealed class DeadLetterQueueTests : IAsyncLifetime
         Assert.Equal(4, listed.Count);
         Assert.Empty(DeadLetterView.ToReplayAll(listed));
     }
+
+    [Fact]
+    public async Task A_claim_left_by_a_console_that_stopped_before_sending_is_not_a_replay_and_is_taken_over_once_stale()
+    {
+        var otto = SignedIn("otto", ConsoleRoles.Operator);
+        var vote = TestVotes.For("e-dlq", "voter-4", "PA", "lee");
+        var original = JsonSerializer.SerializeToUtf8Bytes(vote, VotingJsonContext.Default.VoteMessage);
+        using (var letters = new DeadLetterProducer(kafka))
+        {
+            await letters.SendAsync(new DeadLetter(kafka.VotesTopic, 0, 9, "refused by an earlier processor release", vote.Pseudonym, original, DateTimeOffset.UtcNow), CancellationToken.None);
+        }
+
+        using var positions = new KafkaPositions(kafka);
+        using var queue = Queue(positions);
+        var letter = Assert.Single(await queue.ListAsync(CancellationToken.None));
+        var marks = (RedisKey)(redisOptions.KeyPrefix + "console:dlq-replayed:" + kafka.DeadLetterTopic);
+
+        // Another console claimed it a moment ago and is sending it: not shown as replayed, and not sent twice.
+        await redis.GetDatabase().HashSetAsync(marks, letter.Id, "claiming:" + DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        Assert.Null(Assert.Single(await queue.ListAsync(CancellationToken.None)).ReplayedAt);
+        Assert.Equal(0, await queue.ReplayAsync([letter], otto, CancellationToken.None, onlyIfNotReplayed: true));
+        Assert.Empty(TopicReader.ReadAll(kafka, kafka.VotesTopic));
+
+        // That console stopped before sending: after a minute its claim is taken over, the letter sent and marked.
+        await redis.GetDatabase().HashSetAsync(marks, letter.Id, "claiming:" + DateTimeOffset.UtcNow.AddMinutes(-2).ToUnixTimeMilliseconds());
+        Assert.Equal(1, await queue.ReplayAsync([letter], otto, CancellationToken.None, onlyIfNotReplayed: true));
+        Assert.Single(TopicReader.ReadAll(kafka, kafka.VotesTopic));
+        Assert.NotNull(Assert.Single(await queue.ListAsync(CancellationToken.None)).ReplayedAt);
+    }
 }
