@@ -35,11 +35,11 @@ public sealed class ResultsOptions : IValidatableObject
     public int HotKeyReplicas { get; set; } = 8;
 
     /// <summary>Lookups of a vote or a receipt one client address (an IPv6 client: its /64) may make per second (<see cref="Apis.LookupRateLimits"/>).</summary>
-    [Range(1, 100_000)]
+    [Range(1, 1_000_000)]
     public int PerClientLookupsPerSecond { get; set; } = 5;
 
     /// <summary>Lookups a client may make at once before the per-second rate applies.</summary>
-    [Range(1, 100_000)]
+    [Range(1, 1_000_000)]
     public int PerClientLookupBurst { get; set; } = 20;
 
     /// <summary>max-age told to clients and CDNs.</summary>

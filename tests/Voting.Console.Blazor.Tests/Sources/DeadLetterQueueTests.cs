@@ -19,7 +19,30 @@ public sealed class DeadLetterQueueTests : IAsyncLifetime
     private readonly Infrastructure.Redis.RedisOptions redisOptions = LocalStack.Redis(LocalStack.UniqueName("itc") + ":");
     private ConnectionMultiplexer redis = null!;
 
-    public async Task InitializeAsync() => redis = await ConnectionMultiplexer.ConnectAsync(redisOptions.Configuration);
+    public async Task InitializeAsync()
+    {
+        redis = await ConnectionMultiplexer.ConnectAsync(redisOptions.Configuration);
+
+        // The broker creates both topics on first mention; a produce racing that creation can be refused
+        // ("Invalid topic") on a loaded box. Each is used once the broker states its partitions.
+        using var positions = new KafkaPositions(kafka);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        foreach (var topic in new[] { kafka.VotesTopic, kafka.DeadLetterTopic })
+        {
+            while (true)
+            {
+                try
+                {
+                    _ = positions.StatedPartitions(topic);
+                    break;
+                }
+                catch (KafkaException) when (DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(200);
+                }
+            }
+        }
+    }
 
     public async Task DisposeAsync()
     {
