@@ -61,9 +61,9 @@ public sealed class ConsistencyVerifier(Func<string, IAnchorLog> openAnchorLog)
         var election = published.ElectionId;
         var chain = openAnchorLog(contract);
         var chainId = await chain.ChainIdAsync(cancellationToken);
-        if (chainId != published.ChainId)
+        if (published.NodeMismatch(chain.Node, chainId) is { } otherChain)
         {
-            return Verdict.Invalid($"chain id mismatch: the node at {chain.Node} serves chain {chainId}, but the anchors of {election} are published on chain {published.ChainId}");
+            return Verdict.Invalid(otherChain);
         }
 
         if (from > to)

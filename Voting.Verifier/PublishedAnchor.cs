@@ -34,6 +34,12 @@ public sealed record PublishedAnchor(string ElectionId, long ChainId, string Con
                 ? $"the proof says it is anchored on chain {documentChainId}, not on chain {ChainId} where the anchors of {ElectionId} are published"
                 : null;
 
+    /// <summary>The refusal of a node that serves another chain than this one (<paramref name="nodeChainId"/>, from <paramref name="node"/>), or null.</summary>
+    public string? NodeMismatch(string node, long nodeChainId) =>
+        nodeChainId == ChainId
+            ? null
+            : $"chain id mismatch: the node at {node} serves chain {nodeChainId}, but the anchors of {ElectionId} are published on chain {ChainId}";
+
     /// <summary>A value from a document or the command line as JSON writes it: quotes, and every control, invisible or non-ASCII character escaped.</summary>
     public static string Quoted(string? value) => value is null ? "(none)" : JsonSerializer.Serialize(value, VerifierJson.Default.String);
 }

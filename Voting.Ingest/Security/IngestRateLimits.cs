@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -22,13 +21,8 @@ public static class IngestRateLimits
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.OnRejected = async (context, cancellationToken) =>
-            {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-                context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                await VoteProblems.RateLimited($"Retry after {seconds} s.").ExecuteAsync(context.HttpContext);
-            };
+            limiter.OnRejected = async (context, _) =>
+                await VoteProblems.RateLimited($"Retry after {PerClientRateLimit.SetRetryAfter(context)} s.").ExecuteAsync(context.HttpContext);
             limiter.GlobalLimiter = PerClient();
         });
         return services;
@@ -51,29 +45,19 @@ public static class IngestRateLimits
             }
 
             bucket ??= Bucket(context.RequestServices.GetRequiredService<IOptions<IngestOptions>>().Value);
-            return RateLimitPartition.GetTokenBucketLimiter(ClientKey(context.Connection.RemoteIpAddress), bucket);
+            return RateLimitPartition.GetTokenBucketLimiter(ClientNetwork.KeyOf(context.Connection.RemoteIpAddress), bucket);
         });
     }
 
     /// <summary>
-    /// The partition of requests that are not votes: a key <see cref="ClientKey"/> never gives (it
+    /// The partition of requests that are not votes: a key <see cref="ClientNetwork.KeyOf"/> never gives (it
     /// clears the low 64 bits of every IPv6 address; '::1' keeps one of them set).
     /// </summary>
     internal static readonly IPAddress NotAVote = IPAddress.IPv6Loopback;
 
-    /// <summary>The per-client bucket's key (<see cref="ClientNetwork.KeyOf"/>).</summary>
-    internal static IPAddress ClientKey(IPAddress? address) => ClientNetwork.KeyOf(address);
-
     private static Func<IPAddress, TokenBucketRateLimiterOptions> Bucket(IngestOptions options)
     {
-        var settings = new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = options.PerClientBurst,
-            TokensPerPeriod = options.PerClientPermitsPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        };
+        var settings = PerClientRateLimit.Bucket(options.PerClientPermitsPerSecond, options.PerClientBurst);
         return _ => settings;
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
 using Voting.ServiceDefaults;
@@ -22,12 +21,7 @@ public static class LookupRateLimits
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = async (context, _) =>
-            {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-                context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                await ResultsProblems.RateLimited($"Too many lookups from this address; retry after {seconds} s.").ExecuteAsync(context.HttpContext);
-            };
+                await ResultsProblems.RateLimited($"Too many lookups from this address; retry after {PerClientRateLimit.SetRetryAfter(context)} s.").ExecuteAsync(context.HttpContext);
 
             // The bucket's settings, read once from the options and shared by every client's bucket.
             Func<IPAddress, TokenBucketRateLimiterOptions>? bucket = null;
@@ -42,14 +36,7 @@ public static class LookupRateLimits
 
     private static Func<IPAddress, TokenBucketRateLimiterOptions> Bucket(ResultsOptions options)
     {
-        var settings = new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = options.PerClientLookupBurst,
-            TokensPerPeriod = options.PerClientLookupsPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        };
+        var settings = PerClientRateLimit.Bucket(options.PerClientLookupsPerSecond, options.PerClientLookupBurst);
         return _ => settings;
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Voting.Ingest.Security;
+using Voting.ServiceDefaults;
 
 namespace Voting.Ingest.Tests;
 
@@ -12,7 +13,7 @@ public sealed class ClientKeyTests
     [InlineData("2001:db8:1:2::1", "2001:db8:1:2::")]
     [InlineData("2001:db8:1:3::1", "2001:db8:1:3::")]
     public void A_client_is_its_IPv4_address_or_its_IPv6_slash_64(string address, string key) =>
-        Assert.Equal(IPAddress.Parse(key), IngestRateLimits.ClientKey(IPAddress.Parse(address)));
+        Assert.Equal(IPAddress.Parse(key), ClientNetwork.KeyOf(IPAddress.Parse(address)));
 
     [Theory]
     [InlineData(null)]
@@ -22,5 +23,5 @@ public sealed class ClientKeyTests
     [InlineData("::ffff:127.0.0.1")]
     [InlineData("fe80::1")]
     public void No_client_shares_the_key_of_requests_that_are_not_votes(string? address) =>
-        Assert.NotEqual(IngestRateLimits.NotAVote, IngestRateLimits.ClientKey(address is null ? null : IPAddress.Parse(address)));
+        Assert.NotEqual(IngestRateLimits.NotAVote, ClientNetwork.KeyOf(address is null ? null : IPAddress.Parse(address)));
 }

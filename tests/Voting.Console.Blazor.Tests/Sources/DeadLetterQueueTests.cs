@@ -26,21 +26,18 @@ public sealed class DeadLetterQueueTests : IAsyncLifetime
         // The broker creates both topics on first mention; a produce racing that creation can be refused
         // ("Invalid topic") on a loaded box. Each is used once the broker states its partitions.
         using var positions = new KafkaPositions(kafka);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        foreach (var topic in new[] { kafka.VotesTopic, kafka.DeadLetterTopic })
+        await EndToEnd.ConsoleStack.EventuallyAsync(() => Task.FromResult(Stated(positions, kafka.VotesTopic) && Stated(positions, kafka.DeadLetterTopic)), "the broker stating both topics");
+    }
+
+    private static bool Stated(KafkaPositions positions, string topic)
+    {
+        try
         {
-            while (true)
-            {
-                try
-                {
-                    _ = positions.StatedPartitions(topic);
-                    break;
-                }
-                catch (KafkaException) when (DateTime.UtcNow < deadline)
-                {
-                    await Task.Delay(200);
-                }
-            }
+            return positions.StatedPartitions(topic).Count > 0;
+        }
+        catch (KafkaException)
+        {
+            return false;
         }
     }
 
