@@ -91,21 +91,21 @@ public sealed class ChainAnchorLog : IAnchorLog
         {
             throw;
         }
-        catch (Exception e) when (IsTransportFailure(e) && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw Unreachable("a call to the anchor contract", e);
-        }
-        catch (Exception e) when (IsNodeRefusal(e) && !cancellationToken.IsCancellationRequested)
-        {
-            // The node's own error (rate limit, method not allowed, state unavailable): nothing was checked,
-            // and the contract is not to blame for it.
-            throw new CannotCheckException($"the chain node at {Node} refused a call to the anchor contract: {ChainErrors.CauseMessage(e)}", e);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw new AnchorContractException($"the contract at {ContractAddress} does not answer as a checkpoint anchor: {ChainErrors.CauseMessage(e)}", e);
+            throw ContractCallFailure(e, "a call to the anchor contract");
         }
     }
+
+    /// <summary>
+    /// What a failed call to the contract says: the node out of reach, or refusing the call for reasons of
+    /// its own (rate limit, method not allowed, state unavailable: nothing checked, and the contract not to
+    /// blame), or else the contract failing it (it does not behave as an anchor contract).
+    /// </summary>
+    private Exception ContractCallFailure(Exception e, string call) =>
+        IsTransportFailure(e) ? Unreachable(call, e)
+        : IsNodeRefusal(e) ? new CannotCheckException($"the chain node at {Node} refused {call}: {ChainErrors.CauseMessage(e)}", e)
+        : new AnchorContractException($"the contract at {ContractAddress} does not answer as a checkpoint anchor: {ChainErrors.CauseMessage(e)}", e);
 
     private static BlockParameter At(long block) => new(new HexBigInteger(block));
 
@@ -159,6 +159,24 @@ public sealed class ChainAnchorLog : IAnchorLog
         if (string.IsNullOrEmpty(code) || code is "0x" or "0x0")
         {
             throw new AnchorContractException($"there is no contract at {ContractAddress} on the chain the node at {Node} serves");
+        }
+
+        // The roots it holds are worth what its code guarantees: append-only, and no checkpoint that does
+        // not extend the one before. A contract of other code at the published address could replace them.
+        bool runsThisCode;
+        try
+        {
+            runsThisCode = await CheckpointAnchorContract.RunsThisCodeAsync(web3, ContractAddress).WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw ContractCallFailure(e, "a call to the anchor contract");
+        }
+
+        if (!runsThisCode)
+        {
+            throw new AnchorContractException(
+                $"the contract at {ContractAddress} does not run the anchor contract's code as this verifier knows it (append-only, refusing a checkpoint that does not extend the one before), so the roots it holds prove nothing");
         }
 
         contractSeen = true;

@@ -5,9 +5,11 @@ namespace Voting.Audit.Anchoring;
 
 /// <summary>
 /// Finds the anchor contract: the configured address, else the one this service deployed on this
-/// chain earlier (recorded in the log database), else deploys one now and records it. A recorded
-/// contract the chain has no code for is refused (<see cref="AnchorContractMissingException"/>), not
-/// replaced, unless <see cref="ChainOptions.RedeployWhenContractMissing"/> says the chain is one that gets reset.
+/// chain earlier (recorded in the log database), else deploys one now and records it. A contract the
+/// chain has no code for is refused (<see cref="AnchorContractMissingException"/>), and so is one of an
+/// earlier version that checks no consistency proofs (<see cref="AnchorContractOutdatedException"/>); a
+/// recorded one is not replaced unless <see cref="ChainOptions.RedeployWhenContractMissing"/> says the
+/// chain is one that gets reset.
 /// </summary>
 public sealed partial class AnchorContractLocator(ChainClientFactory chain, CheckpointStore store, ILogger<AnchorContractLocator> logger)
 {
@@ -30,11 +32,27 @@ public sealed partial class AnchorContractLocator(ChainClientFactory chain, Chec
             }
 
             var web3 = chain.CreateSigning();
+            var chainId = chain.Options.ChainId;
             var address = chain.Options.AnchorContractAddress;
-            if (string.IsNullOrEmpty(address))
+            if (!string.IsNullOrEmpty(address))
             {
-                address = await store.AnchorContractAsync(chain.Options.ChainId, cancellationToken);
-                if (address is not null && (await web3.Eth.GetCode.SendRequestAsync(address)).Length <= 2)
+                if (!await HasCodeAsync(web3, address))
+                {
+                    throw new AnchorContractMissingException(
+                        $"The configured anchor contract {address} (Voting:Chain:AnchorContractAddress) has no code on chain {chainId}: the chain node (Voting:Chain:RpcUrl) is behind or on another chain, or the address is wrong. Anchoring waits for it.");
+                }
+
+                if (!await CheckpointAnchorContract.ChecksConsistencyAsync(web3, address))
+                {
+                    throw new AnchorContractOutdatedException(
+                        $"The configured anchor contract {address} (Voting:Chain:AnchorContractAddress) on chain {chainId} is an earlier version that takes a checkpoint without a consistency proof from the one before. " +
+                        "Anchoring waits: name a contract deployed from this version, or leave the setting empty to have one deployed.");
+                }
+            }
+            else
+            {
+                address = await store.AnchorContractAsync(chainId, cancellationToken);
+                if (address is not null && !await HasCodeAsync(web3, address))
                 {
                     // A new contract would start the chain's record of this log afresh: every anchor
                     // made so far would stay in the old one, and proofs naming the new one would find
@@ -42,11 +60,25 @@ public sealed partial class AnchorContractLocator(ChainClientFactory chain, Chec
                     if (!chain.Options.RedeployWhenContractMissing)
                     {
                         throw new AnchorContractMissingException(
-                            $"The recorded anchor contract {address} has no code on chain {chain.Options.ChainId}: the chain node (Voting:Chain:RpcUrl) is behind or on another chain. " +
+                            $"The recorded anchor contract {address} has no code on chain {chainId}: the chain node (Voting:Chain:RpcUrl) is behind or on another chain. " +
                             "Anchoring waits for it. If the chain was reset on purpose, set Voting:Chain:AnchorContractAddress to the contract to use, or Voting:Chain:RedeployWhenContractMissing to true to deploy a new one.");
                     }
 
-                    LogContractGone(logger, address, chain.Options.ChainId);
+                    LogContractGone(logger, address, chainId);
+                    address = null;
+                }
+
+                if (address is not null && !await CheckpointAnchorContract.ChecksConsistencyAsync(web3, address))
+                {
+                    // Same as above: its anchors stay in it, and a new contract starts the record afresh.
+                    if (!chain.Options.RedeployWhenContractMissing)
+                    {
+                        throw new AnchorContractOutdatedException(
+                            $"The recorded anchor contract {address} on chain {chainId} is an earlier version that takes a checkpoint without a consistency proof from the one before. " +
+                            "Anchoring waits: set Voting:Chain:AnchorContractAddress to a contract deployed from this version, or on a development chain Voting:Chain:RedeployWhenContractMissing to true to deploy one.");
+                    }
+
+                    LogContractOutdated(logger, address, chainId);
                     address = null;
                 }
 
@@ -54,8 +86,8 @@ public sealed partial class AnchorContractLocator(ChainClientFactory chain, Chec
                 {
                     var receipt = await CheckpointAnchorContract.DeployAsync(web3, cancellationToken);
                     address = receipt.ContractAddress;
-                    await store.SetAnchorContractAsync(chain.Options.ChainId, address, receipt.TransactionHash, cancellationToken);
-                    LogDeployed(logger, address, chain.Options.ChainId, receipt.TransactionHash);
+                    await store.SetAnchorContractAsync(chainId, address, receipt.TransactionHash, cancellationToken);
+                    LogDeployed(logger, address, chainId, receipt.TransactionHash);
                 }
             }
 
@@ -80,4 +112,10 @@ public sealed partial class AnchorContractLocator(ChainClientFactory chain, Chec
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The recorded anchor contract {Address} has no code on chain {ChainId} (the chain was reset, and RedeployWhenContractMissing is on); deploying a new one")]
     private static partial void LogContractGone(ILogger logger, string address, long chainId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The recorded anchor contract {Address} on chain {ChainId} is an earlier version that checks no consistency proofs (and RedeployWhenContractMissing is on); deploying a new one: its anchors stay in the old one")]
+    private static partial void LogContractOutdated(ILogger logger, string address, long chainId);
+
+    private static async Task<bool> HasCodeAsync(Nethereum.Web3.IWeb3 web3, string address) =>
+        (await web3.Eth.GetCode.SendRequestAsync(address)).Length > 2;
 }

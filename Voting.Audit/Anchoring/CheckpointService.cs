@@ -350,8 +350,7 @@ public sealed partial class CheckpointService(
         // then leaves a gap this transaction waits behind until that anchor is sent again, instead of
         // letting it take that anchor's place (sizes only grow on chain: it could never be anchored then).
         var nonce = await client.NextNonceAsync();
-        var count = await client.CountAsync(electionId);
-        var newestOnChain = count > 0 ? await client.CheckpointAtAsync(electionId, count - 1) : null;
+        var newestOnChain = await client.NewestAsync(electionId);
         if (await UndoneBeforeAnchoringAsync(electionId, checkpoint, newestOnChain, cancellationToken) is { } undone)
         {
             LogAnchorFailed(logger, electionId, checkpoint.TreeSize, undone);
@@ -388,7 +387,7 @@ public sealed partial class CheckpointService(
 
         // Recorded before it is sent: a node that took it while its answer was lost (or this process
         // crashed) leaves it in flight as recorded, waited for and replaced, never doubled.
-        var signed = await SignAsync(client, electionId, checkpoint, nonce);
+        var signed = await SignAsync(client, electionId, checkpoint, nonce, cancellationToken, newestOnChain: newestOnChain);
         await checkpoints.SetPendingAsync(electionId, checkpoint.TreeSize, signed.TransactionHash, signed.Raw, cancellationToken);
         SentNow(electionId, signed.TransactionHash);
         await client.SendSignedAsync(signed);
@@ -416,7 +415,7 @@ public sealed partial class CheckpointService(
             }
         }
 
-        var replacement = await SignAsync(client, electionId, checkpoint, sent.Nonce, higher);
+        var replacement = await SignAsync(client, electionId, checkpoint, sent.Nonce, cancellationToken, higher);
         await checkpoints.SetPendingAsync(electionId, checkpoint.TreeSize, replacement.TransactionHash, replacement.Raw, cancellationToken);
         try
         {
@@ -482,7 +481,7 @@ public sealed partial class CheckpointService(
 
             // Recorded before it is sent, as every anchor transaction: refused or lost in turn, it is sent
             // again (or raised again) at the next attempt.
-            var raised = await SignAsync(client, electionId, checkpoint, nonce, higher);
+            var raised = await SignAsync(client, electionId, checkpoint, nonce, cancellationToken, higher);
             await checkpoints.SetPendingAsync(electionId, checkpoint.TreeSize, raised.TransactionHash, raised.Raw, cancellationToken);
             try
             {
@@ -507,9 +506,25 @@ public sealed partial class CheckpointService(
         return recorded.TransactionHash;
     }
 
-    /// <summary>The checkpoint's anchor, signed with <paramref name="nonce"/>, offering <paramref name="fee"/> (else what the chain asks).</summary>
-    private static Task<SignedAnchor> SignAsync(CheckpointAnchorClient client, string electionId, Checkpoint checkpoint, long nonce, AnchorFee? fee = null) =>
-        client.SignAnchorAsync(electionId, checkpoint.TreeSize, checkpoint.Root, new DateTimeOffset(checkpoint.CreatedAt, TimeSpan.Zero), nonce, fee);
+    /// <summary>
+    /// The checkpoint's anchor, signed with <paramref name="nonce"/>, offering <paramref name="fee"/> (else
+    /// what the chain asks), with the consistency proof the contract asks of it: from the election's newest
+    /// checkpoint on chain (<paramref name="newestOnChain"/> when already read) to this one, taken from
+    /// the log. None when the chain holds none, or already this size or more (the contract refuses the
+    /// anchor for its size then, and <see cref="WaitAsync"/> takes the chain's own anchor of it).
+    /// </summary>
+    private async Task<SignedAnchor> SignAsync(
+        CheckpointAnchorClient client, string electionId, Checkpoint checkpoint, long nonce, CancellationToken cancellationToken,
+        AnchorFee? fee = null, AnchoredCheckpoint? newestOnChain = null)
+    {
+        newestOnChain ??= await client.NewestAsync(electionId);
+        var from = (long)(newestOnChain?.TreeSize ?? 0);
+        var consistency = from is > 0 && from < checkpoint.TreeSize
+            ? await trees.WithTreeAsync(electionId, tree => tree.ConsistencyProof(from, checkpoint.TreeSize), cancellationToken)
+            : [];
+        return await client.SignAnchorAsync(
+            electionId, checkpoint.TreeSize, checkpoint.Root, consistency, new DateTimeOffset(checkpoint.CreatedAt, TimeSpan.Zero), nonce, fee);
+    }
 
     /// <summary>Whether the node holds <paramref name="transaction"/>; null when it can't be asked either.</summary>
     private static async Task<bool?> HoldsQuietlyAsync(CheckpointAnchorClient client, string transaction)

@@ -69,6 +69,14 @@ public sealed class ReceiptChecker(AuditClient audit, ChainReadOptions chain)
                 return new ReceiptCheck(ProofVerdict.Invalid, $"The proof names chain {proof.Anchor.ChainId}; the chain node this console reads is chain {chainId}.", proof, leafHash, steps, null);
             }
 
+            if (!await CheckpointAnchorContract.RunsThisCodeAsync(web3, contract))
+            {
+                return new ReceiptCheck(
+                    ProofVerdict.Invalid,
+                    $"Contract {contract} does not run the anchor contract's code as this console knows it (append-only, refusing a checkpoint that does not extend the one before), so the roots it holds prove nothing{unpinned}.",
+                    proof, leafHash, steps, null);
+            }
+
             anchored = (await new CheckpointAnchorClient(web3, contract).FindBySizeAsync(proof.ElectionId, proof.TreeSize))?.Checkpoint;
         }
         catch (Exception e) when (e is HttpRequestException or Nethereum.JsonRpc.Client.RpcClientUnknownException or Nethereum.JsonRpc.Client.RpcClientTimeoutException or TaskCanceledException)

@@ -2,7 +2,8 @@ namespace Voting.Infrastructure.Chain;
 
 /// <summary>
 /// The anchor contract reverted an anchoring transaction: the election's on-chain log already holds
-/// this tree size or a larger one (or the sender isn't the contract's owner).
+/// this tree size or a larger one, the consistency proof sent with it does not show the previous
+/// checkpoint's tree is the start of this one, or the sender isn't the contract's owner.
 /// </summary>
 public sealed class AnchorRefusedException(string electionId, long treeSize, string transactionHash)
     : InvalidOperationException($"The anchor contract refused tree size {treeSize} of {electionId} (transaction {transactionHash} reverted).")

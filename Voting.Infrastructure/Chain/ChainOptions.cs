@@ -25,8 +25,9 @@ public sealed class ChainOptions
 
     /// <summary>
     /// Whether the audit service deploys a new anchor contract when the one it recorded has no code
-    /// on the chain (a development chain that was reset). Off by default: on a real chain that means
-    /// a node behind or on another chain, and a new contract would break the record of every anchor.
+    /// on the chain (a development chain that was reset), or is of an earlier version that checks no
+    /// consistency proofs. Off by default: on a real chain a missing contract means a node behind or on
+    /// another chain, and a new contract would break the record of every anchor.
     /// </summary>
     public bool RedeployWhenContractMissing { get; set; }
 
@@ -60,8 +61,9 @@ public sealed class ChainOptions
     /// offers what the chain asks (twice the newest block's base fee plus a 2 gwei tip); one left
     /// unmined for <see cref="ReceiptTimeoutSeconds"/> is replaced by one offering a quarter more, or
     /// what the chain asks by then, up to this cap. At the cap it is only waited for, and the
-    /// checkpoint's error says so. An anchor uses about 100,000 gas: at 200 gwei, 0.02 ether; a node
-    /// takes it only from an account holding its 200,000 gas limit at its max fee (0.04 ether at 200 gwei).
+    /// checkpoint's error says so. An anchor uses about 100,000 gas, 130,000 with a 19-node consistency
+    /// proof: at 200 gwei, 0.02–0.03 ether; a node takes it only from an account holding its 250,000 gas
+    /// limit at its max fee (0.05 ether at 200 gwei).
     /// The contract's one deployment offers what the chain asks.
     /// </summary>
     [Range(1, 1_000_000)]

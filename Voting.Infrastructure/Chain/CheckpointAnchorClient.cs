@@ -21,7 +21,9 @@ namespace Voting.Infrastructure.Chain;
 /// </summary>
 public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress, TimeSpan? receiptTimeout = null, BigInteger? maxFeePerGas = null)
 {
-    private static readonly HexBigInteger AnchorGas = new(200_000);
+    // Measured on Anvil: about 130,000 for a checkpoint with a 19-node consistency proof; each node
+    // more costs at most about 1,500, and a log of 2^40 leaves needs at most 80 (AnchorContractConsistencyTests).
+    private static readonly HexBigInteger AnchorGas = new(250_000);
     private readonly Contract contract = web3.Eth.GetContract(CheckpointAnchorContract.Abi, contractAddress);
 
     public string ContractAddress { get; } = contractAddress;
@@ -39,6 +41,13 @@ public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress, T
     /// <summary>The election's checkpoint at <paramref name="index"/> (0-based, in anchoring order), as of <paramref name="block"/>, else the newest block.</summary>
     public Task<AnchoredCheckpoint> CheckpointAtAsync(string electionId, long index, BlockParameter? block = null) =>
         contract.GetFunction("checkpointAt").CallDeserializingToObjectAsync<AnchoredCheckpoint>(block ?? BlockParameter.CreateLatest(), ElectionKey(electionId), new BigInteger(index));
+
+    /// <summary>The election's newest checkpoint on chain (as of <paramref name="block"/>, else the newest block), or null when it has none.</summary>
+    public async Task<AnchoredCheckpoint?> NewestAsync(string electionId, BlockParameter? block = null)
+    {
+        var count = await CountAsync(electionId, block);
+        return count == 0 ? null : await CheckpointAtAsync(electionId, count - 1, block);
+    }
 
     /// <summary>Every checkpoint of the election, in order.</summary>
     public async Task<IReadOnlyList<AnchoredCheckpoint>> ListAsync(string electionId)
@@ -83,15 +92,27 @@ public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress, T
     }
 
     /// <summary>
-    /// Anchors a checkpoint and waits for it to be mined (<see cref="NextNonceAsync"/>, <see cref="SendAnchorAsync"/>,
-    /// <see cref="WaitForAnchorAsync"/>). Throws when the transaction reverted (the contract refuses a size
-    /// that doesn't grow), the node can't be reached, or the transaction was not mined in time
-    /// (<see cref="TimeoutException"/>: it may still be mined later).
+    /// Whether <paramref name="proof"/> shows the tree of <paramref name="firstSize"/> leaves with root
+    /// <paramref name="firstRoot"/> is the start of the one of <paramref name="secondSize"/> with root
+    /// <paramref name="secondRoot"/>, as the contract judges it (it refuses an anchor whose proof from the
+    /// election's previous checkpoint it judges false).
     /// </summary>
-    public async Task<AnchorTransaction> AnchorAsync(string electionId, long treeSize, byte[] root, DateTimeOffset time, CancellationToken cancellationToken)
+    public Task<bool> IsConsistentAsync(long firstSize, long secondSize, byte[] firstRoot, byte[] secondRoot, IReadOnlyList<byte[]> proof) =>
+        contract.GetFunction("isConsistent").CallAsync<bool>((ulong)firstSize, (ulong)secondSize, firstRoot, secondRoot, proof.ToList());
+
+    /// <summary>
+    /// Anchors a checkpoint and waits for it to be mined (<see cref="NextNonceAsync"/>, <see cref="SendAnchorAsync"/>,
+    /// <see cref="WaitForAnchorAsync"/>). <paramref name="consistency"/> proves the election's newest
+    /// checkpoint on chain (if it has one) is the start of this one's tree. Throws when the transaction
+    /// reverted (the contract refuses a size that doesn't grow, and a proof that doesn't hold), the node
+    /// can't be reached, or the transaction was not mined in time (<see cref="TimeoutException"/>: it may
+    /// still be mined later).
+    /// </summary>
+    public async Task<AnchorTransaction> AnchorAsync(
+        string electionId, long treeSize, byte[] root, IReadOnlyList<byte[]> consistency, DateTimeOffset time, CancellationToken cancellationToken)
     {
         var nonce = await NextNonceAsync();
-        var transaction = await SendAnchorAsync(electionId, treeSize, root, time, nonce);
+        var transaction = await SendAnchorAsync(electionId, treeSize, root, consistency, time, nonce);
         return await WaitForAnchorAsync(transaction, electionId, treeSize, cancellationToken);
     }
 
@@ -134,9 +155,10 @@ public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress, T
     /// Sends the anchoring transaction with exactly <paramref name="nonce"/>, offering <paramref name="fee"/>
     /// (else what the chain asks now, <see cref="AskedFeeAsync"/>); returns its hash without waiting.
     /// </summary>
-    public async Task<string> SendAnchorAsync(string electionId, long treeSize, byte[] root, DateTimeOffset time, long nonce, AnchorFee? fee = null)
+    public async Task<string> SendAnchorAsync(
+        string electionId, long treeSize, byte[] root, IReadOnlyList<byte[]> consistency, DateTimeOffset time, long nonce, AnchorFee? fee = null)
     {
-        var signed = await SignAnchorAsync(electionId, treeSize, root, time, nonce, fee);
+        var signed = await SignAnchorAsync(electionId, treeSize, root, consistency, time, nonce, fee);
         await SendSignedAsync(signed);
         return signed.TransactionHash;
     }
@@ -146,14 +168,17 @@ public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress, T
     /// (else what the chain asks now, <see cref="AskedFeeAsync"/>), without sending it: its hash can be
     /// recorded first, so a transaction the node took is never lost track of (an answer lost on the
     /// way back, a crash). The same checkpoint and nonce with a higher fee replaces a transaction the
-    /// chain left waiting.
+    /// chain left waiting. <paramref name="consistency"/> proves the election's newest checkpoint on chain
+    /// (if it has one) is the start of this one's tree: the contract refuses the anchor otherwise.
     /// </summary>
-    public async Task<SignedAnchor> SignAnchorAsync(string electionId, long treeSize, byte[] root, DateTimeOffset time, long nonce, AnchorFee? fee = null)
+    public async Task<SignedAnchor> SignAnchorAsync(
+        string electionId, long treeSize, byte[] root, IReadOnlyList<byte[]> consistency, DateTimeOffset time, long nonce, AnchorFee? fee = null)
     {
+        ArgumentNullException.ThrowIfNull(consistency);
         var account = SigningAccount();
         fee ??= await AskedFeeAsync();
         var input = contract.GetFunction("anchor").CreateTransactionInput(
-            account.Address, AnchorGas, null, ElectionKey(electionId), (ulong)treeSize, root, (ulong)time.ToUnixTimeSeconds());
+            account.Address, AnchorGas, null, ElectionKey(electionId), (ulong)treeSize, root, (ulong)time.ToUnixTimeSeconds(), consistency.ToList());
         input.Nonce = new HexBigInteger(nonce);
         input.Type = new HexBigInteger(2);
         input.MaxFeePerGas = new HexBigInteger(fee.MaxFeePerGas);

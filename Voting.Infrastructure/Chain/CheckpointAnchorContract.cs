@@ -1,4 +1,5 @@
 using System.Numerics;
+using Nethereum.Hex.HexConvertors.Extensions;
 using Nethereum.Hex.HexTypes;
 using Nethereum.JsonRpc.Client;
 using Nethereum.RPC.Eth.DTOs;
@@ -63,6 +64,51 @@ public static class CheckpointAnchorContract
         }
 
         return receipt;
+    }
+
+    /// <summary>
+    /// Whether the contract at <paramref name="address"/> is this version, one that checks a consistency
+    /// proof with every checkpoint after an election's first: it answers <c>isConsistent</c>. An earlier
+    /// one reverts the call (it has no such function) and would take a root that rewrites the log.
+    /// </summary>
+    public static async Task<bool> ChecksConsistencyAsync(IWeb3 web3, string address)
+    {
+        ArgumentNullException.ThrowIfNull(web3);
+        var root = new byte[32];
+        root[^1] = 1;
+        var call = web3.Eth.GetContract(Abi, address).GetFunction("isConsistent").GetData(1UL, 1UL, root, root, new List<byte[]>());
+        try
+        {
+            var answer = await web3.Eth.Transactions.Call.SendRequestAsync(new CallInput(call, address), BlockParameter.CreateLatest());
+            return answer.HexToByteArray() is { Length: 32 } word && word[^1] == 1 && word.AsSpan(0, 31).IndexOfAnyExcept((byte)0) < 0;
+        }
+        catch (RpcResponseException refused) when (refused.RpcError?.Code == 3 || refused.Message.Contains("revert", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Whether the contract at <paramref name="address"/> runs exactly this version's code: the node runs
+    /// the creation code as a call from the contract's owner (the one value a deployment writes into
+    /// its code) and returns the code that would leave, compared byte for byte with what is there. A
+    /// contract of other code — a look-alike that lets roots be replaced, an earlier version — is not,
+    /// nor an address without code.
+    /// Throws what the node or the contract's <c>owner</c> call throws (an address that is no anchor reverts it).
+    /// </summary>
+    public static async Task<bool> RunsThisCodeAsync(IWeb3 web3, string address, BlockParameter? block = null)
+    {
+        ArgumentNullException.ThrowIfNull(web3);
+        block ??= BlockParameter.CreateLatest();
+        var code = await web3.Eth.GetCode.SendRequestAsync(address, block);
+        if (string.IsNullOrEmpty(code) || code is "0x" or "0x0")
+        {
+            return false;
+        }
+
+        var owner = await web3.Eth.GetContract(Abi, address).GetFunction("owner").CallAsync<string>(block);
+        var deployed = await web3.Eth.Transactions.Call.SendRequestAsync(new CallInput { From = owner, Data = "0x" + Bytecode }, block);
+        return string.Equals(deployed, code, StringComparison.OrdinalIgnoreCase);
     }
 
     private static bool IsNonceTaken(RpcResponseException refusal) =>

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
 using MySqlConnector;
 using Nethereum.Web3;
+using Voting.Audit.Logs;
 using Voting.Core.Ballots;
 using Voting.Core.Identity;
 using Voting.Infrastructure.Chain;
@@ -126,10 +127,16 @@ public sealed class AuditFactory : WebApplicationFactory<Program>
         var checkpoint = (await store.ListAsync(election, CancellationToken.None)).Single(c => c.TreeSize == size);
         var contract = (await AnchorsOnChainAsync()).ContractAddress;
         var signer = new CheckpointAnchorClient(new Web3(new Nethereum.Web3.Accounts.Account(Chain.AnchorPrivateKey, Chain.ChainId), anvil.RpcUrl), contract);
-        var signed = await signer.SignAnchorAsync(election, size, checkpoint.Root, new DateTimeOffset(checkpoint.CreatedAt, TimeSpan.Zero), nonce, fee);
+        var from = (long)((await signer.NewestAsync(election))?.TreeSize ?? 0);
+        var signed = await signer.SignAnchorAsync(
+            election, size, checkpoint.Root, await ConsistencyAsync(election, from, size), new DateTimeOffset(checkpoint.CreatedAt, TimeSpan.Zero), nonce, fee);
         await store.SetPendingAsync(election, size, signed.TransactionHash, signed.Raw, CancellationToken.None);
         return signed;
     }
+
+    /// <summary>The consistency proof from size <paramref name="from"/> to <paramref name="to"/> of the election's log, as the service reads it.</summary>
+    public Task<IReadOnlyList<byte[]>> ConsistencyAsync(string election, long from, long to) =>
+        Services.GetRequiredService<MerkleTreeCache>().WithTreeAsync(election, tree => tree.ConsistencyProof(from, to), CancellationToken.None);
 
     /// <summary>The address the service anchors from (<see cref="Chain"/>'s key).</summary>
     public string AnchoringAccount => new Nethereum.Web3.Accounts.Account(Chain.AnchorPrivateKey).Address;

@@ -42,7 +42,7 @@ public sealed class UnrecordedAnchorTests : IAsyncLifetime
         await factory.RecordVotesAsync(election, 25);
         Assert.Equal(25, await service.CheckpointAsync(election, CancellationToken.None));
         var first = Assert.Single(await store.QueuedAsync(election, CancellationToken.None));
-        var mined = await chain.AnchorAsync(election, 25, first.Root, new DateTimeOffset(first.CreatedAt, TimeSpan.Zero), CancellationToken.None);
+        var mined = await chain.AnchorAsync(election, 25, first.Root, [], new DateTimeOffset(first.CreatedAt, TimeSpan.Zero), CancellationToken.None);
         var sent = await SentAsync();
 
         Assert.True(await service.AnchorQueuedAsync(election, CancellationToken.None), "the checkpoint stayed queued");
@@ -56,7 +56,7 @@ public sealed class UnrecordedAnchorTests : IAsyncLifetime
         await factory.RecordVotesAsync(election, 15);
         Assert.Equal(40, await service.CheckpointAsync(election, CancellationToken.None));
         var second = Assert.Single(await store.QueuedAsync(election, CancellationToken.None));
-        var minedSecond = await chain.AnchorAsync(election, 40, second.Root, new DateTimeOffset(second.CreatedAt, TimeSpan.Zero), CancellationToken.None);
+        var minedSecond = await chain.AnchorAsync(election, 40, second.Root, await factory.ConsistencyAsync(election, 25, 40), new DateTimeOffset(second.CreatedAt, TimeSpan.Zero), CancellationToken.None);
         await store.MarkFailedAsync(election, 40, "Rpc timeout after 10000 milliseconds", CancellationToken.None);
         sent = await SentAsync();
 

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 using Nethereum.Hex.HexTypes;
+using Voting.Core.Merkle;
 using Voting.Infrastructure.Chain;
 using Voting.TestSupport;
 
@@ -43,10 +44,10 @@ public sealed class ChainTests
         var election = SHA256.HashData(Encoding.UTF8.GetBytes(LocalStack.UniqueName("election")));
         var root = SHA256.HashData("root"u8);
         var from = web3.TransactionManager.Account.Address;
-        var gas = new HexBigInteger(200_000);
+        var gas = new HexBigInteger(250_000);
 
         var anchored = await contract.GetFunction("anchor").SendTransactionAndWaitForReceiptAsync(
-            from, gas, null, null, election, 10UL, root, 1_700_000_000UL);
+            from, gas, null, null, election, 10UL, root, 1_700_000_000UL, new List<byte[]>());
         Assert.Equal(BigInteger.One, anchored.Status.Value);
         Assert.Equal(BigInteger.One, await contract.GetFunction("count").CallAsync<BigInteger>(election));
 
@@ -57,7 +58,7 @@ public sealed class ChainTests
         // Sizes only grow: the same tree size is refused. With an explicit gas limit the
         // transaction is mined and reverts (status 0) instead of throwing, so status is what counts.
         var refused = await contract.GetFunction("anchor").SendTransactionAndWaitForReceiptAsync(
-            from, gas, null, null, election, 10UL, SHA256.HashData("other root"u8), 1_700_000_001UL);
+            from, gas, null, null, election, 10UL, SHA256.HashData("other root"u8), 1_700_000_001UL, new List<byte[]>());
         Assert.Equal(BigInteger.Zero, refused.Status.Value);
         Assert.Equal(BigInteger.One, await contract.GetFunction("count").CallAsync<BigInteger>(election));
     }
@@ -71,18 +72,23 @@ public sealed class ChainTests
         var election = LocalStack.UniqueName("election");
         var other = LocalStack.UniqueName("election");
         var at = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
+        var tree = new MerkleTree();
+        for (var i = 0; i < 40; i++)
+        {
+            tree.AppendLeafData(SHA256.HashData(BitConverter.GetBytes(i)));
+        }
 
-        var first = await client.AnchorAsync(election, 11, SHA256.HashData("11"u8), at, CancellationToken.None);
-        await client.AnchorAsync(other, 11, SHA256.HashData("other 11"u8), at, CancellationToken.None);
-        var second = await client.AnchorAsync(election, 40, SHA256.HashData("40"u8), at, CancellationToken.None);
+        var first = await client.AnchorAsync(election, 11, tree.RootAt(11), [], at, CancellationToken.None);
+        await client.AnchorAsync(other, 11, SHA256.HashData("other 11"u8), [], at, CancellationToken.None);
+        var second = await client.AnchorAsync(election, 40, tree.RootAt(40), tree.ConsistencyProof(11, 40), at, CancellationToken.None);
 
-        Assert.Equal(first, await client.FindAnchorTransactionAsync(election, 11, SHA256.HashData("11"u8)));
-        Assert.Equal(second, await client.FindAnchorTransactionAsync(election, 40, SHA256.HashData("40"u8)));
-        Assert.Null(await client.FindAnchorTransactionAsync(election, 12, SHA256.HashData("12"u8)));
-        Assert.Null(await client.FindAnchorTransactionAsync(LocalStack.UniqueName("election"), 11, SHA256.HashData("11"u8)));
+        Assert.Equal(first, await client.FindAnchorTransactionAsync(election, 11, tree.RootAt(11)));
+        Assert.Equal(second, await client.FindAnchorTransactionAsync(election, 40, tree.RootAt(40)));
+        Assert.Null(await client.FindAnchorTransactionAsync(election, 12, tree.RootAt(12)));
+        Assert.Null(await client.FindAnchorTransactionAsync(LocalStack.UniqueName("election"), 11, tree.RootAt(11)));
         var forged = await Assert.ThrowsAsync<InvalidOperationException>(() => client.FindAnchorTransactionAsync(election, 40, SHA256.HashData("forged"u8)));
-        Assert.Contains("with root " + Convert.ToHexStringLower(SHA256.HashData("40"u8)), forged.Message, StringComparison.Ordinal);
-        var again = await Assert.ThrowsAsync<AnchorRefusedException>(() => client.AnchorAsync(election, 40, SHA256.HashData("40"u8), at, CancellationToken.None));
+        Assert.Contains("with root " + Convert.ToHexStringLower(tree.RootAt(40)), forged.Message, StringComparison.Ordinal);
+        var again = await Assert.ThrowsAsync<AnchorRefusedException>(() => client.AnchorAsync(election, 40, tree.RootAt(40), tree.ConsistencyProof(11, 40), at, CancellationToken.None));
         Assert.Equal(40, again.TreeSize);
     }
 

@@ -49,7 +49,7 @@ public sealed class AnchoredLog : IAsyncLifetime
         var client = new CheckpointAnchorClient(web3, Contract);
         foreach (var size in (long[])[SmallSize, FullSize])
         {
-            anchors[size] = await RetryOnNonceClashAsync(() => client.AnchorAsync(ElectionId, size, Tree.RootAt(size), DateTimeOffset.UtcNow, CancellationToken.None));
+            anchors[size] = await RetryOnNonceClashAsync(() => client.AnchorAsync(ElectionId, size, Tree.RootAt(size), Tree.ConsistencyProof(size == SmallSize ? 0 : SmallSize, size), DateTimeOffset.UtcNow, CancellationToken.None));
         }
     }
 

@@ -34,8 +34,8 @@ public sealed class ConfirmationDepthTests : IAsyncLifetime
         var web3 = new ChainClientFactory(chain).CreateSigning();
         contract = (await CheckpointAnchorContract.DeployAsync(web3, CancellationToken.None)).ContractAddress; // block 1
         var client = new CheckpointAnchorClient(web3, contract);
-        await client.AnchorAsync(election, 10, tree.RootAt(10), DateTimeOffset.UtcNow, CancellationToken.None); // block 2
-        await client.AnchorAsync(election, 20, tree.RootAt(20), DateTimeOffset.UtcNow, CancellationToken.None); // block 3
+        await client.AnchorAsync(election, 10, tree.RootAt(10), [], DateTimeOffset.UtcNow, CancellationToken.None); // block 2
+        await client.AnchorAsync(election, 20, tree.RootAt(20), tree.ConsistencyProof(10, 20), DateTimeOffset.UtcNow, CancellationToken.None); // block 3
     }
 
     public async Task DisposeAsync()

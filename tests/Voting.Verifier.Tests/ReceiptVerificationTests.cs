@@ -192,7 +192,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
         tree.AppendLeafData(log.BallotHashes[12]);
         tree.AppendLeafData(log.BallotHashes[13]);
         var client = new Voting.Infrastructure.Chain.CheckpointAnchorClient(new Voting.Infrastructure.Chain.ChainClientFactory(log.Chain).CreateSigning(), log.Contract);
-        var anchored = await AnchoredLog.RetryOnNonceClashAsync(() => client.AnchorAsync(other, 2, tree.RootAt(2), DateTimeOffset.UtcNow, CancellationToken.None));
+        var anchored = await AnchoredLog.RetryOnNonceClashAsync(() => client.AnchorAsync(other, 2, tree.RootAt(2), [], DateTimeOffset.UtcNow, CancellationToken.None));
         var proof = log.Write(new Voting.Core.Audit.InclusionProofDocument(
             other, log.Receipt(12), 0, 2, [.. tree.InclusionProof(0, 2).Select(Convert.ToHexStringLower)], Convert.ToHexStringLower(tree.RootAt(2)),
             new Voting.Core.Audit.AnchorReference(log.Chain.ChainId, log.Contract, anchored.TransactionHash, anchored.BlockNumber)));
@@ -247,6 +247,28 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
     }
 
     [Fact]
+    public async Task A_published_contract_of_other_code_is_invalid_even_holding_the_true_root()
+    {
+        // The earlier version (it takes any growing root, unproved) holding this log's own root: what
+        // the verifier trusts is the code's promise that roots extend each other, and this one makes none.
+        var web3 = new ChainClientFactory(log.Chain).CreateSigning();
+        var earlier = await AnchoredLog.RetryOnNonceClashAsync(() => EarlierAnchorContract.DeployAsync(web3));
+        await AnchoredLog.RetryOnNonceClashAsync(async () =>
+        {
+            await EarlierAnchorContract.AnchorAsync(web3, earlier, CheckpointAnchorClient.ElectionKey(log.ElectionId), AnchoredLog.FullSize, log.Tree.RootAt(AnchoredLog.FullSize));
+            return true;
+        });
+        var proof = log.Write(log.InclusionProof(12, AnchoredLog.FullSize) with { Anchor = log.Anchor(AnchoredLog.FullSize) with { Contract = earlier } });
+
+        var line = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.Receipt(12), "--rpc", Rpc, "--contract", earlier, "--election", log.ElectionId, "--chain-id", log.ChainId)).Verdict(1);
+
+        Assert.Equal(
+            $"INVALID: the contract at {earlier} does not run the anchor contract's code as this verifier knows it (append-only, refusing a checkpoint that does not extend the one before), so the roots it holds prove nothing",
+            line);
+        Assert.StartsWith("VALID: ", (await Cli.RunAsync("verify-receipt", "--proof", log.Write(log.InclusionProof(12, AnchoredLog.FullSize)), "--receipt", log.Receipt(12), "--rpc", Rpc, "--contract", log.Contract, "--election", log.ElectionId, "--chain-id", log.ChainId)).Verdict(0), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_proof_anchored_in_a_contract_of_the_servers_own_is_invalid_against_the_published_contract()
     {
         // Whoever serves proofs deploys a contract of their own and anchors there a one-leaf "log"
@@ -256,7 +278,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
         var web3 = new ChainClientFactory(log.Chain).CreateSigning();
         var forged = (await AnchoredLog.RetryOnNonceClashAsync(() => CheckpointAnchorContract.DeployAsync(web3, CancellationToken.None))).ContractAddress;
         var anchored = await AnchoredLog.RetryOnNonceClashAsync(() => new CheckpointAnchorClient(web3, forged).AnchorAsync(
-            log.ElectionId, 1, MerkleHashing.LeafHash(Convert.FromHexString(receipt)), DateTimeOffset.UtcNow, CancellationToken.None));
+            log.ElectionId, 1, MerkleHashing.LeafHash(Convert.FromHexString(receipt)), [], DateTimeOffset.UtcNow, CancellationToken.None));
         var proof = log.Write(new InclusionProofDocument(
             log.ElectionId, receipt, 0, 1, [], receipt, new AnchorReference(log.Chain.ChainId, forged, anchored.TransactionHash, anchored.BlockNumber)));
 

@@ -48,8 +48,8 @@ public sealed class ReceiptCheckerTests : IAsyncLifetime
             madeUp.AppendLeafData(ballot);
         }
 
-        await new CheckpointAnchorClient(web3, published).AnchorAsync(Election, 10, genuine.RootAt(10), DateTimeOffset.UtcNow, CancellationToken.None);
-        await new CheckpointAnchorClient(web3, forged).AnchorAsync(Election, 10, madeUp.RootAt(10), DateTimeOffset.UtcNow, CancellationToken.None);
+        await new CheckpointAnchorClient(web3, published).AnchorAsync(Election, 10, genuine.RootAt(10), [], DateTimeOffset.UtcNow, CancellationToken.None);
+        await new CheckpointAnchorClient(web3, forged).AnchorAsync(Election, 10, madeUp.RootAt(10), [], DateTimeOffset.UtcNow, CancellationToken.None);
     }
 
     public async Task DisposeAsync() => await anvil!.DisposeAsync();
@@ -71,6 +71,22 @@ public sealed class ReceiptCheckerTests : IAsyncLifetime
 
         Assert.Equal(ProofVerdict.Invalid, check.Verdict);
         Assert.Contains($"names anchor contract {forged}, not {published}", check.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pinned_contract_of_other_code_is_invalid_even_holding_the_true_root()
+    {
+        // The earlier version, which takes any growing root unproved, holding the genuine log's root.
+        var chain = LocalStack.Chain();
+        chain.RpcUrl = RpcUrl;
+        var web3 = new ChainClientFactory(chain).CreateSigning();
+        var earlier = await EarlierAnchorContract.DeployAsync(web3);
+        await EarlierAnchorContract.AnchorAsync(web3, earlier, CheckpointAnchorClient.ElectionKey(Election), 10, genuine.RootAt(10));
+
+        var check = await CheckAsync(Proof(genuine, ballots[3], 3, earlier), pinned: earlier);
+
+        Assert.Equal(ProofVerdict.Invalid, check.Verdict);
+        Assert.Equal($"Contract {earlier} does not run the anchor contract's code as this console knows it (append-only, refusing a checkpoint that does not extend the one before), so the roots it holds prove nothing.", check.Reason);
     }
 
     [Fact]
