@@ -1,4 +1,5 @@
 using Voting.Infrastructure.Hosting;
+using Voting.Infrastructure.Identity;
 using Voting.Infrastructure.MySql;
 using Voting.Infrastructure.Storage;
 using Voting.Results;
@@ -11,7 +12,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("Voting.Results");
 builder.Services.AddVotingClickHouse().AddVotingRedis().AddVotingMySql().AddVotingElections(computesPseudonyms: true);
 builder.Services.AddValidatedOptions<ResultsOptions>(ResultsOptions.Section);
-builder.Services.AddVoterAuthentication(builder.Configuration);
+// Lookup tokens only, under keys of their own: this tier holds no key that could mint a token to cast with.
+builder.Services.AddVoterAuthentication(builder.Configuration, VoterTokenOptions.LookupSection);
 builder.Services.AddLookupRateLimits();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ResultsMetrics>();

@@ -8,26 +8,27 @@ using Voting.Infrastructure.Identity;
 namespace Voting.ServiceDefaults;
 
 /// <summary>
-/// Bearer tokens of the election authority (what voters present to cast and to look up their own
-/// vote), checked by <see cref="VoterBearerHandler"/>; failures answer 401 as problem details saying why.
+/// Bearer tokens of the election authority (what voters present to cast, or to look up their own
+/// vote: <see cref="VoterTokenOptions"/>), checked by <see cref="VoterBearerHandler"/>; failures answer
+/// 401 as problem details saying why.
 /// </summary>
 public static class VoterAuthentication
 {
-    public static IServiceCollection AddVoterAuthentication(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Verifies the tokens configured in <paramref name="section"/>: <see cref="VoterTokenOptions.Section"/> (to cast) or <see cref="VoterTokenOptions.LookupSection"/> (to look up one's vote).</summary>
+    public static IServiceCollection AddVoterAuthentication(this IServiceCollection services, IConfiguration configuration, string section = VoterTokenOptions.Section)
     {
-        var tokens = new VoterTokenOptions();
-        configuration.GetSection(VoterTokenOptions.Section).Bind(tokens);
+        var tokens = VoterTokenOptions.DefaultsFor(section);
+        configuration.GetSection(section).Bind(tokens);
 
         // Bound here, not through the options system (the verifier is built now), so checked here:
         // an unchecked ClockSkewSeconds of a day would accept tokens a day after they expired.
         var errors = new List<ValidationResult>();
         if (!Validator.TryValidateObject(tokens, new ValidationContext(tokens), errors, validateAllProperties: true))
         {
-            throw new OptionsValidationException(
-                VoterTokenOptions.Section, typeof(VoterTokenOptions), [.. errors.Select(e => $"{VoterTokenOptions.Section}: {e.ErrorMessage}")]);
+            throw new OptionsValidationException(section, typeof(VoterTokenOptions), [.. errors.Select(e => $"{section}: {e.ErrorMessage}")]);
         }
 
-        services.AddSingleton(VoterTokenKeys.Verifier(tokens));
+        services.AddSingleton(VoterTokenKeys.Verifier(tokens, section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddTransient<VoterBearerHandler>();
         services.AddAuthentication(options =>

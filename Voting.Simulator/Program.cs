@@ -7,6 +7,7 @@ using Voting.Simulator;
 
 var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? "Local";
 VoterTokenOptions tokenOptions;
+VoterTokenOptions lookupTokenOptions;
 ElectionRegistry registry;
 Uri defaultIngest, defaultResults;
 try
@@ -15,6 +16,8 @@ try
     // no JSON) or an election the registry refuses is one line, not a stack trace.
     var configuration = VotingConfiguration.Build(environment);
     tokenOptions = configuration.GetSection(VoterTokenOptions.Section).Get<VoterTokenOptions>() ?? new VoterTokenOptions();
+    lookupTokenOptions = VoterTokenOptions.DefaultsFor(VoterTokenOptions.LookupSection);
+    configuration.GetSection(VoterTokenOptions.LookupSection).Bind(lookupTokenOptions);
     registry = new ElectionRegistry(ElectionConfiguration.Read(configuration.GetSection(ElectionOptions.Section)), withPseudonymSecrets: false);
     defaultIngest = ServiceUrl(configuration, "Voting:Services:Ingest", "http://127.0.0.1:5101");
     defaultResults = ServiceUrl(configuration, "Voting:Services:Results", "http://127.0.0.1:5103");
@@ -32,10 +35,14 @@ var electionOption = new Option<string?>("--election") { Description = "Election
 
 var voterOption = new Option<string>("--voter") { Description = "Voter id at the authority", Required = true };
 var stateOption = new Option<string>("--state") { Description = "USPS code of the voter's state", Required = true };
-var minutesOption = new Option<int>("--minutes") { Description = "Lifetime in minutes", DefaultValueFactory = _ => tokenOptions.LifetimeMinutes };
+var minutesOption = new Option<int>("--minutes") { Description = "Lifetime in minutes (default: the section's LifetimeMinutes)" };
+var lookupOption = new Option<bool>("--lookup")
+{
+    Description = $"Mint the voter's token to look up their own vote (GET /api/v1/votes/{{voter_id}} at results; {VoterTokenOptions.LookupSection}), not the one to cast with ({VoterTokenOptions.Section})",
+};
 var token = new Command("token", "Mint one voter token as the election authority (needs the signing key from configuration)")
 {
-    voterOption, stateOption, electionOption, minutesOption,
+    voterOption, stateOption, electionOption, minutesOption, lookupOption,
 };
 token.SetAction(parse =>
 {
@@ -48,13 +55,16 @@ token.SetAction(parse =>
 
     var voter = parse.GetValue(voterOption)!;
     var state = parse.GetValue(stateOption)!.ToUpperInvariant();
-    var minutes = parse.GetValue(minutesOption);
+    var lookup = parse.GetValue(lookupOption);
+    var minutes = parse.GetResult(minutesOption) is null
+        ? (lookup ? lookupTokenOptions : tokenOptions).LifetimeMinutes
+        : parse.GetValue(minutesOption);
     var problem = string.IsNullOrWhiteSpace(voter) ? "--voter must not be empty"
         : !Voting.Core.Identity.VoterIdRule.IsCanonical(voter) ? $"--voter is not in canonical form ({Voting.Core.Identity.VoterIdRule.Description})"
         : !Voting.Core.Geography.UsStates.TryGet(state, out _) ? $"--state '{state}' is not a US state code"
         : minutes is < 1 or > MaxTokenMinutes ? $"--minutes must be 1–{MaxTokenMinutes} (30 days)"
         : null;
-    if (problem is not null || Issuer("token") is not { } issuer)
+    if (problem is not null || Issuer("token", lookup) is not { } issuer)
     {
         if (problem is not null)
         {
@@ -346,16 +356,17 @@ static string? SummaryUnwritable(FileInfo summary)
     }
 }
 
-// The authority's signer, or null after one line saying why the signing key setting is unusable.
-VoterTokenIssuer? Issuer(string command)
+// The authority's signer (of lookup tokens when asked), or null after one line saying why the signing key setting is unusable.
+VoterTokenIssuer? Issuer(string command, bool lookup = false)
 {
+    var section = lookup ? VoterTokenOptions.LookupSection : VoterTokenOptions.Section;
     try
     {
-        return new VoterTokenIssuer(tokenOptions, TimeProvider.System);
+        return new VoterTokenIssuer(lookup ? lookupTokenOptions : tokenOptions, TimeProvider.System, section);
     }
     catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or ArgumentOutOfRangeException)
     {
-        Console.Error.WriteLine($"{command}: {VoterTokenOptions.Section}:SigningKeys is unusable: {e.Message}");
+        Console.Error.WriteLine($"{command}: {section}:SigningKeys is unusable: {e.Message}");
         return null;
     }
 }

@@ -5,10 +5,13 @@ using Voting.Core.Identity;
 
 namespace Voting.Infrastructure.Identity;
 
-/// <summary>Mints voter tokens as the election authority would (for the simulator, tests and the token CLI).</summary>
-public sealed class VoterTokenIssuer(VoterTokenOptions options, TimeProvider clock)
+/// <summary>
+/// Mints voter tokens as the election authority would (for the simulator, tests and the token CLI): to
+/// cast, or to look up one's vote, as <paramref name="options"/> (read from <paramref name="section"/>) say.
+/// </summary>
+public sealed class VoterTokenIssuer(VoterTokenOptions options, TimeProvider clock, string section = VoterTokenOptions.Section)
 {
-    private readonly SigningCredentials credentials = new(VoterTokenKeys.From(options)[0], SecurityAlgorithms.HmacSha256);
+    private readonly SigningCredentials credentials = new(VoterTokenKeys.From(options, section)[0], SecurityAlgorithms.HmacSha256);
     private readonly JsonWebTokenHandler handler = new() { SetDefaultTimesOnTokenCreation = false };
 
     /// <summary>A token for <paramref name="voterId"/> registered in <paramref name="state"/>, valid for <paramref name="lifetime"/> (default from options).</summary>

@@ -2,6 +2,7 @@ using System.Reflection;
 using Voting.Audit;
 using Voting.Console.Blazor;
 using Voting.Infrastructure.Elections;
+using Voting.Infrastructure.Identity;
 using Voting.Infrastructure.Kafka;
 using Voting.Ingest;
 using Voting.Processor;
@@ -49,6 +50,8 @@ internal sealed class ConfigurationKeys
 
         // InfrastructureRegistration.AddVotingElections binds the section as List<ElectionOptions>.
         found[ElectionOptions.Section] = [typeof(List<ElectionOptions>)];
+        // Results binds the lookup tokens' section to the voter tokens' options (VoterAuthentication).
+        found[VoterTokenOptions.LookupSection] = [typeof(VoterTokenOptions)];
         return new ConfigurationKeys(found);
     }
 

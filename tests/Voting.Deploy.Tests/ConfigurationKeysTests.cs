@@ -10,7 +10,7 @@ public sealed class ConfigurationKeysTests
     {
         string[] expected =
         [
-            "Voting:Kafka", "Voting:MySql", "Voting:Redis", "Voting:ClickHouse", "Voting:Chain", "Voting:VoterTokens",
+            "Voting:Kafka", "Voting:MySql", "Voting:Redis", "Voting:ClickHouse", "Voting:Chain", "Voting:VoterTokens", "Voting:LookupTokens",
             "Voting:BloomFilter", "Voting:Elections", "Voting:Ingest", "Voting:Processor", "Voting:Results", "Voting:Audit",
             "Voting:Services", "Voting:Console", "Voting:Console:Access",
         ];
@@ -26,6 +26,7 @@ public sealed class ConfigurationKeysTests
     [InlineData("Voting__MySql__ShardConnectionStrings__15")]
     [InlineData("Voting__MySql__LogConnectionString")]
     [InlineData("Voting__VoterTokens__SigningKeys__0")]
+    [InlineData("Voting__LookupTokens__SigningKeys__0")]
     [InlineData("Voting__Services__Audit")]
     [InlineData("Voting__Console__LagCritical")]
     [InlineData("Voting__Console__Access__Users__0__Roles__1")]

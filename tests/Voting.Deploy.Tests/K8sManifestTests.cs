@@ -101,6 +101,22 @@ public sealed class K8sManifestTests
     }
 
     [Fact]
+    public void Only_ingest_gets_the_key_that_mints_tokens_to_cast_with_and_only_results_the_lookup_key()
+    {
+        string[] HoldersOf(string pattern) =>
+        [
+            .. manifests.OfKind("Deployment")
+                .Where(d => d.Containers.SelectMany(manifests.VariablesOf).Any(v => Regex.IsMatch(v, pattern)))
+                .Select(d => d.Name!).Order(StringComparer.Ordinal),
+        ];
+
+        // HS256: whatever verifies a token can mint one. Results, the most exposed tier, must not be able
+        // to mint a token that casts a vote.
+        Assert.Equal(["ingest"], HoldersOf(@"^Voting__VoterTokens__SigningKeys__\d+$"));
+        Assert.Equal(["results"], HoldersOf(@"^Voting__LookupTokens__SigningKeys__\d+$"));
+    }
+
+    [Fact]
     public void No_manifest_sets_the_local_Kafka_09_switch()
     {
         var variables = manifests.OfKind("Deployment").SelectMany(d => d.Containers).SelectMany(manifests.VariablesOf).ToList();

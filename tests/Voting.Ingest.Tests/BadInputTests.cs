@@ -75,6 +75,7 @@ public sealed class BadInputTests(IngestFactory factory) : IClassFixture<IngestF
         { "not yet valid", "The token is not valid yet." },
         { "forged", "The token's signature is not the election authority's." },
         { "other audience", "The token was issued for another service." },
+        { "lookup token", "The token's signature is not the election authority's." },
     };
 
     [Theory]
@@ -91,6 +92,9 @@ public sealed class BadInputTests(IngestFactory factory) : IClassFixture<IngestF
             "forged" => new VoterTokenIssuer(new VoterTokenOptions { SigningKeys = [Convert.ToBase64String(new byte[32])] }, TimeProvider.System)
                 .Issue(Voter(), "PA", factory.ElectionId),
             "other audience" => new VoterTokenIssuer(new VoterTokenOptions { SigningKeys = options.SigningKeys, Audience = "results" }, TimeProvider.System)
+                .Issue(Voter(), "PA", factory.ElectionId),
+            // The voter's own token to look up their vote with, as the authority mints it: signed with results' key, not one to cast with.
+            "lookup token" => new VoterTokenIssuer(LocalStack.Bind<VoterTokenOptions>(VoterTokenOptions.LookupSection), TimeProvider.System, VoterTokenOptions.LookupSection)
                 .Issue(Voter(), "PA", factory.ElectionId),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };

@@ -33,6 +33,9 @@ public sealed class PersonalLookupTests(ResultsFactory factory) : IClassFixture<
         await ResultsApiTests.ExpectProblemAsync(client, "/api/v1/votes/bob", HttpStatusCode.Forbidden, "not-your-vote", token);
         await ResultsApiTests.ExpectProblemAsync(client, "/api/v1/votes/alice", HttpStatusCode.Unauthorized, "unauthenticated");
         await ResultsApiTests.ExpectProblemAsync(client, "/api/v1/votes/alice", HttpStatusCode.Unauthorized, "unauthenticated", new AuthenticationHeaderValue("Bearer", "forged.token.here"));
+        // Alice's token to cast with is not one to look up with: results holds no key that could mint it.
+        await ResultsApiTests.ExpectProblemAsync(
+            client, "/api/v1/votes/alice", HttpStatusCode.Unauthorized, "unauthenticated", new AuthenticationHeaderValue("Bearer", factory.CastTokens.Issue("alice", "PA", election)));
         // A signed token naming no state, or an election not served here: each said as it is.
         await ResultsApiTests.ExpectProblemAsync(
             client, "/api/v1/votes/alice", HttpStatusCode.Unauthorized, "unauthenticated", new AuthenticationHeaderValue("Bearer", factory.Tokens.Issue("alice", "XX", election)));

@@ -82,7 +82,11 @@ public class ResultsFactory : WebApplicationFactory<Program>
     /// <summary>When the open elections close.</summary>
     public DateTimeOffset OpenElectionsCloseAt { get; } = DateTimeOffset.UtcNow.AddDays(1);
 
-    public VoterTokenIssuer Tokens { get; } = new(LocalStack.Bind<VoterTokenOptions>(VoterTokenOptions.Section), TimeProvider.System);
+    /// <summary>Mints the tokens voters look up their own vote with (the only ones results takes).</summary>
+    public VoterTokenIssuer Tokens { get; } = new(LocalStack.Bind<VoterTokenOptions>(VoterTokenOptions.LookupSection), TimeProvider.System, VoterTokenOptions.LookupSection);
+
+    /// <summary>Mints the tokens voters cast with (ingest's): results holds no key for them and refuses them.</summary>
+    public VoterTokenIssuer CastTokens { get; } = new(LocalStack.Bind<VoterTokenOptions>(VoterTokenOptions.Section), TimeProvider.System);
 
     public TallyReconciliation Reconciliation => new(Shards, Tallies);
 

@@ -93,6 +93,37 @@ public sealed class CommandArgumentsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_lookup_token_is_signed_with_the_lookup_key_for_results_and_is_no_token_to_cast_with()
+    {
+        var (exit, output, error) = await SimulatorProgram.RunAsync("token", "--voter", "v1", "--state", "PA", "--lookup");
+
+        Assert.True(exit == 0, error);
+        var configuration = Voting.ServiceDefaults.VotingConfiguration.Build("Local");
+        Voting.Core.Identity.VoterTokenCheck CheckedBy(string section)
+        {
+            var options = Voting.Infrastructure.Identity.VoterTokenOptions.DefaultsFor(section);
+            Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection(section), options);
+            return Voting.Infrastructure.Identity.VoterTokenKeys.Verifier(options, section).Verify(output.Trim(), DateTimeOffset.UtcNow);
+        }
+
+        var lookup = CheckedBy(Voting.Infrastructure.Identity.VoterTokenOptions.LookupSection);
+        Assert.True(lookup.IsValid, lookup.Failure.ToString());
+        Assert.Equal("v1", lookup.Token!.VoterId);
+        Assert.False(CheckedBy(Voting.Infrastructure.Identity.VoterTokenOptions.Section).IsValid);
+    }
+
+    [Fact]
+    public async Task An_unusable_lookup_signing_key_is_one_line_naming_its_section()
+    {
+        var (exit, output, error) = await SimulatorProgram.RunAsync(
+            new Dictionary<string, string> { ["Voting__LookupTokens__SigningKeys__0"] = "c2hvcnQ=" }, "token", "--voter", "v1", "--state", "PA", "--lookup");
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Equal("token: Voting:LookupTokens:SigningKeys is unusable: Voting:LookupTokens:SigningKeys:0 is 5 bytes; at least 32 are required.", error.Trim());
+    }
+
+    [Fact]
     public async Task An_unusable_signing_key_is_one_line_not_a_crash()
     {
         var (exit, output, error) = await SimulatorProgram.RunAsync(
