@@ -186,21 +186,12 @@ public sealed class ChainAnchorLog : IAnchorLog
         ChainErrors.IsNoAnswer(e) || e is RpcClientUnknownException or RpcClientTimeoutException or HttpRequestException or TimeoutException or TaskCanceledException
         || (e.InnerException is { } inner && IsTransportFailure(inner));
 
-    /// <summary>
-    /// An error answer of the node that is not the contract's code failing: only a revert or another
-    /// execution error (JSON-RPC code 3, or a message naming one) says the address does not behave as an
-    /// anchor contract; anything else (a rate limit, a method not allowed, state not available) is the node's.
-    /// </summary>
+    /// <summary>An error answer of the node that is not the contract's code failing (<see cref="ChainErrors.IsExecutionFailure"/>).</summary>
     private static bool IsNodeRefusal(Exception e) =>
-        e is RpcResponseException response && !IsExecutionError(response)
-        || (e.InnerException is { } inner && IsNodeRefusal(inner));
+        !ChainErrors.IsExecutionFailure(e) && HasResponse(e);
 
-    private static bool IsExecutionError(RpcResponseException response) =>
-        response.RpcError?.Code == 3
-        || ExecutionErrorWords.Any(word => response.Message.Contains(word, StringComparison.OrdinalIgnoreCase));
-
-    private static readonly string[] ExecutionErrorWords =
-        ["revert", "opcode", "out of gas", "stack underflow", "stack overflow", "invalid jump", "evm error", "execution"];
+    private static bool HasResponse(Exception e) =>
+        e is RpcResponseException || (e.InnerException is { } inner && HasResponse(inner));
 
     private CannotCheckException Unreachable(string call, Exception e) =>
         new($"cannot reach the chain node at {Node} ({call} failed: {ChainErrors.CauseMessage(e)})", e);

@@ -6,8 +6,9 @@ namespace Voting.Audit.Anchoring;
 /// <summary>
 /// Finds the anchor contract: the configured address, else the one this service deployed on this
 /// chain earlier (recorded in the log database), else deploys one now and records it. A contract the
-/// chain has no code for is refused (<see cref="AnchorContractMissingException"/>), and so is one of an
-/// earlier version that checks no consistency proofs (<see cref="AnchorContractOutdatedException"/>); a
+/// chain has no code for is refused (<see cref="AnchorContractMissingException"/>), and so is one that does
+/// not run this version's code, such as an earlier version that checks no consistency proofs
+/// (<see cref="AnchorContractOutdatedException"/>); a
 /// recorded one is not replaced unless <see cref="ChainOptions.RedeployWhenContractMissing"/> says the
 /// chain is one that gets reset.
 /// </summary>
@@ -42,10 +43,10 @@ public sealed partial class AnchorContractLocator(ChainClientFactory chain, Chec
                         $"The configured anchor contract {address} (Voting:Chain:AnchorContractAddress) has no code on chain {chainId}: the chain node (Voting:Chain:RpcUrl) is behind or on another chain, or the address is wrong. Anchoring waits for it.");
                 }
 
-                if (!await CheckpointAnchorContract.ChecksConsistencyAsync(web3, address))
+                if (!await RunsThisCodeAsync(web3, address))
                 {
                     throw new AnchorContractOutdatedException(
-                        $"The configured anchor contract {address} (Voting:Chain:AnchorContractAddress) on chain {chainId} is an earlier version that takes a checkpoint without a consistency proof from the one before. " +
+                        $"The configured anchor contract {address} (Voting:Chain:AnchorContractAddress) on chain {chainId} does not run this version's code: an earlier version, which takes a checkpoint without a consistency proof from the one before, or another contract. " +
                         "Anchoring waits: name a contract deployed from this version, or leave the setting empty to have one deployed.");
                 }
             }
@@ -68,13 +69,13 @@ public sealed partial class AnchorContractLocator(ChainClientFactory chain, Chec
                     address = null;
                 }
 
-                if (address is not null && !await CheckpointAnchorContract.ChecksConsistencyAsync(web3, address))
+                if (address is not null && !await RunsThisCodeAsync(web3, address))
                 {
                     // Same as above: its anchors stay in it, and a new contract starts the record afresh.
                     if (!chain.Options.RedeployWhenContractMissing)
                     {
                         throw new AnchorContractOutdatedException(
-                            $"The recorded anchor contract {address} on chain {chainId} is an earlier version that takes a checkpoint without a consistency proof from the one before. " +
+                            $"The recorded anchor contract {address} on chain {chainId} does not run this version's code: an earlier version, which takes a checkpoint without a consistency proof from the one before, or another contract. " +
                             "Anchoring waits: set Voting:Chain:AnchorContractAddress to a contract deployed from this version, or on a development chain Voting:Chain:RedeployWhenContractMissing to true to deploy one.");
                     }
 
@@ -113,8 +114,25 @@ public sealed partial class AnchorContractLocator(ChainClientFactory chain, Chec
     [LoggerMessage(Level = LogLevel.Warning, Message = "The recorded anchor contract {Address} has no code on chain {ChainId} (the chain was reset, and RedeployWhenContractMissing is on); deploying a new one")]
     private static partial void LogContractGone(ILogger logger, string address, long chainId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The recorded anchor contract {Address} on chain {ChainId} is an earlier version that checks no consistency proofs (and RedeployWhenContractMissing is on); deploying a new one: its anchors stay in the old one")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The recorded anchor contract {Address} on chain {ChainId} does not run this version's code (an earlier version checks no consistency proofs), and RedeployWhenContractMissing is on; deploying a new one: its anchors stay in the old one")]
     private static partial void LogContractOutdated(ILogger logger, string address, long chainId);
+
+    /// <summary>
+    /// Whether the contract runs this version's code (<see cref="CheckpointAnchorContract.RunsThisCodeAsync"/>);
+    /// one whose code fails the check's call is not. The node's own trouble is thrown, never taken for a
+    /// contract of other code: on a development chain that would deploy a new one.
+    /// </summary>
+    private static async Task<bool> RunsThisCodeAsync(Nethereum.Web3.IWeb3 web3, string address)
+    {
+        try
+        {
+            return await CheckpointAnchorContract.RunsThisCodeAsync(web3, address);
+        }
+        catch (Exception e) when (ChainErrors.IsExecutionFailure(e))
+        {
+            return false;
+        }
+    }
 
     private static async Task<bool> HasCodeAsync(Nethereum.Web3.IWeb3 web3, string address) =>
         (await web3.Eth.GetCode.SendRequestAsync(address)).Length > 2;

@@ -374,6 +374,31 @@ public sealed partial class CheckpointService(
             LogWhole(logger, electionId);
         }
 
+        // The chain holds this size or more already: anchored before (by an attempt whose outcome went
+        // unrecorded) it is taken as it is; otherwise the chain's log is ahead of the log database, and
+        // any anchor sent now would only revert, attempt after attempt.
+        if (newestOnChain is not null && (long)newestOnChain.TreeSize >= checkpoint.TreeSize)
+        {
+            if (await client.FindAnchorTransactionAsync(electionId, checkpoint.TreeSize, checkpoint.Root) is { } already)
+            {
+                return already;
+            }
+
+            var ahead = $"the chain's newest checkpoint of this election has size {newestOnChain.TreeSize}, at least this one's, but the chain holds no checkpoint of size {checkpoint.TreeSize}: its log is ahead of the log database (another service anchoring with this account, or a database restored from an older state)";
+            LogAnchorFailed(logger, electionId, checkpoint.TreeSize, ahead);
+            await checkpoints.MarkFailedAsync(electionId, checkpoint.TreeSize, "Not anchored: " + ahead, cancellationToken);
+            return null;
+        }
+
+        // The contract takes anchors from its owner only: another account's would revert, attempt after attempt.
+        if (await client.OwnerAsync() is var owner && !string.Equals(owner, client.SigningAddress, StringComparison.OrdinalIgnoreCase))
+        {
+            var notOwner = $"the anchor contract {client.ContractAddress} is owned by {owner}, and Voting:Chain:AnchorPrivateKey signs as {client.SigningAddress}: configure the owner's key, or another contract";
+            LogAnchorFailed(logger, electionId, checkpoint.TreeSize, notOwner);
+            await checkpoints.MarkFailedAsync(electionId, checkpoint.TreeSize, "Not anchored: " + notOwner, cancellationToken);
+            return null;
+        }
+
         // Recorded, and the node does not hold it: never sent (a crash between recording and sending) or
         // lost on the way. Sent again with its nonce while that nonce is still the account's: a new
         // transaction would take the next nonce and wait behind the one this was to replace, if that one
@@ -552,8 +577,13 @@ public sealed partial class CheckpointService(
     private bool SentByThisProcess(string electionId, string transaction) =>
         inFlight.TryGetValue(electionId, out var known) && known.Transaction == transaction;
 
-    /// <summary>Waits for an anchor transaction; one the contract refused is taken for the anchor the chain already holds of that size, if it holds one.</summary>
-    private static async Task<AnchorTransaction> WaitAsync(
+    /// <summary>
+    /// Waits for an anchor transaction; one mined without anchoring (the contract refused it, or it went to
+    /// a contract used before) is taken for the anchor the chain already holds of that size, if it holds
+    /// one, and is otherwise forgotten as the checkpoint's transaction in flight: the next attempt signs a
+    /// new one, with a consistency proof from what the chain holds then.
+    /// </summary>
+    private async Task<AnchorTransaction> WaitAsync(
         CheckpointAnchorClient client, string electionId, Checkpoint checkpoint, string transaction, CancellationToken cancellationToken)
     {
         try
@@ -562,8 +592,15 @@ public sealed partial class CheckpointService(
         }
         catch (AnchorRefusedException refused)
         {
-            return await client.FindAnchorTransactionAsync(electionId, checkpoint.TreeSize, checkpoint.Root)
-                ?? throw new InvalidOperationException(refused.Message + " The chain holds no checkpoint of that size: either its log of this election is ahead of the log database, or this account does not own the contract.", refused);
+            if (await client.FindAnchorTransactionAsync(electionId, checkpoint.TreeSize, checkpoint.Root) is { } held)
+            {
+                return held;
+            }
+
+            await checkpoints.ClearPendingAsync(electionId, checkpoint.TreeSize, transaction, cancellationToken);
+            throw new InvalidOperationException(
+                refused.Message + " The chain holds no checkpoint of that size (the consistency proof it carried no longer held against the chain's newest checkpoint, " +
+                "which a reorganisation or a replaced transaction can change); a new anchor is signed at the next attempt.", refused);
         }
     }
 

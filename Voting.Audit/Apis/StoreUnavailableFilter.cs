@@ -31,7 +31,7 @@ public sealed partial class StoreUnavailableFilter(ILogger<StoreUnavailableFilte
     {
         MySqlException => "A database of the ballots or their log did not answer; try again shortly.",
         AnchorContractMissingException => "The anchor contract is not on the chain node this service reads (it is behind, or on another chain); try again later.",
-        AnchorContractOutdatedException => "The anchor contract is an earlier version this service does not anchor with (it checks no consistency proofs); try again later.",
+        AnchorContractOutdatedException => "The anchor contract does not run the code this service anchors with (an earlier version checks no consistency proofs) and waits for its operators; try again later.",
         RpcClientUnknownException or RpcClientTimeoutException => "The chain node did not answer; try again shortly.",
         // HTTP: the chain node or ClickHouse (the tallies an audit reconciles).
         HttpRequestException or TimeoutException => "The chain node or the tally store did not answer; try again shortly.",

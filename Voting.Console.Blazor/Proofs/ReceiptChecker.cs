@@ -69,7 +69,17 @@ public sealed class ReceiptChecker(AuditClient audit, ChainReadOptions chain)
                 return new ReceiptCheck(ProofVerdict.Invalid, $"The proof names chain {proof.Anchor.ChainId}; the chain node this console reads is chain {chainId}.", proof, leafHash, steps, null);
             }
 
-            if (!await CheckpointAnchorContract.RunsThisCodeAsync(web3, contract))
+            bool runsThisCode;
+            try
+            {
+                runsThisCode = await CheckpointAnchorContract.RunsThisCodeAsync(web3, contract);
+            }
+            catch (Exception e) when (ChainErrors.IsExecutionFailure(e))
+            {
+                runsThisCode = false; // its code fails the check's own calls: no anchor contract at all
+            }
+
+            if (!runsThisCode)
             {
                 return new ReceiptCheck(
                     ProofVerdict.Invalid,

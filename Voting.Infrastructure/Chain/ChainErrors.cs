@@ -39,6 +39,27 @@ public static class ChainErrors
     }
 
     /// <summary>
+    /// Whether <paramref name="e"/> (or an exception inside it) is the node saying the contract's code failed
+    /// the call: a revert or another execution error (JSON-RPC code 3, or a message naming one). Anything
+    /// else the node answers (a rate limit, a method not allowed, state not available, a call that timed
+    /// out) is the node's own trouble, not the contract's.
+    /// </summary>
+    public static bool IsExecutionFailure(Exception e) =>
+        e is Nethereum.JsonRpc.Client.RpcResponseException response && IsExecutionError(response)
+        || (e.InnerException is { } inner && IsExecutionFailure(inner));
+
+    private static bool IsExecutionError(Nethereum.JsonRpc.Client.RpcResponseException response) =>
+        response.RpcError?.Code == 3
+        || (ExecutionErrorWords.Any(word => response.Message.Contains(word, StringComparison.OrdinalIgnoreCase))
+            && !NodeTroubleWords.Any(word => response.Message.Contains(word, StringComparison.OrdinalIgnoreCase)));
+
+    private static readonly string[] ExecutionErrorWords =
+        ["revert", "opcode", "out of gas", "stack underflow", "stack overflow", "invalid jump", "evm error", "execution"];
+
+    // geth's "execution aborted (timeout = 5s)": the node gave up, the code did not fail.
+    private static readonly string[] NodeTroubleWords = ["timeout", "timed out", "aborted"];
+
+    /// <summary>
     /// Whether <paramref name="e"/> (or its root cause) is a call left without an answer: Nethereum's JSON-RPC
     /// client reading an empty answer fails with a null reference thrown by its own code.
     /// </summary>

@@ -22,7 +22,7 @@ namespace Voting.Infrastructure.Chain;
 public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress, TimeSpan? receiptTimeout = null, BigInteger? maxFeePerGas = null)
 {
     // Measured on Anvil: about 130,000 for a checkpoint with a 19-node consistency proof; each node
-    // more costs at most about 1,500, and a log of 2^40 leaves needs at most 80 (AnchorContractConsistencyTests).
+    // more costs at most about 1,500, and a log of 2^40 leaves needs at most 41 (AnchorContractConsistencyTests).
     private static readonly HexBigInteger AnchorGas = new(250_000);
     private readonly Contract contract = web3.Eth.GetContract(CheckpointAnchorContract.Abi, contractAddress);
 
@@ -247,10 +247,24 @@ public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress, T
             throw new AnchorRefusedException(electionId, treeSize, receipt.TransactionHash);
         }
 
+        // One sent to a contract used before (replaced since) anchored there, where no proof looks.
+        if (!string.Equals(receipt.To, ContractAddress, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new AnchorRefusedException(
+                electionId, treeSize, receipt.TransactionHash,
+                $"Anchor transaction {receipt.TransactionHash} of tree size {treeSize} of {electionId} went to contract {receipt.To}, not {ContractAddress}, the anchor contract in use.");
+        }
+
         var anchored = receipt.DecodeAllEvents<AnchoredEvent>().SingleOrDefault()
             ?? throw new InvalidOperationException($"Transaction {receipt.TransactionHash} has no Anchored event.");
         return new AnchorTransaction(receipt.TransactionHash, (long)receipt.BlockNumber.Value, (long)anchored.Event.Index);
     }
+
+    /// <summary>The account that owns the contract: the only one whose anchors it takes.</summary>
+    public Task<string> OwnerAsync() => contract.GetFunction("owner").CallAsync<string>();
+
+    /// <summary>The account anchors are signed with.</summary>
+    public string SigningAddress => SigningAccount().Address;
 
     /// <summary>The newest block's number.</summary>
     public async Task<long> BlockNumberAsync() => (long)(await web3.Eth.Blocks.GetBlockNumber.SendRequestAsync()).Value;

@@ -67,39 +67,20 @@ public static class CheckpointAnchorContract
     }
 
     /// <summary>
-    /// Whether the contract at <paramref name="address"/> is this version, one that checks a consistency
-    /// proof with every checkpoint after an election's first: it answers <c>isConsistent</c>. An earlier
-    /// one reverts the call (it has no such function) and would take a root that rewrites the log.
-    /// </summary>
-    public static async Task<bool> ChecksConsistencyAsync(IWeb3 web3, string address)
-    {
-        ArgumentNullException.ThrowIfNull(web3);
-        var root = new byte[32];
-        root[^1] = 1;
-        var call = web3.Eth.GetContract(Abi, address).GetFunction("isConsistent").GetData(1UL, 1UL, root, root, new List<byte[]>());
-        try
-        {
-            var answer = await web3.Eth.Transactions.Call.SendRequestAsync(new CallInput(call, address), BlockParameter.CreateLatest());
-            return answer.HexToByteArray() is { Length: 32 } word && word[^1] == 1 && word.AsSpan(0, 31).IndexOfAnyExcept((byte)0) < 0;
-        }
-        catch (RpcResponseException refused) when (refused.RpcError?.Code == 3 || refused.Message.Contains("revert", StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-    }
-
-    /// <summary>
     /// Whether the contract at <paramref name="address"/> runs exactly this version's code: the node runs
     /// the creation code as a call from the contract's owner (the one value a deployment writes into
-    /// its code) and returns the code that would leave, compared byte for byte with what is there. A
-    /// contract of other code — a look-alike that lets roots be replaced, an earlier version — is not,
-    /// nor an address without code.
-    /// Throws what the node or the contract's <c>owner</c> call throws (an address that is no anchor reverts it).
+    /// its code) and returns the code that would leave, compared byte for byte with what is there, but
+    /// for the compiler's metadata trailer (a hash of the sources, comments included, that no instruction
+    /// reads). A contract of other code — a look-alike that lets roots be replaced, an earlier version that
+    /// takes a checkpoint without a consistency proof — is not, nor an address without code. Every read
+    /// is made at one block (<paramref name="block"/>, else the newest now). Throws what the node throws,
+    /// and what the contract's <c>owner</c> call throws (an address that is no anchor reverts it:
+    /// <see cref="ChainErrors.IsExecutionFailure"/>).
     /// </summary>
     public static async Task<bool> RunsThisCodeAsync(IWeb3 web3, string address, BlockParameter? block = null)
     {
         ArgumentNullException.ThrowIfNull(web3);
-        block ??= BlockParameter.CreateLatest();
+        block ??= new BlockParameter(await web3.Eth.Blocks.GetBlockNumber.SendRequestAsync());
         var code = await web3.Eth.GetCode.SendRequestAsync(address, block);
         if (string.IsNullOrEmpty(code) || code is "0x" or "0x0")
         {
@@ -108,7 +89,19 @@ public static class CheckpointAnchorContract
 
         var owner = await web3.Eth.GetContract(Abi, address).GetFunction("owner").CallAsync<string>(block);
         var deployed = await web3.Eth.Transactions.Call.SendRequestAsync(new CallInput { From = owner, Data = "0x" + Bytecode }, block);
-        return string.Equals(deployed, code, StringComparison.OrdinalIgnoreCase);
+        return WithoutMetadata(code.HexToByteArray()).SequenceEqual(WithoutMetadata(deployed.HexToByteArray()));
+    }
+
+    /// <summary>Solidity's runtime code less its CBOR metadata trailer (its length in the last two bytes), when it has one.</summary>
+    private static ReadOnlySpan<byte> WithoutMetadata(byte[] code)
+    {
+        if (code.Length < 2)
+        {
+            return code;
+        }
+
+        var trailer = (code[^2] << 8) | code[^1];
+        return trailer + 2 <= code.Length ? code.AsSpan(0, code.Length - trailer - 2) : code;
     }
 
     private static bool IsNonceTaken(RpcResponseException refusal) =>

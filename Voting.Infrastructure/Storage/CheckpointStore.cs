@@ -86,6 +86,15 @@ public sealed class CheckpointStore(MySqlShardConnections connections)
             "UPDATE checkpoints SET pending_tx = @x, pending_raw = @r WHERE election_id = @e AND tree_size = @s AND tx_hash IS NULL",
             electionId, treeSize, cancellationToken, ("@x", transactionHash), ("@r", raw is null ? null : Convert.FromHexString(raw.AsSpan(raw.StartsWith("0x", StringComparison.Ordinal) ? 2 : 0))));
 
+    /// <summary>
+    /// Forgets <paramref name="transactionHash"/> as the queued checkpoint's transaction in flight (it was
+    /// mined without anchoring it): the next attempt signs a new one.
+    /// </summary>
+    public Task ClearPendingAsync(string electionId, long treeSize, string transactionHash, CancellationToken cancellationToken) =>
+        UpdateAsync(
+            "UPDATE checkpoints SET pending_tx = NULL, pending_raw = NULL WHERE election_id = @e AND tree_size = @s AND tx_hash IS NULL AND pending_tx = @x",
+            electionId, treeSize, cancellationToken, ("@x", transactionHash));
+
     public Task MarkFailedAsync(string electionId, long treeSize, string error, CancellationToken cancellationToken) =>
         UpdateAsync("UPDATE checkpoints SET last_error = @x WHERE election_id = @e AND tree_size = @s", electionId, treeSize, cancellationToken, ("@x", Truncated(error)));
 

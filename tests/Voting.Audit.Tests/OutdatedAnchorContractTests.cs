@@ -33,13 +33,13 @@ public sealed class OutdatedAnchorContractTests : IAsyncLifetime
         contracts.Forget();
 
         var refused = await Assert.ThrowsAsync<AnchorContractOutdatedException>(() => contracts.GetAsync(CancellationToken.None));
-        Assert.Contains($"The recorded anchor contract {earlier} on chain {factory.Chain.ChainId} is an earlier version that takes a checkpoint without a consistency proof", refused.Message, StringComparison.Ordinal);
+        Assert.Contains($"The recorded anchor contract {earlier} on chain {factory.Chain.ChainId} does not run this version's code: an earlier version, which takes a checkpoint without a consistency proof", refused.Message, StringComparison.Ordinal);
         Assert.Equal(earlier, await store.AnchorContractAsync(factory.Chain.ChainId, CancellationToken.None));
 
         var election = factory.Elections[0];
         using var answer = await client.PostAsync(new Uri($"/api/v1/audit/elections/{election}/audits", UriKind.Relative), null);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode);
-        Assert.Contains("The anchor contract is an earlier version this service does not anchor with", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("The anchor contract does not run the code this service anchors with", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         await factory.RecordVotesAsync(election, 20);
         await Eventually.Async(
@@ -63,7 +63,7 @@ public sealed class OutdatedAnchorContractTests : IAsyncLifetime
         var replaced = await contracts.GetAsync(CancellationToken.None);
         Assert.NotEqual(earlier, replaced.ContractAddress, StringComparer.OrdinalIgnoreCase);
         Assert.Equal(replaced.ContractAddress, await store.AnchorContractAsync(factory.Chain.ChainId, CancellationToken.None), StringComparer.OrdinalIgnoreCase);
-        Assert.True(await CheckpointAnchorContract.ChecksConsistencyAsync(new Nethereum.Web3.Web3(factory.Chain.RpcUrl), replaced.ContractAddress));
+        Assert.True(await CheckpointAnchorContract.RunsThisCodeAsync(new Nethereum.Web3.Web3(factory.Chain.RpcUrl), replaced.ContractAddress));
 
         var election = factory.Elections[0];
         await factory.RecordVotesAsync(election, 20);
@@ -83,7 +83,7 @@ public sealed class OutdatedAnchorContractTests : IAsyncLifetime
         var contracts = factory.Services.GetRequiredService<AnchorContractLocator>();
 
         var refused = await Assert.ThrowsAsync<AnchorContractOutdatedException>(() => contracts.GetAsync(CancellationToken.None));
-        Assert.Contains($"The configured anchor contract {earlier} (Voting:Chain:AnchorContractAddress) on chain {factory.Chain.ChainId} is an earlier version", refused.Message, StringComparison.Ordinal);
+        Assert.Contains($"The configured anchor contract {earlier} (Voting:Chain:AnchorContractAddress) on chain {factory.Chain.ChainId} does not run this version's code", refused.Message, StringComparison.Ordinal);
     }
 
     /// <summary>The earlier contract, deployed from an account of its own (the service's races the service for nonces).</summary>

@@ -57,4 +57,22 @@ public sealed class ChainErrorsTests
             return e;
         }
     }
+
+    [Theory]
+    [InlineData(3, "execution reverted", true)]
+    [InlineData(-32000, "execution reverted: NotOwner", true)]
+    [InlineData(-32003, "EvmError: InvalidFEOpcode", true)]
+    [InlineData(-32000, "out of gas", true)]
+    [InlineData(-32000, "execution aborted (timeout = 5s)", false)]
+    [InlineData(-32005, "rate limit exceeded", false)]
+    [InlineData(-32601, "the method eth_call does not exist/is not available", false)]
+    [InlineData(-32000, "missing trie node 4f2a (path ) state is not available", false)]
+    public void A_contract_failing_is_told_apart_from_the_nodes_own_trouble(int code, string message, bool contractFailed)
+    {
+        var answer = new Nethereum.JsonRpc.Client.RpcResponseException(new Nethereum.JsonRpc.Client.RpcError(code, message));
+
+        Assert.Equal(contractFailed, ChainErrors.IsExecutionFailure(answer));
+        Assert.Equal(contractFailed, ChainErrors.IsExecutionFailure(new InvalidOperationException("wrapped", answer)));
+        Assert.False(ChainErrors.IsExecutionFailure(new HttpRequestException(message)));
+    }
 }
