@@ -28,6 +28,11 @@ public static class VoterAuthentication
             throw new OptionsValidationException(section, typeof(VoterTokenOptions), [.. errors.Select(e => $"{section}: {e.ErrorMessage}")]);
         }
 
+        if (section == VoterTokenOptions.LookupSection)
+        {
+            RefuseCastTokens(configuration, tokens);
+        }
+
         services.AddSingleton(VoterTokenKeys.Verifier(tokens, section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddTransient<VoterBearerHandler>();
@@ -38,5 +43,31 @@ public static class VoterAuthentication
         });
         services.AddAuthorization();
         return services;
+    }
+
+    /// <summary>
+    /// The lookup tokens' settings must make no token to cast with acceptable, nor let whoever holds the
+    /// lookup keys mint one: their audience must differ from the cast tokens', and no lookup key may be
+    /// a cast key (compared where both are configured, as in the local profile).
+    /// </summary>
+    private static void RefuseCastTokens(IConfiguration configuration, VoterTokenOptions lookup)
+    {
+        var cast = VoterTokenOptions.DefaultsFor(VoterTokenOptions.Section);
+        configuration.GetSection(VoterTokenOptions.Section).Bind(cast);
+        var errors = new List<string>();
+        if (string.Equals(lookup.Audience, cast.Audience, StringComparison.Ordinal))
+        {
+            errors.Add($"{VoterTokenOptions.LookupSection}: Audience is \"{lookup.Audience}\", the audience of the tokens to cast with ({VoterTokenOptions.Section}:Audience): give lookup tokens one of their own (\"{VoterTokenOptions.LookupAudience}\").");
+        }
+
+        var castKeys = cast.SigningKeys.Select(key => key.Trim()).ToHashSet(StringComparer.Ordinal);
+        errors.AddRange(lookup.SigningKeys
+            .Select((key, index) => (Key: key.Trim(), Index: index))
+            .Where(k => castKeys.Contains(k.Key))
+            .Select(k => $"{VoterTokenOptions.LookupSection}: SigningKeys:{k.Index} is also a key of {VoterTokenOptions.Section}: whoever holds it could mint a token to cast with. Give lookup tokens keys of their own."));
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(VoterTokenOptions.LookupSection, typeof(VoterTokenOptions), errors);
+        }
     }
 }

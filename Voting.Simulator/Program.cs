@@ -35,12 +35,15 @@ var electionOption = new Option<string?>("--election") { Description = "Election
 
 var voterOption = new Option<string>("--voter") { Description = "Voter id at the authority", Required = true };
 var stateOption = new Option<string>("--state") { Description = "USPS code of the voter's state", Required = true };
-var minutesOption = new Option<int>("--minutes") { Description = "Lifetime in minutes (default: the section's LifetimeMinutes)" };
+var minutesOption = new Option<int>("--minutes")
+{
+    Description = $"Lifetime in minutes (default: {VoterTokenOptions.Section}:LifetimeMinutes, with --lookup {VoterTokenOptions.LookupSection}:LifetimeMinutes)",
+};
 var lookupOption = new Option<bool>("--lookup")
 {
     Description = $"Mint the voter's token to look up their own vote (GET /api/v1/votes/{{voter_id}} at results; {VoterTokenOptions.LookupSection}), not the one to cast with ({VoterTokenOptions.Section})",
 };
-var token = new Command("token", "Mint one voter token as the election authority (needs the signing key from configuration)")
+var token = new Command("token", "Mint one voter token as the election authority: to cast with, or with --lookup to look up one's own vote (needs that section's signing key from configuration)")
 {
     voterOption, stateOption, electionOption, minutesOption, lookupOption,
 };
@@ -56,13 +59,15 @@ token.SetAction(parse =>
     var voter = parse.GetValue(voterOption)!;
     var state = parse.GetValue(stateOption)!.ToUpperInvariant();
     var lookup = parse.GetValue(lookupOption);
-    var minutes = parse.GetResult(minutesOption) is null
-        ? (lookup ? lookupTokenOptions : tokenOptions).LifetimeMinutes
-        : parse.GetValue(minutesOption);
+    var configuredMinutes = parse.GetResult(minutesOption) is null;
+    var minutes = configuredMinutes ? (lookup ? lookupTokenOptions : tokenOptions).LifetimeMinutes : parse.GetValue(minutesOption);
     var problem = string.IsNullOrWhiteSpace(voter) ? "--voter must not be empty"
         : !Voting.Core.Identity.VoterIdRule.IsCanonical(voter) ? $"--voter is not in canonical form ({Voting.Core.Identity.VoterIdRule.Description})"
         : !Voting.Core.Geography.UsStates.TryGet(state, out _) ? $"--state '{state}' is not a US state code"
-        : minutes is < 1 or > MaxTokenMinutes ? $"--minutes must be 1–{MaxTokenMinutes} (30 days)"
+        : minutes is < 1 or > MaxTokenMinutes
+            ? configuredMinutes
+                ? $"{(lookup ? VoterTokenOptions.LookupSection : VoterTokenOptions.Section)}:LifetimeMinutes is {minutes}; it must be 1–{MaxTokenMinutes} (30 days)"
+                : $"--minutes must be 1–{MaxTokenMinutes} (30 days)"
         : null;
     if (problem is not null || Issuer("token", lookup) is not { } issuer)
     {

@@ -31,7 +31,7 @@ public sealed class VoterTokenOptions
     [Required, MinLength(1)]
     public List<string> SigningKeys { get; set; } = [];
 
-    /// <summary>Tolerated clock difference between authority and ingest.</summary>
+    /// <summary>Tolerated clock difference between the authority and the service that verifies.</summary>
     [Range(0, 600)]
     public int ClockSkewSeconds { get; set; } = 30;
 

@@ -30,7 +30,7 @@ public static class VoteProblems
 
     public static ProblemHttpResult Unconfirmed(string detail) =>
         Problem(503, "vote-not-confirmed",
-            "The vote could not be confirmed: it may have been recorded. Send it again with the same Idempotency-Key to get its receipt; without one, check GET /api/v1/votes/{voter_id} before voting again.",
+            "The vote could not be confirmed: it may have been recorded. Send it again with the same Idempotency-Key to get its receipt; without one, check GET /api/v1/votes/{voter_id} (with your lookup token) before voting again.",
             detail);
 
     public static ProblemHttpResult Rejected(BallotRejection rejection, string electionId, string state, string candidate) => rejection switch

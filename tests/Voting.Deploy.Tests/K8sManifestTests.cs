@@ -114,6 +114,18 @@ public sealed class K8sManifestTests
         // to mint a token that casts a vote.
         Assert.Equal(["ingest"], HoldersOf(@"^Voting__VoterTokens__SigningKeys__\d+$"));
         Assert.Equal(["results"], HoldersOf(@"^Voting__LookupTokens__SigningKeys__\d+$"));
+
+        // And from the right Secret, under whatever variable name.
+        string[] TakersOf(string secret) =>
+        [
+            .. manifests.OfKind("Deployment")
+                .Where(d => d.Containers.Any(c => c.Get("env").Items().Select(v => v.At("valueFrom", "secretKeyRef", "name").Text())
+                    .Concat(c.Get("envFrom").Items().Select(f => f.At("secretRef", "name").Text()))
+                    .Contains(secret)))
+                .Select(d => d.Name!).Order(StringComparer.Ordinal),
+        ];
+        Assert.Equal(["ingest"], TakersOf("voting-voter-tokens"));
+        Assert.Equal(["results"], TakersOf("voting-lookup-tokens"));
     }
 
     [Fact]

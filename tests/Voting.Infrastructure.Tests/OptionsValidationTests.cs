@@ -55,4 +55,40 @@ public sealed class OptionsValidationTests
 
         Assert.Contains(refusal.Failures, f => f.StartsWith("Voting:VoterTokens: ", StringComparison.Ordinal) && f.Contains(named, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Lookup_token_settings_are_checked_under_their_own_section_and_default_to_results_audience()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Voting:LookupTokens:SigningKeys:0"] = Convert.ToBase64String(new byte[32]),
+            ["Voting:LookupTokens:ClockSkewSeconds"] = "86400",
+        }).Build();
+
+        var refusal = Assert.Throws<OptionsValidationException>(() => new ServiceCollection().AddVoterAuthentication(configuration, Identity.VoterTokenOptions.LookupSection));
+
+        Assert.Contains(refusal.Failures, f => f.StartsWith("Voting:LookupTokens: ", StringComparison.Ordinal) && f.Contains("ClockSkewSeconds", StringComparison.Ordinal));
+        Assert.Equal("voting-results", Identity.VoterTokenOptions.DefaultsFor(Identity.VoterTokenOptions.LookupSection).Audience);
+        Assert.Equal("voting-ingest", Identity.VoterTokenOptions.DefaultsFor(Identity.VoterTokenOptions.Section).Audience);
+    }
+
+    [Theory]
+    [InlineData("Voting:LookupTokens:Audience", "voting-ingest", "Voting:LookupTokens: Audience is \"voting-ingest\", the audience of the tokens to cast with")]
+    [InlineData("Voting:LookupTokens:SigningKeys:1", "CAST", "Voting:LookupTokens: SigningKeys:1 is also a key of Voting:VoterTokens: whoever holds it could mint a token to cast with")]
+    public void Lookup_tokens_that_would_be_tokens_to_cast_with_stop_results_at_start(string key, string value, string failure)
+    {
+        var cast = Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray());
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Voting:VoterTokens:SigningKeys:0"] = cast,
+            ["Voting:LookupTokens:SigningKeys:0"] = Convert.ToBase64String(new byte[32]),
+            [key] = value == "CAST" ? cast : value,
+        }).Build();
+
+        var refusal = Assert.Throws<OptionsValidationException>(() => new ServiceCollection().AddVoterAuthentication(configuration, Identity.VoterTokenOptions.LookupSection));
+
+        Assert.Contains(refusal.Failures, f => f.StartsWith(failure, StringComparison.Ordinal));
+        configuration[key] = key.EndsWith("Audience", StringComparison.Ordinal) ? "voting-results" : Convert.ToBase64String(Enumerable.Repeat((byte)8, 32).ToArray());
+        new ServiceCollection().AddVoterAuthentication(configuration, Identity.VoterTokenOptions.LookupSection); // the same, told apart: accepted
+    }
 }

@@ -76,6 +76,7 @@ public sealed class BadInputTests(IngestFactory factory) : IClassFixture<IngestF
         { "forged", "The token's signature is not the election authority's." },
         { "other audience", "The token was issued for another service." },
         { "lookup token", "The token's signature is not the election authority's." },
+        { "lookup audience", "The token was issued for another service." },
     };
 
     [Theory]
@@ -94,7 +95,10 @@ public sealed class BadInputTests(IngestFactory factory) : IClassFixture<IngestF
             "other audience" => new VoterTokenIssuer(new VoterTokenOptions { SigningKeys = options.SigningKeys, Audience = "results" }, TimeProvider.System)
                 .Issue(Voter(), "PA", factory.ElectionId),
             // The voter's own token to look up their vote with, as the authority mints it: signed with results' key, not one to cast with.
-            "lookup token" => new VoterTokenIssuer(LocalStack.Bind<VoterTokenOptions>(VoterTokenOptions.LookupSection), TimeProvider.System, VoterTokenOptions.LookupSection)
+            "lookup token" => new VoterTokenIssuer(LocalStack.VoterTokens(VoterTokenOptions.LookupSection), TimeProvider.System, VoterTokenOptions.LookupSection)
+                .Issue(Voter(), "PA", factory.ElectionId),
+            // Signed with ingest's own key, but for results' audience: refused for its audience alone.
+            "lookup audience" => new VoterTokenIssuer(new VoterTokenOptions { SigningKeys = options.SigningKeys, Audience = VoterTokenOptions.LookupAudience }, TimeProvider.System)
                 .Issue(Voter(), "PA", factory.ElectionId),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };

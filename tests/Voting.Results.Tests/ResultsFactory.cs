@@ -83,7 +83,7 @@ public class ResultsFactory : WebApplicationFactory<Program>
     public DateTimeOffset OpenElectionsCloseAt { get; } = DateTimeOffset.UtcNow.AddDays(1);
 
     /// <summary>Mints the tokens voters look up their own vote with (the only ones results takes).</summary>
-    public VoterTokenIssuer Tokens { get; } = new(LocalStack.Bind<VoterTokenOptions>(VoterTokenOptions.LookupSection), TimeProvider.System, VoterTokenOptions.LookupSection);
+    public VoterTokenIssuer Tokens { get; } = new(LocalStack.VoterTokens(VoterTokenOptions.LookupSection), TimeProvider.System, VoterTokenOptions.LookupSection);
 
     /// <summary>Mints the tokens voters cast with (ingest's): results holds no key for them and refuses them.</summary>
     public VoterTokenIssuer CastTokens { get; } = new(LocalStack.Bind<VoterTokenOptions>(VoterTokenOptions.Section), TimeProvider.System);

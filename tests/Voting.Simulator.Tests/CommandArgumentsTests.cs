@@ -124,6 +124,17 @@ public sealed class CommandArgumentsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_configured_lifetime_out_of_range_is_named_as_the_setting_not_as_the_option()
+    {
+        var (exit, output, error) = await SimulatorProgram.RunAsync(
+            new Dictionary<string, string> { ["Voting__LookupTokens__LifetimeMinutes"] = "0" }, "token", "--voter", "v1", "--state", "PA", "--lookup");
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Equal("token: Voting:LookupTokens:LifetimeMinutes is 0; it must be 1–43200 (30 days)", error.Trim());
+    }
+
+    [Fact]
     public async Task An_unusable_signing_key_is_one_line_not_a_crash()
     {
         var (exit, output, error) = await SimulatorProgram.RunAsync(

@@ -65,6 +65,14 @@ public static class LocalStack
     public static T Bind<T>(string section)
         where T : new() => Bind<T>(section, _ => { });
 
+    /// <summary>The local profile's voter-token settings of <paramref name="section"/> (to cast, or to look up one's vote), over that section's own defaults.</summary>
+    public static Voting.Infrastructure.Identity.VoterTokenOptions VoterTokens(string section = Voting.Infrastructure.Identity.VoterTokenOptions.Section)
+    {
+        var options = Voting.Infrastructure.Identity.VoterTokenOptions.DefaultsFor(section);
+        Configuration.GetSection(section).Bind(options);
+        return options;
+    }
+
     private static T Bind<T>(string section, Action<T> adjust)
         where T : new()
     {
