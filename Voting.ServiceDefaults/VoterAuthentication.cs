@@ -34,6 +34,7 @@ public static class VoterAuthentication
         }
 
         services.AddSingleton(VoterTokenKeys.Verifier(tokens, section));
+        services.AddSingleton(Purpose(configuration, section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddTransient<VoterBearerHandler>();
         services.AddAuthentication(options =>
@@ -43,6 +44,17 @@ public static class VoterAuthentication
         });
         services.AddAuthorization();
         return services;
+    }
+
+    /// <summary>What a voter who sent their other token here is told (the other section's audience names it).</summary>
+    private static VoterTokenPurpose Purpose(IConfiguration configuration, string section)
+    {
+        var otherSection = section == VoterTokenOptions.LookupSection ? VoterTokenOptions.Section : VoterTokenOptions.LookupSection;
+        var other = VoterTokenOptions.DefaultsFor(otherSection);
+        configuration.GetSection(otherSection).Bind(other);
+        return section == VoterTokenOptions.LookupSection
+            ? new VoterTokenPurpose(other.Audience, "This is a token to cast a vote with; looking up your vote takes your lookup token from the election authority.")
+            : new VoterTokenPurpose(other.Audience, "This is a token to look up your vote with; casting takes your voter token from the election authority.");
     }
 
     /// <summary>

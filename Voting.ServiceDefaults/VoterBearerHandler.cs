@@ -19,7 +19,7 @@ namespace Voting.ServiceDefaults;
 /// the token itself. One instance serves one request (the framework creates it per request), so the
 /// result is computed once and kept for the challenge.
 /// </remarks>
-public sealed partial class VoterBearerHandler(VoterTokenVerifier verifier, TimeProvider clock, ILogger<VoterBearerHandler> logger) : IAuthenticationHandler
+public sealed partial class VoterBearerHandler(VoterTokenVerifier verifier, VoterTokenPurpose purpose, TimeProvider clock, ILogger<VoterBearerHandler> logger) : IAuthenticationHandler
 {
     public const string SchemeName = "Bearer";
 
@@ -76,10 +76,15 @@ public sealed partial class VoterBearerHandler(VoterTokenVerifier verifier, Time
             return AuthenticateResult.NoResult();
         }
 
-        var check = verifier.Verify(header.AsSpan(7).Trim(' '), clock.GetUtcNow());
+        var token = header.AsSpan(7).Trim(' ');
+        var check = verifier.Verify(token, clock.GetUtcNow());
         if (check.Token is not { } voter)
         {
-            var why = Explain(check.Failure);
+            // The voter's other token (to cast with, or to look up their vote) is not the authority's
+            // signature here either, but saying which token it is helps them more.
+            var why = check.Failure == VoterTokenFailure.BadSignature && UnverifiedAudience.Names(token, purpose.OtherAudience)
+                ? purpose.Hint
+                : Explain(check.Failure);
             LogRefused(logger, scheme.Name, why);
             return AuthenticateResult.Fail(why);
         }

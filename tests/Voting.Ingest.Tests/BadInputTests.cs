@@ -75,7 +75,7 @@ public sealed class BadInputTests(IngestFactory factory) : IClassFixture<IngestF
         { "not yet valid", "The token is not valid yet." },
         { "forged", "The token's signature is not the election authority's." },
         { "other audience", "The token was issued for another service." },
-        { "lookup token", "The token's signature is not the election authority's." },
+        { "lookup token", "This is a token to look up your vote with; casting takes your voter token from the election authority." },
         { "lookup audience", "The token was issued for another service." },
     };
 

@@ -33,9 +33,16 @@ public sealed class PersonalLookupTests(ResultsFactory factory) : IClassFixture<
         await ResultsApiTests.ExpectProblemAsync(client, "/api/v1/votes/bob", HttpStatusCode.Forbidden, "not-your-vote", token);
         await ResultsApiTests.ExpectProblemAsync(client, "/api/v1/votes/alice", HttpStatusCode.Unauthorized, "unauthenticated");
         await ResultsApiTests.ExpectProblemAsync(client, "/api/v1/votes/alice", HttpStatusCode.Unauthorized, "unauthenticated", new AuthenticationHeaderValue("Bearer", "forged.token.here"));
-        // Alice's token to cast with is not one to look up with: results holds no key that could mint it.
-        await ResultsApiTests.ExpectProblemAsync(
-            client, "/api/v1/votes/alice", HttpStatusCode.Unauthorized, "unauthenticated", new AuthenticationHeaderValue("Bearer", factory.CastTokens.Issue("alice", "PA", election)));
+        // Alice's token to cast with is not one to look up with (results holds no key that could mint it), and she is told which token it is.
+        using (var cast = new HttpRequestMessage(HttpMethod.Get, "/api/v1/votes/alice"))
+        {
+            cast.Headers.Authorization = new AuthenticationHeaderValue("Bearer", factory.CastTokens.Issue("alice", "PA", election));
+            using var refused = await client.SendAsync(cast);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Equal(
+                "This is a token to cast a vote with; looking up your vote takes your lookup token from the election authority.",
+                System.Text.Json.JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString());
+        }
         // A signed token naming no state, or an election not served here: each said as it is.
         await ResultsApiTests.ExpectProblemAsync(
             client, "/api/v1/votes/alice", HttpStatusCode.Unauthorized, "unauthenticated", new AuthenticationHeaderValue("Bearer", factory.Tokens.Issue("alice", "XX", election)));
