@@ -34,7 +34,7 @@ public static class VoterAuthentication
         }
 
         services.AddSingleton(VoterTokenKeys.Verifier(tokens, section));
-        services.AddSingleton(Purpose(configuration, section));
+        services.AddSingleton(Purpose(configuration, section, tokens));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddTransient<VoterBearerHandler>();
         services.AddAuthentication(options =>
@@ -47,11 +47,16 @@ public static class VoterAuthentication
     }
 
     /// <summary>What a voter who sent their other token here is told (the other section's audience names it).</summary>
-    private static VoterTokenPurpose Purpose(IConfiguration configuration, string section)
+    private static VoterTokenPurpose Purpose(IConfiguration configuration, string section, VoterTokenOptions tokens)
     {
         var otherSection = section == VoterTokenOptions.LookupSection ? VoterTokenOptions.Section : VoterTokenOptions.LookupSection;
         var other = VoterTokenOptions.DefaultsFor(otherSection);
         configuration.GetSection(otherSection).Bind(other);
+        if (string.Equals(other.Audience, tokens.Audience, StringComparison.Ordinal))
+        {
+            return VoterTokenPurpose.None; // the audience tells the two apart no more
+        }
+
         return section == VoterTokenOptions.LookupSection
             ? new VoterTokenPurpose(other.Audience, "This is a token to cast a vote with; looking up your vote takes your lookup token from the election authority.")
             : new VoterTokenPurpose(other.Audience, "This is a token to look up your vote with; casting takes your voter token from the election authority.");
@@ -72,14 +77,28 @@ public static class VoterAuthentication
             errors.Add($"{VoterTokenOptions.LookupSection}: Audience is \"{lookup.Audience}\", the audience of the tokens to cast with ({VoterTokenOptions.Section}:Audience): give lookup tokens one of their own (\"{VoterTokenOptions.LookupAudience}\").");
         }
 
-        var castKeys = cast.SigningKeys.Select(key => key.Trim()).ToHashSet(StringComparer.Ordinal);
+        // Compared as bytes: base64 may be written more than one way (wrapped lines, padding).
+        var castKeys = cast.SigningKeys.Select(KeyBytes).OfType<byte[]>().ToList();
         errors.AddRange(lookup.SigningKeys
-            .Select((key, index) => (Key: key.Trim(), Index: index))
-            .Where(k => castKeys.Contains(k.Key))
+            .Select((key, index) => (Key: KeyBytes(key), Index: index))
+            .Where(k => k.Key is not null && castKeys.Any(c => c.AsSpan().SequenceEqual(k.Key)))
             .Select(k => $"{VoterTokenOptions.LookupSection}: SigningKeys:{k.Index} is also a key of {VoterTokenOptions.Section}: whoever holds it could mint a token to cast with. Give lookup tokens keys of their own."));
         if (errors.Count > 0)
         {
             throw new OptionsValidationException(VoterTokenOptions.LookupSection, typeof(VoterTokenOptions), errors);
+        }
+    }
+
+    /// <summary>A configured key's bytes; null for text that is no base64 (reported where that key is used).</summary>
+    private static byte[]? KeyBytes(string text)
+    {
+        try
+        {
+            return Convert.FromBase64String(text);
+        }
+        catch (FormatException)
+        {
+            return null;
         }
     }
 }

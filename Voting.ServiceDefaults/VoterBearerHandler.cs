@@ -82,7 +82,7 @@ public sealed partial class VoterBearerHandler(VoterTokenVerifier verifier, Vote
         {
             // The voter's other token (to cast with, or to look up their vote) is not the authority's
             // signature here either, but saying which token it is helps them more.
-            var why = check.Failure == VoterTokenFailure.BadSignature && UnverifiedAudience.Names(token, purpose.OtherAudience)
+            var why = check.Failure == VoterTokenFailure.BadSignature && purpose.OtherAudience is { } other && UnverifiedAudience.Names(token, other)
                 ? purpose.Hint
                 : Explain(check.Failure);
             LogRefused(logger, scheme.Name, why);

@@ -47,7 +47,7 @@ public sealed partial class AnchorContractLocator(ChainClientFactory chain, Chec
                 {
                     throw new AnchorContractOutdatedException(
                         $"The configured anchor contract {address} (Voting:Chain:AnchorContractAddress) on chain {chainId} does not run this version's code: an earlier version, which takes a checkpoint without a consistency proof from the one before, or another contract. " +
-                        "Anchoring waits: name a contract deployed from this version, or leave the setting empty to have one deployed.");
+                        "Anchoring waits: name a contract deployed from this version, or leave the setting empty and set Voting:Chain:RedeployWhenContractMissing to true once to have one deployed.");
                 }
             }
             else
@@ -76,7 +76,7 @@ public sealed partial class AnchorContractLocator(ChainClientFactory chain, Chec
                     {
                         throw new AnchorContractOutdatedException(
                             $"The recorded anchor contract {address} on chain {chainId} does not run this version's code: an earlier version, which takes a checkpoint without a consistency proof from the one before, or another contract. " +
-                            "Anchoring waits: set Voting:Chain:AnchorContractAddress to a contract deployed from this version, or on a development chain Voting:Chain:RedeployWhenContractMissing to true to deploy one.");
+                            "Anchoring waits: set Voting:Chain:AnchorContractAddress to a contract deployed from this version, or Voting:Chain:RedeployWhenContractMissing to true (once) to deploy one; the anchors made so far stay in the old contract.");
                     }
 
                     LogContractOutdated(logger, address, chainId);

@@ -67,7 +67,7 @@ public sealed class AuditFactory : WebApplicationFactory<Program>
 
     public ClickHouseTallyStore Tallies { get; }
 
-    /// <summary>Three elections only this factory's service audits.</summary>
+    /// <summary>Seven elections only this factory's service audits.</summary>
     public string[] Elections { get; }
 
     public Dictionary<string, string?> Settings { get; }

@@ -134,7 +134,10 @@ public sealed class AnchorContractConsistencyTests : IAsyncLifetime
     {
         var web3 = chain.CreateSigning();
         var current = (await CheckpointAnchorContract.DeployAsync(web3, CancellationToken.None)).ContractAddress;
-        var otherOwner = new ChainClientFactory(LocalStack.Chain(account: 1)).CreateSigning();
+        var otherOptions = LocalStack.Chain();
+        otherOptions.AnchorPrivateKey = FundedAccount.NewKey();
+        await FundedAccount.FundAsync(otherOptions.RpcUrl, otherOptions.AnchorPrivateKey);
+        var otherOwner = new ChainClientFactory(otherOptions).CreateSigning();
         var ofAnotherOwner = (await CheckpointAnchorContract.DeployAsync(otherOwner, CancellationToken.None)).ContractAddress;
         var earlier = await EarlierAnchorContract.DeployAsync(web3);
 

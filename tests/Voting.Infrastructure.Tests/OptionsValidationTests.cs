@@ -75,6 +75,7 @@ public sealed class OptionsValidationTests
     [Theory]
     [InlineData("Voting:LookupTokens:Audience", "voting-ingest", "Voting:LookupTokens: Audience is \"voting-ingest\", the audience of the tokens to cast with")]
     [InlineData("Voting:LookupTokens:SigningKeys:1", "CAST", "Voting:LookupTokens: SigningKeys:1 is also a key of Voting:VoterTokens: whoever holds it could mint a token to cast with")]
+    [InlineData("Voting:LookupTokens:SigningKeys:1", "CAST WRAPPED", "Voting:LookupTokens: SigningKeys:1 is also a key of Voting:VoterTokens: whoever holds it could mint a token to cast with")]
     public void Lookup_tokens_that_would_be_tokens_to_cast_with_stop_results_at_start(string key, string value, string failure)
     {
         var cast = Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray());
@@ -82,7 +83,12 @@ public sealed class OptionsValidationTests
         {
             ["Voting:VoterTokens:SigningKeys:0"] = cast,
             ["Voting:LookupTokens:SigningKeys:0"] = Convert.ToBase64String(new byte[32]),
-            [key] = value == "CAST" ? cast : value,
+            [key] = value switch
+            {
+                "CAST" => cast,
+                "CAST WRAPPED" => cast[..20] + "\n" + cast[20..], // the same key, written as a wrapping encoder writes it
+                _ => value,
+            },
         }).Build();
 
         var refusal = Assert.Throws<OptionsValidationException>(() => new ServiceCollection().AddVoterAuthentication(configuration, Identity.VoterTokenOptions.LookupSection));
