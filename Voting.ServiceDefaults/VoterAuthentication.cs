@@ -17,8 +17,8 @@ public static class VoterAuthentication
     /// <summary>Verifies the tokens configured in <paramref name="section"/>: <see cref="VoterTokenOptions.Section"/> (to cast) or <see cref="VoterTokenOptions.LookupSection"/> (to look up one's vote).</summary>
     public static IServiceCollection AddVoterAuthentication(this IServiceCollection services, IConfiguration configuration, string section = VoterTokenOptions.Section)
     {
-        var tokens = VoterTokenOptions.DefaultsFor(section);
-        configuration.GetSection(section).Bind(tokens);
+        var tokens = ReadOptions(configuration, section);
+        var other = ReadOptions(configuration, section == VoterTokenOptions.LookupSection ? VoterTokenOptions.Section : VoterTokenOptions.LookupSection);
 
         // Bound here, not through the options system (the verifier is built now), so checked here:
         // an unchecked ClockSkewSeconds of a day would accept tokens a day after they expired.
@@ -30,11 +30,11 @@ public static class VoterAuthentication
 
         if (section == VoterTokenOptions.LookupSection)
         {
-            RefuseCastTokens(configuration, tokens);
+            RefuseCastTokens(tokens, cast: other);
         }
 
         services.AddSingleton(VoterTokenKeys.Verifier(tokens, section));
-        services.AddSingleton(Purpose(configuration, section, tokens));
+        services.AddSingleton(Purpose(section, tokens, other));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddTransient<VoterBearerHandler>();
         services.AddAuthentication(options =>
@@ -46,12 +46,18 @@ public static class VoterAuthentication
         return services;
     }
 
-    /// <summary>What a voter who sent their other token here is told (the other section's audience names it).</summary>
-    private static VoterTokenPurpose Purpose(IConfiguration configuration, string section, VoterTokenOptions tokens)
+    /// <summary>The token settings of <paramref name="section"/>: its own defaults (<see cref="VoterTokenOptions.DefaultsFor"/>) with the configuration bound over them.</summary>
+    public static VoterTokenOptions ReadOptions(IConfiguration configuration, string section)
     {
-        var otherSection = section == VoterTokenOptions.LookupSection ? VoterTokenOptions.Section : VoterTokenOptions.LookupSection;
-        var other = VoterTokenOptions.DefaultsFor(otherSection);
-        configuration.GetSection(otherSection).Bind(other);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = VoterTokenOptions.DefaultsFor(section);
+        configuration.GetSection(section).Bind(options);
+        return options;
+    }
+
+    /// <summary>What a voter who sent their other token here is told (the other section's audience names it).</summary>
+    private static VoterTokenPurpose Purpose(string section, VoterTokenOptions tokens, VoterTokenOptions other)
+    {
         if (string.Equals(other.Audience, tokens.Audience, StringComparison.Ordinal))
         {
             return VoterTokenPurpose.None; // the audience tells the two apart no more
@@ -67,10 +73,8 @@ public static class VoterAuthentication
     /// lookup keys mint one: their audience must differ from the cast tokens', and no lookup key may be
     /// a cast key (compared where both are configured, as in the local profile).
     /// </summary>
-    private static void RefuseCastTokens(IConfiguration configuration, VoterTokenOptions lookup)
+    private static void RefuseCastTokens(VoterTokenOptions lookup, VoterTokenOptions cast)
     {
-        var cast = VoterTokenOptions.DefaultsFor(VoterTokenOptions.Section);
-        configuration.GetSection(VoterTokenOptions.Section).Bind(cast);
         var errors = new List<string>();
         if (string.Equals(lookup.Audience, cast.Audience, StringComparison.Ordinal))
         {

@@ -15,9 +15,8 @@ try
     // Read before any command: a setting that can't be read (a word where a number goes, a file that is
     // no JSON) or an election the registry refuses is one line, not a stack trace.
     var configuration = VotingConfiguration.Build(environment);
-    tokenOptions = configuration.GetSection(VoterTokenOptions.Section).Get<VoterTokenOptions>() ?? new VoterTokenOptions();
-    lookupTokenOptions = VoterTokenOptions.DefaultsFor(VoterTokenOptions.LookupSection);
-    configuration.GetSection(VoterTokenOptions.LookupSection).Bind(lookupTokenOptions);
+    tokenOptions = VoterAuthentication.ReadOptions(configuration, VoterTokenOptions.Section);
+    lookupTokenOptions = VoterAuthentication.ReadOptions(configuration, VoterTokenOptions.LookupSection);
     registry = new ElectionRegistry(ElectionConfiguration.Read(configuration.GetSection(ElectionOptions.Section)), withPseudonymSecrets: false);
     defaultIngest = ServiceUrl(configuration, "Voting:Services:Ingest", "http://127.0.0.1:5101");
     defaultResults = ServiceUrl(configuration, "Voting:Services:Results", "http://127.0.0.1:5103");

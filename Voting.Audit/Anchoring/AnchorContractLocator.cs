@@ -53,33 +53,17 @@ public sealed partial class AnchorContractLocator(ChainClientFactory chain, Chec
             else
             {
                 address = await store.AnchorContractAsync(chainId, cancellationToken);
-                if (address is not null && !await HasCodeAsync(web3, address))
+                if (address is not null && await UnusableAsync(web3, address, chainId) is { } unusable)
                 {
                     // A new contract would start the chain's record of this log afresh: every anchor
                     // made so far would stay in the old one, and proofs naming the new one would find
                     // none of them. Only a chain reset on purpose (a local one) may do that.
                     if (!chain.Options.RedeployWhenContractMissing)
                     {
-                        throw new AnchorContractMissingException(
-                            $"The recorded anchor contract {address} has no code on chain {chainId}: the chain node (Voting:Chain:RpcUrl) is behind or on another chain. " +
-                            "Anchoring waits for it. If the chain was reset on purpose, set Voting:Chain:AnchorContractAddress to the contract to use, or Voting:Chain:RedeployWhenContractMissing to true to deploy a new one.");
+                        throw unusable;
                     }
 
-                    LogContractGone(logger, address, chainId);
-                    address = null;
-                }
-
-                if (address is not null && !await RunsThisCodeAsync(web3, address))
-                {
-                    // Same as above: its anchors stay in it, and a new contract starts the record afresh.
-                    if (!chain.Options.RedeployWhenContractMissing)
-                    {
-                        throw new AnchorContractOutdatedException(
-                            $"The recorded anchor contract {address} on chain {chainId} does not run this version's code: an earlier version, which takes a checkpoint without a consistency proof from the one before, or another contract. " +
-                            "Anchoring waits: set Voting:Chain:AnchorContractAddress to a contract deployed from this version, or Voting:Chain:RedeployWhenContractMissing to true (once) to deploy one; the anchors made so far stay in the old contract.");
-                    }
-
-                    LogContractOutdated(logger, address, chainId);
+                    LogReplaced(logger, address, chainId, unusable.Message);
                     address = null;
                 }
 
@@ -111,11 +95,20 @@ public sealed partial class AnchorContractLocator(ChainClientFactory chain, Chec
     [LoggerMessage(Level = LogLevel.Information, Message = "Deployed the anchor contract at {Address} on chain {ChainId} (transaction {Transaction})")]
     private static partial void LogDeployed(ILogger logger, string address, long chainId, string transaction);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The recorded anchor contract {Address} has no code on chain {ChainId} (the chain was reset, and RedeployWhenContractMissing is on); deploying a new one")]
-    private static partial void LogContractGone(ILogger logger, string address, long chainId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The recorded anchor contract {Address} on chain {ChainId} cannot be anchored with, and RedeployWhenContractMissing is on: deploying a new one; the anchors made so far stay in the old one. {Reason}")]
+    private static partial void LogReplaced(ILogger logger, string address, long chainId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The recorded anchor contract {Address} on chain {ChainId} does not run this version's code (an earlier version checks no consistency proofs), and RedeployWhenContractMissing is on; deploying a new one: its anchors stay in the old one")]
-    private static partial void LogContractOutdated(ILogger logger, string address, long chainId);
+    /// <summary>Why the recorded contract at <paramref name="address"/> cannot be anchored with (no code on the chain, or other code), or null.</summary>
+    private static async Task<Exception?> UnusableAsync(Nethereum.Web3.IWeb3 web3, string address, long chainId) =>
+        !await HasCodeAsync(web3, address)
+            ? new AnchorContractMissingException(
+                $"The recorded anchor contract {address} has no code on chain {chainId}: the chain node (Voting:Chain:RpcUrl) is behind or on another chain. " +
+                "Anchoring waits for it. If the chain was reset on purpose, set Voting:Chain:AnchorContractAddress to the contract to use, or Voting:Chain:RedeployWhenContractMissing to true to deploy a new one.")
+            : !await RunsThisCodeAsync(web3, address)
+                ? new AnchorContractOutdatedException(
+                    $"The recorded anchor contract {address} on chain {chainId} does not run this version's code: an earlier version, which takes a checkpoint without a consistency proof from the one before, or another contract. " +
+                    "Anchoring waits: set Voting:Chain:AnchorContractAddress to a contract deployed from this version, or Voting:Chain:RedeployWhenContractMissing to true (once) to deploy one; the anchors made so far stay in the old contract.")
+                : null;
 
     /// <summary>
     /// Whether the contract runs this version's code (<see cref="CheckpointAnchorContract.RunsThisCodeAsync"/>);

@@ -25,6 +25,7 @@ public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress, T
     // more costs at most about 1,500, and a log of 2^40 leaves needs at most 41 (AnchorContractConsistencyTests).
     private static readonly HexBigInteger AnchorGas = new(250_000);
     private readonly Contract contract = web3.Eth.GetContract(CheckpointAnchorContract.Abi, contractAddress);
+    private string? owner;
 
     public string ContractAddress { get; } = contractAddress;
 
@@ -260,8 +261,8 @@ public sealed class CheckpointAnchorClient(IWeb3 web3, string contractAddress, T
         return new AnchorTransaction(receipt.TransactionHash, (long)receipt.BlockNumber.Value, (long)anchored.Event.Index);
     }
 
-    /// <summary>The account that owns the contract: the only one whose anchors it takes.</summary>
-    public Task<string> OwnerAsync() => contract.GetFunction("owner").CallAsync<string>();
+    /// <summary>The account that owns the contract: the only one whose anchors it takes (read once: its code fixes it).</summary>
+    public async Task<string> OwnerAsync() => owner ??= await contract.GetFunction("owner").CallAsync<string>();
 
     /// <summary>The account anchors are signed with.</summary>
     public string SigningAddress => SigningAccount().Address;

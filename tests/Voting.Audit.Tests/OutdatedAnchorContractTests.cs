@@ -25,12 +25,7 @@ public sealed class OutdatedAnchorContractTests : IAsyncLifetime
     {
         factory.Settings["Voting:Chain:RedeployWhenContractMissing"] = "false";
         using var client = await factory.StartAsync();
-        var contracts = factory.Services.GetRequiredService<AnchorContractLocator>();
-        var store = new CheckpointStore(factory.Shards);
-        await contracts.GetAsync(CancellationToken.None);
-        var earlier = await DeployEarlierAsync();
-        await store.SetAnchorContractAsync(factory.Chain.ChainId, earlier, "0x" + new string('0', 64), CancellationToken.None);
-        contracts.Forget();
+        var (contracts, store, earlier) = await RecordEarlierContractAsync();
 
         var refused = await Assert.ThrowsAsync<AnchorContractOutdatedException>(() => contracts.GetAsync(CancellationToken.None));
         Assert.Contains($"The recorded anchor contract {earlier} on chain {factory.Chain.ChainId} does not run this version's code: an earlier version, which takes a checkpoint without a consistency proof", refused.Message, StringComparison.Ordinal);
@@ -53,12 +48,7 @@ public sealed class OutdatedAnchorContractTests : IAsyncLifetime
     {
         factory.Settings["Voting:Chain:RedeployWhenContractMissing"] = "true";
         using var client = await factory.StartAsync();
-        var contracts = factory.Services.GetRequiredService<AnchorContractLocator>();
-        var store = new CheckpointStore(factory.Shards);
-        await contracts.GetAsync(CancellationToken.None);
-        var earlier = await DeployEarlierAsync();
-        await store.SetAnchorContractAsync(factory.Chain.ChainId, earlier, "0x" + new string('0', 64), CancellationToken.None);
-        contracts.Forget();
+        var (contracts, store, earlier) = await RecordEarlierContractAsync();
 
         var replaced = await contracts.GetAsync(CancellationToken.None);
         Assert.NotEqual(earlier, replaced.ContractAddress, StringComparer.OrdinalIgnoreCase);
@@ -84,6 +74,21 @@ public sealed class OutdatedAnchorContractTests : IAsyncLifetime
 
         var refused = await Assert.ThrowsAsync<AnchorContractOutdatedException>(() => contracts.GetAsync(CancellationToken.None));
         Assert.Contains($"The configured anchor contract {earlier} (Voting:Chain:AnchorContractAddress) on chain {factory.Chain.ChainId} does not run this version's code", refused.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// After the service found (or deployed) its contract: an earlier-version contract recorded as the
+    /// one to use, as a database from before the upgrade holds it, and the locator made to look again.
+    /// </summary>
+    private async Task<(AnchorContractLocator Contracts, CheckpointStore Store, string Earlier)> RecordEarlierContractAsync()
+    {
+        var contracts = factory.Services.GetRequiredService<AnchorContractLocator>();
+        var store = new CheckpointStore(factory.Shards);
+        await contracts.GetAsync(CancellationToken.None);
+        var earlier = await DeployEarlierAsync();
+        await store.SetAnchorContractAsync(factory.Chain.ChainId, earlier, "0x" + new string('0', 64), CancellationToken.None);
+        contracts.Forget();
+        return (contracts, store, earlier);
     }
 
     /// <summary>The earlier contract, deployed from an account of its own (the service's races the service for nonces).</summary>

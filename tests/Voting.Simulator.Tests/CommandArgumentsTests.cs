@@ -101,8 +101,7 @@ public sealed class CommandArgumentsTests : IDisposable
         var configuration = Voting.ServiceDefaults.VotingConfiguration.Build("Local");
         Voting.Core.Identity.VoterTokenCheck CheckedBy(string section)
         {
-            var options = Voting.Infrastructure.Identity.VoterTokenOptions.DefaultsFor(section);
-            Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection(section), options);
+            var options = Voting.ServiceDefaults.VoterAuthentication.ReadOptions(configuration, section);
             return Voting.Infrastructure.Identity.VoterTokenKeys.Verifier(options, section).Verify(output.Trim(), DateTimeOffset.UtcNow);
         }
 

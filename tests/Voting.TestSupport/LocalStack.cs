@@ -66,12 +66,8 @@ public static class LocalStack
         where T : new() => Bind<T>(section, _ => { });
 
     /// <summary>The local profile's voter-token settings of <paramref name="section"/> (to cast, or to look up one's vote), over that section's own defaults.</summary>
-    public static Voting.Infrastructure.Identity.VoterTokenOptions VoterTokens(string section = Voting.Infrastructure.Identity.VoterTokenOptions.Section)
-    {
-        var options = Voting.Infrastructure.Identity.VoterTokenOptions.DefaultsFor(section);
-        Configuration.GetSection(section).Bind(options);
-        return options;
-    }
+    public static Voting.Infrastructure.Identity.VoterTokenOptions VoterTokens(string section = Voting.Infrastructure.Identity.VoterTokenOptions.Section) =>
+        VoterAuthentication.ReadOptions(Configuration, section);
 
     private static T Bind<T>(string section, Action<T> adjust)
         where T : new()
