@@ -192,18 +192,19 @@ public sealed class ConsoleEndToEndTests(ConsoleStack stack) : IClassFixture<Con
         await official.Locator("[data-testid=access-denied]").WaitForAsync();
         Assert.Equal(0, await official.Locator("[data-testid=dead-letter-table]").CountAsync());
         Assert.Equal(0, await official.Locator("[data-testid=replay-all]").CountAsync());
+        await stack.CloseBrowsersAsync();
 
         // A visitor of the open proof viewer navigating inside the live page (no new request) is
         // stopped by the router: sent to sign in, never shown the dead letters.
         var visitor = await stack.OpenAsync("/proof");
         await ConsoleStack.WaitUntilLiveAsync(visitor);
         await visitor.EvaluateAsync("Blazor.navigateTo('/dead-letters')");
-        await visitor.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal));
+        await ConsoleStack.WaitForSignInPageAsync(visitor);
         Assert.Equal(0, await visitor.Locator("[data-testid=dead-letter-table]").CountAsync());
 
         // Not signed in: sent to sign in; a wrong password is refused.
         var anonymous = await stack.OpenAsync("/results");
-        await anonymous.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal));
+        await ConsoleStack.WaitForSignInPageAsync(anonymous);
         await ConsoleStack.ScreenshotAsync(anonymous, "sign-in");
         await anonymous.FillAsync("input[name=name]", "official");
         await anonymous.FillAsync("input[name=password]", "not the password");
@@ -246,7 +247,7 @@ public sealed class ConsoleEndToEndTests(ConsoleStack stack) : IClassFixture<Con
         var other = await page.Context.NewPageAsync();
         await other.GotoAsync("/");
         await other.ClickAsync("form[action='/account/logout'] button[type=submit]");
-        await other.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal));
+        await ConsoleStack.WaitForSignInPageAsync(other);
 
         // Its circuit loses the operator's rights at its next check and sends it to sign in.
         await page.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal), new() { Timeout = 20_000 });

@@ -137,6 +137,23 @@ public sealed class ConsoleStack : IAsyncLifetime
     /// <summary>Waits until the page is interactive over its circuit (prerendered pages ignore clicks before that).</summary>
     public static Task WaitUntilLiveAsync(IPage page) => page.Locator("[data-testid=live]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
+    /// <summary>
+    /// Waits for the page to be sent to sign in. A page that never gets there fails with where it
+    /// stayed and whether its circuit was lost (Blazor's reconnect notice shown), not a bare timeout.
+    /// </summary>
+    public static async Task WaitForSignInPageAsync(IPage page)
+    {
+        try
+        {
+            await page.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal), new() { Timeout = 60_000 });
+        }
+        catch (TimeoutException timeout)
+        {
+            var reconnecting = await page.Locator("#components-reconnect-modal, .components-reconnect-show").CountAsync();
+            throw new TimeoutException($"not sent to sign in within 60 s: the page stayed at {page.Url} (reconnect notice elements: {reconnecting})", timeout);
+        }
+    }
+
     /// <summary>The documented local accounts (deploy/config/voting.Local.json): user "x" has password "local-x".</summary>
     public static string LocalPassword(string user) => "local-" + user;
 
