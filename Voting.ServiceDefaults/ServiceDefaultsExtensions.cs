@@ -25,6 +25,7 @@ public static class ServiceDefaultsExtensions
 
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks();
+        builder.Services.AddTrustedProxies();
 
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))
@@ -55,11 +56,13 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
+    /// The client's address from a trusted proxy (<see cref="TrustedProxies"/>) first, then
     /// <c>/health/live</c> (the process answers), <c>/health/ready</c> (every dependency answers and
     /// the schema is in place, as JSON naming what is not) and <c>/metrics</c> (Prometheus).
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.UseTrustedProxies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

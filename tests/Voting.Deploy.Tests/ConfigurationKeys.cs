@@ -7,13 +7,14 @@ using Voting.Infrastructure.Kafka;
 using Voting.Ingest;
 using Voting.Processor;
 using Voting.Results;
+using Voting.ServiceDefaults;
 
 namespace Voting.Deploy.Tests;
 
 /// <summary>
 /// Whether an environment variable (<c>Voting__Kafka__BootstrapServers</c>) names a configuration
 /// key a service binds. Sections and their types come by reflection from every options class
-/// with a <c>const string Section</c> in Voting.Infrastructure and the five services; a key is
+/// with a <c>const string Section</c> in Voting.Infrastructure, Voting.ServiceDefaults and the five services; a key is
 /// walked through the bound type the way the configuration binder does (properties case-
 /// insensitively, list indices, dictionary keys) down to a scalar. Sections may nest
 /// (<c>Voting:Console:Access</c> inside <c>Voting:Console</c>) and several classes may bind one
@@ -36,6 +37,7 @@ internal sealed class ConfigurationKeys
         [
             typeof(KafkaOptions).Assembly, typeof(IngestOptions).Assembly, typeof(ProcessorOptions).Assembly,
             typeof(ResultsOptions).Assembly, typeof(AuditOptions).Assembly, typeof(ConsoleOptions).Assembly,
+            typeof(TrustedProxyOptions).Assembly,
         ];
         var found = new Dictionary<string, List<Type>>(StringComparer.OrdinalIgnoreCase);
         foreach (var type in assemblies.SelectMany(a => a.GetTypes()))

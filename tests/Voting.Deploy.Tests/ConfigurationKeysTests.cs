@@ -12,7 +12,7 @@ public sealed class ConfigurationKeysTests
         [
             "Voting:Kafka", "Voting:MySql", "Voting:Redis", "Voting:ClickHouse", "Voting:Chain", "Voting:VoterTokens", "Voting:LookupTokens",
             "Voting:BloomFilter", "Voting:Elections", "Voting:Ingest", "Voting:Processor", "Voting:Results", "Voting:Audit",
-            "Voting:Services", "Voting:Console", "Voting:Console:Access",
+            "Voting:Services", "Voting:Console", "Voting:Console:Access", "Voting:Proxies",
         ];
 
         Assert.All(expected, section => Assert.True(keys.Sections.ContainsKey(section), section));
@@ -31,6 +31,8 @@ public sealed class ConfigurationKeysTests
     [InlineData("Voting__Console__LagCritical")]
     [InlineData("Voting__Console__Access__Users__0__Roles__1")]
     [InlineData("Voting__Chain__AnchorPrivateKey")]
+    [InlineData("Voting__Proxies__TrustedNetworks__0")]
+    [InlineData("Voting__Console__Access__NewAddressSignInsPerAccount")]
     public void A_real_key_is_accepted(string variable)
     {
         Assert.Null(keys.Explain(variable));
@@ -47,6 +49,7 @@ public sealed class ConfigurationKeysTests
     [InlineData("Voting__Console__Access__Users__0__Password")]
     [InlineData("Voting__Console__Users__0__Name")]
     [InlineData("Voting__Nothing__Here")]
+    [InlineData("Voting__Proxies__TrustedNetwork__0")]
     public void A_key_no_service_binds_is_refused(string variable)
     {
         Assert.NotNull(keys.Explain(variable));
