@@ -16,6 +16,12 @@ public static partial class AccountEndpoints
     public const string LogoutPath = "/account/logout";
     public const string DeniedPath = "/account/denied";
 
+    /// <summary>The sign-in page's <c>throttled</c> value when the client's address must wait.</summary>
+    public const string ThrottledAddress = "address";
+
+    /// <summary>The sign-in page's <c>throttled</c> value when the account name must wait for new addresses.</summary>
+    public const string ThrottledAccount = "account";
+
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost(LoginPath, SignInAsync);
@@ -36,19 +42,27 @@ public static partial class AccountEndpoints
         if (turn is null || !throttle.MayTry(client))
         {
             LogThrottled(logger, name ?? "", client);
-            return Results.Redirect($"{LoginPath}?throttled=1&returnUrl={Uri.EscapeDataString(target)}");
+            return Results.Redirect($"{LoginPath}?throttled={ThrottledAddress}&returnUrl={Uri.EscapeDataString(target)}");
+        }
+
+        // The same for names that exist and names that don't: the answer tells nobody which names are accounts.
+        if (!throttle.MayTryAccount(name, client))
+        {
+            LogAccountThrottled(logger, name ?? "", client);
+            return Results.Redirect($"{LoginPath}?throttled={ThrottledAccount}&returnUrl={Uri.EscapeDataString(target)}");
         }
 
         var principal = users.SignIn(name, password);
         if (principal is null)
         {
             throttle.Refused(client);
-            LogRefused(logger, name ?? "");
+            LogRefused(logger, name ?? "", client);
             return Results.Redirect($"{LoginPath}?failed=1&returnUrl={Uri.EscapeDataString(target)}");
         }
 
+        throttle.SignedIn(principal.Identity!.Name!, client);
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, sessions.Begin(principal));
-        LogSignedIn(logger, principal.Identity!.Name!);
+        LogSignedIn(logger, principal.Identity!.Name!, client);
         return Results.LocalRedirect(target);
     }
 
@@ -83,12 +97,15 @@ public static partial class AccountEndpoints
             ? returnUrl
             : "/";
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Console sign-in refused for '{Name}'")]
-    private static partial void LogRefused(ILogger logger, string name);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Console sign-in refused for '{Name}' from {Client}")]
+    private static partial void LogRefused(ILogger logger, string name, string client);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Console sign-in of '{Name}' not checked: too many refused sign-ins from {Client}")]
     private static partial void LogThrottled(ILogger logger, string name, string client);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Console sign-in: {Name}")]
-    private static partial void LogSignedIn(ILogger logger, string name);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Console sign-in of '{Name}' from {Client} not checked: too many sign-ins to that name from addresses it has not signed in from")]
+    private static partial void LogAccountThrottled(ILogger logger, string name, string client);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Console sign-in: {Name} from {Client}")]
+    private static partial void LogSignedIn(ILogger logger, string name, string client);
 }

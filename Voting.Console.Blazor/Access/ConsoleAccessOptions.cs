@@ -32,7 +32,16 @@ public sealed class ConsoleAccessOptions : IValidatableObject
     /// </summary>
     public bool SecureCookiesOnly { get; set; } = true;
 
-    /// <summary>The window <see cref="FailedSignInsPerWindow"/> counts over.</summary>
+    /// <summary>
+    /// Sign-in attempts to one account name, right or wrong, from addresses it has not signed in from
+    /// lately (<see cref="SignInThrottle.KnownAddressDays"/>), before that name must wait: guesses spread
+    /// over many addresses stop at this many per window, while its users at their usual addresses are
+    /// never held back by them. Counted the same for names that exist and names that don't.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int NewAddressSignInsPerAccount { get; set; } = 20;
+
+    /// <summary>The window <see cref="FailedSignInsPerWindow"/> and <see cref="NewAddressSignInsPerAccount"/> count over.</summary>
     [Range(1, 24 * 60)]
     public int FailedSignInWindowMinutes { get; set; } = 5;
 

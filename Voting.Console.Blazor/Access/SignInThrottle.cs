@@ -1,22 +1,42 @@
+using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace Voting.Console.Blazor.Access;
 
 /// <summary>
-/// Limits password guessing: past <see cref="ConsoleAccessOptions.FailedSignInsPerWindow"/> refused
-/// sign-ins from one client address within the window, that address is not even checked until the
-/// window ends (which also spares the server a password hash per guess). Successful sign-ins do not
-/// count, so operators sharing one address are not locked out by each other. One address's attempts
-/// are checked one at a time (<see cref="TakeTurnAsync"/>), so attempts sent in parallel can't all
-/// pass the limit before the first refusal is counted; an IPv6 client counts as its /64.
+/// Limits password guessing two ways.
+/// <list type="bullet">
+/// <item>Per address: past <see cref="ConsoleAccessOptions.FailedSignInsPerWindow"/> refused sign-ins
+/// from one client address within the window, that address is not even checked until the window ends
+/// (which also spares the server a password hash per guess). Successful sign-ins do not count, so
+/// operators sharing one address are not locked out by each other. One address's attempts are checked
+/// one at a time (<see cref="TakeTurnAsync"/>), so attempts sent in parallel can't all pass the limit
+/// before the first refusal is counted; an IPv6 client counts as its /64.</item>
+/// <item>Per account: guesses at one account spread over many addresses stop at
+/// <see cref="ConsoleAccessOptions.NewAddressSignInsPerAccount"/> per window. Only attempts from
+/// addresses that have not signed in to the account within <see cref="KnownAddressDays"/> count, and
+/// only they are held back: someone guessing can't lock the account's users out of it from where they
+/// usually sign in. Each attempt is counted before its password is checked, so parallel ones can't
+/// overrun the limit either.</item>
+/// </list>
+/// Both are kept in memory: a restarted console starts counting afresh and knows no addresses.
 /// </summary>
 public sealed class SignInThrottle : IDisposable
 {
     /// <summary>Attempts of one address that may wait for their turn; more are refused as throttled.</summary>
     private const int WaitingTurns = 4;
 
+    /// <summary>How long an address that signed in to an account stays exempt from that account's limit.</summary>
+    public const int KnownAddressDays = 30;
+
+    /// <summary>Longest account name kept as a key: longer names are counted by their start.</summary>
+    private const int AccountKeyLength = 64;
+
+    private readonly TimeProvider clock;
     private readonly PartitionedRateLimiter<string> refusals;
+    private readonly PartitionedRateLimiter<string> accountAttempts;
+    private readonly ConcurrentDictionary<(string Account, string Client), DateTimeOffset> knownAddresses = new();
     private readonly PartitionedRateLimiter<string> turns = PartitionedRateLimiter.Create<string, string>(client =>
         RateLimitPartition.GetConcurrencyLimiter(client, _ => new ConcurrencyLimiterOptions
         {
@@ -25,16 +45,13 @@ public sealed class SignInThrottle : IDisposable
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         }));
 
-    public SignInThrottle(IOptions<ConsoleAccessOptions> options)
+    public SignInThrottle(IOptions<ConsoleAccessOptions> options, TimeProvider? clock = null)
     {
+        this.clock = clock ?? TimeProvider.System;
         var access = options.Value;
-        refusals = PartitionedRateLimiter.Create<string, string>(client => RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = access.FailedSignInsPerWindow,
-            Window = TimeSpan.FromMinutes(access.FailedSignInWindowMinutes),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
+        var window = TimeSpan.FromMinutes(access.FailedSignInWindowMinutes);
+        refusals = FixedWindows(access.FailedSignInsPerWindow, window);
+        accountAttempts = FixedWindows(access.NewAddressSignInsPerAccount, window);
     }
 
     /// <summary>
@@ -70,9 +87,58 @@ public sealed class SignInThrottle : IDisposable
         using var lease = refusals.AttemptAcquire(client, 1);
     }
 
+    /// <summary>
+    /// Whether a sign-in to <paramref name="account"/> from <paramref name="client"/> may be checked now.
+    /// From an address the account signed in from lately: always, counting nothing. From any other:
+    /// while the account's window has attempts left, and this one is counted.
+    /// </summary>
+    public bool MayTryAccount(string? account, string client)
+    {
+        var key = AccountKey(account);
+        if (knownAddresses.TryGetValue((key, client), out var since) && clock.GetUtcNow() - since < TimeSpan.FromDays(KnownAddressDays))
+        {
+            return true;
+        }
+
+        using var lease = accountAttempts.AttemptAcquire(key, 1);
+        return lease.IsAcquired;
+    }
+
+    /// <summary>Remembers that <paramref name="account"/> signed in from <paramref name="client"/>: it is exempt from the account's limit from now on.</summary>
+    public void SignedIn(string account, string client)
+    {
+        var now = clock.GetUtcNow();
+        knownAddresses[(AccountKey(account), client)] = now;
+        // Only successful sign-ins add entries, so this stays as small as the accounts' real addresses.
+        foreach (var (known, since) in knownAddresses)
+        {
+            if (now - since >= TimeSpan.FromDays(KnownAddressDays))
+            {
+                knownAddresses.TryRemove(known, out _);
+            }
+        }
+    }
+
+    /// <summary>Account names are compared as the directory compares them (case-insensitively).</summary>
+    private static string AccountKey(string? account)
+    {
+        var key = (account ?? "").ToUpperInvariant();
+        return key.Length > AccountKeyLength ? key[..AccountKeyLength] : key;
+    }
+
+    private static PartitionedRateLimiter<string> FixedWindows(int permits, TimeSpan window) =>
+        PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = permits,
+            Window = window,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+
     public void Dispose()
     {
         refusals.Dispose();
+        accountAttempts.Dispose();
         turns.Dispose();
     }
 }

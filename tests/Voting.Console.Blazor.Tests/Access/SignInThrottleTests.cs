@@ -4,8 +4,47 @@ namespace Voting.Console.Blazor.Tests.Access;
 
 public sealed class SignInThrottleTests
 {
-    private static SignInThrottle Throttle(int failures) =>
-        new(Microsoft.Extensions.Options.Options.Create(new ConsoleAccessOptions { FailedSignInsPerWindow = failures, FailedSignInWindowMinutes = 5 }));
+    private static SignInThrottle Throttle(int failures, int perAccount = 20, TimeProvider? clock = null) =>
+        new(Microsoft.Extensions.Options.Options.Create(new ConsoleAccessOptions
+        {
+            FailedSignInsPerWindow = failures,
+            NewAddressSignInsPerAccount = perAccount,
+            FailedSignInWindowMinutes = 5,
+        }), clock);
+
+    [Fact]
+    public void Attempts_at_one_account_from_new_addresses_stop_at_its_limit_whoever_sends_them()
+    {
+        using var throttle = Throttle(failures: 10, perAccount: 3);
+        Assert.True(throttle.MayTryAccount("official", "203.0.113.1"));
+        Assert.True(throttle.MayTryAccount("OFFICIAL", "203.0.113.2")); // names compared as the directory compares them
+        Assert.True(throttle.MayTryAccount("Official", "203.0.113.3"));
+        Assert.False(throttle.MayTryAccount("official", "203.0.113.4"));
+        Assert.False(throttle.MayTryAccount("official", "203.0.113.1"));
+
+        Assert.True(throttle.MayTryAccount("operator", "203.0.113.4")); // another account is not held back by it
+        Assert.True(throttle.MayTry("203.0.113.4")); // nor is the address, for anything else
+    }
+
+    [Fact]
+    public void An_address_an_account_signed_in_from_is_never_held_back_by_that_account_s_limit_until_it_is_forgotten()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2028-11-07T06:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using var throttle = Throttle(failures: 10, perAccount: 1, clock);
+        Assert.True(throttle.MayTryAccount("official", "198.51.100.7"));
+        throttle.SignedIn("official", "198.51.100.7");
+        Assert.False(throttle.MayTryAccount("official", "203.0.113.1")); // the one new address the window allows is used
+
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.True(throttle.MayTryAccount("Official", "198.51.100.7")); // known: counted nothing, never refused
+        }
+
+        Assert.False(throttle.MayTryAccount("operator", "198.51.100.7") && throttle.MayTryAccount("operator", "198.51.100.7")); // known to official only
+
+        clock.Advance(TimeSpan.FromDays(SignInThrottle.KnownAddressDays));
+        Assert.False(throttle.MayTryAccount("official", "198.51.100.7")); // forgotten: a new address again, and the window's one is gone
+    }
 
     [Fact]
     public void Past_the_refused_sign_ins_allowed_an_address_is_held_back_and_another_is_not()

@@ -13,7 +13,8 @@ using Voting.Infrastructure.Storage;
 namespace Voting.Console.Blazor.Tests.EndToEnd;
 
 /// <summary>The console in a real headless browser over the real stack, as officials, operators and auditors use it.</summary>
-public sealed class ConsoleEndToEndTests(ConsoleStack stack) : IClassFixture<ConsoleStack>, IAsyncLifetime
+[Collection(ConsoleStackCollection.Name)]
+public sealed class ConsoleEndToEndTests(ConsoleStack stack) : IAsyncLifetime
 {
     public Task InitializeAsync() => Task.CompletedTask;
 

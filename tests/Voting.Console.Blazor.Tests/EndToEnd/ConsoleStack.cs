@@ -17,6 +17,9 @@ namespace Voting.Console.Blazor.Tests.EndToEnd;
 public sealed class ConsoleStack : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
+
+    /// <summary>An account only the sign-in limit tests use (password <see cref="LocalPassword"/>), so their guesses hold back no other test.</summary>
+    public const string WitnessAccount = "witness";
     public static readonly string[] Candidates = ["harper", "morgan", "reyes"];
 
     private readonly List<ChildService> children = [];
@@ -84,6 +87,13 @@ public sealed class ConsoleStack : IAsyncLifetime
         var consoleEnvironment = WithoutPseudonymSecret(Environment());
         consoleEnvironment["Voting__Services__Audit"] = audit.BaseAddress.ToString();
         consoleEnvironment["Voting__Services__Processor"] = processor.BaseAddress.ToString();
+        // The tests stand in for a proxy in front: their X-Forwarded-For names the client (the browser
+        // sends none and is 127.0.0.1 itself).
+        consoleEnvironment["Voting__Proxies__TrustedNetworks__0"] = "127.0.0.1/32";
+        // An account of the sign-in limit tests alone, beside the local profile's three.
+        consoleEnvironment["Voting__Console__Access__Users__3__Name"] = WitnessAccount;
+        consoleEnvironment["Voting__Console__Access__Users__3__PasswordHash"] = Voting.Console.Blazor.Access.ConsoleUserDirectory.Hash(LocalPassword(WitnessAccount));
+        consoleEnvironment["Voting__Console__Access__Users__3__Roles__0"] = Voting.Console.Blazor.Access.ConsoleRoles.Auditor;
         var console = Start("Voting.Console.Blazor", consoleEnvironment);
         await console.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
