@@ -68,6 +68,16 @@ public static class KafkaClientConfigs
             config.Debug = options.Debug;
         }
 
+        if (options.Security == KafkaSecurity.Tls)
+        {
+            // librdkafka checks the broker's certificate and its host name by default; neither is ever turned off here.
+            config.SecurityProtocol = SecurityProtocol.Ssl;
+            config.SslCaLocation = options.SslCaLocation.Length > 0 ? options.SslCaLocation : null;
+            config.SslCertificateLocation = options.SslCertificateLocation.Length > 0 ? options.SslCertificateLocation : null;
+            config.SslKeyLocation = options.SslKeyLocation.Length > 0 ? options.SslKeyLocation : null;
+            config.SslKeyPassword = options.SslKeyPassword.Length > 0 ? options.SslKeyPassword : null;
+        }
+
         if (!options.LegacyBroker09)
         {
             return;

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Voting.Infrastructure.Kafka;
 
 /// <summary>Kafka cluster and topics. Section <c>Voting:Kafka</c>.</summary>
-public sealed class KafkaOptions
+public sealed class KafkaOptions : IValidatableObject
 {
     public const string Section = "Voting:Kafka";
 
@@ -71,9 +71,66 @@ public sealed class KafkaOptions
     public int RequestTimeoutMs { get; set; } = 10_000;
 
     /// <summary>
+    /// How the clients reach the brokers: <see cref="KafkaSecurity.Plaintext"/> (the default: a network
+    /// only the cluster's pods reach) or <see cref="KafkaSecurity.Tls"/> (encrypted; each broker's
+    /// certificate and host name checked against <see cref="SslCaLocation"/>).
+    /// </summary>
+    public KafkaSecurity Security { get; set; } = KafkaSecurity.Plaintext;
+
+    /// <summary>PEM file of the CA(s) that signed the brokers' certificates; empty: librdkafka's default CA store. <see cref="KafkaSecurity.Tls"/> only.</summary>
+    public string SslCaLocation { get; set; } = "";
+
+    /// <summary>
+    /// PEM file of this service's client certificate, for brokers that require one (mutual TLS: the
+    /// brokers can tell the services apart, and ACLs can give ingest write access to the votes topic
+    /// alone); with <see cref="SslKeyLocation"/>. <see cref="KafkaSecurity.Tls"/> only.
+    /// </summary>
+    public string SslCertificateLocation { get; set; } = "";
+
+    /// <summary>PEM file of the client certificate's private key.</summary>
+    public string SslKeyLocation { get; set; } = "";
+
+    /// <summary>The private key's passphrase, if it is encrypted (a secret: set it from one).</summary>
+    public string SslKeyPassword { get; set; } = "";
+
+    /// <summary>
     /// librdkafka debug contexts for every client (e.g. <c>cgrp,broker</c>), written to the service's log;
     /// empty (the default) for none. For diagnosing a cluster, not for steady operation: it is verbose.
     /// </summary>
     [RegularExpression("^[a-z,]*$")]
     public string Debug { get; set; } = "";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var tlsFiles = new (string Name, string Path)[]
+        {
+            (nameof(SslCaLocation), SslCaLocation), (nameof(SslCertificateLocation), SslCertificateLocation), (nameof(SslKeyLocation), SslKeyLocation),
+        };
+        if (Security != KafkaSecurity.Tls)
+        {
+            // A TLS setting with TLS off would leave the votes travelling in the clear while the
+            // configuration looks protected.
+            foreach (var (name, _) in tlsFiles.Where(f => f.Path.Length > 0).Append((nameof(SslKeyPassword), SslKeyPassword)).Where(f => f.Item2.Length > 0))
+            {
+                yield return new ValidationResult($"{Section}:{name} is set but {Section}:Security is {Security}: set Security to Tls, or remove {name}.");
+            }
+
+            yield break;
+        }
+
+        if ((SslCertificateLocation.Length > 0) != (SslKeyLocation.Length > 0))
+        {
+            yield return new ValidationResult($"{Section}:SslCertificateLocation and SslKeyLocation go together: a client certificate needs its key.");
+        }
+
+        if (SslKeyPassword.Length > 0 && SslKeyLocation.Length == 0)
+        {
+            yield return new ValidationResult($"{Section}:SslKeyPassword is set without SslKeyLocation.");
+        }
+
+        foreach (var (name, path) in tlsFiles.Where(f => f.Path.Length > 0 && !File.Exists(f.Path)))
+        {
+            yield return new ValidationResult($"{Section}:{name}: no file at {path}.");
+        }
+    }
 }

@@ -16,6 +16,7 @@ REPO_DIR=$(cd "$SCRIPT_DIR/../.." && pwd)
 : "${VOTING_STACK_RECOVERY_TIMEOUT:=600}"
 : "${VOTING_ZK_PORT:=2181}"
 : "${VOTING_KAFKA_PORT:=9092}"
+: "${VOTING_KAFKA_TLS_PORT:=9093}"
 : "${VOTING_KAFKA_PARTITIONS:=8}"
 : "${VOTING_KAFKA_RETENTION_HOURS:=168}"
 : "${VOTING_KAFKA_VOTES_TOPIC:=votes}"
@@ -66,6 +67,8 @@ Environment (default -> current):
                                       this long) -> $VOTING_STACK_RECOVERY_TIMEOUT
   VOTING_ZK_PORT                      2181 -> $VOTING_ZK_PORT
   VOTING_KAFKA_PORT                   9092 -> $VOTING_KAFKA_PORT
+  VOTING_KAFKA_TLS_PORT               9093 -> $VOTING_KAFKA_TLS_PORT (TLS listener, client certificate
+                                      required; CA and certificates in $VOTING_STACK_DIR/kafka/tls)
   VOTING_KAFKA_PARTITIONS             8 -> $VOTING_KAFKA_PARTITIONS (topics and broker num.partitions)
   VOTING_KAFKA_RETENTION_HOURS        168 -> $VOTING_KAFKA_RETENTION_HOURS
   VOTING_KAFKA_VOTES_TOPIC            votes -> $VOTING_KAFKA_VOTES_TOPIC
@@ -310,13 +313,43 @@ probe_zookeeper() {
   VERSION=$(sed -n 's/^Zookeeper version: \([0-9.]*\).*/\1/p' <<<"$out")
 }
 
+# The TLS listener's certificates, made once per stack folder: a CA, the broker's certificate
+# for 127.0.0.1 (PKCS12 keystore; the CA in a PKCS12 truststore, which keytool writes so Java
+# trusts it), and a client certificate the CA signed. Development only: the keys have no secret.
+KAFKA_TLS_PASSWORD=local-tls
+kafka_tls() {
+  local t; t="$(dir_of kafka)/tls"
+  [[ -s $t/client.pem && -s $t/client.key && -s $t/broker.p12 && -s $t/trust.p12 && -s $t/ca.pem ]] && return 0
+  rm -rf "$t" && mkdir -p "$t" && chmod 700 "$t"
+  (
+    cd "$t"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 3650 -subj "/CN=voting-local-kafka-ca"
+    openssl req -newkey rsa:2048 -nodes -keyout broker.key -out broker.csr -subj "/CN=$HOST"
+    printf 'subjectAltName=IP:%s\n' "$HOST" >broker.ext
+    openssl x509 -req -in broker.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out broker.pem -days 3650 -extfile broker.ext
+    openssl pkcs12 -export -in broker.pem -inkey broker.key -certfile ca.pem -name broker -out broker.p12 -passout "pass:$KAFKA_TLS_PASSWORD"
+    keytool -importcert -noprompt -alias ca -file ca.pem -keystore trust.p12 -storetype PKCS12 -storepass "$KAFKA_TLS_PASSWORD"
+    openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj "/CN=voting-local-client"
+    openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 3650
+  ) >"$t/make.log" 2>&1 || { REASON="could not make the TLS certificates (see $t/make.log)"; return 1; }
+}
+
 start_kafka() {
-  local d; d=$(dir_of kafka)
+  local d t; d=$(dir_of kafka); t="$d/tls"
   mkdir -p "$d/data"
+  kafka_tls || return 1
   cat >"$d/server.properties" <<EOF
 broker.id=0
-listeners=PLAINTEXT://$HOST:$VOTING_KAFKA_PORT
-advertised.listeners=PLAINTEXT://$HOST:$VOTING_KAFKA_PORT
+listeners=PLAINTEXT://$HOST:$VOTING_KAFKA_PORT,SSL://$HOST:$VOTING_KAFKA_TLS_PORT
+advertised.listeners=PLAINTEXT://$HOST:$VOTING_KAFKA_PORT,SSL://$HOST:$VOTING_KAFKA_TLS_PORT
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$t/broker.p12
+ssl.keystore.password=$KAFKA_TLS_PASSWORD
+ssl.key.password=$KAFKA_TLS_PASSWORD
+ssl.truststore.type=PKCS12
+ssl.truststore.location=$t/trust.p12
+ssl.truststore.password=$KAFKA_TLS_PASSWORD
+ssl.client.auth=required
 zookeeper.connect=$HOST:$VOTING_ZK_PORT
 zookeeper.connection.timeout.ms=6000
 log.dirs=$d/data
@@ -728,7 +761,7 @@ write_env() {
   local f="$VOTING_STACK_DIR/env.sh" v
   {
     echo "# Written by deploy/local/stack.sh up. Usage: source $f"
-    for v in VOTING_STACK_DIR VOTING_ZK_PORT VOTING_KAFKA_PORT VOTING_KAFKA_PARTITIONS \
+    for v in VOTING_STACK_DIR VOTING_ZK_PORT VOTING_KAFKA_PORT VOTING_KAFKA_TLS_PORT VOTING_KAFKA_PARTITIONS \
       VOTING_KAFKA_VOTES_TOPIC VOTING_KAFKA_DLQ_TOPIC VOTING_MYSQL_PORT VOTING_MYSQL_USER \
       VOTING_MYSQL_PASSWORD VOTING_REDIS_PORT VOTING_CLICKHOUSE_HTTP_PORT \
       VOTING_CLICKHOUSE_TCP_PORT VOTING_ANVIL_PORT; do
@@ -736,6 +769,8 @@ write_env() {
     done
     printf 'export %s=%q\n' \
       VOTING_KAFKA_BOOTSTRAP "$HOST:$VOTING_KAFKA_PORT" \
+      VOTING_KAFKA_TLS_BOOTSTRAP "$HOST:$VOTING_KAFKA_TLS_PORT" \
+      VOTING_KAFKA_TLS_DIR "$(dir_of kafka)/tls" \
       VOTING_ZK_CONNECT "$HOST:$VOTING_ZK_PORT" \
       VOTING_MYSQL_HOST "$HOST" \
       VOTING_MYSQL_CONNECTION "Server=$HOST;Port=$VOTING_MYSQL_PORT;User ID=$VOTING_MYSQL_USER;Password=$VOTING_MYSQL_PASSWORD;AllowLoadLocalInfile=true" \

@@ -32,6 +32,8 @@ public sealed class ConfigurationKeysTests
     [InlineData("Voting__Console__Access__Users__0__Roles__1")]
     [InlineData("Voting__Chain__AnchorPrivateKey")]
     [InlineData("Voting__Proxies__TrustedNetworks__0")]
+    [InlineData("Voting__Kafka__Security")]
+    [InlineData("Voting__Kafka__SslKeyLocation")]
     [InlineData("Voting__Console__Access__NewAddressSignInsPerAccount")]
     public void A_real_key_is_accepted(string variable)
     {

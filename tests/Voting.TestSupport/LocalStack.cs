@@ -28,6 +28,26 @@ public static class LocalStack
         }
     });
 
+    /// <summary>
+    /// The local broker's TLS listener (<c>VOTING_KAFKA_TLS_PORT</c>, 9093), which requires a client
+    /// certificate: the stack's CA and the client certificate it signed (<c>.stack/kafka/tls</c>).
+    /// </summary>
+    public static KafkaOptions KafkaTls(string? votesTopic = null)
+    {
+        var options = Kafka(votesTopic);
+        var port = System.Environment.GetEnvironmentVariable("VOTING_KAFKA_TLS_PORT") is { Length: > 0 } given ? given : "9093";
+        options.BootstrapServers = "127.0.0.1:" + port;
+        options.Security = KafkaSecurity.Tls;
+        options.SslCaLocation = Path.Combine(KafkaTlsFolder, "ca.pem");
+        options.SslCertificateLocation = Path.Combine(KafkaTlsFolder, "client.pem");
+        options.SslKeyLocation = Path.Combine(KafkaTlsFolder, "client.key");
+        return options;
+    }
+
+    /// <summary>Where <c>deploy/local/stack.sh</c> keeps the broker's CA and the client certificate.</summary>
+    public static string KafkaTlsFolder =>
+        Path.Combine(System.Environment.GetEnvironmentVariable("VOTING_STACK_DIR") is { Length: > 0 } dir ? dir : Path.Combine(RepositoryRoot.Path, ".stack"), "kafka", "tls");
+
     public static MySqlShardOptions MySql(string? databasePrefix = null) =>
         Bind<MySqlShardOptions>(MySqlShardOptions.Section, o => o.DatabasePrefix = databasePrefix ?? o.DatabasePrefix);
 
