@@ -25,19 +25,23 @@ public static class TrustedProxies
     {
         ArgumentNullException.ThrowIfNull(forwarded);
         ArgumentNullException.ThrowIfNull(proxies);
-        forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
         forwarded.KnownProxies.Clear();
         forwarded.KnownIPNetworks.Clear();
-        foreach (var network in proxies.Networks())
+        var networks = proxies.Networks();
+        foreach (var network in networks)
         {
             forwarded.KnownIPNetworks.Add(network);
         }
+
+        // With no proxy known the middleware would check no peer at all and believe everyone: whatever
+        // adds it (ASPNETCORE_FORWARDEDHEADERS_ENABLED, say), it then forwards nothing.
+        forwarded.ForwardedHeaders = networks.Count > 0 ? ForwardedHeaders.XForwardedFor : ForwardedHeaders.None;
 
         // Through every trusted hop (a CDN before the ingress), stopping at the first address that is not one.
         forwarded.ForwardLimit = null;
     }
 
-    /// <summary>Adds the forwarded-address step first in the pipeline, when proxies are configured (none: no step at all).</summary>
+    /// <summary>Adds the forwarded-address step (before the per-client limits), when proxies are configured (none: no step at all).</summary>
     public static WebApplication UseTrustedProxies(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);

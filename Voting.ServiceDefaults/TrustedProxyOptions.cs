@@ -23,11 +23,60 @@ public sealed class TrustedProxyOptions : IValidatableObject
     /// <summary>The parsed <see cref="TrustedNetworks"/> (valid once the options are validated).</summary>
     public IReadOnlyList<IPNetwork> Networks() => Given().Select(network => IPNetwork.Parse(network.Trim())).ToList();
 
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
-        Given()
-            .Where(network => !IsNetwork(network.Trim()))
-            .Select(network => new ValidationResult(
-                $"{Section}:TrustedNetworks: '{network}' is not a network in CIDR notation (such as 10.0.0.0/8, fd00::/8 or 192.0.2.10/32 for one address)."));
+    /// <summary>The widest network accepted, IPv4 or IPv6 (IPv4 addresses written as IPv6: a /104).</summary>
+    public const int WidestPrefix = 8;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var given in Given())
+        {
+            var text = given.Trim();
+            if (!IsNetwork(text))
+            {
+                yield return new ValidationResult(
+                    $"{Section}:TrustedNetworks: '{given}' is not a network in CIDR notation (such as 10.0.0.0/8, fd00::/8 or 192.0.2.10/32 for one address).");
+            }
+            else if (IsTooWide(IPNetwork.Parse(text)))
+            {
+                yield return new ValidationResult(
+                    $"{Section}:TrustedNetworks: '{given}' is wider than a /{WidestPrefix}: anyone in it could name any client in X-Forwarded-For; list your proxies' own network.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Wider than a proxy's network can sensibly be. IPv4 addresses written as IPv6 (<c>::ffff:0:0/96</c>,
+    /// what a dual-stack socket reports) count by their IPv4 part.
+    /// </summary>
+    private static bool IsTooWide(IPNetwork network)
+    {
+        if (network.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            return network.PrefixLength < WidestPrefix;
+        }
+
+        // (IPNetwork.Contains does not look at IPv4-mapped addresses: compared bit by bit here.)
+        var mappedRange = IPAddress.Parse("::ffff:0.0.0.0");
+        return network.PrefixLength < WidestPrefix
+               || (SamePrefix(network.BaseAddress, mappedRange, 96) && network.PrefixLength < 96 + WidestPrefix)
+               || (network.PrefixLength <= 96 && SamePrefix(network.BaseAddress, mappedRange, network.PrefixLength));
+    }
+
+    private static bool SamePrefix(IPAddress a, IPAddress b, int bits)
+    {
+        var x = a.GetAddressBytes();
+        var y = b.GetAddressBytes();
+        for (var bit = 0; bit < bits; bit++)
+        {
+            var mask = 0x80 >> (bit % 8);
+            if ((x[bit / 8] & mask) != (y[bit / 8] & mask))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// CIDR with the host part zero: <c>10.0.0.1/8</c> is refused rather than read as <c>10.0.0.0/8</c>

@@ -38,6 +38,43 @@ public sealed class TrustedProxyOptionsTests
             refusal.ErrorMessage);
     }
 
+    [Theory]
+    [InlineData("0.0.0.0/0")]
+    [InlineData("10.0.0.0/7")]
+    [InlineData("::/0")]
+    [InlineData("2000::/7")]
+    [InlineData("::ffff:0:0/96")] // every IPv4 client, as a dual-stack socket reports it
+    [InlineData("::ffff:10.0.0.0/103")]
+    [InlineData("::/80")] // holds every IPv4-mapped address too
+    public void A_network_wider_than_a_proxy_s_is_refused(string network)
+    {
+        var refusal = Assert.Single(Validate(new TrustedProxyOptions { TrustedNetworks = [network] }));
+        Assert.Equal(
+            $"Voting:Proxies:TrustedNetworks: '{network}' is wider than a /8: anyone in it could name any client in X-Forwarded-For; list your proxies' own network.",
+            refusal.ErrorMessage);
+    }
+
+    [Theory]
+    [InlineData("10.0.0.0/8")]
+    [InlineData("fd00::/8")]
+    [InlineData("::ffff:10.0.0.0/104")]
+    public void The_widest_networks_allowed(string network) =>
+        Assert.Empty(Validate(new TrustedProxyOptions { TrustedNetworks = [network] }));
+
+    [Fact]
+    public void With_no_network_the_forwarded_headers_step_forwards_nothing_whoever_adds_it()
+    {
+        var forwarded = new Microsoft.AspNetCore.Builder.ForwardedHeadersOptions();
+        TrustedProxies.Apply(forwarded, new TrustedProxyOptions { TrustedNetworks = [""] });
+        Assert.Equal(Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.None, forwarded.ForwardedHeaders);
+        Assert.Empty(forwarded.KnownIPNetworks);
+        Assert.Empty(forwarded.KnownProxies); // not even loopback, the framework's default
+
+        TrustedProxies.Apply(forwarded, new TrustedProxyOptions { TrustedNetworks = ["10.20.0.0/16"] });
+        Assert.Equal(Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor, forwarded.ForwardedHeaders);
+        Assert.Equal(System.Net.IPNetwork.Parse("10.20.0.0/16"), Assert.Single(forwarded.KnownIPNetworks));
+    }
+
     private static List<ValidationResult> Validate(TrustedProxyOptions options)
     {
         var results = new List<ValidationResult>();

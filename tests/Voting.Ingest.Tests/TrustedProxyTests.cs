@@ -22,25 +22,7 @@ public sealed class TrustedProxyTests
         factory.Settings["Voting:Proxies:TrustedNetworks:0"] = "10.20.0.0/16";
         using var _ = factory.CreateClient(); // starts the server
         var voter = 0;
-        async Task<int> CastAsync(IPAddress from, string? forwardedFor)
-        {
-            var token = factory.TokenFor($"proxied-{voter++}");
-            var context = await factory.Server.SendAsync(request =>
-            {
-                request.Connection.RemoteIpAddress = from;
-                request.Request.Method = HttpMethods.Post;
-                request.Request.Path = "/api/v1/vote";
-                request.Request.ContentType = "application/json";
-                request.Request.Headers.Authorization = "Bearer " + token;
-                if (forwardedFor is not null)
-                {
-                    request.Request.Headers["X-Forwarded-For"] = forwardedFor;
-                }
-
-                request.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes("""{"candidate":"harper"}"""));
-            });
-            return context.Response.StatusCode;
-        }
+        Task<int> CastAsync(IPAddress from, string forwardedFor) => TrustedProxyTests.CastAsync(factory, $"proxied-{voter++}", from, forwardedFor);
 
         // Four clients behind the proxy, at once: each has its own bucket, though all arrive from the proxy.
         Assert.All(await Task.WhenAll(Enumerable.Range(1, 4).Select(i => CastAsync(Proxy, $"203.0.113.{i}"))), status => Assert.Equal(202, status));
@@ -52,10 +34,44 @@ public sealed class TrustedProxyTests
         Assert.Contains(429, spoofing);
         Assert.All(spoofing, status => Assert.Contains(status, new[] { 202, 429 }));
 
+        // The proxy's address as a dual-stack socket reports it (IPv4 written as IPv6) is the proxy's.
+        var mapped = Proxy.MapToIPv6();
+        Assert.All(await Task.WhenAll(Enumerable.Range(1, 4).Select(i => CastAsync(mapped, $"203.0.113.{10 + i}"))), status => Assert.Equal(202, status));
+
         // From an address that is not a trusted proxy the header means nothing: those requests are that
         // address's, whatever client each claims to be.
         var direct = IPAddress.Parse("192.0.2.9");
         var unproxied = await Task.WhenAll(Enumerable.Range(1, 4).Select(i => CastAsync(direct, $"203.0.113.{20 + i}")));
         Assert.Contains(429, unproxied);
+    }
+
+    /// <summary>A vote of a new voter sent to the in-memory server as if from <paramref name="from"/>; the status it got.</summary>
+    private static async Task<int> CastAsync(IngestFactory factory, string voter, IPAddress from, string forwardedFor)
+    {
+        var token = factory.TokenFor(voter);
+        var context = await factory.Server.SendAsync(request =>
+        {
+            request.Connection.RemoteIpAddress = from;
+            request.Request.Method = HttpMethods.Post;
+            request.Request.Path = "/api/v1/vote";
+            request.Request.ContentType = "application/json";
+            request.Request.Headers.Authorization = "Bearer " + token;
+            request.Request.Headers["X-Forwarded-For"] = forwardedFor;
+            request.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes("""{"candidate":"harper"}"""));
+        });
+        return context.Response.StatusCode;
+    }
+
+    [Fact]
+    public async Task With_no_proxy_configured_the_header_is_believed_from_nobody()
+    {
+        using var factory = new IngestFactory();
+        factory.Settings["Voting:Ingest:PerClientBurst"] = "2";
+        factory.Settings["Voting:Ingest:PerClientPermitsPerSecond"] = "1";
+        using var _ = factory.CreateClient();
+        var voter = 0;
+        var statuses = await Task.WhenAll(Enumerable.Range(1, 4).Select(i =>
+            CastAsync(factory, $"unproxied-{voter++}", Proxy, $"203.0.113.{i}")));
+        Assert.Contains(429, statuses);
     }
 }
