@@ -38,6 +38,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 // Sign-in with roles: a cookie from a form post; pages name their roles.
 builder.Services.AddValidatedOptions<ConsoleAccessOptions>(ConsoleAccessOptions.Section);
 builder.Services.AddSingleton<ConsoleUserDirectory>();
+builder.Services.AddSingleton<ISignInAddressStore, RedisSignInAddressStore>();
 builder.Services.AddSingleton<SignInThrottle>();
 builder.Services.AddSingleton<ConsoleSessions>();
 builder.Services.AddSingleton<ConsoleSessionCookieEvents>();

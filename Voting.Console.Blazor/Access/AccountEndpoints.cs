@@ -41,14 +41,17 @@ public static partial class AccountEndpoints
         using var turn = await throttle.TakeTurnAsync(client);
         if (turn is null || !throttle.MayTry(client))
         {
-            LogThrottled(logger, name ?? "", client);
+            LogThrottled(logger, Logged(name), client);
             return Results.Redirect($"{LoginPath}?throttled={ThrottledAddress}&returnUrl={Uri.EscapeDataString(target)}");
         }
 
         // The same for names that exist and names that don't: the answer tells nobody which names are accounts.
-        if (!throttle.MayTryAccount(name, client))
+        if (!await throttle.MayTryAccountAsync(name, client))
         {
-            LogAccountThrottled(logger, name ?? "", client);
+            // Counted against the address too: held back without a password check, such attempts are
+            // cheap to send, and an address sending them without end is guessing.
+            throttle.Refused(client);
+            LogAccountThrottled(logger, Logged(name), client);
             return Results.Redirect($"{LoginPath}?throttled={ThrottledAccount}&returnUrl={Uri.EscapeDataString(target)}");
         }
 
@@ -56,11 +59,11 @@ public static partial class AccountEndpoints
         if (principal is null)
         {
             throttle.Refused(client);
-            LogRefused(logger, name ?? "", client);
+            LogRefused(logger, Logged(name), client);
             return Results.Redirect($"{LoginPath}?failed=1&returnUrl={Uri.EscapeDataString(target)}");
         }
 
-        throttle.SignedIn(principal.Identity!.Name!, client);
+        await throttle.SignedInAsync(principal.Identity!.Name!, client);
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, sessions.Begin(principal));
         LogSignedIn(logger, principal.Identity!.Name!, client);
         return Results.LocalRedirect(target);
@@ -89,6 +92,12 @@ public static partial class AccountEndpoints
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return Results.LocalRedirect(LoginPath);
     }
+
+    /// <summary>A name as typed, cut to a name's length for the log (a form field can be megabytes).</summary>
+    private static string Logged(string? name) =>
+        name is null ? "" : name.Length <= LoggedNameLength ? name : name[..LoggedNameLength] + "…";
+
+    private const int LoggedNameLength = 64;
 
     /// <summary>Only a local path: never an open redirect to another site.</summary>
     internal static string SafeReturnUrl(string? returnUrl) =>

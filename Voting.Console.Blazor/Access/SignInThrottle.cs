@@ -20,7 +20,8 @@ namespace Voting.Console.Blazor.Access;
 /// usually sign in. Each attempt is counted before its password is checked, so parallel ones can't
 /// overrun the limit either.</item>
 /// </list>
-/// Both are kept in memory: a restarted console starts counting afresh and knows no addresses.
+/// The counts are kept in memory (a restarted console starts counting afresh); the known addresses
+/// also in an <see cref="ISignInAddressStore"/> (Redis), so a restarted console still knows them.
 /// </summary>
 public sealed class SignInThrottle : IDisposable
 {
@@ -34,6 +35,7 @@ public sealed class SignInThrottle : IDisposable
     private const int AccountKeyLength = 64;
 
     private readonly TimeProvider clock;
+    private readonly ISignInAddressStore? store;
     private readonly PartitionedRateLimiter<string> refusals;
     private readonly PartitionedRateLimiter<string> accountAttempts;
     private readonly ConcurrentDictionary<(string Account, string Client), DateTimeOffset> knownAddresses = new();
@@ -45,9 +47,10 @@ public sealed class SignInThrottle : IDisposable
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         }));
 
-    public SignInThrottle(IOptions<ConsoleAccessOptions> options, TimeProvider? clock = null)
+    public SignInThrottle(IOptions<ConsoleAccessOptions> options, TimeProvider? clock = null, ISignInAddressStore? store = null)
     {
         this.clock = clock ?? TimeProvider.System;
+        this.store = store;
         var access = options.Value;
         var window = TimeSpan.FromMinutes(access.FailedSignInWindowMinutes);
         refusals = FixedWindows(access.FailedSignInsPerWindow, window);
@@ -92,11 +95,17 @@ public sealed class SignInThrottle : IDisposable
     /// From an address the account signed in from lately: always, counting nothing. From any other:
     /// while the account's window has attempts left, and this one is counted.
     /// </summary>
-    public bool MayTryAccount(string? account, string client)
+    public async Task<bool> MayTryAccountAsync(string? account, string client)
     {
         var key = AccountKey(account);
-        if (knownAddresses.TryGetValue((key, client), out var since) && clock.GetUtcNow() - since < TimeSpan.FromDays(KnownAddressDays))
+        if (knownAddresses.TryGetValue((key, client), out var since) && IsRecent(since))
         {
+            return true;
+        }
+
+        if (store is not null && await store.SignedInAtAsync(key, client) is { } stored && IsRecent(stored))
+        {
+            knownAddresses[(key, client)] = stored;
             return true;
         }
 
@@ -105,19 +114,27 @@ public sealed class SignInThrottle : IDisposable
     }
 
     /// <summary>Remembers that <paramref name="account"/> signed in from <paramref name="client"/>: it is exempt from the account's limit from now on.</summary>
-    public void SignedIn(string account, string client)
+    public async Task SignedInAsync(string account, string client)
     {
         var now = clock.GetUtcNow();
-        knownAddresses[(AccountKey(account), client)] = now;
+        var key = AccountKey(account);
+        knownAddresses[(key, client)] = now;
         // Only successful sign-ins add entries, so this stays as small as the accounts' real addresses.
-        foreach (var (known, since) in knownAddresses)
+        foreach (var entry in knownAddresses)
         {
-            if (now - since >= TimeSpan.FromDays(KnownAddressDays))
+            if (!IsRecent(entry.Value))
             {
-                knownAddresses.TryRemove(known, out _);
+                knownAddresses.TryRemove(entry); // only if not refreshed meanwhile
             }
         }
+
+        if (store is not null)
+        {
+            await store.RememberAsync(key, client, now);
+        }
     }
+
+    private bool IsRecent(DateTimeOffset signedInAt) => clock.GetUtcNow() - signedInAt < TimeSpan.FromDays(KnownAddressDays);
 
     /// <summary>Account names are compared as the directory compares them (case-insensitively).</summary>
     private static string AccountKey(string? account)

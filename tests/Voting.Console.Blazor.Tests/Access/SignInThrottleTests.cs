@@ -13,37 +13,38 @@ public sealed class SignInThrottleTests
         }), clock);
 
     [Fact]
-    public void Attempts_at_one_account_from_new_addresses_stop_at_its_limit_whoever_sends_them()
+    public async Task Attempts_at_one_account_from_new_addresses_stop_at_its_limit_whoever_sends_them()
     {
         using var throttle = Throttle(failures: 10, perAccount: 3);
-        Assert.True(throttle.MayTryAccount("official", "203.0.113.1"));
-        Assert.True(throttle.MayTryAccount("OFFICIAL", "203.0.113.2")); // names compared as the directory compares them
-        Assert.True(throttle.MayTryAccount("Official", "203.0.113.3"));
-        Assert.False(throttle.MayTryAccount("official", "203.0.113.4"));
-        Assert.False(throttle.MayTryAccount("official", "203.0.113.1"));
+        Assert.True(await throttle.MayTryAccountAsync("official", "203.0.113.1"));
+        Assert.True(await throttle.MayTryAccountAsync("OFFICIAL", "203.0.113.2")); // names compared as the directory compares them
+        Assert.True(await throttle.MayTryAccountAsync("Official", "203.0.113.3"));
+        Assert.False(await throttle.MayTryAccountAsync("official", "203.0.113.4"));
+        Assert.False(await throttle.MayTryAccountAsync("official", "203.0.113.1"));
 
-        Assert.True(throttle.MayTryAccount("operator", "203.0.113.4")); // another account is not held back by it
+        Assert.True(await throttle.MayTryAccountAsync("operator", "203.0.113.4")); // another account is not held back by it
         Assert.True(throttle.MayTry("203.0.113.4")); // nor is the address, for anything else
     }
 
     [Fact]
-    public void An_address_an_account_signed_in_from_is_never_held_back_by_that_account_s_limit_until_it_is_forgotten()
+    public async Task An_address_an_account_signed_in_from_is_never_held_back_by_that_account_s_limit_until_it_is_forgotten()
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2028-11-07T06:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         using var throttle = Throttle(failures: 10, perAccount: 1, clock);
-        Assert.True(throttle.MayTryAccount("official", "198.51.100.7"));
-        throttle.SignedIn("official", "198.51.100.7");
-        Assert.False(throttle.MayTryAccount("official", "203.0.113.1")); // the one new address the window allows is used
+        Assert.True(await throttle.MayTryAccountAsync("official", "198.51.100.7"));
+        await throttle.SignedInAsync("official", "198.51.100.7");
+        Assert.False(await throttle.MayTryAccountAsync("official", "203.0.113.1")); // the one new address the window allows is used
 
         for (var i = 0; i < 50; i++)
         {
-            Assert.True(throttle.MayTryAccount("Official", "198.51.100.7")); // known: counted nothing, never refused
+            Assert.True(await throttle.MayTryAccountAsync("Official", "198.51.100.7")); // known: counted nothing, never refused
         }
 
-        Assert.False(throttle.MayTryAccount("operator", "198.51.100.7") && throttle.MayTryAccount("operator", "198.51.100.7")); // known to official only
+        Assert.True(await throttle.MayTryAccountAsync("operator", "198.51.100.7"));
+        Assert.False(await throttle.MayTryAccountAsync("operator", "198.51.100.7")); // known to official only: counted for operator
 
         clock.Advance(TimeSpan.FromDays(SignInThrottle.KnownAddressDays));
-        Assert.False(throttle.MayTryAccount("official", "198.51.100.7")); // forgotten: a new address again, and the window's one is gone
+        Assert.False(await throttle.MayTryAccountAsync("official", "198.51.100.7")); // forgotten: a new address again, and the window's one is gone
     }
 
     [Fact]

@@ -86,7 +86,7 @@ public sealed partial class SignInLimitTests(ConsoleStack stack)
         Assert.Single(Regex.Matches(page, "data-testid=\"login-throttled"));
     }
 
-    /// <summary>A documentation-range address (198.18.0.0/15, benchmark networks) no other attempt uses.</summary>
+    /// <summary>An address of the benchmarking range (198.18.0.0/15) no other attempt uses.</summary>
     private static string NewAddress()
     {
         var n = Interlocked.Increment(ref nextAddress) & 0x1FFFF;
