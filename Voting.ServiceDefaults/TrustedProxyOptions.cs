@@ -36,30 +36,40 @@ public sealed class TrustedProxyOptions : IValidatableObject
                 yield return new ValidationResult(
                     $"{Section}:TrustedNetworks: '{given}' is not a network in CIDR notation (such as 10.0.0.0/8, fd00::/8 or 192.0.2.10/32 for one address).");
             }
-            else if (IsTooWide(IPNetwork.Parse(text)))
+            else if (TooWide(IPNetwork.Parse(text)) is { } why)
             {
                 yield return new ValidationResult(
-                    $"{Section}:TrustedNetworks: '{given}' is wider than a /{WidestPrefix}: anyone in it could name any client in X-Forwarded-For; list your proxies' own network.");
+                    $"{Section}:TrustedNetworks: '{given}' {why}: anyone in it could name any client in X-Forwarded-For; list your proxies' own network.");
             }
         }
     }
 
     /// <summary>
-    /// Wider than a proxy's network can sensibly be. IPv4 addresses written as IPv6 (<c>::ffff:0:0/96</c>,
-    /// what a dual-stack socket reports) count by their IPv4 part.
+    /// Why <paramref name="network"/> is wider than a proxy's network can sensibly be, or null. IPv4
+    /// addresses written as IPv6 (<c>::ffff:0:0/96</c>, what a dual-stack socket reports) count by their IPv4 part.
     /// </summary>
-    private static bool IsTooWide(IPNetwork network)
+    private static string? TooWide(IPNetwork network)
     {
+        if (network.PrefixLength < WidestPrefix)
+        {
+            return $"is wider than a /{WidestPrefix}";
+        }
+
         if (network.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
         {
-            return network.PrefixLength < WidestPrefix;
+            return null;
         }
 
         // (IPNetwork.Contains does not look at IPv4-mapped addresses: compared bit by bit here.)
         var mappedRange = IPAddress.Parse("::ffff:0.0.0.0");
-        return network.PrefixLength < WidestPrefix
-               || (SamePrefix(network.BaseAddress, mappedRange, 96) && network.PrefixLength < 96 + WidestPrefix)
-               || (network.PrefixLength <= 96 && SamePrefix(network.BaseAddress, mappedRange, network.PrefixLength));
+        if (network.PrefixLength <= 96 && SamePrefix(network.BaseAddress, mappedRange, network.PrefixLength))
+        {
+            return "holds every IPv4 address (as a dual-stack socket writes them, ::ffff:0:0/96)";
+        }
+
+        return SamePrefix(network.BaseAddress, mappedRange, 96) && network.PrefixLength < 96 + WidestPrefix
+            ? $"is wider than an IPv4 /{WidestPrefix} (an IPv4-mapped network needs a prefix of at least {96 + WidestPrefix})"
+            : null;
     }
 
     private static bool SamePrefix(IPAddress a, IPAddress b, int bits)

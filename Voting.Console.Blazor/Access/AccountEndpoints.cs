@@ -48,10 +48,13 @@ public static partial class AccountEndpoints
         // The same for names that exist and names that don't: the answer tells nobody which names are accounts.
         if (!await throttle.MayTryAccountAsync(name, client))
         {
-            // Counted against the address too: held back without a password check, such attempts are
-            // cheap to send, and an address sending them without end is guessing.
-            throttle.Refused(client);
-            LogAccountThrottled(logger, Logged(name), client);
+            // Not counted against the address (a user retrying from a shared address would lock out its
+            // colleagues), and logged sampled: held back without a password check, they are cheap to send.
+            if (throttle.ShouldLogHeldBack())
+            {
+                LogAccountThrottled(logger, Logged(name), client);
+            }
+
             return Results.Redirect($"{LoginPath}?throttled={ThrottledAccount}&returnUrl={Uri.EscapeDataString(target)}");
         }
 
@@ -63,7 +66,7 @@ public static partial class AccountEndpoints
             return Results.Redirect($"{LoginPath}?failed=1&returnUrl={Uri.EscapeDataString(target)}");
         }
 
-        await throttle.SignedInAsync(principal.Identity!.Name!, client);
+        _ = throttle.SignedInAsync(principal.Identity!.Name!, client); // its write to Redis is not waited for, and never fails
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, sessions.Begin(principal));
         LogSignedIn(logger, principal.Identity!.Name!, client);
         return Results.LocalRedirect(target);
@@ -112,7 +115,7 @@ public static partial class AccountEndpoints
     [LoggerMessage(Level = LogLevel.Warning, Message = "Console sign-in of '{Name}' not checked: too many refused sign-ins from {Client}")]
     private static partial void LogThrottled(ILogger logger, string name, string client);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Console sign-in of '{Name}' from {Client} not checked: too many sign-ins to that name from addresses it has not signed in from")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Console sign-in of '{Name}' from {Client} not checked: too many sign-ins to that name from addresses it has not signed in from (logged at most once a second)")]
     private static partial void LogAccountThrottled(ILogger logger, string name, string client);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Console sign-in: {Name} from {Client}")]

@@ -7,24 +7,31 @@ namespace Voting.Console.Blazor.Access;
 /// <summary>
 /// The addresses each console account signed in from, in Redis: one hash per account (client address
 /// → Unix seconds of its last sign-in), expiring <see cref="SignInThrottle.KnownAddressDays"/> after the
-/// account's last sign-in. Operators' addresses only, never a voter's. Redis away: nothing is known
-/// (the account's limit applies to every address) and nothing fails.
+/// account's last sign-in. Operators' addresses only, never a voter's. Redis away: nothing more is
+/// known than this console holds in memory, and nothing fails.
 /// </summary>
 public sealed partial class RedisSignInAddressStore(IConnectionMultiplexer redis, RedisOptions options, ILogger<RedisSignInAddressStore> logger) : ISignInAddressStore
 {
     /// <summary>A sign-in does not wait longer than this for Redis.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(2);
 
+    /// <summary>The first failure is logged, then at most one a minute (guesses keep asking while Redis is away).</summary>
+    private static readonly TimeSpan LogEvery = TimeSpan.FromMinutes(1);
+
+    private long lastLoggedTicks = long.MinValue;
+
     public async Task<DateTimeOffset?> SignedInAtAsync(string account, string client)
     {
         try
         {
-            var at = await redis.GetDatabase().HashGetAsync(Key(account), client).WaitAsync(Patience);
-            return at.TryParse(out long seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+            var at = await Observed(redis.GetDatabase().HashGetAsync(Key(account), client)).WaitAsync(Patience);
+            return at.TryParse(out long seconds) && seconds > 0 && seconds < DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                : null;
         }
-        catch (Exception e) when (RedisFailure.Is(e) || e is TimeoutException)
+        catch (Exception e) when (Unavailable(e))
         {
-            LogUnavailable(logger, e.Message);
+            Log(e);
             return null;
         }
     }
@@ -33,14 +40,33 @@ public sealed partial class RedisSignInAddressStore(IConnectionMultiplexer redis
     {
         try
         {
-            var database = redis.GetDatabase();
             var key = Key(account);
-            var batch = database.CreateTransaction();
-            _ = batch.HashSetAsync(key, client, at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-            _ = batch.KeyExpireAsync(key, TimeSpan.FromDays(SignInThrottle.KnownAddressDays));
-            await batch.ExecuteAsync().WaitAsync(Patience);
+            var batch = redis.GetDatabase().CreateTransaction();
+            _ = Observed(batch.HashSetAsync(key, client, at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
+            _ = Observed(batch.KeyExpireAsync(key, TimeSpan.FromDays(SignInThrottle.KnownAddressDays)));
+            await Observed(batch.ExecuteAsync()).WaitAsync(Patience);
         }
-        catch (Exception e) when (RedisFailure.Is(e) || e is TimeoutException)
+        catch (Exception e) when (Unavailable(e))
+        {
+            Log(e);
+        }
+    }
+
+    // Redis refused, broke, hung or was closed under us at shutdown: nothing is known, nothing fails.
+    private static bool Unavailable(Exception e) => RedisFailure.Is(e) || e is TimeoutException or ObjectDisposedException;
+
+    /// <summary><paramref name="task"/>, its failure observed even when nobody waits for it any more (after <see cref="Patience"/>).</summary>
+    private static Task<T> Observed<T>(Task<T> task)
+    {
+        _ = task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return task;
+    }
+
+    private void Log(Exception e)
+    {
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref lastLoggedTicks);
+        if ((last == long.MinValue || now - last >= (long)LogEvery.TotalMilliseconds) && Interlocked.CompareExchange(ref lastLoggedTicks, now, last) == last)
         {
             LogUnavailable(logger, e.Message);
         }
@@ -49,6 +75,6 @@ public sealed partial class RedisSignInAddressStore(IConnectionMultiplexer redis
     /// <summary>The account's hash (the name as <see cref="SignInThrottle"/> keys it: upper case).</summary>
     public RedisKey Key(string account) => options.KeyPrefix + "console:sign-in-addresses:" + account;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The console's known sign-in addresses could not be read or written in Redis ({Reason}); until it answers, every address counts as new for the per-account sign-in limit")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The console's known sign-in addresses could not be read or written in Redis ({Reason}); until it answers, only the addresses this console has in memory are known to the per-account sign-in limit")]
     private static partial void LogUnavailable(ILogger logger, string reason);
 }

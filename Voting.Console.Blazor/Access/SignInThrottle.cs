@@ -113,8 +113,12 @@ public sealed class SignInThrottle : IDisposable
         return lease.IsAcquired;
     }
 
-    /// <summary>Remembers that <paramref name="account"/> signed in from <paramref name="client"/>: it is exempt from the account's limit from now on.</summary>
-    public async Task SignedInAsync(string account, string client)
+    /// <summary>
+    /// Remembers that <paramref name="account"/> signed in from <paramref name="client"/>: it is exempt
+    /// from the account's limit from now on. The task is the store's write, which never fails: a sign-in
+    /// need not wait for it.
+    /// </summary>
+    public Task SignedInAsync(string account, string client)
     {
         var now = clock.GetUtcNow();
         var key = AccountKey(account);
@@ -128,10 +132,17 @@ public sealed class SignInThrottle : IDisposable
             }
         }
 
-        if (store is not null)
-        {
-            await store.RememberAsync(key, client, now);
-        }
+        return store?.RememberAsync(key, client, now) ?? Task.CompletedTask;
+    }
+
+    private long lastHeldBackLogged = long.MinValue;
+
+    /// <summary>Whether to log an attempt the account's limit held back: the first, then at most one a second.</summary>
+    public bool ShouldLogHeldBack()
+    {
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref lastHeldBackLogged);
+        return (last == long.MinValue || now - last >= 1_000) && Interlocked.CompareExchange(ref lastHeldBackLogged, now, last) == last;
     }
 
     private bool IsRecent(DateTimeOffset signedInAt) => clock.GetUtcNow() - signedInAt < TimeSpan.FromDays(KnownAddressDays);

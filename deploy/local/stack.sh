@@ -130,7 +130,7 @@ log_of() { echo "$VOTING_STACK_DIR/$1/$1.log"; }
 ports_of() {
   case $1 in
     zookeeper) echo "$VOTING_ZK_PORT" ;;
-    kafka) echo "$VOTING_KAFKA_PORT" ;;
+    kafka) echo "$VOTING_KAFKA_PORT $VOTING_KAFKA_TLS_PORT" ;;
     mariadb) echo "$VOTING_MYSQL_PORT" ;;
     redis) echo "$VOTING_REDIS_PORT" ;;
     clickhouse) echo "$VOTING_CLICKHOUSE_HTTP_PORT $VOTING_CLICKHOUSE_TCP_PORT $VOTING_CLICKHOUSE_INTERSERVER_PORT" ;;
@@ -141,6 +141,7 @@ ports_of() {
 addr_of() {
   case $1 in
     clickhouse) echo "$HOST:$VOTING_CLICKHOUSE_HTTP_PORT,$VOTING_CLICKHOUSE_TCP_PORT" ;;
+    kafka) echo "$HOST:$VOTING_KAFKA_PORT,$VOTING_KAFKA_TLS_PORT" ;;
     *) echo "$HOST:$(ports_of "$1")" ;;
   esac
 }
@@ -318,20 +319,27 @@ probe_zookeeper() {
 # trusts it), and a client certificate the CA signed. Development only: the keys have no secret.
 KAFKA_TLS_PASSWORD=local-tls
 kafka_tls() {
-  local t; t="$(dir_of kafka)/tls"
+  local t made; t="$(dir_of kafka)/tls"
   [[ -s $t/client.pem && -s $t/client.key && -s $t/broker.p12 && -s $t/trust.p12 && -s $t/ca.pem ]] && return 0
-  rm -rf "$t" && mkdir -p "$t" && chmod 700 "$t"
-  (
-    cd "$t"
-    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 3650 -subj "/CN=voting-local-kafka-ca"
-    openssl req -newkey rsa:2048 -nodes -keyout broker.key -out broker.csr -subj "/CN=$HOST"
-    printf 'subjectAltName=IP:%s\n' "$HOST" >broker.ext
-    openssl x509 -req -in broker.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out broker.pem -days 3650 -extfile broker.ext
-    openssl pkcs12 -export -in broker.pem -inkey broker.key -certfile ca.pem -name broker -out broker.p12 -passout "pass:$KAFKA_TLS_PASSWORD"
-    keytool -importcert -noprompt -alias ca -file ca.pem -keystore trust.p12 -storetype PKCS12 -storepass "$KAFKA_TLS_PASSWORD"
-    openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj "/CN=voting-local-client"
-    openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 3650
-  ) >"$t/make.log" 2>&1 || { REASON="could not make the TLS certificates (see $t/make.log)"; return 1; }
+  # Made in a folder of its own and moved into place whole: a run stopped half-way leaves nothing
+  # that looks complete.
+  made="$t.making"
+  rm -rf "$t" "$made" && mkdir -p "$made" && chmod 700 "$made" || { REASON="could not create $made"; return 1; }
+  if ! (
+    cd "$made" &&
+      openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 3650 -subj "/CN=voting-local-kafka-ca" &&
+      openssl req -newkey rsa:2048 -nodes -keyout broker.key -out broker.csr -subj "/CN=$HOST" &&
+      printf 'subjectAltName=IP:%s\n' "$HOST" >broker.ext &&
+      openssl x509 -req -in broker.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out broker.pem -days 3650 -extfile broker.ext &&
+      openssl pkcs12 -export -in broker.pem -inkey broker.key -certfile ca.pem -name broker -out broker.p12 -passout "pass:$KAFKA_TLS_PASSWORD" &&
+      keytool -importcert -noprompt -alias ca -file ca.pem -keystore trust.p12 -storetype PKCS12 -storepass "$KAFKA_TLS_PASSWORD" &&
+      openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj "/CN=voting-local-client" &&
+      openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 3650
+  ) >"$made/make.log" 2>&1; then
+    REASON="could not make the TLS certificates (see $made/make.log)"
+    return 1
+  fi
+  mv "$made" "$t"
 }
 
 start_kafka() {
@@ -393,6 +401,8 @@ kcat_meta() {
 probe_kafka() {
   local out
   port_open "$VOTING_KAFKA_PORT" || return 1
+  # A broker without the TLS listener (started by an older script) is not this stack's.
+  port_open "$VOTING_KAFKA_TLS_PORT" || return 1
   out=$(kcat_meta) || return 1
   [[ $out == *"broker 0 at $HOST:$VOTING_KAFKA_PORT"* ]] || return 1
   VERSION=$(kafka_version)

@@ -39,18 +39,18 @@ public sealed class TrustedProxyOptionsTests
     }
 
     [Theory]
-    [InlineData("0.0.0.0/0")]
-    [InlineData("10.0.0.0/7")]
-    [InlineData("::/0")]
-    [InlineData("2000::/7")]
-    [InlineData("::ffff:0:0/96")] // every IPv4 client, as a dual-stack socket reports it
-    [InlineData("::ffff:10.0.0.0/103")]
-    [InlineData("::/80")] // holds every IPv4-mapped address too
-    public void A_network_wider_than_a_proxy_s_is_refused(string network)
+    [InlineData("0.0.0.0/0", "is wider than a /8")]
+    [InlineData("10.0.0.0/7", "is wider than a /8")]
+    [InlineData("::/0", "is wider than a /8")]
+    [InlineData("2000::/7", "is wider than a /8")]
+    [InlineData("::ffff:0:0/96", "holds every IPv4 address (as a dual-stack socket writes them, ::ffff:0:0/96)")]
+    [InlineData("::/80", "holds every IPv4 address (as a dual-stack socket writes them, ::ffff:0:0/96)")]
+    [InlineData("::ffff:10.0.0.0/103", "is wider than an IPv4 /8 (an IPv4-mapped network needs a prefix of at least 104)")]
+    public void A_network_wider_than_a_proxy_s_is_refused_saying_why(string network, string why)
     {
         var refusal = Assert.Single(Validate(new TrustedProxyOptions { TrustedNetworks = [network] }));
         Assert.Equal(
-            $"Voting:Proxies:TrustedNetworks: '{network}' is wider than a /8: anyone in it could name any client in X-Forwarded-For; list your proxies' own network.",
+            $"Voting:Proxies:TrustedNetworks: '{network}' {why}: anyone in it could name any client in X-Forwarded-For; list your proxies' own network.",
             refusal.ErrorMessage);
     }
 

@@ -46,7 +46,8 @@ public static class LocalStack
 
     /// <summary>Where <c>deploy/local/stack.sh</c> keeps the broker's CA and the client certificate.</summary>
     public static string KafkaTlsFolder =>
-        Path.Combine(System.Environment.GetEnvironmentVariable("VOTING_STACK_DIR") is { Length: > 0 } dir ? dir : Path.Combine(RepositoryRoot.Path, ".stack"), "kafka", "tls");
+        System.Environment.GetEnvironmentVariable("VOTING_KAFKA_TLS_DIR") is { Length: > 0 } tls ? tls
+        : Path.Combine(System.Environment.GetEnvironmentVariable("VOTING_STACK_DIR") is { Length: > 0 } dir ? Path.GetFullPath(dir) : Path.Combine(RepositoryRoot.Path, ".stack"), "kafka", "tls");
 
     public static MySqlShardOptions MySql(string? databasePrefix = null) =>
         Bind<MySqlShardOptions>(MySqlShardOptions.Section, o => o.DatabasePrefix = databasePrefix ?? o.DatabasePrefix);
