@@ -11,10 +11,19 @@ namespace Voting.Console.Blazor.Proofs;
 /// Checks a receipt as an independent verifier would: the proof comes from the audit service, but
 /// the root it must lead to is read from the chain (the node this console is configured with, which
 /// must be the chain the proof names), from the anchor contract the console is pinned to
-/// (<see cref="ChainReadOptions.AnchorContractAddress"/>), never taken from the proof.
+/// (<see cref="ChainReadOptions.AnchorContractAddress"/>), never taken from the proof. Anyone may
+/// check receipts here, many at once: the node's chain id and a contract found running the anchor
+/// contract's code are remembered for <see cref="RememberFor"/>, so a check costs the node only the
+/// checkpoint's lookup, not five more requests (chain id, block number, code, owner, creation code).
 /// </summary>
 public sealed class ReceiptChecker(AuditClient audit, ChainReadOptions chain)
 {
+    /// <summary>How long a chain id read and a contract's code check are taken as they were.</summary>
+    public static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(10);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> contractsCheckedAt = new(StringComparer.OrdinalIgnoreCase);
+    private (long ChainId, long ReadAt)? chainIdRead;
+
     public async Task<ReceiptCheck> CheckAsync(string? receiptText, CancellationToken cancellationToken)
     {
         var receipt = receiptText?.Trim().ToLowerInvariant();
@@ -63,20 +72,28 @@ public sealed class ReceiptChecker(AuditClient audit, ChainReadOptions chain)
         try
         {
             var web3 = new Web3(chain.RpcUrl);
-            var chainId = (long)(await web3.Eth.ChainId.SendRequestAsync()).Value;
+            var chainId = await ChainIdAsync(web3);
             if (chainId != proof.Anchor.ChainId)
             {
                 return new ReceiptCheck(ProofVerdict.Invalid, $"The proof names chain {proof.Anchor.ChainId}; the chain node this console reads is chain {chainId}.", proof, leafHash, steps, null);
             }
 
-            bool runsThisCode;
-            try
+            var runsThisCode = contractsCheckedAt.TryGetValue(contract, out var checkedAt) && IsRecent(checkedAt);
+            if (!runsThisCode)
             {
-                runsThisCode = await CheckpointAnchorContract.RunsThisCodeAsync(web3, contract);
-            }
-            catch (Exception e) when (ChainErrors.IsExecutionFailure(e))
-            {
-                runsThisCode = false; // its code fails the check's own calls: no anchor contract at all
+                try
+                {
+                    runsThisCode = await CheckpointAnchorContract.RunsThisCodeAsync(web3, contract);
+                }
+                catch (Exception e) when (ChainErrors.IsExecutionFailure(e))
+                {
+                    runsThisCode = false; // its code fails the check's own calls: no anchor contract at all
+                }
+
+                if (runsThisCode)
+                {
+                    contractsCheckedAt[contract] = Environment.TickCount64; // only a contract that passed: a failing one is checked again each time
+                }
             }
 
             if (!runsThisCode)
@@ -111,4 +128,18 @@ public sealed class ReceiptChecker(AuditClient audit, ChainReadOptions chain)
             ? new ReceiptCheck(ProofVerdict.Valid, $"Ballot {proof.LeafIndex} of {proof.TreeSize} leads to the root anchored on chain {proof.Anchor.ChainId} in block {proof.Anchor.BlockNumber}{unpinned}.", proof, leafHash, steps, onChainRoot)
             : new ReceiptCheck(ProofVerdict.Invalid, $"The path leads to a root the chain does not hold for this tree size{unpinned}.", proof, leafHash, steps, onChainRoot);
     }
+
+    private async Task<long> ChainIdAsync(Web3 web3)
+    {
+        if (chainIdRead is { } read && IsRecent(read.ReadAt))
+        {
+            return read.ChainId;
+        }
+
+        var chainId = (long)(await web3.Eth.ChainId.SendRequestAsync()).Value;
+        chainIdRead = (chainId, Environment.TickCount64);
+        return chainId;
+    }
+
+    private static bool IsRecent(long tickCount) => Environment.TickCount64 - tickCount < (long)RememberFor.TotalMilliseconds;
 }

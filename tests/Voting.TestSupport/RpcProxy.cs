@@ -19,6 +19,7 @@ public sealed class RpcProxy : IAsyncDisposable
     private readonly Task serving;
     private readonly Lock armed = new();
     private readonly List<(string Method, RpcFault Fault, string Error)> queued = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> calls = new(StringComparer.Ordinal);
     private int faulted;
 
     private RpcProxy(string upstreamUrl)
@@ -42,6 +43,9 @@ public sealed class RpcProxy : IAsyncDisposable
     public int Faulted => Volatile.Read(ref faulted);
 
     public static RpcProxy Start(string upstreamUrl) => new(upstreamUrl);
+
+    /// <summary>How many calls of <paramref name="method"/> the proxy has received so far.</summary>
+    public int Calls(string method) => calls.TryGetValue(method, out var count) ? count : 0;
 
     /// <summary>
     /// Fails <paramref name="times"/> more calls of <paramref name="method"/> as <paramref name="fault"/>
@@ -91,6 +95,7 @@ public sealed class RpcProxy : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             using var call = JsonDocument.Parse(body);
             var method = call.RootElement.ValueKind == JsonValueKind.Object && call.RootElement.TryGetProperty("method", out var m) ? m.GetString() : null;
+            calls.AddOrUpdate(method ?? "", 1, (_, count) => count + 1);
             (string Method, RpcFault Fault, string Error)? fault = null;
             lock (armed)
             {

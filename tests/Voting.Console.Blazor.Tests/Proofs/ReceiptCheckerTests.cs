@@ -142,18 +142,38 @@ public sealed class ReceiptCheckerTests : IAsyncLifetime
         Assert.True(proxy.Faulted > 0);
     }
 
+    [Fact]
+    public async Task Checks_after_the_first_read_only_the_checkpoint_from_the_node()
+    {
+        await using var proxy = RpcProxy.Start(RpcUrl);
+        var proof = Proof(genuine, ballots[3], 3, published);
+        var checker = Checker(proof, published, proxy.RpcUrl);
+
+        Assert.Equal(ProofVerdict.Valid, (await checker.CheckAsync(proof.Receipt, CancellationToken.None)).Verdict);
+        var (firstChainIds, firstCalls) = (proxy.Calls("eth_chainId"), proxy.Calls("eth_call"));
+        Assert.Equal(1, firstChainIds);
+
+        Assert.Equal(ProofVerdict.Valid, (await checker.CheckAsync(proof.Receipt, CancellationToken.None)).Verdict);
+        Assert.Equal(firstChainIds, proxy.Calls("eth_chainId")); // the chain id remembered
+        var secondCalls = proxy.Calls("eth_call") - firstCalls;
+        Assert.True(secondCalls >= 1 && secondCalls < firstCalls, $"the second check made {secondCalls} eth_calls, the first {firstCalls}: the code check was not remembered");
+    }
+
     private static InclusionProofDocument Proof(MerkleTree tree, byte[] ballot, long leafIndex, string contract) => new(
         Election, Convert.ToHexStringLower(ballot), leafIndex, 10, [.. tree.InclusionProof(leafIndex, 10).Select(Convert.ToHexStringLower)],
         Convert.ToHexStringLower(tree.RootAt(10)), new AnchorReference(LocalStack.Chain().ChainId, contract, "0x" + new string('0', 64), 1));
 
-    private async Task<ReceiptCheck> CheckAsync(InclusionProofDocument proof, string pinned, string? rpcUrl = null)
+    private Task<ReceiptCheck> CheckAsync(InclusionProofDocument proof, string pinned, string? rpcUrl = null) =>
+        Checker(proof, pinned, rpcUrl).CheckAsync(proof.Receipt, CancellationToken.None);
+
+    /// <summary>A checker whose audit service serves <paramref name="proof"/>, reading the chain at <paramref name="rpcUrl"/> (the test's node by default).</summary>
+    private ReceiptChecker Checker(InclusionProofDocument proof, string pinned, string? rpcUrl = null)
     {
         var services = new ServiceCollection();
         services.AddHttpClient(AuditClient.HttpClientName, client => client.BaseAddress = new Uri("http://audit.test/"))
             .ConfigurePrimaryHttpMessageHandler(() => new ProofServer(proof));
-        using var provider = services.BuildServiceProvider();
-        var checker = new ReceiptChecker(new AuditClient(provider.GetRequiredService<IHttpClientFactory>()), new ChainReadOptions { RpcUrl = rpcUrl ?? RpcUrl, AnchorContractAddress = pinned });
-        return await checker.CheckAsync(proof.Receipt, CancellationToken.None);
+        var provider = services.BuildServiceProvider(); // lives as long as the checker (the test)
+        return new ReceiptChecker(new AuditClient(provider.GetRequiredService<IHttpClientFactory>()), new ChainReadOptions { RpcUrl = rpcUrl ?? RpcUrl, AnchorContractAddress = pinned });
     }
 
     /// <summary>An audit service that serves one proof document for its receipt.</summary>
