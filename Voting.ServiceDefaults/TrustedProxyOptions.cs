@@ -21,7 +21,7 @@ public sealed class TrustedProxyOptions : IValidatableObject
     public List<string> TrustedNetworks { get; set; } = [];
 
     /// <summary>The parsed <see cref="TrustedNetworks"/> (valid once the options are validated).</summary>
-    public IReadOnlyList<IPNetwork> Networks() => Given().Select(network => IPNetwork.Parse(network.Trim())).ToList();
+    public IReadOnlyList<IPNetwork> Networks() => [.. Given().Select(network => TryParse(network, out var parsed) ? parsed : throw new FormatException($"'{network}' is not a network in CIDR notation"))];
 
     /// <summary>The widest network accepted, IPv4 or IPv6 (IPv4 addresses written as IPv6: a /104).</summary>
     public const int WidestPrefix = 8;
@@ -30,13 +30,12 @@ public sealed class TrustedProxyOptions : IValidatableObject
     {
         foreach (var given in Given())
         {
-            var text = given.Trim();
-            if (!IsNetwork(text))
+            if (!TryParse(given, out var network))
             {
                 yield return new ValidationResult(
                     $"{Section}:TrustedNetworks: '{given}' is not a network in CIDR notation (such as 10.0.0.0/8, fd00::/8 or 192.0.2.10/32 for one address).");
             }
-            else if (TooWide(IPNetwork.Parse(text)) is { } why)
+            else if (TooWide(network) is { } why)
             {
                 yield return new ValidationResult(
                     $"{Section}:TrustedNetworks: '{given}' {why}: anyone in it could name any client in X-Forwarded-For; list your proxies' own network.");
@@ -89,14 +88,18 @@ public sealed class TrustedProxyOptions : IValidatableObject
     }
 
     /// <summary>
-    /// CIDR with the host part zero: <c>10.0.0.1/8</c> is refused rather than read as <c>10.0.0.0/8</c>
-    /// (a /32 meant, sixteen million addresses trusted).
+    /// <paramref name="given"/> (spaces around it ignored) as CIDR with the host part zero: <c>10.0.0.1/8</c>
+    /// is refused rather than read as <c>10.0.0.0/8</c> (a /32 meant, sixteen million addresses trusted).
     /// </summary>
-    private static bool IsNetwork(string text) =>
-        IPNetwork.TryParse(text, out var network)
-        && text.Contains('/', StringComparison.Ordinal)
-        && IPAddress.TryParse(text.AsSpan(0, text.IndexOf('/', StringComparison.Ordinal)), out var address)
-        && address.Equals(network.BaseAddress);
+    private static bool TryParse(string given, out IPNetwork network)
+    {
+        var text = given.Trim();
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        return IPNetwork.TryParse(text, out network)
+               && slash > 0
+               && IPAddress.TryParse(text.AsSpan(0, slash), out var address)
+               && address.Equals(network.BaseAddress);
+    }
 
     private IEnumerable<string> Given() => TrustedNetworks.Where(network => !string.IsNullOrWhiteSpace(network));
 }

@@ -50,7 +50,7 @@ public static partial class AccountEndpoints
         {
             // Not counted against the address (a user retrying from a shared address would lock out its
             // colleagues), and logged sampled: held back without a password check, they are cheap to send.
-            if (throttle.ShouldLogHeldBack())
+            if (HeldBackLog.ShouldLog())
             {
                 LogAccountThrottled(logger, Logged(name), client);
             }
@@ -101,6 +101,9 @@ public static partial class AccountEndpoints
         name is null ? "" : name.Length <= LoggedNameLength ? name : name[..LoggedNameLength] + "…";
 
     private const int LoggedNameLength = 64;
+
+    /// <summary>Attempts the account's limit held back: the first logged, then at most one a second.</summary>
+    private static readonly LogSampler HeldBackLog = new(TimeSpan.FromSeconds(1));
 
     /// <summary>Only a local path: never an open redirect to another site.</summary>
     internal static string SafeReturnUrl(string? returnUrl) =>

@@ -16,9 +16,7 @@ public sealed partial class RedisSignInAddressStore(IConnectionMultiplexer redis
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(2);
 
     /// <summary>The first failure is logged, then at most one a minute (guesses keep asking while Redis is away).</summary>
-    private static readonly TimeSpan LogEvery = TimeSpan.FromMinutes(1);
-
-    private long lastLoggedTicks = long.MinValue;
+    private readonly LogSampler failures = new(TimeSpan.FromMinutes(1));
 
     public async Task<DateTimeOffset?> SignedInAtAsync(string account, string client)
     {
@@ -64,9 +62,7 @@ public sealed partial class RedisSignInAddressStore(IConnectionMultiplexer redis
 
     private void Log(Exception e)
     {
-        var now = Environment.TickCount64;
-        var last = Interlocked.Read(ref lastLoggedTicks);
-        if ((last == long.MinValue || now - last >= (long)LogEvery.TotalMilliseconds) && Interlocked.CompareExchange(ref lastLoggedTicks, now, last) == last)
+        if (failures.ShouldLog())
         {
             LogUnavailable(logger, e.Message);
         }

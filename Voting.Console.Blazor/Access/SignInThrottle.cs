@@ -135,16 +135,6 @@ public sealed class SignInThrottle : IDisposable
         return store?.RememberAsync(key, client, now) ?? Task.CompletedTask;
     }
 
-    private long lastHeldBackLogged = long.MinValue;
-
-    /// <summary>Whether to log an attempt the account's limit held back: the first, then at most one a second.</summary>
-    public bool ShouldLogHeldBack()
-    {
-        var now = Environment.TickCount64;
-        var last = Interlocked.Read(ref lastHeldBackLogged);
-        return (last == long.MinValue || now - last >= 1_000) && Interlocked.CompareExchange(ref lastHeldBackLogged, now, last) == last;
-    }
-
     private bool IsRecent(DateTimeOffset signedInAt) => clock.GetUtcNow() - signedInAt < TimeSpan.FromDays(KnownAddressDays);
 
     /// <summary>Account names are compared as the directory compares them (case-insensitively).</summary>

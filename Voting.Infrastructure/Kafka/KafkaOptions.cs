@@ -102,7 +102,7 @@ public sealed class KafkaOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var tlsFiles = new (string Name, string Path)[]
+        var tlsFiles = new (string Name, string Value)[]
         {
             (nameof(SslCaLocation), SslCaLocation), (nameof(SslCertificateLocation), SslCertificateLocation), (nameof(SslKeyLocation), SslKeyLocation),
         };
@@ -110,7 +110,7 @@ public sealed class KafkaOptions : IValidatableObject
         {
             // A TLS setting with TLS off would leave the votes travelling in the clear while the
             // configuration looks protected.
-            foreach (var (name, _) in tlsFiles.Where(f => f.Path.Length > 0).Append((nameof(SslKeyPassword), SslKeyPassword)).Where(f => f.Item2.Length > 0))
+            foreach (var (name, _) in tlsFiles.Append((Name: nameof(SslKeyPassword), Value: SslKeyPassword)).Where(setting => setting.Value.Length > 0))
             {
                 yield return new ValidationResult($"{Section}:{name} is set but {Section}:Security is {Security}: set Security to Tls, or remove {name}.");
             }
@@ -128,7 +128,7 @@ public sealed class KafkaOptions : IValidatableObject
             yield return new ValidationResult($"{Section}:SslKeyPassword is set without SslKeyLocation.");
         }
 
-        foreach (var (name, path) in tlsFiles.Where(f => f.Path.Length > 0 && !File.Exists(f.Path)))
+        foreach (var (name, path) in tlsFiles.Where(file => file.Value.Length > 0 && !File.Exists(file.Value)))
         {
             yield return new ValidationResult($"{Section}:{name}: no file at {path}.");
         }

@@ -11,7 +11,8 @@ namespace Voting.Infrastructure.Tests;
 /// <summary>Settings that would misbehave quietly at run time are refused at start, with what is wrong.</summary>
 public sealed class OptionsValidationTests
 {
-    private static List<string> Errors(object options)
+    /// <summary>The messages options validation at start would give for <paramref name="options"/>.</summary>
+    internal static List<string> Errors(object options)
     {
         var results = new List<ValidationResult>();
         Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);

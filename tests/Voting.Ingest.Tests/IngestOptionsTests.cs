@@ -4,7 +4,8 @@ namespace Voting.Ingest.Tests;
 
 public sealed class IngestOptionsTests
 {
-    private static List<ValidationResult> Validate(IngestOptions options)
+    /// <summary>What data annotations and <see cref="IValidatableObject"/> say of <paramref name="options"/>, as options validation at start does.</summary>
+    internal static List<ValidationResult> Validate(object options)
     {
         var results = new List<ValidationResult>();
         Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);

@@ -75,10 +75,5 @@ public sealed class TrustedProxyOptionsTests
         Assert.Equal(System.Net.IPNetwork.Parse("10.20.0.0/16"), Assert.Single(forwarded.KnownIPNetworks));
     }
 
-    private static List<ValidationResult> Validate(TrustedProxyOptions options)
-    {
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
-        return results;
-    }
+    private static List<ValidationResult> Validate(TrustedProxyOptions options) => IngestOptionsTests.Validate(options);
 }
