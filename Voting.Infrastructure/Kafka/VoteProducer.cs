@@ -4,11 +4,20 @@ using Voting.Core.Ballots;
 
 namespace Voting.Infrastructure.Kafka;
 
-/// <summary>Hands accepted votes to Kafka; a call returns only once every in-sync replica has the message.</summary>
+/// <summary>
+/// Hands accepted votes to Kafka; a call returns only once every in-sync replica has the message.
+/// Safe to call while, or after, it is disposed: the Kafka client's native handle must never be used
+/// once freed (that ends the process), so a vote arriving then is answered not taken.
+/// </summary>
 public sealed class VoteProducer : IDisposable
 {
     private readonly IProducer<byte[], byte[]> producer;
     private readonly string topic;
+
+    // Held for reading while votes are handed to the client, for writing while it is shut: no vote is
+    // handed over once Dispose has begun, and Dispose frees nothing while one is being handed over.
+    private readonly ReaderWriterLockSlim handing = new();
+    private bool disposed;
 
     public VoteProducer(KafkaOptions options, int messageTimeoutMs)
     {
@@ -17,23 +26,6 @@ public sealed class VoteProducer : IDisposable
         config.RequestTimeoutMs = Math.Min(messageTimeoutMs, options.RequestTimeoutMs);
         producer = new ProducerBuilder<byte[], byte[]>(config).SetLogHandler(KafkaClientLog.Write).Build();
         topic = options.VotesTopic;
-    }
-
-    /// <summary>Produces and waits for the acknowledgement; throws <see cref="VoteNotDurableException"/> when the broker did not take it.</summary>
-    public async Task<TopicPartitionOffset> ProduceAsync(VoteMessage vote, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var result = await producer.ProduceAsync(
-                topic,
-                Message(vote),
-                cancellationToken);
-            return Failure(new Error(ErrorCode.NoError), result.Status) is { } failure ? throw failure : result.TopicPartitionOffset;
-        }
-        catch (ProduceException<byte[], byte[]> e)
-        {
-            throw Failure(e.Error, e.DeliveryResult.Status)!;
-        }
     }
 
     /// <summary>
@@ -60,18 +52,38 @@ public sealed class VoteProducer : IDisposable
             }
         }
 
-        for (var i = 0; i < votes.Count; i++)
+        handing.EnterReadLock();
+        try
         {
-            var index = i;
-            try
+            for (var i = 0; i < votes.Count; i++)
             {
-                producer.Produce(topic, Message(votes[i]), report => Settle(index, Failure(report.Error, report.Status)));
+                var index = i;
+                if (disposed)
+                {
+                    Settle(index, new VoteNotDurableException("Kafka did not take the vote: the service is shutting down"));
+                    continue;
+                }
+
+                try
+                {
+                    producer.Produce(topic, Message(votes[i]), report => Settle(index, Failure(report.Error, report.Status)));
+                }
+                catch (KafkaException e)
+                {
+                    // Refused before it left this process (e.g. the local queue is full).
+                    Settle(index, new VoteNotDurableException($"Kafka did not take the vote: {e.Error.Reason}", e));
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+                {
+                    // The client refused the call itself (ObjectDisposedException is an InvalidOperationException):
+                    // nothing was queued, so this vote alone is not taken; the others go on.
+                    Settle(index, new VoteNotDurableException($"Kafka did not take the vote: {e.Message}", e));
+                }
             }
-            catch (KafkaException e)
-            {
-                // Refused before it left this process (e.g. the local queue is full).
-                Settle(index, new VoteNotDurableException($"Kafka did not take the vote: {e.Error.Reason}", e));
-            }
+        }
+        finally
+        {
+            handing.ExitReadLock();
         }
 
         return acknowledged.Task;
@@ -90,8 +102,25 @@ public sealed class VoteProducer : IDisposable
         Value = JsonSerializer.SerializeToUtf8Bytes(vote, VotingJsonContext.Default.VoteMessage),
     };
 
+    /// <summary>Waits up to 10 s for the votes already handed over, then frees the client; later votes are answered not taken.</summary>
     public void Dispose()
     {
+        handing.EnterWriteLock();
+        try
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
+        }
+        finally
+        {
+            handing.ExitWriteLock();
+        }
+
+        // The lock itself is kept, not disposed: a late caller still takes it to find the producer shut.
         producer.Flush(TimeSpan.FromSeconds(10));
         producer.Dispose();
     }

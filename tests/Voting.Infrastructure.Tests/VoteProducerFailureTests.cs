@@ -1,5 +1,7 @@
 using Confluent.Kafka;
+using Voting.Core.Ballots;
 using Voting.Infrastructure.Kafka;
+using Voting.TestSupport;
 
 namespace Voting.Infrastructure.Tests;
 
@@ -25,5 +27,32 @@ public sealed class VoteProducerFailureTests
         var failure = VoteProducer.Failure(new Error(ErrorCode.Local_MsgTimedOut), PersistenceStatus.PossiblyPersisted);
         Assert.NotNull(failure);
         Assert.True(failure.MayHaveReachedKafka);
+    }
+
+    [Fact]
+    public async Task A_producer_that_can_no_longer_send_answers_each_vote_not_recorded_instead_of_throwing()
+    {
+        // At shutdown a batch can reach a producer already disposed; the client then throws something
+        // other than a KafkaException. Each vote must still get its own answer (not stored: 503, its lock
+        // freed), never an exception that fails the whole batch with 500.
+        var producer = new VoteProducer(LocalStack.Kafka(LocalStack.UniqueName("it_votes")), messageTimeoutMs: 10_000);
+        producer.Dispose();
+
+        var failures = await producer.ProduceAllAsync([Vote("OH"), Vote("PA")]);
+
+        Assert.Equal(2, failures.Length);
+        Assert.All(failures, failure =>
+        {
+            Assert.NotNull(failure);
+            Assert.False(failure.MayHaveReachedKafka);
+            Assert.StartsWith("Kafka did not take the vote: ", failure.Message, StringComparison.Ordinal);
+        });
+    }
+
+    private static VoteMessage Vote(string state)
+    {
+        var ballot = Ballot.New("it-election", state, "harper");
+        return new VoteMessage(
+            VoteMessage.CurrentVersion, "it-election", new byte[32], state, "harper", ballot.BallotId, BallotHash.Compute(ballot), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
     }
 }

@@ -130,11 +130,7 @@ public sealed class ProcessorFactory : WebApplicationFactory<Program>
         })];
     }
 
-    public async Task ProduceAsync(IEnumerable<VoteMessage> votes)
-    {
-        using var producer = new VoteProducer(Kafka, 30_000);
-        await Task.WhenAll(votes.Select(v => producer.ProduceAsync(v, CancellationToken.None)));
-    }
+    public Task ProduceAsync(IEnumerable<VoteMessage> votes) => TopicWriter.ProduceAsync(Kafka, votes);
 
     /// <summary>End of the votes topic minus the processor group's committed offsets, over all partitions, as the broker has them.</summary>
     public async Task<long> CommittedLagAsync()

@@ -172,14 +172,7 @@ public sealed class ConsoleStack : IAsyncLifetime
 
     private readonly List<(IBrowserContext Browser, DirectoryInfo Profile)> browsers = [];
 
-    public async Task ProduceAsync(IEnumerable<VoteMessage> votes)
-    {
-        using var producer = new VoteProducer(Kafka, 30_000);
-        foreach (var vote in votes)
-        {
-            await producer.ProduceAsync(vote, CancellationToken.None);
-        }
-    }
+    public Task ProduceAsync(IEnumerable<VoteMessage> votes) => TopicWriter.ProduceAsync(Kafka, votes);
 
     public async Task<long> CountedAsync() => (await Tallies.CountsAsync(Election, CancellationToken.None)).Values.Sum();
 
