@@ -8,34 +8,34 @@ public sealed class ParticipationLookup(MySqlShardConnections connections)
 {
     /// <summary>
     /// Which of <paramref name="voters"/> have voted, in their order. A participation row sits in the
-    /// database of the state the voter voted in; a voter marked <c>EveryState</c> is looked for in every
-    /// shard database, the others only in their state's. Asking every database is what refuses a voter
-    /// whose authority issued tokens for two states (registered in both) a second vote once the Redis
-    /// marker of the first has expired; it costs 16 lookups instead of one, so ingest asks it for the
-    /// voters its filter says "maybe" to (few), not for everyone while the filter is rebuilt. Each
-    /// database is asked once, all at the same time.
+    /// database of the state the voter voted in, which need not be the state of the token they hold now
+    /// (an authority that issued a voter tokens for two states, registered in both): every shard
+    /// database is asked, once each and all at the same time, so a voter recorded anywhere is found.
+    /// The unique key of each database can't refuse a second ballot cast in another state; this check
+    /// is what does.
     /// </summary>
-    public async Task<bool[]> WhichVotedAsync(
-        IReadOnlyList<(string ElectionId, string State, byte[] Pseudonym, bool EveryState)> voters, CancellationToken cancellationToken)
+    public async Task<bool[]> WhichVotedAsync(IReadOnlyList<(string ElectionId, byte[] Pseudonym)> voters, CancellationToken cancellationToken)
     {
         var voted = new bool[voters.Count];
-        var home = voters.Select(v => ShardRouter.DatabaseFor(v.State)).ToArray();
-        var asked = Enumerable.Range(0, ShardLayout.DatabaseCount)
-            .Select(database => (Database: database, Voters: Enumerable.Range(0, voters.Count).Where(i => voters[i].EveryState || home[i] == database).ToList()))
-            .Where(d => d.Voters.Count > 0)
-            .ToList();
-        var found = await Task.WhenAll(asked.Select(async d =>
+        if (voters.Count == 0)
         {
-            var elections = d.Voters.Select(i => voters[i].ElectionId).Distinct(StringComparer.Ordinal).ToList();
+            return voted;
+        }
+
+        // The same statement for every database (the table is chosen by pseudonym, the database by
+        // state), written for each: a statement is sent once.
+        var elections = voters.Select(v => v.ElectionId).Distinct(StringComparer.Ordinal).ToList();
+        var tables = voters.GroupBy(v => (Table: ShardRouter.TableFor(v.Pseudonym), v.ElectionId)).ToList();
+        var found = await Task.WhenAll(Enumerable.Range(0, ShardLayout.DatabaseCount).Select(async database =>
+        {
             var statement = new ShardStatement();
-            foreach (var table in d.Voters.GroupBy(i => (Table: ShardRouter.TableFor(voters[i].Pseudonym), voters[i].ElectionId)))
+            foreach (var table in tables)
             {
-                statement.AppendVoted(
-                    $"{elections.IndexOf(table.Key.ElectionId)}", table.Key.Table, table.Key.ElectionId, table.Select(i => voters[i].Pseudonym));
+                statement.AppendVoted($"{elections.IndexOf(table.Key.ElectionId)}", table.Key.Table, table.Key.ElectionId, table.Select(v => v.Pseudonym));
             }
 
             var rows = new List<ParticipationKey>();
-            await using var connection = await connections.OpenShardAsync(d.Database, cancellationToken);
+            await using var connection = await connections.OpenShardAsync(database, cancellationToken);
             await using var command = statement.ToCommand(connection, transaction: null);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))

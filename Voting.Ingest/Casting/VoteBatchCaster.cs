@@ -275,9 +275,9 @@ public sealed partial class VoteBatchCaster(
 
     /// <summary>
     /// For each admitted voter: null when they may go on; the refusal when the record says they voted
-    /// or can't be read. Only voters the filter could not clear are looked up, all in one query per
-    /// shard database: those it says "maybe" to in every state's database (a voter registered in two
-    /// states voted in either), those it can't answer for while it is rebuilt in their state's only.
+    /// or can't be read. Only voters the filter could not clear are looked up (those it says "maybe" to,
+    /// and everyone while it is rebuilt), in every state's database, one query per database: a voter
+    /// registered in two states may have voted in either.
     /// </summary>
     private async Task<CastOutcome?[]> ConfirmNotVotedAsync(List<(PendingVote Vote, HeldVoterLock Lock, VoterAdmission Admission)> admitted)
     {
@@ -297,7 +297,7 @@ public sealed partial class VoteBatchCaster(
             // never answers holds a query until the driver's timeout, 30 s) costs these voters a 503
             // now, not a wait past their locks' life. The query left behind ends on its own.
             var lookup = participation.WhichVotedAsync(
-                [.. unsure.Select(i => (admitted[i].Vote.Voter.ElectionId, admitted[i].Vote.State, admitted[i].Vote.Voter.Pseudonym, admitted[i].Admission == VoterAdmission.MaybeVoted))], CancellationToken.None);
+                [.. unsure.Select(i => (admitted[i].Vote.Voter.ElectionId, admitted[i].Vote.Voter.Pseudonym))], CancellationToken.None);
             LeftBehind.Observe(lookup); // if left behind
             voted = await lookup.WaitAsync(TimeSpan.FromMilliseconds(settings.VoterLockMilliseconds / 2));
         }
