@@ -27,9 +27,10 @@ public static class VoteMessageRules
             return $"unknown message version {vote.Version}";
         }
 
-        if (string.IsNullOrEmpty(vote.ElectionId) || vote.ElectionId.Length > MaxIdLength)
+        if (!ElectionIdRule.IsValid(vote.ElectionId))
         {
-            return $"election id missing or longer than {MaxIdLength}";
+            // Stored in ASCII columns: any other id would fail its batch's write on every retry.
+            return $"election id is not {ElectionIdRule.Description}";
         }
 
         if (vote.Pseudonym is not { Length: VoterPseudonym.SizeInBytes })

@@ -114,6 +114,7 @@ public sealed class BallotStore(MySqlShardConnections connections)
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
         var voted = await VotedAsync(connection, transaction, votes, cancellationToken);
         var storedHashes = await StoredHashesAsync(connection, transaction, votes, cancellationToken);
+        var takenIds = await StoredBallotIdsAsync(connection, transaction, votes, cancellationToken);
         var stored = new List<VoteMessage>();
         var replayed = new List<VoteMessage>();
         var duplicates = 0;
@@ -123,12 +124,18 @@ public sealed class BallotStore(MySqlShardConnections connections)
             {
                 replayed.Add(vote);
             }
-            else if (!voted.Add(ParticipationKey.Of(vote)))
+            else if (takenIds.Contains(BallotIdKey(vote)) || voted.Contains(ParticipationKey.Of(vote)))
             {
+                // A second ballot of a voter; or a ballot whose id another ballot holds, which no ingest
+                // sends (ids are random, or derived from the voter) but which would otherwise fail this
+                // insert, and the partition, for ever. Refused either way: its leaf has no row, and the
+                // caller reports it (an audit finding).
                 duplicates++;
             }
             else
             {
+                voted.Add(ParticipationKey.Of(vote));
+                takenIds.Add(BallotIdKey(vote));
                 stored.Add(vote);
             }
         }
@@ -233,6 +240,43 @@ public sealed class BallotStore(MySqlShardConnections connections)
         }
 
         return voted;
+    }
+
+    private static (string ElectionId, string BallotId) BallotIdKey(VoteMessage vote) => (vote.ElectionId, Convert.ToHexString(vote.BallotId));
+
+    /// <summary>In one round trip: which ballot ids of <paramref name="votes"/> a stored ballot holds, whatever its hash.</summary>
+    private static async Task<HashSet<(string ElectionId, string BallotId)>> StoredBallotIdsAsync(
+        MySqlConnection connection, MySqlTransaction transaction, List<VoteMessage> votes, CancellationToken cancellationToken)
+    {
+        var taken = new HashSet<(string ElectionId, string BallotId)>();
+        var statement = new ShardStatement();
+        foreach (var group in votes.GroupBy(v => ShardRouter.TableFor(v.BallotId)))
+        {
+            statement.Append(statement.IsEmpty ? "" : " UNION ALL ")
+                .Append($"SELECT election_id, ballot_id FROM `{ShardLayout.BallotTable(group.Key)}` WHERE ballot_id IN (");
+            var firstValue = true;
+            foreach (var v in group)
+            {
+                statement.Append(firstValue ? "" : ",").Bytes(v.BallotId);
+                firstValue = false;
+            }
+
+            statement.Append(")");
+        }
+
+        if (statement.IsEmpty)
+        {
+            return taken;
+        }
+
+        await using var command = statement.ToCommand(connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            taken.Add((reader.GetString(0), Convert.ToHexString((byte[])reader[1])));
+        }
+
+        return taken;
     }
 
     /// <summary>In one round trip: which ballot hashes of <paramref name="votes"/> are stored, each with its leaf index (null if it has none).</summary>

@@ -17,7 +17,8 @@ public sealed record BatchOutcome(IReadOnlyList<VoteMessage> Stored, IReadOnlyLi
     /// other ballot between the check and the write. The log is append-only, so these stay without a
     /// row, and the audit reports each as a missing ballot. One processor never makes them (batches in
     /// flight share their voters); processors sharing a partition during a rebalance read its ballots
-    /// in the same order, so they agree on each voter's first one.
+    /// in the same order, so they agree on each voter's first one. A ballot whose id another stored
+    /// ballot already holds (which no ingest sends) ends here too, rather than failing every retry.
     /// </summary>
     public IReadOnlyList<VoteMessage> LeavesWithoutRow { get; init; } = [];
 }

@@ -362,7 +362,7 @@ public sealed partial class VoteBatchConsumer(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Batch write failed (attempt {Attempt}); retrying, consumption paused: {Error}")]
     private static partial void LogRetry(ILogger logger, int attempt, string error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Ballot {BallotHash} got a Merkle log leaf but no row: another writer stored its voter's other ballot meanwhile; the audit will report the leaf as a missing ballot")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ballot {BallotHash} got a Merkle log leaf but no row: another writer stored its voter's other ballot meanwhile, or another ballot holds its id; the audit will report the leaf as a missing ballot")]
     private static partial void LogLeafWithoutRow(ILogger logger, string ballotHash);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dead letter: partition {Partition} offset {Offset}: {Error}")]

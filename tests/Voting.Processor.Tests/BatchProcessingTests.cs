@@ -93,11 +93,14 @@ public sealed class BatchProcessingTests(ProcessorFactory factory) : IClassFixtu
         // Well-formed and correctly hashed, but stamped at a time no store can hold: it used to fail
         // its batch for ever, after the batch's ballots were in the Merkle log.
         var timeless = ProcessorFactory.Votes(election, 1, Candidates, firstVoter: 2000)[0] with { AcceptedAtUnixMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds() + 1 };
+        // Correctly hashed, of an election id the ASCII participation tables can't hold: the same.
+        var foreign = ProcessorFactory.Votes("élection-" + election, 1, Candidates, firstVoter: 3000)[0];
 
         await factory.ProduceAsync(good.Take(10));
         var undecodableAt = await factory.ProduceRawAsync("k1"u8.ToArray(), "{not json"u8.ToArray());
         var tamperedAt = await factory.ProduceRawAsync("k2"u8.ToArray(), JsonSerializer.SerializeToUtf8Bytes(tampered, VotingJsonContext.Default.VoteMessage));
         var timelessAt = await factory.ProduceRawAsync(timeless.Pseudonym, JsonSerializer.SerializeToUtf8Bytes(timeless, VotingJsonContext.Default.VoteMessage));
+        var foreignAt = await factory.ProduceRawAsync(foreign.Pseudonym, JsonSerializer.SerializeToUtf8Bytes(foreign, VotingJsonContext.Default.VoteMessage));
         await factory.ProduceAsync(good.Skip(10));
 
         await ProcessorFactory.EventuallyAsync(async () => await factory.CountRowsAsync(election) == (20, 20), "the 20 good ballots stored");
@@ -105,7 +108,7 @@ public sealed class BatchProcessingTests(ProcessorFactory factory) : IClassFixtu
         var letters = TopicReader.ReadAll(factory.Kafka, factory.Kafka.DeadLetterTopic)
             .Select(m => JsonSerializer.Deserialize(m.Message.Value, DeadLetterJsonContext.Default.DeadLetter)!)
             .ToList();
-        Assert.Equal(3, letters.Count);
+        Assert.Equal(4, letters.Count);
         // Each letter names the message's own place on the votes topic (what a replay and an operator go by), and holds it whole.
         static (string, int, long) At(Confluent.Kafka.TopicPartitionOffset at) => (at.Topic, at.Partition.Value, at.Offset.Value);
         var undecodable = Assert.Single(letters, l => l.Error.StartsWith("undecodable", StringComparison.Ordinal));
@@ -115,5 +118,39 @@ public sealed class BatchProcessingTests(ProcessorFactory factory) : IClassFixtu
         var outOfRange = Assert.Single(letters, l => l.Error == "accepted time 253402300800000 ms since 1970 is not within the years 2000–2099");
         Assert.Equal(At(timelessAt), (outOfRange.OriginalTopic, outOfRange.OriginalPartition, outOfRange.OriginalOffset));
         Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(timeless, VotingJsonContext.Default.VoteMessage), outOfRange.Value);
+        var unstorable = Assert.Single(letters, l => l.Error.StartsWith("election id is not ", StringComparison.Ordinal));
+        Assert.Equal(At(foreignAt), (unstorable.OriginalTopic, unstorable.OriginalPartition, unstorable.OriginalOffset));
+    }
+
+    [Fact]
+    public async Task A_ballot_whose_id_another_stored_ballot_holds_is_refused_and_the_votes_behind_it_are_stored()
+    {
+        using var client = await factory.StartAsync();
+        var election = LocalStack.UniqueName("e");
+        // Voters 0, 6, 12 and 18 all vote in the same state, so in the same shard database.
+        var votes = ProcessorFactory.Votes(election, 19, Candidates);
+        VoteMessage WithIdOf(VoteMessage vote, VoteMessage holder)
+        {
+            var ballot = new Ballot(election, vote.State, vote.Candidate, holder.BallotId);
+            return vote with { BallotId = holder.BallotId, BallotHash = BallotHash.Compute(ballot) };
+        }
+
+        // The id of a ballot already stored, and two new ballots sharing one id in one batch: no ingest
+        // sends either (ids are random), but such a message used to fail its batch's write for ever.
+        await factory.ProduceAsync([votes[0]]);
+        await ProcessorFactory.EventuallyAsync(async () => await factory.CountRowsAsync(election) == (1, 1), "the first ballot stored");
+        await factory.ProduceAsync([WithIdOf(votes[6], votes[0]), votes[12], WithIdOf(votes[18], votes[12])]);
+        var marker = LocalStack.UniqueName("marker");
+        await factory.ProduceAsync(ProcessorFactory.Votes(marker, 1, Candidates));
+
+        await ProcessorFactory.EventuallyAsync(async () => await factory.CountRowsAsync(marker) == (1, 1), "the marker vote behind them stored");
+        await factory.WaitUntilDrainedAsync(election);
+        // One ballot per id, each with its own voter's participation; the refused ones are not stored.
+        Assert.Equal((2L, 2L), await factory.CountRowsAsync(election));
+        var stored = await new StoredBallotReader(factory.Shards).ReadAllAsync(election, CancellationToken.None).ToListAsync();
+        Assert.Equal(
+            new[] { votes[0].BallotId, votes[12].BallotId }.Select(Convert.ToHexString).Order(StringComparer.Ordinal),
+            stored.Select(b => Convert.ToHexString(b.BallotId)).Order(StringComparer.Ordinal));
+        Assert.Contains(stored, b => b.BallotHash.AsSpan().SequenceEqual(votes[0].BallotHash));
     }
 }

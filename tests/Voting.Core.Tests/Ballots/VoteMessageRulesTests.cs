@@ -4,9 +4,9 @@ namespace Voting.Core.Tests.Ballots;
 
 public sealed class VoteMessageRulesTests
 {
-    private static VoteMessage Message(long acceptedAtUnixMs)
+    private static VoteMessage Message(long acceptedAtUnixMs, string electionId = "us-2028")
     {
-        var ballot = Ballot.New("us-2028", "PA", "harper");
+        var ballot = Ballot.New(electionId, "PA", "harper");
         return new VoteMessage(VoteMessage.CurrentVersion, ballot.ElectionId, new byte[32], ballot.State, ballot.Candidate, ballot.BallotId, BallotHash.Compute(ballot), acceptedAtUnixMs);
     }
 
@@ -29,4 +29,15 @@ public sealed class VoteMessageRulesTests
         Assert.Equal(
             $"accepted time {acceptedAtUnixMs} ms since 1970 is not within the years 2000–2099",
             VoteMessageRules.Check(Message(acceptedAtUnixMs)));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("élection-2028")] // the participation tables hold ASCII: its write would fail on every retry
+    [InlineData("us 2028")]
+    [InlineData("..")]
+    [InlineData("a-very-long-election-id-that-goes-on-past-sixty-four-characters-x")]
+    public void A_vote_of_an_election_id_no_ingest_accepts_is_a_dead_letter(string electionId) =>
+        Assert.Equal(
+            "election id is not 1–64 characters, each an ASCII letter, a digit or one of . _ -",
+            VoteMessageRules.Check(Message(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), electionId)));
 }
