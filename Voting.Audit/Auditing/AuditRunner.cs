@@ -97,6 +97,7 @@ public sealed partial class AuditRunner(
         // The ballots as stored, each hash recomputed from the row's content. Rows stored while this
         // reads may hold leaves past the log's size when it started; they wait for the log's new size.
         var ballotLog = new BallotLogView(await log.TreeSizeAsync(electionId, cancellationToken));
+        var startSize = ballotLog.Size;
         LogStarted(logger, electionId, ballotLog.Size, recorded.Count, anchored.Count);
         var late = new List<(StoredBallot Row, byte[] Recomputed)>();
         long rows = 0;
@@ -201,11 +202,22 @@ public sealed partial class AuditRunner(
             Visit(null);
         }
 
-        var (settled, settledDifference) = await SettleInFlightAsync(electionId, ballotLog, unplaced, findings, cancellationToken);
+        var (settled, settledDifference) = await SettleInFlightAsync(electionId, ballotLog, unplaced, startSize, findings, cancellationToken);
         rows += settled;
         firstDifference = Math.Min(firstDifference, settledDifference);
+        // A leaf the log gained while the rows were read may have its row stored in a table already
+        // read: while votes are cast that is most of them, and no sign of anything. The next audit,
+        // which starts past it, checks it; this one counts it. A log position with no entry at all is a
+        // finding wherever it is.
+        long deferred = 0;
         foreach (var (leaf, logged) in unplaced.OrderBy(u => u.Key))
         {
+            if (logged is not null && leaf >= startSize)
+            {
+                deferred++;
+                continue;
+            }
+
             findings.Add(logged is null
                 ? new AuditFinding("missing-leaf", $"leaf {leaf}",
                     "the log holds no entry at this position although it holds positions beyond, and no ballot row claims it: the log entry was deleted, and its ballot row with it")
@@ -288,9 +300,9 @@ public sealed partial class AuditRunner(
                 : $"ClickHouse counts {mismatch.Tallied}, the ballot rows in MySQL count {mismatch.MySql}"));
         }
 
-        var report = new AuditReport(electionId, started, clock.GetUtcNow().UtcDateTime, rows, size, anchorsChecked, findings) { VoidLeaves = voids.Count };
+        var report = new AuditReport(electionId, started, clock.GetUtcNow().UtcDateTime, rows, size, anchorsChecked, findings) { VoidLeaves = voids.Count, DeferredLeaves = deferred };
         latest[electionId] = report;
-        LogFinished(logger, electionId, clock.GetElapsedTime(startedAt).TotalSeconds, rows, size, voids.Count, anchorsChecked, findings.Count);
+        LogFinished(logger, electionId, clock.GetElapsedTime(startedAt).TotalSeconds, rows, size, voids.Count, deferred, anchorsChecked, findings.Count);
         return report;
     }
 
@@ -318,20 +330,21 @@ public sealed partial class AuditRunner(
         return rebuiltRoots;
     }
 
-    /// <summary>Leaves without a row looked for again at most (more cannot be a batch in flight: it is reported at once).</summary>
+    /// <summary>Leaves without a row looked for again at most (more cannot be batches in flight: they are reported at once).</summary>
     private const int MaxInFlightLeaves = 250_000;
 
     /// <summary>
-    /// Leaves the log holds with no row read yet are, while the election runs, mostly ballots whose
-    /// batch was appended to the log and is being stored: looks their hashes up again until they are
-    /// found at their leaf, or <see cref="AuditOptions.InFlightSeconds"/> have passed. Places and
-    /// compares what it finds and takes it out of <paramref name="unplaced"/>; returns the rows found,
-    /// and the first of their leaves whose row hashes to other than the log's entry (<see cref="long.MaxValue"/>: none).
+    /// Leaves below <paramref name="startSize"/> (the log's size when the rows began to be read) that
+    /// the log holds with no row read are, while the election runs, ballots whose batch was appended
+    /// to the log and was still being stored: looks their hashes up again until they are found at
+    /// their leaf, or <see cref="AuditOptions.InFlightSeconds"/> have passed. Places and compares what
+    /// it finds and takes it out of <paramref name="unplaced"/>; returns the rows found, and the first
+    /// of their leaves whose row hashes to other than the log's entry (<see cref="long.MaxValue"/>: none).
     /// </summary>
     private async Task<(long Found, long FirstDifference)> SettleInFlightAsync(
-        string electionId, BallotLogView ballotLog, Dictionary<long, byte[]?> unplaced, List<AuditFinding> findings, CancellationToken cancellationToken)
+        string electionId, BallotLogView ballotLog, Dictionary<long, byte[]?> unplaced, long startSize, List<AuditFinding> findings, CancellationToken cancellationToken)
     {
-        if (unplaced.Count > MaxInFlightLeaves)
+        if (unplaced.Keys.Count(leaf => leaf < startSize) > MaxInFlightLeaves)
         {
             return (0, long.MaxValue);
         }
@@ -342,11 +355,12 @@ public sealed partial class AuditRunner(
         while (true)
         {
             var byHash = new Dictionary<Bytes32, long>();
+            var hashes = new List<byte[]>();
             foreach (var (leaf, logged) in unplaced)
             {
-                if (logged is not null)
+                if (logged is not null && leaf < startSize && byHash.TryAdd(new Bytes32(logged), leaf))
                 {
-                    byHash.TryAdd(new Bytes32(logged), leaf);
+                    hashes.Add(logged);
                 }
             }
 
@@ -355,7 +369,7 @@ public sealed partial class AuditRunner(
                 return (found, firstDifference);
             }
 
-            foreach (var row in await ballots.FindByHashesAsync(electionId, [.. unplaced.Values.OfType<byte[]>()], cancellationToken))
+            foreach (var row in await ballots.FindByHashesAsync(electionId, hashes, cancellationToken))
             {
                 // Only a row at the very leaf whose hash was looked up: any other was or will be met by the scan.
                 if (byHash.TryGetValue(new Bytes32(row.BallotHash), out var leaf) && row.LeafIndex == leaf && unplaced.Remove(leaf, out var logged))
@@ -369,7 +383,7 @@ public sealed partial class AuditRunner(
                 }
             }
 
-            if (unplaced.Count == 0 || clock.GetUtcNow() >= deadline)
+            if (!unplaced.Keys.Any(leaf => leaf < startSize) || clock.GetUtcNow() >= deadline)
             {
                 return (found, firstDifference);
             }
@@ -449,8 +463,8 @@ public sealed partial class AuditRunner(
     [LoggerMessage(Level = LogLevel.Information, Message = "Audit of {Election}: {Leaves} of {Size} log leaves compared ({Percent:0}%)")]
     private static partial void LogLeavesCompared(ILogger logger, string election, long leaves, long size, double percent);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Audit of {Election} finished in {Seconds:0.0} s: {Rows} ballot rows, {Leaves} leaves ({Voids} void), {Anchors} anchors, {Findings} findings")]
-    private static partial void LogFinished(ILogger logger, string election, double seconds, long rows, long leaves, int voids, int anchors, int findings);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Audit of {Election} finished in {Seconds:0.0} s: {Rows} ballot rows, {Leaves} leaves ({Voids} void, {Deferred} stored during the audit and left for the next), {Anchors} anchors, {Findings} findings")]
+    private static partial void LogFinished(ILogger logger, string election, double seconds, long rows, long leaves, int voids, long deferred, int anchors, int findings);
 
     private static string Hex(ReadOnlySpan<byte> value) => Convert.ToHexStringLower(value);
 }

@@ -31,6 +31,7 @@ public sealed class AuditReportViewTests : ComponentTest
         Assert.Contains("Clean", rendered.Find("[data-testid=audit-verdict]").TextContent, StringComparison.Ordinal);
         Assert.Empty(rendered.FindAll("[data-kind]"));
         Assert.Empty(rendered.FindAll("[data-testid=void-leaves]"));
+        Assert.Empty(rendered.FindAll("[data-testid=deferred-leaves]"));
     }
 
     [Fact]
@@ -43,5 +44,17 @@ public sealed class AuditReportViewTests : ComponentTest
         Assert.Contains("Clean", rendered.Find("[data-testid=audit-verdict]").TextContent, StringComparison.Ordinal);
         Assert.Equal("7 void ·", rendered.Find("[data-testid=void-leaves]").TextContent.Trim());
         Assert.Contains("Not a finding", rendered.Find("[data-testid=void-leaves]").GetAttribute("title"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Leaves_left_for_the_next_audit_are_counted_on_a_clean_report_and_not_called_findings()
+    {
+        var report = new AuditReport("e1", DateTime.UtcNow, DateTime.UtcNow, 120, 1_320, 2, []) { DeferredLeaves = 1_200 };
+
+        var rendered = Context.Render<AuditReportView>(p => p.Add(v => v.Report, report));
+
+        Assert.Contains("Clean", rendered.Find("[data-testid=audit-verdict]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("1,200 left for the next audit ·", rendered.Find("[data-testid=deferred-leaves]").TextContent.Trim());
+        Assert.Contains("Not a finding", rendered.Find("[data-testid=deferred-leaves]").GetAttribute("title"), StringComparison.Ordinal);
     }
 }
