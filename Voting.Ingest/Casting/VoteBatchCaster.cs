@@ -334,12 +334,15 @@ public sealed partial class VoteBatchCaster(
     /// <summary>
     /// Retries the updates of votes Kafka already has (filter, markers, locks released), with the stores'
     /// backoff, for up to <see cref="CommitRetryFor"/>. The updates are idempotent, and take effect even
-    /// once a lock has expired.
+    /// once a lock has expired. Meanwhile the voters' locks are renewed at once and then every third of
+    /// their lifetime (the retries' backoff runs longer than a lock lives), so their voters stay refused as busy.
     /// </summary>
     private async Task CommitLaterAsync(HeldVoterLock[] locks, DateTimeOffset markerExpiresAt)
     {
         var started = clock.GetTimestamp();
         using var giveUp = new CancellationTokenSource(CommitRetryFor, clock);
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(giveUp.Token);
+        var keeping = KeepLockedAsync(locks, done.Token);
         try
         {
             await commitRetry.ExecuteAsync(async _ => await gate.CommitAsync(locks, markerExpiresAt), giveUp.Token);
@@ -352,6 +355,40 @@ public sealed partial class VoteBatchCaster(
         catch (Exception e)
         {
             LogCommitRetryFailed(logger, locks.Length, e);
+        }
+        finally
+        {
+            await done.CancelAsync();
+            await keeping;
+        }
+    }
+
+    /// <summary>
+    /// Renews <paramref name="locks"/> every third of their lifetime until <paramref name="until"/>. A
+    /// lock Redis lost while it was away is not taken again: another attempt of its voter may hold it.
+    /// </summary>
+    private async Task KeepLockedAsync(HeldVoterLock[] locks, CancellationToken until)
+    {
+        var lifetime = TimeSpan.FromMilliseconds(settings.VoterLockMilliseconds);
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    await gate.KeepAsync(locks, lifetime);
+                }
+                catch (Exception e) when (RedisFailure.Is(e))
+                {
+                    // Redis away: tried again next round; the commit's retries log the outage.
+                }
+
+                await Task.Delay(lifetime / 3, clock, until);
+            }
+        }
+        catch (OperationCanceledException) when (until.IsCancellationRequested)
+        {
+            // Committed, or given up.
         }
     }
 

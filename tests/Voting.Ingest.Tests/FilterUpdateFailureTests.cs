@@ -64,4 +64,31 @@ public sealed class FilterUpdateFailureTests : IAsyncLifetime
         var pseudonym = VoterPseudonym.Compute(IngestFactory.PseudonymSecret, factory.ElectionId, voterId);
         Assert.Single(TopicReader.ReadAll(factory.Kafka, factory.VotesTopic), m => m.Message.Key.AsSpan().SequenceEqual(pseudonym));
     }
+
+    [Fact]
+    public async Task The_voter_stays_locked_past_the_lock_s_own_lifetime_while_the_update_is_retried()
+    {
+        await using var factory = new IngestFactory();
+        factory.Settings["Voting:Redis:Configuration"] = $"{LocalStack.Redis().Configuration.Split(',')[0]},user={user},password={password}";
+        factory.Settings["Voting:BloomFilter:Backend"] = "bitmap";
+        factory.Settings["Voting:Ingest:VoterLockMilliseconds"] = "2000";
+        factory.Settings["Voting:Ingest:KafkaAckTimeoutMilliseconds"] = "1000";
+        using var client = factory.CreateClient();
+        var voterId = "voter-" + Guid.NewGuid().ToString("N");
+
+        using var first = await VoteApiTests.PostAsync(client, factory.TokenFor(voterId), """{"candidate":"harper"}""");
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+
+        // Redis keeps refusing the update for longer than a lock lives: the lock is renewed meanwhile,
+        // so another ballot is still refused, not accepted with a receipt that would never count.
+        for (var round = 0; round < 3; round++)
+        {
+            await Task.Delay(1_500);
+            using var again = await VoteApiTests.PostAsync(client, factory.TokenFor(voterId), """{"candidate":"morgan"}""");
+            await VoteApiTests.AssertProblemAsync(again, HttpStatusCode.Conflict, "vote-in-progress");
+        }
+
+        var pseudonym = VoterPseudonym.Compute(IngestFactory.PseudonymSecret, factory.ElectionId, voterId);
+        Assert.Single(TopicReader.ReadAll(factory.Kafka, factory.VotesTopic), m => m.Message.Key.AsSpan().SequenceEqual(pseudonym));
+    }
 }
