@@ -79,7 +79,7 @@ public sealed partial class CheckpointService(
     /// Takes a checkpoint now if the log grew since the newest one and still holds it; returns the
     /// log's size, or -1 when no checkpoint could be taken (an error, or a log that departs from the
     /// newest checkpoint: <see cref="LogIntegrity"/>). First releases the log ranges whose appender is gone
-    /// (<see cref="MerkleLogReservations.ReleaseAbandonedAsync"/>): otherwise a processor that crashed
+    /// (<see cref="MerkleLogReservations.ReleaseAbandonedAsync(string, CancellationToken)"/>): otherwise a processor that crashed
     /// mid-append and got no more votes afterwards would hold the log's size, and every checkpoint,
     /// below its range.
     /// </summary>

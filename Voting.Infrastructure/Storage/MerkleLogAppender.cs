@@ -20,7 +20,7 @@ public sealed class MerkleLogAppender(MySqlShardConnections connections)
     /// <summary>
     /// Appends the hashes of <paramref name="ballots"/> that the log does not hold yet, in hash
     /// order, and returns the position of every one of them (new or already there). First releases
-    /// the election's ranges whose appender is gone (<see cref="MerkleLogReservations.ReleaseAbandonedAsync"/>),
+    /// the election's ranges whose appender is gone (<see cref="MerkleLogReservations.ReleaseAbandonedAsync(string, CancellationToken)"/>),
     /// so that a crashed appender's range does not hold the log's size back.
     /// </summary>
     public async Task<LogPositions> AppendAsync(IReadOnlyCollection<VoteMessage> ballots, CancellationToken cancellationToken)

@@ -17,8 +17,9 @@ namespace Voting.Infrastructure.Storage;
 /// <item>Filling deletes the range's row, inserts its leaves and moves <c>tree_size</c> up to the
 /// first range still open, in one transaction: <c>tree_size</c> stays what every reader takes it
 /// for, the size below which every position holds its leaf, and the only size checkpoints take.</item>
-/// <item>A range whose lock is free is abandoned (its appender crashed, or lost its session):
-/// <see cref="ReleaseAbandonedAsync"/> hands it back if no range was handed out after it, else fills
+/// <item>A range whose lock is free is abandoned (its appender crashed, or lost its session), and so is
+/// one still unfilled <see cref="StaleAfter"/> after it was handed out (its appender went silent):
+/// <see cref="ReleaseAbandonedAsync(string, CancellationToken)"/> hands it back if no range was handed out after it, else fills
 /// it with void leaves (<see cref="VoidLeaf"/>). Its ballots come back with the replayed batch and
 /// get a new range.</item>
 /// <item>A range whose ballots turn out to be in the log already (a replay) is handed back or voided
@@ -101,19 +102,34 @@ public sealed class MerkleLogReservations(MySqlShardConnections connections)
         FillAsync(range.Connection, range.Reservation, range.LockName, hashes, cancellationToken);
 
     /// <summary>
-    /// Releases the election's ranges whose appender is gone (their lock is free): from the last one
-    /// down, each is handed back while no range was handed out after it, else filled with void leaves.
-    /// Returns the positions released.
+    /// How long a range may stay unfilled while its appender's session still holds it. An appender
+    /// fills its range a moment after reserving it; one whose machine or network vanished without
+    /// closing its connection keeps its session, and the lock, on the server until TCP keepalive or
+    /// <c>wait_timeout</c> ends it (hours), holding the log's size, and every checkpoint, back meanwhile.
     /// </summary>
-    public async Task<long> ReleaseAbandonedAsync(string electionId, CancellationToken cancellationToken)
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Releases the election's ranges whose appender is gone (their lock is free) or that were reserved
+    /// more than <see cref="StaleAfter"/> ago: from the last one down, each is handed back while no
+    /// range was handed out after it, else filled with void leaves. An appender still alive finds its
+    /// range taken when it fills it, writes nothing and reserves again. Returns the positions released.
+    /// </summary>
+    public Task<long> ReleaseAbandonedAsync(string electionId, CancellationToken cancellationToken) =>
+        ReleaseAbandonedAsync(electionId, StaleAfter, cancellationToken);
+
+    /// <inheritdoc cref="ReleaseAbandonedAsync(string, CancellationToken)"/>
+    public async Task<long> ReleaseAbandonedAsync(string electionId, TimeSpan staleAfter, CancellationToken cancellationToken)
     {
         var abandoned = new List<(LeafReservation Range, string LockName)>();
         await using var connection = await connections.OpenLogAsync(cancellationToken);
         await using (var command = new MySqlCommand(
-            "SELECT first_leaf, leaf_count, lock_name FROM merkle_reservations WHERE election_id = @e AND IS_USED_LOCK(lock_name) IS NULL ORDER BY first_leaf DESC",
+            "SELECT first_leaf, leaf_count, lock_name FROM merkle_reservations WHERE election_id = @e " +
+            "AND (IS_USED_LOCK(lock_name) IS NULL OR reserved_at < TIMESTAMPADD(MICROSECOND, -@stale, UTC_TIMESTAMP(3))) ORDER BY first_leaf DESC",
             connection))
         {
             command.Parameters.AddWithValue("@e", electionId);
+            command.Parameters.AddWithValue("@stale", (long)(staleAfter.TotalMilliseconds * 1000));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {

@@ -6,7 +6,7 @@ namespace Voting.Infrastructure.Storage;
 /// A range of log positions handed to one appender, and the database session that holds it: the
 /// session holds a named lock of the range from before the range is recorded until it is filled.
 /// A lock ends with its session, so when an appender crashes its range is known abandoned at once
-/// (<see cref="MerkleLogReservations.ReleaseAbandonedAsync"/>). Disposing gives the lock up and
+/// (<see cref="MerkleLogReservations.ReleaseAbandonedAsync(string, CancellationToken)"/>). Disposing gives the lock up and
 /// closes the session: a range not filled by then is abandoned.
 /// </summary>
 public sealed class ReservedLeafRange : IAsyncDisposable

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using MySqlConnector;
 using Voting.Core.Merkle;
 using Voting.Infrastructure.MySql;
@@ -43,6 +44,34 @@ public sealed class MerkleLogConcurrencyTests
         Assert.Equal(size - 3_000, voids.Count);
         Assert.True(voids.Count == 0 || voids[^1] - voids[0] == 499, "the void leaves are one range");
         Assert.All(appended.SelectMany(a => a.Positions), p => Assert.Equal(Convert.ToHexString(leaves[(int)p.Value].BallotHash), p.Key.ToString()));
+        Assert.Equal(0, await OpenRangesAsync(factory.Shards, election));
+    }
+
+    [Fact]
+    public async Task A_range_whose_appender_went_silent_is_voided_once_stale_and_the_appender_if_alive_writes_nothing_there()
+    {
+        await using var factory = await ProcessorFactory.MigratedAsync();
+        var election = LocalStack.UniqueName("e");
+        var reservations = new MerkleLogReservations(factory.Shards);
+        var appender = new MerkleLogAppender(factory.Shards);
+        await appender.AppendAsync(ProcessorFactory.Votes(election, 10, ["harper"]), CancellationToken.None);
+
+        // Its machine vanished without closing the connection: the session, and the range's lock,
+        // live on in the server; appenders after it go on.
+        await using var silent = await reservations.ReserveAsync(election, 5, CancellationToken.None);
+        await appender.AppendAsync(ProcessorFactory.Votes(election, 8, ["harper"], firstVoter: 100), CancellationToken.None);
+        Assert.Equal(10, await factory.Log.TreeSizeAsync(election, CancellationToken.None));
+        Assert.Equal(0, await reservations.ReleaseAbandonedAsync(election, CancellationToken.None)); // held, and not stale yet
+
+        // Stale: voided, and the size moves past it.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.Equal(5, await reservations.ReleaseAbandonedAsync(election, TimeSpan.FromSeconds(1), CancellationToken.None));
+        Assert.Equal(23, await factory.Log.TreeSizeAsync(election, CancellationToken.None));
+        Assert.Equal(5, (await factory.Log.LeavesAsync(election, 0, 23, CancellationToken.None).ToListAsync()).Count(l => VoidLeaf.Is(election, l.Index, l.BallotHash)));
+
+        // Had its appender only been slow, its fill finds the range gone and writes nothing.
+        Assert.Null(await reservations.FillAsync(silent, [.. Enumerable.Range(0, 5).Select(_ => RandomNumberGenerator.GetBytes(32))], CancellationToken.None));
+        Assert.Equal(23, await factory.Log.TreeSizeAsync(election, CancellationToken.None));
         Assert.Equal(0, await OpenRangesAsync(factory.Shards, election));
     }
 
