@@ -52,6 +52,14 @@ public sealed class IngestOptions : IValidatableObject
     [Range(1, 64)]
     public int BatchesInFlight { get; set; } = 4;
 
+    /// <summary>
+    /// Cast attempts waiting for a batch, at most; one more is answered 503 at once. When Redis or Kafka
+    /// slows, batches take seconds each: a queue without a bound would hold every arriving attempt and
+    /// answer it minutes late. 10,000 is a few seconds of an instance's peak.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxQueuedVotes { get; set; } = 10_000;
+
     /// <summary>How long to wait for Kafka's acknowledgement before answering 503.</summary>
     [Range(100, 120_000)]
     public int KafkaAckTimeoutMilliseconds { get; set; } = 5_000;

@@ -23,8 +23,9 @@ public sealed class VoteCaster : IAsyncDisposable
     private readonly IngestMetrics metrics;
     private readonly TimeProvider clock;
     private readonly IngestOptions settings;
-    private readonly Channel<PendingVote> queue = Channel.CreateUnbounded<PendingVote>();
+    private readonly Channel<PendingVote> queue;
     private readonly Task[] workers;
+    private volatile bool closing;
 
     public VoteCaster(
         ElectionRegistry elections,
@@ -42,6 +43,7 @@ public sealed class VoteCaster : IAsyncDisposable
         this.metrics = metrics;
         this.clock = clock;
         settings = options.Value;
+        queue = Channel.CreateBounded<PendingVote>(new BoundedChannelOptions(settings.MaxQueuedVotes) { FullMode = BoundedChannelFullMode.Wait });
         workers = Enumerable.Range(0, settings.BatchesInFlight).Select(_ => Task.Run(WorkAsync)).ToArray();
     }
 
@@ -104,6 +106,7 @@ public sealed class VoteCaster : IAsyncDisposable
     /// <summary>Lets the workers finish every queued attempt; attempts arriving after this are refused as unavailable.</summary>
     public async ValueTask DisposeAsync()
     {
+        closing = true;
         queue.Writer.TryComplete();
         await Task.WhenAll(workers);
     }
@@ -111,9 +114,19 @@ public sealed class VoteCaster : IAsyncDisposable
     private Task<CastOutcome> SubmitAsync(VoterKey voter, string state, string candidate, byte[]? ballotId)
     {
         var vote = new PendingVote(voter, state, candidate, ballotId);
-        return queue.Writer.TryWrite(vote)
-            ? vote.Outcome
-            : Task.FromResult<CastOutcome>(new CastOutcome.Unavailable("the service is shutting down"));
+        if (queue.Writer.TryWrite(vote))
+        {
+            return vote.Outcome;
+        }
+
+        if (closing)
+        {
+            return Task.FromResult<CastOutcome>(new CastOutcome.Unavailable("the service is shutting down"));
+        }
+
+        metrics.Refuse("overloaded");
+        return Task.FromResult<CastOutcome>(new CastOutcome.Unavailable(
+            $"this instance has {settings.MaxQueuedVotes} votes waiting to be recorded; try again shortly"));
     }
 
     private async Task WorkAsync()

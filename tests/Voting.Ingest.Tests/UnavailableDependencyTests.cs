@@ -85,4 +85,39 @@ public sealed class UnavailableDependencyTests
         Assert.Equal("Unhealthy", report!.Status);
         Assert.Equal("Unhealthy", report.Checks[check].Status);
     }
+
+    [Fact]
+    public async Task While_Kafka_does_not_answer_an_attempt_beyond_the_queue_s_bound_is_answered_503_at_once()
+    {
+        await using var factory = new IngestFactory();
+        factory.Settings["Voting:Kafka:BootstrapServers"] = "127.0.0.1:1";
+        factory.Settings["Voting:Ingest:KafkaAckTimeoutMilliseconds"] = "3000";
+        factory.Settings["Voting:Ingest:BatchesInFlight"] = "1";
+        factory.Settings["Voting:Ingest:BatchSize"] = "1";
+        factory.Settings["Voting:Ingest:MaxQueuedVotes"] = "1";
+        var client = factory.CreateClient();
+        await factory.Services.GetRequiredService<VoterGate>().SetFilterStateAsync(factory.ElectionId, VoterFilterState.Ready);
+
+        // The one batch waits for Kafka (3 s), one attempt waits for the batch: the queue is full.
+        var casting = VoteApiTests.PostAsync(client, factory.TokenFor("slow-kafka-voter-1"), """{"candidate":"harper"}""");
+        await Task.Delay(500);
+        var queued = VoteApiTests.PostAsync(client, factory.TokenFor("slow-kafka-voter-2"), """{"candidate":"harper"}""");
+        await Task.Delay(500);
+
+        // The next is not held for those seconds (minutes, with a real crowd): answered now, nothing stored.
+        using (var refused = await VoteApiTests.PostAsync(client, factory.TokenFor("slow-kafka-voter-3"), """{"candidate":"harper"}"""))
+        {
+            await VoteApiTests.AssertProblemAsync(refused, HttpStatusCode.ServiceUnavailable, "vote-not-recorded");
+            Assert.Equal(
+                "this instance has 1 votes waiting to be recorded; try again shortly",
+                JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString());
+            Assert.False(casting.IsCompleted || queued.IsCompleted, "the attempts ahead of it were answered first");
+        }
+
+        foreach (var ahead in new[] { casting, queued })
+        {
+            using var answer = await ahead;
+            await VoteApiTests.AssertProblemAsync(answer, HttpStatusCode.ServiceUnavailable, "vote-not-recorded");
+        }
+    }
 }
