@@ -237,7 +237,7 @@ public sealed partial class DeadLetterQueue(
 
     private static DeadLetterView View(TopicPartitionOffset position, DeadLetter letter, DateTimeOffset? replayedAt) => new(
         position.Partition.Value, position.Offset.Value, letter.OriginalTopic, letter.OriginalPartition, letter.OriginalOffset, letter.Error,
-        letter.FailedAt, letter.Value.Length, Fingerprint(letter.Value), replayedAt);
+        letter.FailedAt, letter.Value.Length, Fingerprint(letter.Value), replayedAt, letter.CutFrom);
 
     // Tells letters apart without showing the ballot: the first bytes of its SHA-256.
     private static string Fingerprint(byte[] message) => Convert.ToHexStringLower(SHA256.HashData(message).AsSpan(0, 6));

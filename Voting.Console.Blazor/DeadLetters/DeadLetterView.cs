@@ -11,17 +11,21 @@ namespace Voting.Console.Blazor.DeadLetters;
 /// <param name="OriginalOffset">Offset it had there.</param>
 /// <param name="Error">Why the processor could not process it.</param>
 /// <param name="FailedAt">When it was dead-lettered.</param>
-/// <param name="Bytes">Size of the original message.</param>
+/// <param name="Bytes">Size of the original message as the letter holds it (its start only when <paramref name="CutFrom"/> is set).</param>
 /// <param name="Fingerprint">First bytes of the SHA-256 of the original message, to tell letters apart.</param>
 /// <param name="ReplayedAt">When it was last replayed from the console, if ever.</param>
+/// <param name="CutFrom">The original message's size when it was too large for the letter to hold whole.</param>
 public sealed record DeadLetterView(
     int Partition, long Offset, string OriginalTopic, int OriginalPartition, long OriginalOffset, string Error,
-    DateTimeOffset FailedAt, int Bytes, string Fingerprint, DateTimeOffset? ReplayedAt)
+    DateTimeOffset FailedAt, int Bytes, string Fingerprint, DateTimeOffset? ReplayedAt, long? CutFrom = null)
 {
     public string Id => $"{Partition}:{Offset}";
 
-    /// <summary>Whether there is an original message to send back (an unreadable envelope has none).</summary>
-    public bool CanReplay => Bytes > 0;
+    /// <summary>
+    /// Whether there is an original message to send back: an unreadable envelope has none, and a letter
+    /// of a message too large to hold whole (<see cref="CutFrom"/>) only its start.
+    /// </summary>
+    public bool CanReplay => Bytes > 0 && CutFrom is null;
 
     /// <summary>
     /// What "replay all" sends: each original message once, and none that was replayed already. A

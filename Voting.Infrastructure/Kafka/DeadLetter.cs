@@ -14,7 +14,35 @@ public sealed record DeadLetter(
     string Error,
     byte[]? Key,
     byte[] Value,
-    DateTimeOffset FailedAt);
+    DateTimeOffset FailedAt)
+{
+    /// <summary>
+    /// Most bytes of the original message (key and value) a letter holds. A vote is a few hundred
+    /// bytes; a message the broker took at up to its limit would make, base64-encoded in the envelope,
+    /// a letter above the same limit, which no broker takes: its partition would stop for ever.
+    /// </summary>
+    public const int MaxHeldBytes = 64 * 1024;
+
+    /// <summary>Most bytes of the original key a cut letter holds.</summary>
+    private const int MaxHeldKeyBytes = 1024;
+
+    /// <summary>The original message's size in bytes when <see cref="Key"/> and <see cref="Value"/> hold only its start; null when they hold it whole.</summary>
+    public long? CutFrom { get; init; }
+
+    /// <summary>A letter of the message, holding it whole when it is at most <see cref="MaxHeldBytes"/>, else its start.</summary>
+    public static DeadLetter Of(string topic, int partition, long offset, string error, byte[]? key, byte[] value, DateTimeOffset failedAt)
+    {
+        var size = (long)(key?.Length ?? 0) + value.Length;
+        if (size <= MaxHeldBytes)
+        {
+            return new DeadLetter(topic, partition, offset, error, key, value, failedAt);
+        }
+
+        var heldKey = key?[..Math.Min(key.Length, MaxHeldKeyBytes)];
+        var heldValue = value[..Math.Min(value.Length, MaxHeldBytes - (heldKey?.Length ?? 0))];
+        return new DeadLetter(topic, partition, offset, error, heldKey, heldValue, failedAt) { CutFrom = size };
+    }
+}
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(DeadLetter))]

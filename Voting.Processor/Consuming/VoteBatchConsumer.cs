@@ -330,7 +330,7 @@ public sealed partial class VoteBatchConsumer(
             }
             else
             {
-                letters.Add(new DeadLetter(
+                letters.Add(DeadLetter.Of(
                     message.Topic, message.Partition.Value, message.Offset.Value, error, message.Message.Key, message.Message.Value ?? [], clock.GetUtcNow()));
             }
         }

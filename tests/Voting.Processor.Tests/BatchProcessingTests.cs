@@ -95,12 +95,15 @@ public sealed class BatchProcessingTests(ProcessorFactory factory) : IClassFixtu
         var timeless = ProcessorFactory.Votes(election, 1, Candidates, firstVoter: 2000)[0] with { AcceptedAtUnixMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds() + 1 };
         // Correctly hashed, of an election id the ASCII participation tables can't hold: the same.
         var foreign = ProcessorFactory.Votes("élection-" + election, 1, Candidates, firstVoter: 3000)[0];
+        // Near the broker's message limit: its letter, the bytes base64-encoded, would be above it.
+        var huge = JsonSerializer.SerializeToUtf8Bytes(ProcessorFactory.Votes(election, 1, Candidates, firstVoter: 4000)[0] with { Candidate = new string('x', 900_000) }, VotingJsonContext.Default.VoteMessage);
 
         await factory.ProduceAsync(good.Take(10));
         var undecodableAt = await factory.ProduceRawAsync("k1"u8.ToArray(), "{not json"u8.ToArray());
         var tamperedAt = await factory.ProduceRawAsync("k2"u8.ToArray(), JsonSerializer.SerializeToUtf8Bytes(tampered, VotingJsonContext.Default.VoteMessage));
         var timelessAt = await factory.ProduceRawAsync(timeless.Pseudonym, JsonSerializer.SerializeToUtf8Bytes(timeless, VotingJsonContext.Default.VoteMessage));
         var foreignAt = await factory.ProduceRawAsync(foreign.Pseudonym, JsonSerializer.SerializeToUtf8Bytes(foreign, VotingJsonContext.Default.VoteMessage));
+        var hugeAt = await factory.ProduceRawAsync("k5"u8.ToArray(), huge);
         await factory.ProduceAsync(good.Skip(10));
 
         await ProcessorFactory.EventuallyAsync(async () => await factory.CountRowsAsync(election) == (20, 20), "the 20 good ballots stored");
@@ -108,7 +111,7 @@ public sealed class BatchProcessingTests(ProcessorFactory factory) : IClassFixtu
         var letters = TopicReader.ReadAll(factory.Kafka, factory.Kafka.DeadLetterTopic)
             .Select(m => JsonSerializer.Deserialize(m.Message.Value, DeadLetterJsonContext.Default.DeadLetter)!)
             .ToList();
-        Assert.Equal(4, letters.Count);
+        Assert.Equal(5, letters.Count);
         // Each letter names the message's own place on the votes topic (what a replay and an operator go by), and holds it whole.
         static (string, int, long) At(Confluent.Kafka.TopicPartitionOffset at) => (at.Topic, at.Partition.Value, at.Offset.Value);
         var undecodable = Assert.Single(letters, l => l.Error.StartsWith("undecodable", StringComparison.Ordinal));
@@ -120,6 +123,10 @@ public sealed class BatchProcessingTests(ProcessorFactory factory) : IClassFixtu
         Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(timeless, VotingJsonContext.Default.VoteMessage), outOfRange.Value);
         var unstorable = Assert.Single(letters, l => l.Error.StartsWith("election id is not ", StringComparison.Ordinal));
         Assert.Equal(At(foreignAt), (unstorable.OriginalTopic, unstorable.OriginalPartition, unstorable.OriginalOffset));
+        var tooLong = Assert.Single(letters, l => l.Error.StartsWith("candidate missing or longer than", StringComparison.Ordinal));
+        Assert.Equal(At(hugeAt), (tooLong.OriginalTopic, tooLong.OriginalPartition, tooLong.OriginalOffset));
+        Assert.Equal(huge.Length + 2, tooLong.CutFrom);
+        Assert.Equal(huge.AsSpan(0, DeadLetter.MaxHeldBytes - 2).ToArray(), tooLong.Value);
     }
 
     [Fact]

@@ -8,6 +8,7 @@ public sealed class DeadLetterTableTests : ComponentTest
 {
     private static readonly DeadLetterView Replayable = new(2, 17, "votes", 5, 1_234, "unknown message version 2", DateTimeOffset.Parse("2026-11-29T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture), 312, "a1b2c3d4e5f6", null);
     private static readonly DeadLetterView Unreadable = Replayable with { Offset = 18, Error = "unreadable dead-letter envelope", Bytes = 0 };
+    private static readonly DeadLetterView Cut = Replayable with { Offset = 19, Error = "candidate missing or longer than 64", Bytes = 65_536, CutFrom = 900_042 };
 
     [Fact]
     public void A_letter_shows_its_position_error_and_size_but_never_its_content()
@@ -27,11 +28,14 @@ public sealed class DeadLetterTableTests : ComponentTest
     {
         DeadLetterView? asked = null;
         var rendered = Context.Render<DeadLetterTable>(p => p
-            .Add(t => t.Letters, [Replayable, Unreadable])
+            .Add(t => t.Letters, [Replayable, Unreadable, Cut])
             .Add(t => t.CanReplay, true)
             .Add(t => t.OnReplay, (DeadLetterView letter) => asked = letter));
 
         Assert.True(rendered.Find("[data-letter='2:18'] button").HasAttribute("disabled"));
+        // A message too large to keep whole in its letter: only its start is there, nothing to send back.
+        Assert.True(rendered.Find("[data-letter='2:19'] button").HasAttribute("disabled"));
+        Assert.Contains("65536 of 900042 B (cut) · a1b2c3d4e5f6", rendered.Find("[data-letter='2:19']").TextContent, StringComparison.Ordinal);
         await rendered.Find("[data-letter='2:17'] button").ClickAsync(new());
         Assert.Equal(Replayable, asked);
     }
