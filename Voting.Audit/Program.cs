@@ -18,6 +18,7 @@ builder.Services.AddSingleton<MerkleLogReservations>();
 builder.Services.AddSingleton<StoredBallotReader>();
 builder.Services.AddSingleton<CheckpointStore>();
 builder.Services.AddSingleton<TallyReconciliation>();
+builder.Services.AddSingleton<ParticipationReconciliation>();
 builder.Services.AddSingleton<MerkleTreeCache>();
 builder.Services.AddSingleton<AnchorContractLocator>();
 builder.Services.AddSingleton<AuditRunner>();

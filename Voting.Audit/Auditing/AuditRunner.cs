@@ -19,7 +19,8 @@ namespace Voting.Audit.Auditing;
 /// <item>every row must hold a leaf index whose log entry is that hash, and every log entry must have its row (but the void leaves of ranges an appender never filled, <see cref="VoidLeaf"/>);</item>
 /// <item>the tree is rebuilt from the recomputed hashes and its root at every anchored size is compared with the chain and the checkpoint table (where every recomputed hash is the log's entry at its leaf, this tree is the log's, whose roots are taken as the log is read);</item>
 /// <item>the log's own root at every anchored size must be the anchored root, so the log only grew from each anchor to the next (what an RFC 6962 consistency proof from the log shows);</item>
-/// <item>ClickHouse tallies must equal the counts of ballot rows.</item>
+/// <item>ClickHouse tallies must equal the counts of ballot rows;</item>
+/// <item>each shard's ballot rows must equal its participation rows in number, per state and hour (<see cref="ParticipationReconciliation"/>).</item>
 /// </list>
 /// Each disagreement is reported with exactly where it is. The log is read leaf by leaf and roots are
 /// accumulated as it goes; what is held for every ballot is <see cref="BallotLogView"/>'s 38 bytes.
@@ -32,6 +33,7 @@ public sealed partial class AuditRunner(
     CheckpointStore checkpoints,
     AnchorContractLocator contracts,
     TallyReconciliation tallies,
+    ParticipationReconciliation voters,
     ElectionRegistry elections,
     IOptions<AuditOptions> options,
     TimeProvider clock,
@@ -298,6 +300,16 @@ public sealed partial class AuditRunner(
             findings.Add(new AuditFinding("tally-mismatch", $"tally {mismatch.State}/{mismatch.Candidate}", countsWithheldUntil is { } until
                 ? $"ClickHouse counts {Math.Abs(mismatch.Tallied - mismatch.MySql)} {(mismatch.Tallied > mismatch.MySql ? "more" : "fewer")} than the ballot rows in MySQL (the counts themselves are given once the polls close, {until.UtcDateTime:yyyy-MM-dd HH:mm} UTC)"
                 : $"ClickHouse counts {mismatch.Tallied}, the ballot rows in MySQL count {mismatch.MySql}"));
+        }
+
+        // Every ballot row has its voter: a row stuffed in with its leaf (so the log, the tree and the
+        // tallies all agree with it) is found here, and so is a voter's record deleted to let them vote again.
+        foreach (var mismatch in await voters.CompareAsync(electionId, cancellationToken))
+        {
+            var difference = Math.Abs(mismatch.Ballots - mismatch.Voters);
+            findings.Add(new AuditFinding("participation-mismatch", $"{mismatch.Database} {mismatch.State} {mismatch.Hour:yyyy-MM-dd HH}:00 UTC", mismatch.Ballots > mismatch.Voters
+                ? $"{difference} ballot row(s) more than voters recorded: ballots were added without a voter, or voters' participation rows were deleted (which lets them vote again)"
+                : $"{difference} voter(s) recorded more than ballot rows: voters were added without a ballot, or ballot rows were deleted"));
         }
 
         var report = new AuditReport(electionId, started, clock.GetUtcNow().UtcDateTime, rows, size, anchorsChecked, findings) { VoidLeaves = voids.Count, DeferredLeaves = deferred };
