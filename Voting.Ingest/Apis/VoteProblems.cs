@@ -58,6 +58,9 @@ public static class VoteProblems
             StatusCodes.Status405MethodNotAllowed => (TypePrefix + "method-not-allowed", "Cast a vote with POST."),
             StatusCodes.Status404NotFound => (TypePrefix + "not-found", "No such endpoint."),
             StatusCodes.Status400BadRequest => (TypePrefix + "malformed-ballot", problem.Detail ?? "The request is malformed."),
+            // Unexpected, and only before the vote reached Kafka (what follows is never allowed to fail
+            // the request): nothing was accepted. The exception is in the service's log, not here.
+            StatusCodes.Status500InternalServerError => (TypePrefix + "internal-error", "Something unexpected failed; the vote was not accepted. Try again."),
             _ => (problem.Type, problem.Detail ?? problem.Title),
         };
     }
