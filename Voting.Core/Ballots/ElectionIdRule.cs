@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Voting.Core.Ballots;
 
 /// <summary>
@@ -8,11 +10,14 @@ namespace Voting.Core.Ballots;
 /// </summary>
 public static class ElectionIdRule
 {
+    private static readonly SearchValues<char> Allowed = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
+
     /// <summary>The rule in words, for error messages.</summary>
     public static readonly string Description =
-        $"1–{VoteMessageRules.MaxIdLength} characters, each an ASCII letter, a digit or one of . _ -";
+        $"1–{VoteMessageRules.MaxIdLength} characters, each an ASCII letter, a digit or one of . _ -, not only dots";
 
+    /// <summary>Whether <paramref name="id"/> follows the rule (checked for every message the processor reads: one pass, no allocation).</summary>
     public static bool IsValid(string? id) =>
         !string.IsNullOrEmpty(id) && id.Length <= VoteMessageRules.MaxIdLength
-        && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-') && !id.All(c => c == '.');
+        && id.AsSpan().IndexOfAnyExcept(Allowed) < 0 && id.AsSpan().IndexOfAnyExcept('.') >= 0;
 }

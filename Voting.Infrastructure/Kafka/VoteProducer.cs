@@ -73,10 +73,10 @@ public sealed class VoteProducer : IDisposable
                     // Refused before it left this process (e.g. the local queue is full).
                     Settle(index, new VoteNotDurableException($"Kafka did not take the vote: {e.Error.Reason}", e));
                 }
-                catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+                catch (Exception e)
                 {
-                    // The client refused the call itself (ObjectDisposedException is an InvalidOperationException):
-                    // nothing was queued, so this vote alone is not taken; the others go on.
+                    // The client refused the call itself (an argument, a disposed handle): nothing of this
+                    // message was queued, so this vote alone is not taken; the others go on.
                     Settle(index, new VoteNotDurableException($"Kafka did not take the vote: {e.Message}", e));
                 }
             }

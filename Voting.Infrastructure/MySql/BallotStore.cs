@@ -58,8 +58,8 @@ public sealed class BallotStore(MySqlShardConnections connections)
     /// <summary>
     /// Stores <paramref name="votes"/> (checked new, one per voter) with the leaf index
     /// <paramref name="positions"/> gives each hash. Should another writer have stored a voter or a
-    /// hash since the check, the unique keys object and that shard is written the careful way: those
-    /// ballots come back as replays or second ballots instead.
+    /// hash since the check (or should a ballot's id be another stored ballot's), the unique keys object
+    /// and that shard is written the careful way: those ballots come back as replays or refused instead.
     /// </summary>
     public async Task<BatchOutcome> WriteAsync(IReadOnlyList<VoteMessage> votes, IReadOnlyDictionary<Bytes32, long> positions, CancellationToken cancellationToken)
     {
@@ -250,10 +250,12 @@ public sealed class BallotStore(MySqlShardConnections connections)
     {
         var taken = new HashSet<(string ElectionId, string BallotId)>();
         var statement = new ShardStatement();
-        foreach (var group in votes.GroupBy(v => ShardRouter.TableFor(v.BallotId)))
+        // By the primary key (election, ballot id): ballot_id alone is no index's first column.
+        foreach (var group in votes.GroupBy(v => (Table: ShardRouter.TableFor(v.BallotId), v.ElectionId)))
         {
             statement.Append(statement.IsEmpty ? "" : " UNION ALL ")
-                .Append($"SELECT election_id, ballot_id FROM `{ShardLayout.BallotTable(group.Key)}` WHERE ballot_id IN (");
+                .Append($"SELECT election_id, ballot_id FROM `{ShardLayout.BallotTable(group.Key.Table)}` WHERE election_id = ").Text(group.Key.ElectionId)
+                .Append(" AND ballot_id IN (");
             var firstValue = true;
             foreach (var v in group)
             {

@@ -382,6 +382,12 @@ public sealed partial class VoteBatchCaster(
                 {
                     // Redis away: tried again next round; the commit's retries log the outage.
                 }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Anything else (the client torn down at shutdown): still tried again next round,
+                    // never ending the renewals while the update is retried.
+                    LogLockRenewalFailed(logger, locks.Length, e);
+                }
 
                 await Task.Delay(lifetime / 3, clock, until);
             }
@@ -422,6 +428,9 @@ public sealed partial class VoteBatchCaster(
         LogUnavailable(logger, count, dependency, e.Message);
         return new CastOutcome.Unavailable($"{dependency} is unavailable");
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the locks of {Count} accepted vote(s) whose filter update is retried failed; tried again")]
+    private static partial void LogLockRenewalFailed(ILogger logger, int count, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A voter's lock expired while the duplicate check ran ({Milliseconds:0} ms since it was taken); the attempt was answered in progress and not produced")]
     private static partial void LogLockExpired(ILogger logger, double milliseconds);

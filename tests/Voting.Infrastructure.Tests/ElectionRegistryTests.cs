@@ -44,7 +44,7 @@ public sealed class ElectionRegistryTests
 
         var refusal = Assert.Throws<InvalidOperationException>(() => new ElectionRegistry([election], withPseudonymSecrets: true));
 
-        Assert.Equal($"Election '{id}': the id must be 1–64 characters, each an ASCII letter, a digit or one of . _ -.", refusal.Message);
+        Assert.Equal($"Election '{id}': the id must be 1–64 characters, each an ASCII letter, a digit or one of . _ -, not only dots.", refusal.Message);
     }
 
     [Fact]

@@ -215,7 +215,7 @@ public sealed class ReceiptVerificationTests(AnchoredLog log) : IClassFixture<An
 
         // Given as the election to check, such an id is refused outright: no election has one.
         var refused = (await Cli.RunAsync("verify-receipt", "--proof", proof, "--receipt", log.Receipt(12), "--rpc", Rpc, "--contract", log.Contract, "--election", lookAlike, "--chain-id", log.ChainId)).Error();
-        Assert.Equal($"ERROR: --election \"{log.ElectionId}\\u200B\" is not an election id (1–64 characters, each an ASCII letter, a digit or one of . _ -)", refused);
+        Assert.Equal($"ERROR: --election \"{log.ElectionId}\\u200B\" is not an election id (1–64 characters, each an ASCII letter, a digit or one of . _ -, not only dots)", refused);
     }
 
     [Fact]

@@ -38,6 +38,6 @@ public sealed class VoteMessageRulesTests
     [InlineData("a-very-long-election-id-that-goes-on-past-sixty-four-characters-x")]
     public void A_vote_of_an_election_id_no_ingest_accepts_is_a_dead_letter(string electionId) =>
         Assert.Equal(
-            "election id is not 1–64 characters, each an ASCII letter, a digit or one of . _ -",
+            "election id is not 1–64 characters, each an ASCII letter, a digit or one of . _ -, not only dots",
             VoteMessageRules.Check(Message(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), electionId)));
 }
