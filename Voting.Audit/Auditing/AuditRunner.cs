@@ -207,9 +207,10 @@ public sealed partial class AuditRunner(
         var (settled, settledDifference) = await SettleInFlightAsync(electionId, ballotLog, unplaced, startSize, findings, cancellationToken);
         rows += settled;
         firstDifference = Math.Min(firstDifference, settledDifference);
-        // A leaf the log gained while the rows were read may have its row stored in a table already
-        // read: while votes are cast that is most of them, and no sign of anything. The next audit,
-        // which starts past it, checks it; this one counts it. A log position with no entry at all is a
+        // A leaf at or past the size the audit began at (filled while the rows were read, or beyond a
+        // range still open then) may have its row stored in a table already read, or not yet: while
+        // votes are cast that is most of them, and no sign of anything. The next audit, which starts
+        // past it, checks it; this one counts it. A log position with no entry at all is a
         // finding wherever it is.
         long deferred = 0;
         foreach (var (leaf, logged) in unplaced.OrderBy(u => u.Key))
@@ -475,7 +476,7 @@ public sealed partial class AuditRunner(
     [LoggerMessage(Level = LogLevel.Information, Message = "Audit of {Election}: {Leaves} of {Size} log leaves compared ({Percent:0}%)")]
     private static partial void LogLeavesCompared(ILogger logger, string election, long leaves, long size, double percent);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Audit of {Election} finished in {Seconds:0.0} s: {Rows} ballot rows, {Leaves} leaves ({Voids} void, {Deferred} stored during the audit and left for the next), {Anchors} anchors, {Findings} findings")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Audit of {Election} finished in {Seconds:0.0} s: {Rows} ballot rows, {Leaves} leaves ({Voids} void, {Deferred} past the size it began at with no row yet, left for the next), {Anchors} anchors, {Findings} findings")]
     private static partial void LogFinished(ILogger logger, string election, double seconds, long rows, long leaves, int voids, long deferred, int anchors, int findings);
 
     private static string Hex(ReadOnlySpan<byte> value) => Convert.ToHexStringLower(value);

@@ -96,7 +96,9 @@ public sealed partial class DeadLetterQueue(
         var operatorName = by.Identity?.Name ?? "?";
         if (letters.FirstOrDefault(l => !l.CanReplay) is { } empty)
         {
-            throw new InvalidOperationException($"Dead letter {empty.Id} holds no original message to replay; nothing was replayed.");
+            throw new InvalidOperationException(empty.CutFrom is null
+                ? $"Dead letter {empty.Id} holds no original message to replay; nothing was replayed."
+                : $"Dead letter {empty.Id} holds only the start of its message ({empty.CutFrom} bytes, too large to keep whole); nothing was replayed.");
         }
 
         var ranges = letters.Select(l => (new TopicPartition(Kafka.DeadLetterTopic, l.Partition), l.Offset, l.Offset + 1)).ToList();
@@ -114,6 +116,11 @@ public sealed partial class DeadLetterQueue(
             if (Fingerprint(letter.Value) != asListed.Fingerprint)
             {
                 throw new InvalidOperationException($"Dead letter {asListed.Id} now holds another message than the one listed (was {Kafka.DeadLetterTopic} recreated?); list the letters again. Nothing was replayed.");
+            }
+
+            if (letter.CutFrom is not null)
+            {
+                throw new InvalidOperationException($"Dead letter {asListed.Id} holds only the start of its message ({letter.CutFrom} bytes, too large to keep whole); nothing was replayed.");
             }
 
             if (letter.OriginalTopic != Kafka.VotesTopic)

@@ -19,8 +19,9 @@ public sealed record AuditReport(
     public long VoidLeaves { get; init; }
 
     /// <summary>
-    /// Log positions the log gained while the audit read the ballot rows, whose row was stored after
-    /// its table had been read: left for the next audit, which starts past them. Not a finding.
+    /// Log positions at or past the log's size when the audit began (filled while it read the rows, or
+    /// beyond a range still open then) whose ballot row it did not find: stored after its table was
+    /// read, or not stored yet. Left for the next audit, which starts past them. Not a finding.
     /// </summary>
     public long DeferredLeaves { get; init; }
 

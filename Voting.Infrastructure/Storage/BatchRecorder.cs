@@ -121,8 +121,8 @@ public sealed class BatchRecorder(BallotStore ballots, MerkleLogAppender log)
     }
 
     /// <summary>
-    /// The fresh ballots the write refused as second ballots (each was stored, found stored, or
-    /// refused): they hold a leaf without a row.
+    /// The fresh ballots the write refused (as second ballots, or as holding another stored ballot's
+    /// id; each was stored, found stored, or refused): they hold a leaf without a row.
     /// </summary>
     private static List<VoteMessage> RefusedAtTheWrite(List<VoteMessage> fresh, BatchOutcome written)
     {

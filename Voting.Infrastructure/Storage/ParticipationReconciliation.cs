@@ -44,9 +44,10 @@ public sealed class ParticipationReconciliation(MySqlShardConnections shards)
     private static async Task<Dictionary<(string State, DateTime Hour), long>> CountsAsync(
         MySqlConnection connection, MySqlTransaction snapshot, Func<int, string> table, string electionId, CancellationToken cancellationToken)
     {
+        // Grouped in each table, then summed: the server holds a few rows per table, not every row.
         var union = string.Join(" UNION ALL ", Enumerable.Range(0, ShardLayout.TablesPerDatabase).Select(t =>
-            $"SELECT state, recorded_hour FROM `{table(t)}` WHERE election_id = @e"));
-        await using var command = new MySqlCommand($"SELECT state, recorded_hour, COUNT(*) FROM ({union}) r GROUP BY state, recorded_hour", connection, snapshot);
+            $"SELECT state, recorded_hour, COUNT(*) AS n FROM `{table(t)}` WHERE election_id = @e GROUP BY state, recorded_hour"));
+        await using var command = new MySqlCommand($"SELECT state, recorded_hour, SUM(n) FROM ({union}) r GROUP BY state, recorded_hour", connection, snapshot);
         command.Parameters.AddWithValue("@e", electionId);
         var counts = new Dictionary<(string, DateTime), long>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

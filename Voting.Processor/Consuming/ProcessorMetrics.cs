@@ -27,7 +27,7 @@ public sealed class ProcessorMetrics
             description: "Messages in one stored batch (at most Voting:Processor:BatchSize; smaller when the topic runs dry within the batch wait)",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 10, 100, 1_000, 4_000, 16_000, 64_000, 100_000] });
         LeavesAppended = meter.CreateCounter<long>("voting.processor.leaves_appended", description: "Ballot hashes appended to the Merkle log");
-        LeavesWithoutRow = meter.CreateCounter<long>("voting.processor.leaves_without_row", description: "Merkle log leaves whose ballot was then not stored (another writer stored the voter's other ballot): each an audit finding");
+        LeavesWithoutRow = meter.CreateCounter<long>("voting.processor.leaves_without_row", description: "Merkle log leaves whose ballot was then not stored (another writer stored the voter's other ballot, or another ballot holds its id): each an audit finding");
         Retries = meter.CreateCounter<long>(
             "voting.processor.retries",
             description: "Store operations retried after a transient failure: work=batch a batch's writes (MariaDB), work=tallies shipping tallies (MariaDB or ClickHouse)");

@@ -36,8 +36,6 @@ public sealed class DeferredLeafAuditTests(AuditFactory factory) : IClassFixture
                 {
                     rowless.AddRange(batch.Select(v => appended.Positions[new Bytes32(v.BallotHash)]));
                 }
-
-                await Task.Delay(20);
             }
         });
         AuditReport during;

@@ -91,18 +91,19 @@ public sealed class UnavailableDependencyTests
     {
         await using var factory = new IngestFactory();
         factory.Settings["Voting:Kafka:BootstrapServers"] = "127.0.0.1:1";
-        factory.Settings["Voting:Ingest:KafkaAckTimeoutMilliseconds"] = "3000";
+        factory.Settings["Voting:Ingest:VoterLockMilliseconds"] = "20000";
+        factory.Settings["Voting:Ingest:KafkaAckTimeoutMilliseconds"] = "8000";
         factory.Settings["Voting:Ingest:BatchesInFlight"] = "1";
         factory.Settings["Voting:Ingest:BatchSize"] = "1";
         factory.Settings["Voting:Ingest:MaxQueuedVotes"] = "1";
         var client = factory.CreateClient();
         await factory.Services.GetRequiredService<VoterGate>().SetFilterStateAsync(factory.ElectionId, VoterFilterState.Ready);
 
-        // The one batch waits for Kafka (3 s), one attempt waits for the batch: the queue is full.
+        // The one batch waits for Kafka (8 s), one attempt waits for the batch: the queue is full.
         var casting = VoteApiTests.PostAsync(client, factory.TokenFor("slow-kafka-voter-1"), """{"candidate":"harper"}""");
-        await Task.Delay(500);
+        await Task.Delay(1_500);
         var queued = VoteApiTests.PostAsync(client, factory.TokenFor("slow-kafka-voter-2"), """{"candidate":"harper"}""");
-        await Task.Delay(500);
+        await Task.Delay(1_500);
 
         // The next is not held for those seconds (minutes, with a real crowd): answered now, nothing stored.
         using (var refused = await VoteApiTests.PostAsync(client, factory.TokenFor("slow-kafka-voter-3"), """{"candidate":"harper"}"""))
